@@ -1,0 +1,58 @@
+# Two commands set up everything on a fresh machine with Python 3.11:
+#   make demo   — virtualenv, install, migrate, translations, demo agency, serve on :8000
+#   make test   — install test tools, lint and check, run the suite on SQLite
+#                 (and again on PostgreSQL when DATABASE_URL points at one)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+# Parallel test workers: one per core.
+WORKERS ?= auto
+
+.PHONY: demo test venv test-venv messages lint check pytest serve clean
+
+$(VENV)/.runtime: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "需要 $(PYTHON) / $(PYTHON) is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+test-venv: $(VENV)/.dev
+
+# Compiled from the .po files with Babel (pure Python: no gettext needed on the machine).
+messages: $(VENV)/.runtime
+	$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | tail -n 3
+
+demo: venv messages
+	DJANGO_DEBUG=1 DJANGO_DEMO=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 DJANGO_DEMO=1 $(PY) manage.py load_demo
+	@echo ""
+	@echo "门户 / portal:      http://127.0.0.1:$(PORT)/"
+	@echo "工作台 / back office: http://127.0.0.1:$(PORT)/admin/"
+	DJANGO_DEBUG=1 DJANGO_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: test-venv
+	$(VENV)/bin/ruff check .
+
+check: test-venv messages
+	DJANGO_SETTINGS_MODULE=portal.test_settings $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=portal.test_settings $(PY) manage.py makemigrations --check --dry-run
+
+# The suite on SQLite always; on PostgreSQL too when DATABASE_URL names one.
+test: lint check
+	env -u DATABASE_URL $(VENV)/bin/pytest -n $(WORKERS) -q
+	@case "$$DATABASE_URL" in \
+	  postgres*) echo "== PostgreSQL: $$DATABASE_URL"; $(VENV)/bin/pytest -n $(WORKERS) -q ;; \
+	  *) echo "(DATABASE_URL 未指向 PostgreSQL，跳过 / no PostgreSQL configured: skipped)";; \
+	esac
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	find . -name '*.mo' -delete

@@ -1,0 +1,381 @@
+"""The back office for government information: scoped lists, the draft editor, the workflow
+buttons, the event log, version diffs and the register. Thin: rules live in services.py,
+workflow.py and selectors.py."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from disclosure import selectors, services, workflow
+from disclosure.forms import TRANSITION_FORMS, AttachmentForm, RecordForm
+from disclosure.models import (
+    Attachment,
+    CatalogueCategory,
+    CatalogueEntry,
+    Record,
+    RecordState,
+    ReleaseRegisterLine,
+    WorkflowEvent,
+)
+from portal.admin_history import HistoryAdmin
+from portal.errors import ActionRefused, DomainError, InvalidInput, StateConflict
+from portal.models import Office, Role
+from portal.selectors import office_ids_for, visible_office_ids
+from portal.workdays import workdays_left
+
+
+def _in_scope(request, record_id) -> Record:
+    record = selectors.records_for_staff(request.user).filter(pk=record_id).select_related("office").first()
+    if record is None:
+        raise Http404(_("没有找到该信息，或您无权查看。"))
+    return record
+
+
+class ReadOnlyAdminMixin:
+    """For append-only tables and derived data: viewable, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ScopedOfficeFilter(admin.SimpleListFilter):
+    """Offers only the offices the person can see."""
+
+    title = _("处室")
+    parameter_name = "office"
+
+    def lookups(self, request, model_admin):
+        offices = visible_office_ids(request.user)
+        queryset = Office.objects.all() if offices is None else Office.objects.filter(pk__in=offices)
+        return [(str(o.pk), o.name) for o in queryset]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(office_id=self.value())
+        return queryset
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    form = AttachmentForm
+    extra = 0
+    fields = ["file", "original_name", "content_type", "size", "sort_order"]
+    readonly_fields = ["original_name", "content_type", "size"]
+
+    def _editable(self, request, obj) -> bool:
+        return bool(
+            obj is None
+            or (obj.state == RecordState.DRAFT and obj.office_id in office_ids_for(request.user, Role.DRAFTER))
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Record)
+class RecordAdmin(HistoryAdmin):
+    form = RecordForm
+    change_form_template = "admin/disclosure/record/change_form.html"
+    inlines = [AttachmentInline]
+    list_display = ["title", "office", "state_badge", "due_column", "is_important", "index_number", "version_number"]
+    list_filter = ["state", ScopedOfficeFilter, "category", "is_important", "attribute", "validity"]
+    search_fields = ["title", "document_number", "index_number"]
+    list_select_related = ["office", "category"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["state", "index_number", "published_at", "due_date", "validity", "version_number"]
+    history_list_display = ["state"]
+
+    # --- Scope: the same selector for list, search, autocomplete, history and direct URLs ---
+
+    def get_queryset(self, request):
+        return selectors.records_for_staff(request.user).select_related("office", "category")
+
+    def _editable(self, request, obj) -> bool:
+        return obj.state == RecordState.DRAFT and obj.office_id in office_ids_for(request.user, Role.DRAFTER)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if obj is not None:
+            return allowed and self.get_queryset(request).filter(pk=obj.pk).exists()
+        return allowed
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and bool(office_ids_for(request.user, Role.DRAFTER))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is not None:
+            return allowed and self._editable(request, obj)
+        return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # government information is never deleted; revoke it instead (M.14)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.office_id and not self._editable(request, obj):
+            return fields + [f for f in RecordForm.Meta.fields if f not in fields]
+        return fields
+
+    # --- Writes go through the services ---
+
+    def save_model(self, request, obj, form, change):
+        services.record_save_draft(record=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Attachment:
+            return super().save_formset(request, form, formset, change)
+        # Attachments go through the services (type check, lock, office scope).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if inline_form in formset.deleted_forms:
+                if inline_form.instance.pk:
+                    services.attachment_remove(attachment=inline_form.instance, actor=request.user)
+                    formset.deleted_objects.append(inline_form.instance)
+            elif not inline_form.instance.pk and inline_form.cleaned_data.get("file"):
+                formset.new_objects.append(services.attachment_add(
+                    record=form.instance, actor=request.user, upload=inline_form.cleaned_data["file"],
+                    sort_order=inline_form.cleaned_data.get("sort_order") or 0,
+                ))
+            elif inline_form.instance.pk and inline_form.has_changed():
+                Attachment.objects.filter(pk=inline_form.instance.pk).update(
+                    sort_order=inline_form.cleaned_data.get("sort_order") or 0
+                )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            # A rule refused the save after the form validated (someone else acted meanwhile).
+            messages.error(request, str(error))
+            if object_id:
+                return HttpResponseRedirect(reverse("admin:disclosure_record_change", args=[object_id]))
+            return HttpResponseRedirect(reverse("admin:disclosure_record_changelist"))
+
+    # --- List columns ---
+
+    @admin.display(description=_("状态"), ordering="state")
+    def state_badge(self, obj):
+        return format_html('<span class="state state-{}">{}</span>', obj.state, obj.get_state_display())
+
+    @admin.display(description=_("公开期限"), ordering="due_date")
+    def due_column(self, obj):
+        if not obj.due_date:
+            return "—"
+        if obj.state in (RecordState.PUBLISHED, RecordState.REGISTERED, RecordState.REVOKED, RecordState.WITHHELD):
+            return obj.due_date.isoformat()
+        left = workdays_left(obj.due_date)
+        css = "overdue" if left < 0 else ("due-soon" if left <= 3 else "")
+        text = _("逾期 %(n)d 个工作日") % {"n": -left} if left < 0 else _("剩 %(n)d 个工作日") % {"n": left}
+        return format_html('{} <span class="clock {}">{}</span>', obj.due_date.isoformat(), css, text)
+
+    # --- The change page: stage, buttons, events, versions ---
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = _in_scope(request, object_id)
+        versions = selectors.record_versions(record)
+        extra_context = {
+            **(extra_context or {}),
+            "record": record,
+            "pipeline": _pipeline(record),
+            "actions": workflow.available(request.user, record),
+            "events": record.events.select_related("actor").order_by("at", "pk"),
+            "versions": versions if len(versions) > 1 else [],
+            "register_lines": record.register_lines.order_by("year", "number"),
+            "days_left": workdays_left(record.due_date) if record.due_date else None,
+            "clock_running": record.state in workflow.IN_PROGRESS_STATES,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        urls = [
+            path("<int:object_id>/action/<str:name>/", self.admin_site.admin_view(self.transition_view),
+                 name="disclosure_record_transition"),
+            path("<int:object_id>/diff/", self.admin_site.admin_view(self.diff_view), name="disclosure_record_diff"),
+        ]
+        return urls + super().get_urls()
+
+    def transition_view(self, request, object_id, name):
+        record = _in_scope(request, object_id)
+        transition = workflow.TRANSITIONS.get(name)
+        if transition is None:
+            raise Http404
+        change_url = reverse("admin:disclosure_record_change", args=[record.pk])
+        try:
+            workflow.check(transition, request.user, record)
+        except ActionRefused as error:
+            return TemplateResponse(
+                request, "admin/disclosure/record/refused.html",
+                {**self.admin_site.each_context(request), "record": record, "message": str(error),
+                 "title": transition.label},
+                status=403,
+            )
+        except StateConflict as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(change_url)
+
+        form_class = TRANSITION_FORMS[name]
+        form = form_class(request.POST or None, record=record)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = form.perform(actor=request.user)
+            except InvalidInput as error:
+                form.add_error(None, str(error))
+            except (StateConflict, ActionRefused) as error:
+                messages.error(request, str(error))
+                return HttpResponseRedirect(change_url)
+            else:
+                messages.success(
+                    request, _("已完成“%(action)s”：%(title)s") % {"action": transition.label, "title": record.title}
+                )
+                return HttpResponseRedirect(reverse("admin:disclosure_record_change", args=[result.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "record": record,
+            "transition": transition,
+            "form": form,
+            "title": f"{transition.label}：{record.title}",
+        }
+        return render(request, "admin/disclosure/record/transition.html", context)
+
+    def diff_view(self, request, object_id):
+        record = _in_scope(request, object_id)
+        other_id = request.GET.get("with") or record.previous_version_id
+        other = selectors.records_for_staff(request.user).filter(pk=other_id).first() if other_id else None
+        if other is None:
+            messages.info(request, _("该信息没有可比较的其他版本。"))
+            return HttpResponseRedirect(reverse("admin:disclosure_record_change", args=[record.pk]))
+        old, new = (other, record) if other.pk < record.pk else (record, other)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "record": record,
+            "old": old,
+            "new": new,
+            "field_changes": _field_changes(old, new),
+            "body_diff": _text_diff(old.body, new.body),
+            "title": _("版本比较：%(title)s") % {"title": record.title},
+        }
+        return render(request, "admin/disclosure/record/diff.html", context)
+
+
+def _pipeline(record: Record) -> list[dict]:
+    """The steps of M.12 with the record's position, for the stage indicator."""
+    steps = [RecordState.DRAFT, RecordState.DIVISION_REVIEW, RecordState.CONFIDENTIALITY_REVIEW]
+    if record.is_important:
+        steps.append(RecordState.LEADER_SIGNOFF)
+    steps += [RecordState.READY, RecordState.PUBLISHED, RecordState.REGISTERED]
+    current = steps.index(record.state) if record.state in steps else len(steps)
+    return [
+        {"label": RecordState(step).label, "done": i < current, "current": i == current}
+        for i, step in enumerate(steps)
+    ]
+
+
+DIFF_FIELDS = ["title", "summary", "document_number", "document_type", "date_formed", "category", "attribute",
+               "is_important"]
+
+
+def _field_changes(old: Record, new: Record) -> list[dict]:
+    changes = []
+    for name in DIFF_FIELDS:
+        field = Record._meta.get_field(name)
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            if field.choices:
+                before, after = getattr(old, f"get_{name}_display")(), getattr(new, f"get_{name}_display")()
+            changes.append({"label": field.verbose_name, "old": before, "new": after})
+    return changes
+
+
+def _text_lines(html: str) -> list[str]:
+    text = strip_tags(html.replace("</p>", "\n").replace("<br>", "\n").replace("</li>", "\n"))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _text_diff(old_html: str, new_html: str) -> list[dict]:
+    rows = []
+    for line in difflib.ndiff(_text_lines(old_html), _text_lines(new_html)):
+        code, text = line[:1], line[2:]
+        if code == "?":
+            continue
+        rows.append({"kind": {"+": "added", "-": "removed"}.get(code, "same"), "text": text})
+    return rows
+
+
+@admin.register(CatalogueCategory)
+class CatalogueCategoryAdmin(HistoryAdmin):
+    list_display = ["name", "code", "parent", "legal_basis", "sort_order", "is_active"]
+    list_filter = ["is_active", "parent"]
+    search_fields = ["name", "code"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # categories carry records; set "在用" off instead
+
+
+@admin.register(CatalogueEntry)
+class CatalogueEntryAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+    list_display = ["index_number", "title", "office", "category", "date_formed", "published_at", "attribute",
+                    "validity", "is_listed"]
+    list_filter = ["is_listed", "attribute", "validity", "category"]
+    search_fields = ["index_number", "title"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The append-only log: who did what, when, from and to which state."""
+
+    list_display = ["at", "record", "action", "actor", "acted_as", "from_state", "to_state", "comment"]
+    list_filter = ["action", "acted_as", "to_state"]
+    search_fields = ["record__title", "record__index_number", "actor__username", "comment"]
+    date_hierarchy = "at"
+    list_select_related = ["record", "actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))
+
+
+@admin.register(ReleaseRegisterLine)
+class ReleaseRegisterLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The release register of M.12(4)."""
+
+    list_display = ["display_number", "kind", "index_number", "title", "office_name", "published_at",
+                    "registered_at", "registered_by", "note"]
+    list_filter = ["year", "kind"]
+    search_fields = ["index_number", "title", "office_name"]
+    list_select_related = ["registered_by"]
+
+    @admin.display(description=_("登记号"), ordering="number")
+    def display_number(self, obj):
+        return obj.display_number
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))

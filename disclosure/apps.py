@@ -1,0 +1,55 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisclosureConfig(AppConfig):
+    name = "disclosure"
+    verbose_name = _("主动公开")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    worklist = "disclosure.selectors.worklist"
+    demo_loader = "disclosure.demo.load"
+
+    # What each role may do to records, as model permissions (the office scope comes on top,
+    # from guardian object permissions on Office; see portal.selectors).
+    role_permissions = {
+        "drafter": {
+            "disclosure.view_record", "disclosure.add_record", "disclosure.change_record",
+            "disclosure.submit_record", "disclosure.amend_record", "disclosure.view_catalogueentry",
+            "disclosure.view_attachment", "disclosure.add_attachment", "disclosure.change_attachment",
+            "disclosure.delete_attachment", "disclosure.view_cataloguecategory",
+        },
+        "division_head": {
+            "disclosure.view_record", "disclosure.review_division_record", "disclosure.view_attachment",
+            "disclosure.view_catalogueentry", "disclosure.view_cataloguecategory",
+        },
+        "disclosure_office": {
+            "disclosure.view_record", "disclosure.review_confidentiality_record", "disclosure.revoke_record",
+            "disclosure.view_attachment", "disclosure.view_workflowevent", "disclosure.view_releaseregisterline",
+            "disclosure.view_catalogueentry", "disclosure.view_cataloguecategory",
+            "disclosure.add_cataloguecategory", "disclosure.change_cataloguecategory",
+        },
+        "leader": {
+            "disclosure.view_record", "disclosure.signoff_record", "disclosure.view_attachment",
+            "disclosure.view_catalogueentry",
+        },
+        "info_center": {
+            "disclosure.view_record", "disclosure.publish_record", "disclosure.register_record",
+            "disclosure.view_attachment", "disclosure.view_releaseregisterline", "disclosure.view_catalogueentry",
+            "disclosure.view_cataloguecategory",
+        },
+        "general_office": {
+            "disclosure.view_record", "disclosure.register_record", "disclosure.view_attachment",
+            "disclosure.view_releaseregisterline", "disclosure.view_catalogueentry",
+        },
+        "supervision": {
+            "disclosure.view_record", "disclosure.view_attachment", "disclosure.view_workflowevent",
+            "disclosure.view_releaseregisterline", "disclosure.view_catalogueentry",
+        },
+    }
+
+    def ready(self):
+        from disclosure import receivers
+        from portal.signals import calendar_changed
+
+        calendar_changed.connect(receivers.recompute_due_dates, dispatch_uid="disclosure_recompute_due_dates")

@@ -1,0 +1,126 @@
+"""Demo records for the demo agency, driven through the real workflow at realistic past dates
+(so their events, clocks, index numbers and register lines are what the portal would produce).
+Idempotent: a record whose title exists is skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import time_machine
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from disclosure import services
+from disclosure.demo_content import RECORDS
+from disclosure.models import CatalogueCategory, Channel, Record
+from portal.demo import OFFICES
+from portal.models import Office
+from portal.workdays import add_workdays
+
+PREFIX = {name: prefix for name, _kind, prefix in OFFICES}
+ALL_CLEAR = services.confidentiality_checklist(no_state_secret=True, no_commercial_secret=True, no_personal_privacy=True)
+
+
+class DemoClock:
+    """Steps through working days from a start date, never past the real present."""
+
+    def __init__(self, start: dt.date):
+        self.day = start
+        self.limit = timezone.localtime() - dt.timedelta(minutes=10)
+
+    def at(self, workdays: int = 1, hour: int = 10) -> dt.datetime:
+        self.day = add_workdays(self.day, workdays).date
+        moment = timezone.make_aware(dt.datetime.combine(self.day, dt.time(hour, 0)))
+        return min(moment, self.limit)
+
+
+def _user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str | None = None) -> Record:
+    office = Office.objects.get(name=spec["office"])
+    prefix = PREFIX[spec["office"]]
+    drafter, head = _user(f"{prefix}-drafter"), _user(f"{prefix}-head")
+    disclosure_office, publisher, registrar = _user("gkb"), _user("xxzx-publisher"), _user("bgs-register")
+    target = target or spec["outcome"]
+
+    def travel(workdays=1, hour=10):
+        return time_machine.travel(clock.at(workdays, hour), tick=False)
+
+    with travel(0, 9):
+        if record is None:
+            record = Record(
+                title=spec["title"], summary=spec["summary"], body=spec["body"], office=office,
+                category=CatalogueCategory.objects.get(code=spec["category"]),
+                document_number=spec["document_number"], document_type=spec["document_type"],
+                date_formed=dt.date.fromisoformat(spec["date_formed"]), attribute=spec["attribute"],
+                is_important=spec["important"],
+            )
+        record = services.record_save_draft(record=record, actor=drafter)
+    if target == "draft":
+        return record
+    with travel(1):
+        services.record_submit(record=record, actor=drafter)
+    if target == "division_review":
+        return record
+    if target == "returned":
+        with travel(1, 15):
+            return services.record_return(record=record, actor=head, comment=spec["reason"])
+    with travel(1):
+        services.record_approve_division(record=record, actor=head, checklist=ALL_CLEAR, comment="同意公开。")
+    if target == "confidentiality_review":
+        return record
+    if target == "withheld":
+        with travel(1):
+            return services.record_withhold(record=record, actor=disclosure_office, ground=spec["ground"],
+                                            comment=spec["reason"])
+    with travel(1):
+        services.record_approve_confidentiality(record=record, actor=disclosure_office, checklist=ALL_CLEAR)
+    if target == "leader_signoff":
+        return record
+    if record.is_important:
+        leader = office.supervising_leaders.first()
+        with travel(1, 16):
+            services.record_sign_off(record=record, actor=leader, comment="同意。")
+    if target == "ready":
+        return record
+    with travel(1, 9):
+        services.record_publish(record=record, actor=publisher, channels=[Channel.COLUMN, Channel.WEBSITE])
+    if target == "published":
+        return record
+    with travel(1, 14):
+        services.record_register(record=record, actor=registrar)
+    return record
+
+
+def load() -> str:
+    created = Counter()
+    disclosure_office = _user("gkb")
+    for spec in RECORDS:
+        if Record.objects.filter(title=spec["title"]).exists():
+            continue
+        clock = DemoClock(dt.date.fromisoformat(spec["date_formed"]))
+        outcome = spec["outcome"]
+        if outcome in ("revoked", "repealed", "expired", "amended"):
+            record = _run(spec, clock, target="registered")
+            clock.at(25)
+            if outcome == "amended":
+                change = spec["amendment"]
+                with time_machine.travel(clock.at(0, 9), tick=False):
+                    draft = services.record_amend(record=record, actor=_user(f"{PREFIX[spec['office']]}-drafter"),
+                                                  comment=change["comment"])
+                draft.title, draft.body, draft.summary = change["title"], change["body"], change["summary"]
+                draft.date_formed = max(dt.date.fromisoformat(change["date_formed"]), draft.date_formed)
+                _run(spec, DemoClock(draft.date_formed), record=draft, target="registered")
+            else:
+                action = {"revoked": services.record_revoke, "repealed": services.record_repeal,
+                          "expired": services.record_expire}[outcome]
+                with time_machine.travel(clock.at(0, 11), tick=False):
+                    action(record=record, actor=disclosure_office, reason=spec["reason"])
+        else:
+            _run(spec, clock)
+        created[outcome] += 1
+    total = sum(created.values())
+    return f"新增政府信息 {total} 条 / {total} records added" + (f" ({dict(created)})" if total else "")

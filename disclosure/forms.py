@@ -1,0 +1,235 @@
+"""Forms of the back office. Each transition form validates input and calls its one service
+function; none of them touches `state`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from disclosure import services
+from disclosure.files import ALLOWED_EXTENSIONS, check_upload
+from disclosure.models import Attachment, CatalogueCategory, Channel, DisclosureAttribute, Record, WithholdingGround
+from portal.errors import InvalidInput
+from portal.models import Office, Role
+from portal.selectors import office_ids_for
+
+
+class RecordForm(forms.ModelForm):
+    """The draft as the info officer edits it. Workflow fields are not on it."""
+
+    actor = None  # set by the admin for the request
+
+    class Meta:
+        model = Record
+        fields = [
+            "title", "summary", "office", "category", "document_number", "document_type", "date_formed",
+            "attribute", "is_important", "body",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "office" in self.fields and self.actor is not None:
+            self.fields["office"].queryset = Office.objects.filter(pk__in=office_ids_for(self.actor, Role.DRAFTER))
+            self.fields["office"].empty_label = None
+        if "category" in self.fields:
+            self.fields["category"].queryset = CatalogueCategory.objects.filter(is_active=True)
+        if "attribute" in self.fields:
+            self.fields["attribute"].choices = [
+                c for c in DisclosureAttribute.choices if c[0] != DisclosureAttribute.NOT_DISCLOSED
+            ]
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError(_("标题不能为空。"))
+        return title
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["file", "sort_order"]
+        help_texts = {"file": _("允许：%(types)s；类型按文件内容检查。") % {"types": ALLOWED_EXTENSIONS}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["file"].disabled = True  # a stored attachment is replaced, never edited
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and not self.instance.pk:
+            check_upload(upload)
+        return upload
+
+
+class TransitionForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, record: Record, **kwargs):
+        self.record = record
+        kwargs.setdefault("initial", {})["expected_state"] = record.state
+        super().__init__(*args, **kwargs)
+
+    def service_kwargs(self) -> dict:
+        return {"comment": self.cleaned_data["comment"], "expected_state": self.cleaned_data["expected_state"] or None}
+
+    def perform(self, *, actor) -> Record:
+        raise NotImplementedError
+
+
+class SubmitForm(TransitionForm):
+    def perform(self, *, actor):
+        return services.record_submit(record=self.record, actor=actor, **self.service_kwargs())
+
+
+class ChecklistForm(TransitionForm):
+    """The confidentiality check (M.6, M.12(1)-(2)): three confirmations, or the parts withheld."""
+
+    no_state_secret = forms.BooleanField(label=_("不涉及国家秘密"), required=False)
+    no_commercial_secret = forms.BooleanField(label=_("不涉及商业秘密"), required=False)
+    no_personal_privacy = forms.BooleanField(label=_("不涉及个人隐私"), required=False)
+    redacted_parts = forms.CharField(
+        label=_("删去（不予公开）的部分"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("含有不应公开的内容但能够区分处理的，正文只保留可以公开的部分，并在此说明删去的内容（实施办法第六条第二款）。"),
+    )
+    redaction_grounds = forms.MultipleChoiceField(
+        label=_("删去部分的依据"), choices=WithholdingGround.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, record: Record, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("redacted_parts", record.redacted_parts)
+        initial.setdefault("redaction_grounds", record.redaction_grounds)
+        super().__init__(*args, record=record, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["checklist"] = services.confidentiality_checklist(
+                no_state_secret=data.get("no_state_secret", False),
+                no_commercial_secret=data.get("no_commercial_secret", False),
+                no_personal_privacy=data.get("no_personal_privacy", False),
+                redacted_parts=data.get("redacted_parts", ""),
+                redaction_grounds=data.get("redaction_grounds", []),
+            )
+        except InvalidInput as error:
+            raise ValidationError(error.message) from None
+        return data
+
+
+class DivisionApproveForm(ChecklistForm):
+    def perform(self, *, actor):
+        return services.record_approve_division(
+            record=self.record, actor=actor, checklist=self.cleaned_data["checklist"], **self.service_kwargs()
+        )
+
+
+class ConfidentialityApproveForm(ChecklistForm):
+    def perform(self, *, actor):
+        return services.record_approve_confidentiality(
+            record=self.record, actor=actor, checklist=self.cleaned_data["checklist"], **self.service_kwargs()
+        )
+
+
+class SignOffForm(TransitionForm):
+    def perform(self, *, actor):
+        return services.record_sign_off(record=self.record, actor=actor, **self.service_kwargs())
+
+
+class PublishForm(TransitionForm):
+    channels = forms.MultipleChoiceField(
+        label=_("公开渠道（实施办法第九条）"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
+    )
+    publish_at = forms.DateTimeField(
+        label=_("定时发布"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("留空则立即发布。"),
+    )
+
+    def __init__(self, *args, record: Record, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("channels", record.channels or [Channel.COLUMN, Channel.WEBSITE])
+        super().__init__(*args, record=record, **kwargs)
+
+    def clean_publish_at(self):
+        at = self.cleaned_data.get("publish_at")
+        if at and at < timezone.now():
+            raise ValidationError(_("定时发布时间不能早于现在。"))
+        return at
+
+    def perform(self, *, actor):
+        return services.record_publish(
+            record=self.record, actor=actor, channels=self.cleaned_data["channels"],
+            at=self.cleaned_data.get("publish_at"), **self.service_kwargs(),
+        )
+
+
+class RegisterForm(TransitionForm):
+    def perform(self, *, actor):
+        return services.record_register(record=self.record, actor=actor, **self.service_kwargs())
+
+
+class ReturnForm(TransitionForm):
+    comment = forms.CharField(label=_("退回意见（必填）"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def perform(self, *, actor):
+        return services.record_return(record=self.record, actor=actor, **self.service_kwargs())
+
+
+class WithholdForm(TransitionForm):
+    ground = forms.ChoiceField(label=_("不予公开依据（实施办法第六条；条例第十四至十六条）"), choices=WithholdingGround.choices)
+
+    def perform(self, *, actor):
+        return services.record_withhold(
+            record=self.record, actor=actor, ground=self.cleaned_data["ground"], **self.service_kwargs()
+        )
+
+
+class AmendForm(TransitionForm):
+    comment = forms.CharField(label=_("变更原因"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def perform(self, *, actor):
+        return services.record_amend(record=self.record, actor=actor, **self.service_kwargs())
+
+
+class ReasonForm(TransitionForm):
+    comment = forms.CharField(label=_("原因（必填）"), widget=forms.Textarea(attrs={"rows": 3}))
+    service = None
+
+    def perform(self, *, actor):
+        kwargs = self.service_kwargs()
+        return type(self).service(record=self.record, actor=actor, reason=kwargs.pop("comment"), **kwargs)
+
+
+class RevokeForm(ReasonForm):
+    service = staticmethod(services.record_revoke)
+
+
+class RepealForm(ReasonForm):
+    service = staticmethod(services.record_repeal)
+
+
+class ExpireForm(ReasonForm):
+    service = staticmethod(services.record_expire)
+
+
+TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
+    "submit": SubmitForm,
+    "approve_division": DivisionApproveForm,
+    "approve_confidentiality": ConfidentialityApproveForm,
+    "sign_off": SignOffForm,
+    "publish": PublishForm,
+    "register": RegisterForm,
+    "return_to_draft": ReturnForm,
+    "withhold": WithholdForm,
+    "amend": AmendForm,
+    "revoke": RevokeForm,
+    "repeal": RepealForm,
+    "expire": ExpireForm,
+}

@@ -1,0 +1,378 @@
+"""Government information (M.2), its catalogue (R.12), its publish workflow (M.12) and the
+release register (M.12(4))."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+
+from portal.models import Office
+
+
+class RecordState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    DIVISION_REVIEW = "division_review", _("处室负责人审核")
+    CONFIDENTIALITY_REVIEW = "confidentiality_review", _("保密审查")
+    LEADER_SIGNOFF = "leader_signoff", _("厅领导签发")
+    READY = "ready", _("待发布")
+    PUBLISHED = "published", _("已发布")
+    REGISTERED = "registered", _("已登记")
+    WITHHELD = "withheld", _("不予公开")
+    REVOKED = "revoked", _("已撤销")
+
+
+class DisclosureAttribute(models.TextChoices):
+    PROACTIVE = "proactive", _("主动公开")
+    ON_REQUEST = "on_request", _("依申请公开")
+    NOT_DISCLOSED = "not_disclosed", _("不予公开")
+
+
+class WithholdingGround(models.TextChoices):
+    """Why information, or a part of it, is not disclosed: M.6 and R.14–R.16, in the order of
+    the annual report's table 3 (三)."""
+
+    STATE_SECRET = "state_secret", _("属于国家秘密")
+    PROHIBITED_BY_LAW = "prohibited_by_law", _("其他法律行政法规禁止公开")
+    SECURITY_STABILITY = "security_stability", _("危及“三安全一稳定”")
+    COMMERCIAL_SECRET = "commercial_secret", _("涉及商业秘密")
+    PERSONAL_PRIVACY = "personal_privacy", _("涉及个人隐私")
+    INTERNAL_AFFAIRS = "internal_affairs", _("属于三类内部事务信息")
+    PROCESS_INFORMATION = "process_information", _("属于四类过程性信息")
+    ENFORCEMENT_FILE = "enforcement_file", _("属于行政执法案卷")
+
+
+class Channel(models.TextChoices):
+    """The channels of M.9."""
+
+    GAZETTE = "gazette", _("政府公报或信息专刊")
+    WEBSITE = "website", _("厅网站")
+    COLUMN = "column", _("政府信息公开专栏")
+    PRESS = "press", _("新闻发布会或其他相关会议")
+    MEDIA = "media", _("广播、电视、报刊等传统媒体")
+
+
+class DocumentType(models.TextChoices):
+    """For table 2 of the annual report."""
+
+    REGULATION = "regulation", _("规章")
+    NORMATIVE = "normative", _("行政规范性文件")
+    OTHER = "other", _("其他")
+
+
+class Validity(models.TextChoices):
+    VALID = "valid", _("有效")
+    EXPIRED = "expired", _("失效")
+    REPEALED = "repealed", _("废止")
+
+
+class CatalogueCategory(models.Model):
+    """A node of the catalogue tree (政府信息公开目录), edited by the disclosure office."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.SlugField(_("代码"), max_length=30, unique=True, help_text=_("用于网址，例如 m5-1。"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级分类")
+    )
+    description = models.TextField(_("说明"), blank=True)
+    legal_basis = models.CharField(_("依据"), max_length=100, blank=True, help_text=_("例如：实施办法第五条第（一）项"))
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("在用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("目录分类")
+        verbose_name_plural = _("目录分类")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.parent} / {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("disclosure:catalogue") + f"?category={self.code}"
+
+
+class Record(models.Model):
+    """One piece of government information (M.2), in one version.
+
+    An amendment is a new Record pointing at `previous_version`; when it is published the
+    earlier version gets `superseded_by` and its page links to the current one (M.14).
+    """
+
+    title = models.CharField(_("标题"), max_length=300)
+    summary = models.CharField(_("内容概述"), max_length=500, blank=True, help_text=_("目录中显示的简要说明（条例第十二条）。"))
+    body = ProseEditorField(
+        _("正文"),
+        blank=True,
+        config={
+            "extensions": {
+                "Bold": True,
+                "Italic": True,
+                "Underline": True,
+                "Strike": True,
+                "Subscript": True,
+                "Superscript": True,
+                "Heading": {"levels": [2, 3, 4]},
+                "BulletList": True,
+                "OrderedList": True,
+                "ListItem": True,
+                "Blockquote": True,
+                "HorizontalRule": True,
+                "HardBreak": True,
+                "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+                "Table": True,
+                "TableRow": True,
+                "TableHeader": True,
+                "TableCell": True,
+                "History": True,
+            }
+        },
+        sanitize=True,
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="records", verbose_name=_("发布机构"))
+    category = models.ForeignKey(
+        CatalogueCategory, on_delete=models.PROTECT, related_name="records", verbose_name=_("主题分类")
+    )
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    document_type = models.CharField(
+        _("文件类型"), max_length=20, choices=DocumentType.choices, default=DocumentType.OTHER
+    )
+    date_formed = models.DateField(
+        _("成文日期"), help_text=_("信息形成或变更的日期；自此起20个工作日内公开（实施办法第十一条）。")
+    )
+    attribute = models.CharField(
+        _("公开属性"), max_length=20, choices=DisclosureAttribute.choices, default=DisclosureAttribute.PROACTIVE
+    )
+    withholding_ground = models.CharField(
+        _("不予公开依据"), max_length=30, choices=WithholdingGround.choices, blank=True
+    )
+    redacted_parts = models.TextField(
+        _("不予公开的部分"),
+        blank=True,
+        help_text=_("区分处理时删去的内容说明（实施办法第六条第二款）；正文只保留可以公开的部分。"),
+    )
+    redaction_grounds = models.JSONField(_("删去部分的依据"), default=list, blank=True)
+    channels = models.JSONField(_("公开渠道"), default=list, blank=True)
+    is_important = models.BooleanField(
+        _("重要信息"), default=False, help_text=_("重要信息须经主管厅领导签字后公开（实施办法第十二条第（二）项）。")
+    )
+    validity = models.CharField(_("有效性"), max_length=20, choices=Validity.choices, default=Validity.VALID)
+    validity_changed_on = models.DateField(_("有效性变更日期"), null=True, blank=True)
+    status_note = models.TextField(_("撤销、废止或失效说明"), blank=True)
+    index_number = models.CharField(_("索引号"), max_length=100, unique=True, null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=30, choices=RecordState.choices, default=RecordState.DRAFT)
+    published_at = models.DateTimeField(_("发布日期"), null=True, blank=True)
+    due_date = models.DateField(_("公开期限"), null=True, blank=True)
+    due_date_provisional = models.BooleanField(_("期限暂定"), default=False)
+    version_number = models.PositiveIntegerField(_("版本"), default=1)
+    previous_version = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_versions",
+        verbose_name=_("上一版本"),
+    )
+    superseded_by = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("已被替代为")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("起草人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("政府信息")
+        verbose_name_plural = _("政府信息")
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["state", "due_date"]),
+            models.Index(fields=["office", "state"]),
+            models.Index(fields=["published_at"]),
+        ]
+        permissions = [
+            ("submit_record", _("提交审核")),
+            ("review_division_record", _("处室负责人审核")),
+            ("review_confidentiality_record", _("保密审查")),
+            ("signoff_record", _("厅领导签发")),
+            ("publish_record", _("发布")),
+            ("register_record", _("登记")),
+            ("amend_record", _("变更（修订）")),
+            ("revoke_record", _("撤销、废止、失效")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("disclosure:record", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.state in (RecordState.PUBLISHED, RecordState.REGISTERED, RecordState.REVOKED)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def shows_body(self) -> bool:
+        """依申请公开 entries are listed without content; revoked records keep only a notice."""
+        return self.attribute == DisclosureAttribute.PROACTIVE and self.state != RecordState.REVOKED
+
+    def channel_labels(self) -> list[str]:
+        return [str(Channel(value).label) for value in self.channels if value in Channel.values]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Stored under a generated name: the original name is kept in the database only.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("政府信息"))
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CatalogueEntry(models.Model):
+    """The catalogue line of a published record (R.12): index, name, summary, date formed.
+
+    Written when a record is published; hidden when it is revoked or replaced by a new version.
+    """
+
+    record = models.OneToOneField(Record, on_delete=models.PROTECT, related_name="catalogue_entry", verbose_name=_("政府信息"))
+    index_number = models.CharField(_("索引号"), max_length=100, unique=True)
+    title = models.CharField(_("信息名称"), max_length=300)
+    summary = models.CharField(_("内容概述"), max_length=500, blank=True)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("发布机构"))
+    category = models.ForeignKey(CatalogueCategory, on_delete=models.PROTECT, related_name="entries", verbose_name=_("主题分类"))
+    date_formed = models.DateField(_("生成日期"))
+    published_at = models.DateTimeField(_("发布日期"))
+    attribute = models.CharField(_("公开属性"), max_length=20, choices=DisclosureAttribute.choices)
+    validity = models.CharField(_("有效性"), max_length=20, choices=Validity.choices, default=Validity.VALID)
+    is_listed = models.BooleanField(_("在目录中列出"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("目录条目")
+        verbose_name_plural = _("目录条目")
+        ordering = ["-published_at"]
+        indexes = [models.Index(fields=["is_listed", "-published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.index_number} {self.title}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once and never changed or deleted, not even through the admin."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is append-only")
+
+
+class WorkflowEvent(AppendOnlyModel):
+    """Who did what to a record, when, from which state to which, and why."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="events", verbose_name=_("政府信息"))
+    action = models.CharField(_("操作"), max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人"))
+    acted_as = models.CharField(_("身份"), max_length=30, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_state = models.CharField(_("原状态"), max_length=30, choices=RecordState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=30, choices=RecordState.choices, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    checklist = models.JSONField(_("审查清单"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("流程记录")
+        verbose_name_plural = _("流程记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class RegisterKind(models.TextChoices):
+    RELEASE = "release", _("发布")
+    AMENDMENT = "amendment", _("变更")
+    REVOCATION = "revocation", _("撤销")
+    REPEAL = "repeal", _("废止")
+    EXPIRY = "expiry", _("失效")
+
+
+class ReleaseRegisterLine(AppendOnlyModel):
+    """One numbered line of the release register (登记簿, M.12(4))."""
+
+    year = models.PositiveIntegerField(_("年度"))
+    number = models.PositiveIntegerField(_("登记号"))
+    kind = models.CharField(_("登记事项"), max_length=20, choices=RegisterKind.choices)
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="register_lines", verbose_name=_("政府信息"))
+    index_number = models.CharField(_("索引号"), max_length=100)
+    title = models.CharField(_("标题"), max_length=300)
+    office_name = models.CharField(_("发布机构"), max_length=100)
+    channels = models.JSONField(_("公开渠道"), default=list)
+    published_at = models.DateTimeField(_("发布时间"), null=True)
+    registered_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
+    note = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("发布登记")
+        verbose_name_plural = _("发布登记簿")
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="register_number_unique")]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"〔{self.year}〕{self.number:04d}"

@@ -1,0 +1,147 @@
+"""Reads on government information.
+
+`records_published()` and `catalogue_listed()` are the public's only doors: every public page,
+feed and API starts from them. `records_for_staff()` is the back office's only door: lists,
+searches, autocomplete, exports and direct URLs all start from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from disclosure import workflow
+from disclosure.models import CatalogueEntry, Record, RecordState, WorkflowEvent
+from portal.models import AGENCY_ROLES
+from portal.selectors import office_ids_for, roles_of, visible_office_ids
+from portal.workdays import workdays_left_many
+
+S = RecordState
+PUBLIC_STATES = (S.PUBLISHED, S.REGISTERED)
+
+
+def records_published() -> QuerySet[Record]:
+    """Published, in force or not, not revoked, publication time reached."""
+    return Record.objects.filter(state__in=PUBLIC_STATES, published_at__lte=timezone.now())
+
+
+def records_public_pages() -> QuerySet[Record]:
+    """What has a public page: the published, and revoked ones (their page says so)."""
+    return Record.objects.filter(state__in=(*PUBLIC_STATES, S.REVOKED), published_at__lte=timezone.now())
+
+
+def catalogue_listed() -> QuerySet[CatalogueEntry]:
+    """The public catalogue: current versions of published, unrevoked records."""
+    return CatalogueEntry.objects.filter(
+        is_listed=True, record__state__in=PUBLIC_STATES, published_at__lte=timezone.now()
+    ).select_related("office", "category")
+
+
+def records_for_staff(user) -> QuerySet[Record]:
+    """Records a staff member may see: their offices' (drafter, division head), the offices they
+    supervise (leader), or all (agency-wide roles, IT superusers)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Record.objects.none()
+    offices = visible_office_ids(user)
+    if offices is None:
+        return Record.objects.all()
+    return Record.objects.filter(office_id__in=offices)
+
+
+@dataclass
+class WorkItem:
+    record: Record
+    step: str
+    due_date: date | None
+    days_left: int | None
+    overdue: bool
+    provisional: bool
+    note: str
+    url: str
+    kind: str = _("政府信息")
+
+    @property
+    def overdue_by(self) -> int:
+        return max(0, -(self.days_left or 0))
+
+
+def _awaiting_filter(user) -> Q | None:
+    """The records waiting for this person: the step's role and, for office roles, the office."""
+    roles = roles_of(user)
+    condition = None
+    for state, (step_roles, _permission) in workflow.STEPS.items():
+        for role in step_roles:
+            if role not in roles:
+                continue
+            q = Q(state=state)
+            if state == S.PUBLISHED:
+                q &= Q(published_at__lte=timezone.now())
+            if role not in AGENCY_ROLES:
+                q &= Q(office_id__in=office_ids_for(user, role))
+            condition = q if condition is None else condition | q
+    return condition
+
+
+def records_awaiting(user) -> QuerySet[Record]:
+    condition = _awaiting_filter(user)
+    if condition is None:
+        return Record.objects.none()
+    return Record.objects.filter(condition).select_related("office").order_by("due_date", "created_at")
+
+
+def worklist(user, today: date | None = None) -> list[WorkItem]:
+    """The work list that opens the back office: oldest and most urgent first (M.11 clock)."""
+    today = today or timezone.localdate()
+    records = list(records_awaiting(user)[:200])
+    left = workdays_left_many([r.due_date for r in records if r.state != S.PUBLISHED], today)
+    returned = dict(
+        WorkflowEvent.objects.filter(record__in=[r for r in records if r.state == S.DRAFT], action="return_to_draft")
+        .order_by("record_id", "at")
+        .values_list("record_id", "comment")
+    )
+    items = []
+    for record in records:
+        clock_runs = record.state != S.PUBLISHED  # once published, the M.11 clock has stopped
+        due = record.due_date if clock_runs else None
+        items.append(
+            WorkItem(
+                record=record,
+                step=record.get_state_display(),
+                due_date=due,
+                days_left=left.get(due) if due else None,
+                overdue=bool(due and due < today),
+                provisional=bool(due and record.due_date_provisional),
+                note=(_("退回意见：") + returned[record.pk]) if record.pk in returned else "",
+                url=reverse("admin:disclosure_record_change", args=[record.pk]),
+            )
+        )
+    items.sort(key=lambda i: (not i.overdue, i.due_date or date.max, i.record.created_at))
+    return items
+
+
+def record_versions(record: Record) -> list[Record]:
+    """All versions of the information this record belongs to, oldest first."""
+    first = record
+    while first.previous_version_id:
+        first = first.previous_version
+    chain, frontier = [first], [first]
+    while frontier:
+        children = list(Record.objects.filter(previous_version__in=frontier).order_by("pk"))
+        chain.extend(children)
+        frontier = children
+    return chain
+
+
+def current_version(record: Record) -> Record:
+    """The version that replaced this one, followed to the end."""
+    current = record
+    seen = set()
+    while current.superseded_by_id and current.pk not in seen:
+        seen.add(current.pk)
+        current = current.superseded_by
+    return current

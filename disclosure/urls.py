@@ -1,0 +1,18 @@
+from django.urls import path
+
+from disclosure import views
+
+app_name = "disclosure"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("guide/", views.guide, name="guide"),
+    path("rules/", views.rules, name="rules"),
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("statutory/", views.statutory, name="statutory"),
+    path("annual-reports/", views.annual_reports, name="annual_reports"),
+    path("records/<int:pk>/", views.record_detail, name="record"),
+    path("records/<int:pk>/print/", views.record_detail, {"printable": True}, name="record_print"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("search/", views.search, name="search"),
+]

@@ -1,0 +1,142 @@
+"""The public disclosure column. Every query starts from the published-only selectors."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from disclosure import selectors
+from disclosure.models import Attachment, CatalogueCategory, DisclosureAttribute
+from portal.models import Office
+
+PAGE_SIZE = 20
+RULES_CATEGORY = "rules"
+ANNUAL_REPORT_CATEGORY = "annual-report"
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def home(request):
+    categories = (
+        CatalogueCategory.objects.filter(is_active=True, parent__isnull=True)
+        .annotate(count=Count("entries", filter=Q(entries__in=selectors.catalogue_listed())))
+        .order_by("sort_order")
+    )
+    return render(
+        request,
+        "disclosure/home.html",
+        {"latest": selectors.catalogue_listed().order_by("-published_at")[:10], "categories": categories},
+    )
+
+
+def catalogue(request):
+    entries = selectors.catalogue_listed().order_by("-published_at")
+    category = office = None
+    if code := request.GET.get("category"):
+        category = CatalogueCategory.objects.filter(code=code, is_active=True).first()
+        if category:
+            entries = entries.filter(Q(category=category) | Q(category__parent=category))
+    if (office_id := request.GET.get("office", "")).isdigit():
+        office = Office.objects.filter(pk=office_id).first()
+        if office:
+            entries = entries.filter(office=office)
+    year = request.GET.get("year", "")
+    if year.isdigit() and len(year) == 4:
+        entries = entries.filter(published_at__year=int(year))
+    else:
+        year = ""
+    return render(
+        request,
+        "disclosure/catalogue.html",
+        {
+            "page": _page(request, entries),
+            "categories": CatalogueCategory.objects.filter(is_active=True).order_by("sort_order"),
+            "offices": Office.objects.filter(is_active=True),
+            "years": selectors.catalogue_listed().dates("published_at", "year", order="DESC"),
+            "category": category,
+            "office": office,
+            "year": year,
+        },
+    )
+
+
+def statutory(request):
+    """法定主动公开内容: the categories of M.5 and R.20, with their entries' counts."""
+    listed = selectors.catalogue_listed()
+    categories = (
+        CatalogueCategory.objects.filter(is_active=True)
+        .exclude(code__in=[RULES_CATEGORY, ANNUAL_REPORT_CATEGORY])
+        .annotate(count=Count("entries", filter=Q(entries__in=listed)))
+        .order_by("sort_order")
+    )
+    return render(request, "disclosure/statutory.html", {"categories": categories})
+
+
+def _category_page(request, code: str, template: str):
+    category = CatalogueCategory.objects.filter(code=code).first()
+    entries = selectors.catalogue_listed().filter(category=category).order_by("-published_at") if category else []
+    return render(request, template, {"category": category, "entries": entries})
+
+
+def rules(request):
+    """政府信息公开制度: the agency's own rules, published as records."""
+    return _category_page(request, RULES_CATEGORY, "disclosure/rules.html")
+
+
+def annual_reports(request):
+    return _category_page(request, ANNUAL_REPORT_CATEGORY, "disclosure/annual_reports.html")
+
+
+def guide(request):
+    return render(request, "disclosure/guide.html")
+
+
+def record_detail(request, pk: int, printable: bool = False):
+    record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
+    current = selectors.current_version(record)
+    return render(
+        request,
+        "disclosure/record_print.html" if printable else "disclosure/record.html",
+        {
+            "record": record,
+            "current": current if current.pk != record.pk and current.is_public else None,
+            "attachments": record.attachments.all() if record.shows_body else [],
+            "apply_for": record.attribute == DisclosureAttribute.ON_REQUEST,
+        },
+    )
+
+
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.select_related("record"), pk=pk)
+    published = selectors.records_published().filter(pk=attachment.record_id).exists()
+    if not (published and attachment.record.shows_body):
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def search(request):
+    query = (request.GET.get("q") or "").strip()[:100]
+    entries = selectors.catalogue_listed().none()
+    if query:
+        entries = selectors.catalogue_listed().filter(
+            Q(title__icontains=query)
+            | Q(index_number__icontains=query)
+            | Q(record__document_number__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(record__body__icontains=query, record__attribute=DisclosureAttribute.PROACTIVE)
+        ).order_by("-published_at")
+    return render(request, "disclosure/search.html", {"query": query, "page": _page(request, entries),
+                                                      "title": _("搜索")})

@@ -1,0 +1,176 @@
+"""The publish workflow of M.12 as one table of transitions.
+
+The back office reads `TRANSITIONS` to draw its buttons; each transition is carried out by one
+function in `services.py`, which calls `check()` here after locking the row. Nothing else
+changes a record's state.
+
+    draft ─submit→ division_review ─approve_division→ confidentiality_review
+      ─approve_confidentiality→ [important] leader_signoff ─sign_off→ ready ─publish→ published
+      ─register→ registered
+    review steps ─return_to_draft (comment)→ draft;  review steps ─withhold (ground)→ withheld
+    published/registered ─revoke→ revoked; ─repeal / expire→ validity changes (M.14)
+    published/registered ─amend→ a new version starts at draft
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from disclosure.models import DisclosureAttribute, Record, RecordState, Validity
+from portal.errors import ActionRefused, StateConflict
+from portal.models import AGENCY_ROLES, Role
+from portal.selectors import can_act_for_office, has_role
+
+S = RecordState
+
+# Who acts at each step, and with which model permission (M.12 (1)-(4)).
+STEPS: dict[str, tuple[tuple[str, ...], str]] = {
+    S.DRAFT: ((Role.DRAFTER,), "disclosure.submit_record"),
+    S.DIVISION_REVIEW: ((Role.DIVISION_HEAD,), "disclosure.review_division_record"),
+    S.CONFIDENTIALITY_REVIEW: ((Role.DISCLOSURE_OFFICE,), "disclosure.review_confidentiality_record"),
+    S.LEADER_SIGNOFF: ((Role.LEADER,), "disclosure.signoff_record"),
+    S.READY: ((Role.INFO_CENTER,), "disclosure.publish_record"),
+    S.PUBLISHED: ((Role.GENERAL_OFFICE, Role.INFO_CENTER), "disclosure.register_record"),
+}
+REVIEW_STATES = (S.DIVISION_REVIEW, S.CONFIDENTIALITY_REVIEW, S.LEADER_SIGNOFF)
+LIVE_STATES = (S.PUBLISHED, S.REGISTERED)
+IN_PROGRESS_STATES = (S.DRAFT, *REVIEW_STATES, S.READY)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    # None: whoever acts at the record's current step (see STEPS).
+    roles: tuple[str, ...] | None
+    permission: str | None
+    danger: bool = False
+    help: str = ""
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition("submit", _("提交处室负责人审核"), (S.DRAFT,), (Role.DRAFTER,), "disclosure.submit_record"),
+        Transition(
+            "approve_division",
+            _("审核通过（含保密自查）"),
+            (S.DIVISION_REVIEW,),
+            (Role.DIVISION_HEAD,),
+            "disclosure.review_division_record",
+            help=_("处室负责人依照保密法律法规进行保密审核（实施办法第十二条第（一）项）。"),
+        ),
+        Transition(
+            "approve_confidentiality",
+            _("保密审查通过"),
+            (S.CONFIDENTIALITY_REVIEW,),
+            (Role.DISCLOSURE_OFFICE,),
+            "disclosure.review_confidentiality_record",
+            help=_("领导小组办公室统一保密审查；重要信息转主管厅领导签发（实施办法第十二条第（二）项）。"),
+        ),
+        Transition("sign_off", _("签发"), (S.LEADER_SIGNOFF,), (Role.LEADER,), "disclosure.signoff_record"),
+        Transition(
+            "publish",
+            _("发布"),
+            (S.READY,),
+            (Role.INFO_CENTER,),
+            "disclosure.publish_record",
+            help=_("厅信息中心在政府信息公开专栏或厅网站发布（实施办法第十二条第（三）项）。"),
+        ),
+        Transition(
+            "register",
+            _("登记"),
+            (S.PUBLISHED,),
+            (Role.GENERAL_OFFICE, Role.INFO_CENTER),
+            "disclosure.register_record",
+            help=_("厅办公室和厅信息中心对已发布的信息进行登记（实施办法第十二条第（四）项）。"),
+        ),
+        Transition("return_to_draft", _("退回修改"), (*REVIEW_STATES, S.READY), None, None, danger=True),
+        Transition("withhold", _("不予公开"), REVIEW_STATES, None, None, danger=True),
+        Transition("amend", _("变更（新版本）"), LIVE_STATES, (Role.DRAFTER,), "disclosure.amend_record"),
+        Transition("revoke", _("撤销"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
+        Transition("repeal", _("废止"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
+        Transition("expire", _("标记失效"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
+    ]
+}
+
+
+def _acting_role(transition: Transition, user, record: Record) -> str | None:
+    """The role in which `user` may press `transition` on `record`, or None."""
+    if transition.roles is None:
+        roles, permission = STEPS.get(record.state, ((), None))
+    else:
+        roles, permission = transition.roles, transition.permission
+    if permission is None or not user.has_perm(permission):
+        return None
+    for role in roles:
+        if role in AGENCY_ROLES:
+            if has_role(user, role):
+                return role
+        elif can_act_for_office(user, role, record.office_id):
+            return role
+    return None
+
+
+def _guard(transition: Transition, record: Record) -> None:
+    """Rules about the record itself, beyond state and person."""
+    name = transition.name
+    if name == "publish" and record.attribute == DisclosureAttribute.NOT_DISCLOSED:
+        raise StateConflict(_("不予公开的信息不能发布。"))
+    if name == "register" and (record.published_at is None or record.published_at > timezone.now()):
+        raise StateConflict(_("定时发布尚未生效，生效后再登记。"))
+    if name in ("amend", "revoke", "repeal", "expire") and record.superseded_by_id:
+        raise StateConflict(_("该版本已被新版本替代，请对现行版本操作。"))
+    if name == "amend" and record.next_versions.filter(state__in=IN_PROGRESS_STATES).exists():
+        raise StateConflict(_("该信息已有正在办理的新版本。"))
+    if name == "repeal" and record.validity == Validity.REPEALED:
+        raise StateConflict(_("该信息已废止。"))
+    if name == "expire" and record.validity != Validity.VALID:
+        raise StateConflict(_("只有有效的信息才能标记失效。"))
+
+
+def check(transition: Transition, user, record: Record, *, expected_state: str | None = None) -> str:
+    """Raise unless `user` may carry out `transition` on `record` now; return the acting role.
+
+    Call it on a locked row. A person without the role or office gets `ActionRefused`; a record
+    that has moved on (someone else acted first) gets `StateConflict`.
+    """
+    if expected_state and record.state != expected_state:
+        raise StateConflict(
+            _("该信息已由他人处理，当前状态为“%(state)s”。请刷新后再试。") % {"state": record.get_state_display()}
+        )
+    if record.state not in transition.sources:
+        raise StateConflict(
+            _("该信息当前处于“%(state)s”，不能执行“%(action)s”。")
+            % {"state": record.get_state_display(), "action": transition.label}
+        )
+    role = _acting_role(transition, user, record)
+    if role is None:
+        raise ActionRefused(_("您无权对本处室以外或不在您职责范围内的信息执行“%(action)s”。") % {"action": transition.label})
+    _guard(transition, record)
+    return role
+
+
+def available(user, record: Record) -> list[Transition]:
+    """The transitions `user` may press on `record` now, in table order (for the buttons)."""
+    result = []
+    for transition in TRANSITIONS.values():
+        try:
+            check(transition, user, record)
+        except (ActionRefused, StateConflict):
+            continue
+        result.append(transition)
+    return result
+
+
+def next_state_after_confidentiality(record: Record) -> str:
+    # Important information needs the supervising leader's signature (M.12(2)).
+    return S.LEADER_SIGNOFF if record.is_important else S.READY
+
+
+def step_roles(state: str) -> tuple[str, ...]:
+    return STEPS.get(state, ((), None))[0]

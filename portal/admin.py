@@ -1,0 +1,107 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_history import HistoryAdmin
+from portal.models import CalendarDay, CalendarYear, Membership, Office, SiteProfile
+
+User = get_user_model()
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["role", "office"]
+    verbose_name = _("角色")
+    verbose_name_plural = _("角色（每个处室确定一名信息员，实施办法第三条）")
+
+
+class PortalUserAdmin(UserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "last_name", "first_name", "email", "roles", "is_active"]
+    list_filter = ["is_active", "memberships__role", "memberships__office"]
+
+    @admin.display(description=_("角色"))
+    def roles(self, obj):
+        return "；".join(str(m) for m in obj.memberships.select_related("office"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Inline memberships are saved through their own signals; the user row's groups may
+        # have been reset by the form, so make them match the memberships again.
+        from portal.services import membership_sync_permissions
+
+        membership_sync_permissions(user=form.instance)
+
+
+admin.site.unregister(User) if admin.site.is_registered(User) else None
+admin.site.register(User, PortalUserAdmin)
+
+
+@admin.register(Office)
+class OfficeAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "phone", "leaders", "sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    filter_horizontal = ["supervising_leaders"]
+    ordering = ["sort_order", "name"]
+
+    @admin.display(description=_("主管厅领导"))
+    def leaders(self, obj):
+        return "、".join(u.get_full_name() or u.username for u in obj.supervising_leaders.all())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "supervising_leaders":
+            kwargs["queryset"] = User.objects.filter(memberships__role="leader").distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # offices carry history; set "在用" off instead
+
+
+@admin.register(Membership)
+class MembershipAdmin(HistoryAdmin):
+    list_display = ["user", "role", "office", "created_at"]
+    list_filter = ["role", "office"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user", "office"]
+
+
+@admin.register(SiteProfile)
+class SiteProfileAdmin(HistoryAdmin):
+    """One agency profile: the list page goes straight to it."""
+
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "uscc"]}),
+        (_("联系方式（显示在页脚和公开指南中）"), {"fields": ["address", "postcode", "office_hours", "phone", "fax", "email", "website", "icp_number"]}),
+        (_("索引号"), {"fields": ["index_number_format"]}),
+    ]
+
+    def changelist_view(self, request, extra_context=None):
+        profile = SiteProfile.objects.filter(pk=1).first()
+        if profile:
+            return HttpResponseRedirect(reverse("admin:portal_siteprofile_change", args=[profile.pk]))
+        return HttpResponseRedirect(reverse("admin:portal_siteprofile_add"))
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(HistoryAdmin):
+    list_display = ["year", "is_complete", "note"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(HistoryAdmin):
+    """Saving or deleting a day recomputes the stored due dates (portal.signals)."""
+
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"

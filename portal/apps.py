@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("机构与系统")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    # Model permissions each role receives through its group (see services.role_groups_sync).
+    role_permissions = {
+        "disclosure_office": {"portal.view_office", "portal.view_siteprofile", "portal.change_siteprofile"},
+        "supervision": {"portal.view_office"},
+    }
+
+    def ready(self):
+        from portal import signals
+
+        # After every app: permissions of later apps exist only once their post_migrate ran.
+        post_migrate.connect(signals.sync_role_groups, dispatch_uid="portal_sync_role_groups")
+        post_save.connect(signals.membership_changed, sender="portal.Membership")
+        post_delete.connect(signals.membership_changed, sender="portal.Membership")
+        for signal in (post_save, post_delete):
+            signal.connect(signals.calendar_day_changed, sender="portal.CalendarDay")
+            signal.connect(signals.calendar_year_changed, sender="portal.CalendarYear")
+        from portal.models import Office
+
+        m2m_changed.connect(signals.supervision_changed, sender=Office.supervising_leaders.through)

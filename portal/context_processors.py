@@ -1,0 +1,5 @@
+from portal.models import SiteProfile
+
+
+def site_profile(request):
+    return {"site": SiteProfile.current()}

@@ -1,0 +1,241 @@
+"""Offices, staff roles, the agency profile and the working-day calendar (M.3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.validators import validate_uscc
+
+
+class OfficeKind(models.TextChoices):
+    DIVISION = "division", _("业务处室")
+    GENERAL_OFFICE = "general_office", _("厅办公室")
+    INFO_CENTER = "info_center", _("厅信息中心")
+    SUPERVISION = "supervision", _("厅监察室")
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN.md; one person may hold several."""
+
+    DRAFTER = "drafter", _("处室信息员")
+    DIVISION_HEAD = "division_head", _("处室负责人")
+    DISCLOSURE_OFFICE = "disclosure_office", _("政府信息公开工作领导小组办公室")
+    LEADER = "leader", _("主管厅领导")
+    INFO_CENTER = "info_center", _("厅信息中心")
+    GENERAL_OFFICE = "general_office", _("厅办公室")
+    SUPERVISION = "supervision", _("厅监察室")
+
+
+# Roles that act on their own office's objects only (M.3: each office names an info officer).
+OFFICE_ROLES = frozenset({Role.DRAFTER, Role.DIVISION_HEAD})
+# Roles that act for the whole agency (M.3, M.12(2)-(4), M.19).
+AGENCY_ROLES = frozenset({Role.DISCLOSURE_OFFICE, Role.INFO_CENTER, Role.GENERAL_OFFICE, Role.SUPERVISION})
+# Which office kinds an agency-wide role belongs to. The leading group's office is made of the
+# general office and the info center (M.3).
+AGENCY_ROLE_OFFICE_KINDS = {
+    Role.DISCLOSURE_OFFICE: {OfficeKind.GENERAL_OFFICE, OfficeKind.INFO_CENTER},
+    Role.INFO_CENTER: {OfficeKind.INFO_CENTER},
+    Role.GENERAL_OFFICE: {OfficeKind.GENERAL_OFFICE},
+    Role.SUPERVISION: {OfficeKind.SUPERVISION},
+}
+# The guardian object permission on `Office` that carries each office-scoped role.
+OFFICE_PERMISSION_FOR_ROLE = {
+    Role.DRAFTER: "act_as_drafter",
+    Role.DIVISION_HEAD: "act_as_division_head",
+    Role.LEADER: "act_as_leader",
+}
+
+
+class Office(models.Model):
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=OfficeKind.choices, default=OfficeKind.DIVISION)
+    phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("在用"), default=True)
+    supervising_leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="supervised_offices",
+        verbose_name=_("主管厅领导"),
+        help_text=_("签发本处室重要信息的厅领导（M.12(2)）。"),
+    )
+    history = HistoricalRecords(m2m_fields=[supervising_leaders])
+
+    class Meta:
+        verbose_name = _("处室")
+        verbose_name_plural = _("处室")
+        ordering = ["sort_order", "name"]
+        permissions = [
+            ("act_as_drafter", _("以处室信息员身份办理本处室事项")),
+            ("act_as_division_head", _("以处室负责人身份审核本处室事项")),
+            ("act_as_leader", _("以主管厅领导身份签发本处室事项")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role, in an office for office roles, for the agency otherwise."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("用户")
+    )
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("所在处室"),
+        help_text=_("厅领导不填；其余角色必填。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("人员角色")
+        verbose_name_plural = _("人员角色")
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "office"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=models.Q(office__isnull=True), name="membership_unique_no_office"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.office.name if self.office_id else _("全厅")
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self) -> None:
+        if self.role == Role.LEADER:
+            if self.office_id:
+                raise ValidationError({"office": _("厅领导不属于某一处室；请在处室的“主管厅领导”中设置分管关系。")})
+            return
+        if not self.office_id:
+            raise ValidationError({"office": _("该角色必须指定所在处室。")})
+        kinds = AGENCY_ROLE_OFFICE_KINDS.get(self.role)
+        if kinds and self.office.kind not in kinds:
+            allowed = "、".join(str(OfficeKind(kind).label) for kind in sorted(kinds))
+            raise ValidationError({"office": _("该角色只能属于：%(kinds)s。") % {"kinds": allowed}})
+
+
+class SiteProfile(models.Model):
+    """The agency's identity (one row). Data, never code: every agency edits its own."""
+
+    name = models.CharField(_("机关名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, validators=[validate_uscc], help_text=_("18位，用于生成索引号。")
+    )
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    postcode = models.CharField(_("邮政编码"), max_length=10, blank=True)
+    office_hours = models.CharField(_("办公时间"), max_length=200, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=50, blank=True)
+    fax = models.CharField(_("传真"), max_length=50, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    website = models.URLField(_("网站"), blank=True)
+    icp_number = models.CharField(_("ICP备案号"), max_length=50, blank=True)
+    index_number_format = models.CharField(
+        _("索引号格式"),
+        max_length=100,
+        default="{uscc}/{year}-{seq:05d}",
+        help_text=_("可用占位符：{uscc} 统一社会信用代码，{year} 年份，{seq} 当年序号，例如 {seq:05d}。"),
+    )
+    history = HistoricalRecords()
+
+    CACHE_KEY = "portal:site-profile"
+
+    class Meta:
+        verbose_name = _("机关信息")
+        verbose_name_plural = _("机关信息")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def clean(self) -> None:
+        try:
+            self.format_index_number(year=2026, seq=1)
+        except (KeyError, ValueError, IndexError) as error:
+            raise ValidationError({"index_number_format": _("索引号格式无效：%(error)s") % {"error": error}}) from None
+        if "{seq" not in self.index_number_format:
+            raise ValidationError({"index_number_format": _("索引号格式必须包含 {seq}，否则编号会重复。")})
+
+    def format_index_number(self, *, year: int, seq: int) -> str:
+        return self.index_number_format.format(uscc=self.uscc, year=year, seq=seq)
+
+    @classmethod
+    def current(cls) -> SiteProfile:
+        """The profile, or an unsaved placeholder before the agency has entered one."""
+        profile = cache.get(cls.CACHE_KEY)
+        if profile is None:
+            profile = cls.objects.filter(pk=1).first() or cls(name=str(_("政府信息公开平台")), uscc="")
+            cache.set(cls.CACHE_KEY, profile, 300)
+        return profile
+
+
+class CalendarYear(models.Model):
+    """Marks a year's holiday arrangement as entered, so its dates stop being provisional."""
+
+    year = models.PositiveIntegerField(_("年份"), unique=True)
+    is_complete = models.BooleanField(
+        _("已录入全年安排"),
+        default=False,
+        help_text=_("国务院办公厅公布该年节假日安排并全部录入后勾选；未勾选的年份按周一至周五计算并提示“暂定”。"),
+    )
+    note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("例如：国办发明电〔2026〕X号"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度节假日安排")
+        verbose_name_plural = _("年度节假日安排")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """One date whose status differs from the package or from Monday–Friday."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("工作日"), help_text=_("勾选：调休上班；不勾选：放假。"))
+    note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("例如：春节、国庆节调休"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {_('上班') if self.is_workday else _('放假')}"
+
+
+class Sequence(models.Model):
+    """Running numbers that are never reused (index numbers, register lines, tracking codes)."""
+
+    name = models.CharField(max_length=50)
+    year = models.PositiveIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("流水号")
+        verbose_name_plural = _("流水号")
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}/{self.year}: {self.last_value}"

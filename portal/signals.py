@@ -1,0 +1,53 @@
+"""Keep derived permission rows in step with memberships. No business rules live here: the
+handlers only call the idempotent sync functions in services.py."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.dispatch import Signal
+
+from portal import services
+
+
+def sync_role_groups(sender, **kwargs):
+    services.role_groups_sync()
+
+
+def membership_changed(sender, instance, **kwargs):
+    user = get_user_model().objects.filter(pk=instance.user_id).first()
+    if user is not None:
+        services.membership_sync_permissions(user=user)
+
+
+def supervision_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Office.supervising_leaders changed, from either side of the relation."""
+    User = get_user_model()
+    if action == "pre_clear":
+        # Remember who loses supervision before the rows disappear.
+        instance._leaders_before_clear = (
+            [instance] if reverse else list(instance.supervising_leaders.all())
+        )
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # instance is a user
+        users = [instance]
+    elif action == "post_clear":
+        users = getattr(instance, "_leaders_before_clear", [])
+    else:
+        users = list(User.objects.filter(pk__in=pk_set or ()))
+    for user in users:
+        services.membership_sync_permissions(user=user)
+
+
+# Sent after the working-day calendar changes, with `since`: the earliest date affected. Apps
+# that store due dates recompute them (STYLE.md 5: clocks are derived and recomputed).
+calendar_changed = Signal()
+
+
+def calendar_day_changed(sender, instance, **kwargs):
+    calendar_changed.send(sender=sender, since=instance.date)
+
+
+def calendar_year_changed(sender, instance, **kwargs):
+    calendar_changed.send(sender=sender, since=datetime.date(instance.year, 1, 1))

@@ -1,0 +1,136 @@
+"""Shared fixtures: a small agency with two business divisions and one person per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from disclosure import services
+from disclosure.models import CatalogueCategory, Channel, Record, RecordState
+from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
+
+S = RecordState
+ALL_CLEAR = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": True,
+             "redacted_parts": "", "redaction_grounds": []}
+
+
+@dataclass
+class World:
+    office_a: Office
+    office_b: Office
+    general_office: Office
+    info_center: Office
+    supervision_office: Office
+    drafter_a: object
+    head_a: object
+    drafter_b: object
+    head_b: object
+    disclosure: object
+    leader_a: object
+    leader_b: object
+    publisher: object
+    registrar: object
+    supervisor: object
+    admin: object
+    nobody: object
+    category: CatalogueCategory
+
+    def users_by_role(self) -> dict[str, object]:
+        return {
+            "drafter_a": self.drafter_a, "head_a": self.head_a, "drafter_b": self.drafter_b, "head_b": self.head_b,
+            "disclosure": self.disclosure, "leader_a": self.leader_a, "leader_b": self.leader_b,
+            "publisher": self.publisher, "registrar": self.registrar, "supervisor": self.supervisor,
+            "admin": self.admin, "nobody": self.nobody,
+        }
+
+
+def make_user(username: str, role: str | None = None, office: Office | None = None, **extra):
+    user = get_user_model().objects.create_user(username, f"{username}@example.invalid", "pw-for-tests-only", **extra)
+    if role:
+        Membership.objects.create(user=user, role=role, office=office)
+        user.refresh_from_db()
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    SiteProfile(name="测试省工业和信息化厅", uscc="11220000013544357T").save()
+    office_a = Office.objects.create(name="政策法规处", kind=OfficeKind.DIVISION)
+    office_b = Office.objects.create(name="装备工业处", kind=OfficeKind.DIVISION)
+    general = Office.objects.create(name="厅办公室", kind=OfficeKind.GENERAL_OFFICE)
+    info = Office.objects.create(name="厅信息中心", kind=OfficeKind.INFO_CENTER)
+    supervision = Office.objects.create(name="厅监察室", kind=OfficeKind.SUPERVISION)
+    leader_a = make_user("leader_a", Role.LEADER)
+    leader_b = make_user("leader_b", Role.LEADER)
+    office_a.supervising_leaders.add(leader_a)
+    office_b.supervising_leaders.add(leader_b)
+    return World(
+        office_a=office_a, office_b=office_b, general_office=general, info_center=info,
+        supervision_office=supervision,
+        drafter_a=make_user("drafter_a", Role.DRAFTER, office_a),
+        head_a=make_user("head_a", Role.DIVISION_HEAD, office_a),
+        drafter_b=make_user("drafter_b", Role.DRAFTER, office_b),
+        head_b=make_user("head_b", Role.DIVISION_HEAD, office_b),
+        disclosure=make_user("gkb", Role.DISCLOSURE_OFFICE, general),
+        leader_a=get_user_model().objects.get(pk=leader_a.pk),
+        leader_b=get_user_model().objects.get(pk=leader_b.pk),
+        publisher=make_user("publisher", Role.INFO_CENTER, info),
+        registrar=make_user("registrar", Role.GENERAL_OFFICE, general),
+        supervisor=make_user("supervisor", Role.SUPERVISION, supervision),
+        admin=get_user_model().objects.create_superuser("root", "root@example.invalid", "pw-for-tests-only"),
+        nobody=make_user("nobody", is_staff=True),
+        category=CatalogueCategory.objects.get(code="m5-2"),
+    )
+
+
+def new_draft(world: World, office: Office | None = None, **fields) -> Record:
+    office = office or world.office_a
+    drafter = world.drafter_a if office == world.office_a else world.drafter_b
+    record = Record(
+        title=fields.pop("title", "关于开展2026年工业企业技术改造项目申报工作的通知"),
+        body=fields.pop("body", "<p>各市（州）工业和信息化主管部门：现将有关事项通知如下。</p>"),
+        office=office,
+        category=fields.pop("category", world.category),
+        date_formed=fields.pop("date_formed", dt.date(2026, 11, 2)),
+        **fields,
+    )
+    return services.record_save_draft(record=record, actor=drafter)
+
+
+ORDER = [S.DRAFT, S.DIVISION_REVIEW, S.CONFIDENTIALITY_REVIEW, S.LEADER_SIGNOFF, S.READY, S.PUBLISHED, S.REGISTERED]
+
+
+def drive(world: World, record: Record, to: str) -> Record:
+    """Take a record through the real workflow up to state `to`."""
+    office_a = record.office_id == world.office_a.pk
+    drafter = world.drafter_a if office_a else world.drafter_b
+    head = world.head_a if office_a else world.head_b
+    leader = world.leader_a if office_a else world.leader_b
+    next_step = {
+        S.DRAFT: lambda r: services.record_submit(record=r, actor=drafter),
+        S.DIVISION_REVIEW: lambda r: services.record_approve_division(record=r, actor=head, checklist=ALL_CLEAR),
+        S.CONFIDENTIALITY_REVIEW: lambda r: services.record_approve_confidentiality(
+            record=r, actor=world.disclosure, checklist=ALL_CLEAR),
+        S.LEADER_SIGNOFF: lambda r: services.record_sign_off(record=r, actor=leader),
+        S.READY: lambda r: services.record_publish(record=r, actor=world.publisher, channels=[Channel.COLUMN]),
+        S.PUBLISHED: lambda r: services.record_register(record=r, actor=world.registrar),
+    }
+    if to == S.WITHHELD:
+        record = drive(world, record, S.CONFIDENTIALITY_REVIEW)
+        return services.record_withhold(record=record, actor=world.disclosure, ground="process_information")
+    if to == S.REVOKED:
+        record = drive(world, record, S.REGISTERED)
+        return services.record_revoke(record=record, actor=world.disclosure, reason="发布有误")
+    while record.state != to and ORDER.index(record.state) < ORDER.index(to):
+        record = next_step[record.state](record)
+    assert record.state == to, f"cannot drive to {to}: stopped at {record.state}"
+    record.refresh_from_db()
+    return record
+
+
+@pytest.fixture
+def draft(world) -> Record:
+    return new_draft(world)

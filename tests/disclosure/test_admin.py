@@ -1,0 +1,244 @@
+"""The back office: scoped lists and URLs, the work list, buttons, forms and history."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from disclosure.models import Attachment, Record, WorkflowEvent
+from tests.conftest import S, drive, new_draft
+
+SEES_OFFICE_A = {"drafter_a", "head_a", "leader_a", "disclosure", "publisher", "registrar", "supervisor", "admin"}
+ALL_USERS = SEES_OFFICE_A | {"drafter_b", "head_b", "leader_b", "nobody"}
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("username", sorted(ALL_USERS))
+def test_office_scope_on_every_admin_url(client, world, username):
+    record = drive(world, new_draft(world, title="政策法规处的通知"), S.PUBLISHED)
+    user = world.users_by_role()[username]
+    login(client, user)
+    urls = [
+        reverse("admin:disclosure_record_change", args=[record.pk]),
+        reverse("admin:disclosure_record_history", args=[record.pk]),
+        reverse("admin:disclosure_record_transition", args=[record.pk, "register"]),
+        reverse("admin:disclosure_record_diff", args=[record.pk]),
+    ]
+    listing = client.get(reverse("admin:disclosure_record_changelist") + "?q=通知")
+    search = client.get(reverse("admin:disclosure_record_changelist"), {"q": "政策法规处"})
+    if username in SEES_OFFICE_A:
+        assert listing.status_code == 200 and "政策法规处的通知" in listing.text
+        assert client.get(urls[0]).status_code == 200
+        assert client.get(urls[1]).status_code == 200
+    elif username == "nobody":
+        assert listing.status_code == 403
+        assert all(client.get(url).status_code in (403, 404) for url in urls)
+    else:
+        assert listing.status_code == 200 and "政策法规处的通知" not in listing.text
+        assert "政策法规处的通知" not in search.text
+        assert [client.get(url).status_code for url in urls] == [404, 404, 404, 404]
+
+
+def test_every_admin_url_through_the_button_refuses_the_wrong_person(client, world):
+    record = drive(world, new_draft(world), S.DIVISION_REVIEW)
+    url = reverse("admin:disclosure_record_transition", args=[record.pk, "approve_division"])
+    login(client, world.disclosure)  # can see it, but the division head approves
+    page = client.get(url)
+    assert page.status_code == 403
+    assert "无权" in page.text
+    response = client.post(url, {"no_state_secret": "on", "no_commercial_secret": "on", "no_personal_privacy": "on"})
+    assert response.status_code == 403
+    record.refresh_from_db()
+    assert record.state == S.DIVISION_REVIEW
+
+
+def test_change_page_shows_the_stage_and_only_the_buttons_this_person_may_press(client, world):
+    record = drive(world, new_draft(world), S.DIVISION_REVIEW)
+    page = login(client, world.head_a).get(reverse("admin:disclosure_record_change", args=[record.pk]))
+    assert page.status_code == 200
+    assert "处室负责人审核" in page.text
+    for name in ("approve_division", "return_to_draft", "withhold"):
+        assert reverse("admin:disclosure_record_transition", args=[record.pk, name]) in page.text
+    for name in ("submit", "publish", "approve_confidentiality", "register"):
+        assert reverse("admin:disclosure_record_transition", args=[record.pk, name]) not in page.text
+    assert 'name="state"' not in page.text  # status is never a form field
+    assert "drafter_a" in page.text  # the event log
+
+
+def test_transition_form_posts_through_the_service(client, world):
+    record = drive(world, new_draft(world), S.DIVISION_REVIEW)
+    url = reverse("admin:disclosure_record_transition", args=[record.pk, "approve_division"])
+    login(client, world.head_a)
+    incomplete = client.post(url, {"expected_state": S.DIVISION_REVIEW, "no_state_secret": "on"})
+    assert incomplete.status_code == 200
+    assert "保密审查未全部确认" in incomplete.text
+    done = client.post(url, {"expected_state": S.DIVISION_REVIEW, "no_state_secret": "on",
+                             "no_commercial_secret": "on", "no_personal_privacy": "on", "comment": "同意"})
+    assert done.status_code == 302
+    record.refresh_from_db()
+    assert record.state == S.CONFIDENTIALITY_REVIEW
+
+
+def test_return_without_comment_shows_a_message_and_changes_nothing(client, world):
+    record = drive(world, new_draft(world), S.CONFIDENTIALITY_REVIEW)
+    url = reverse("admin:disclosure_record_transition", args=[record.pk, "return_to_draft"])
+    page = login(client, world.disclosure).post(url, {"expected_state": S.CONFIDENTIALITY_REVIEW, "comment": ""})
+    assert page.status_code == 200
+    assert "errorlist" in page.text
+    record.refresh_from_db()
+    assert record.state == S.CONFIDENTIALITY_REVIEW
+
+
+def test_second_click_on_a_stale_page_gets_a_clear_message(client, world):
+    record = drive(world, new_draft(world), S.READY)
+    url = reverse("admin:disclosure_record_transition", args=[record.pk, "publish"])
+    login(client, world.publisher)
+    data = {"expected_state": S.READY, "channels": ["column"]}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, follow=True)
+    assert "不能执行" in again.text or "他人" in again.text
+    assert WorkflowEvent.objects.filter(action="publish").count() == 1
+
+
+def test_drafter_creates_a_record_in_the_back_office(client, world):
+    login(client, world.drafter_a)
+    page = client.get(reverse("admin:disclosure_record_add"))
+    assert page.status_code == 200
+    assert world.office_b.name not in page.text  # only their own office is offered
+    response = client.post(reverse("admin:disclosure_record_add"), {
+        "title": "关于公布2026年度省级技术创新示范企业名单的通知", "summary": "", "office": world.office_a.pk,
+        "category": world.category.pk, "document_number": "吉工信〔2026〕1号", "document_type": "other",
+        "date_formed": "2026-11-02", "attribute": "proactive", "body": "<p>正文<script>x</script></p>",
+        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.text[:2000]
+    record = Record.objects.get()
+    assert (record.state, record.created_by, record.office) == (S.DRAFT, world.drafter_a, world.office_a)
+    assert "script" not in record.body
+
+
+def test_drafter_cannot_post_a_record_for_another_office(client, world):
+    login(client, world.drafter_a)
+    response = client.post(reverse("admin:disclosure_record_add"), {
+        "title": "越权", "office": world.office_b.pk, "category": world.category.pk, "document_type": "other",
+        "date_formed": "2026-11-02", "attribute": "proactive", "body": "<p>x</p>",
+        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200
+    assert not Record.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["head_a", "disclosure", "publisher", "leader_a", "supervisor", "nobody"])
+def test_only_drafters_may_add_records(client, world, username):
+    login(client, world.users_by_role()[username])
+    assert client.get(reverse("admin:disclosure_record_add")).status_code == 403
+
+
+def test_records_in_review_are_read_only_even_for_their_drafter(client, world):
+    record = drive(world, new_draft(world), S.DIVISION_REVIEW)
+    login(client, world.drafter_a)
+    url = reverse("admin:disclosure_record_change", args=[record.pk])
+    client.post(url, {"title": "改了", "office": world.office_a.pk, "category": world.category.pk,
+                      "document_type": "other", "date_formed": "2026-11-02", "attribute": "proactive",
+                      "body": "<p>x</p>", "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"})
+    record.refresh_from_db()
+    assert record.title != "改了"
+
+
+def _attachment_post(world, upload):
+    return {
+        "title": "带附件的通知", "office": world.office_a.pk, "category": world.category.pk, "document_type": "other",
+        "date_formed": "2026-11-02", "attribute": "proactive", "body": "<p>正文</p>",
+        "attachments-TOTAL_FORMS": "1", "attachments-INITIAL_FORMS": "0", "attachments-0-file": upload,
+        "attachments-0-sort_order": "0",
+    }
+
+
+def test_disguised_attachment_is_refused_and_the_draft_keeps_its_saved_content(client, world, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    record = new_draft(world, title="已保存的标题")
+    login(client, world.drafter_a)
+    fake = SimpleUploadedFile("通知.pdf", b"MZ\x90\x00 this is an exe", content_type="application/pdf")
+    page = client.post(reverse("admin:disclosure_record_change", args=[record.pk]), _attachment_post(world, fake))
+    assert page.status_code == 200
+    assert "内容与扩展名不符" in page.text
+    record.refresh_from_db()
+    assert record.title == "已保存的标题"
+    assert not Attachment.objects.exists()
+
+
+def test_real_pdf_is_attached_with_its_chinese_name_under_a_generated_file_name(client, world, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    record = new_draft(world)
+    login(client, world.drafter_a)
+    pdf = SimpleUploadedFile("申报指南.pdf", b"%PDF-1.7\n%test\n", content_type="application/pdf")
+    response = client.post(reverse("admin:disclosure_record_change", args=[record.pk]), _attachment_post(world, pdf))
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "申报指南.pdf"
+    assert "申报指南" not in attachment.file.name
+    assert attachment.content_type == "application/pdf"
+
+
+def test_worklist_is_the_landing_page_and_shows_what_waits_for_this_person(client, world):
+    waiting = drive(world, new_draft(world, title="待审核的信息"), S.DIVISION_REVIEW)
+    drive(world, new_draft(world, office=world.office_b, title="别的处室的信息"), S.DIVISION_REVIEW)
+    page = login(client, world.head_a).get(reverse("admin:index"))
+    assert page.status_code == 200
+    assert "我的待办" in page.text
+    assert "待审核的信息" in page.text
+    assert "别的处室的信息" not in page.text
+    assert reverse("admin:disclosure_record_change", args=[waiting.pk]) in page.text
+    assert "待审核的信息" not in login(client, world.publisher).get(reverse("admin:index")).text
+
+
+def test_worklist_shows_overdue_first(client, world):
+    import datetime as dt
+
+    drive(world, new_draft(world, title="新近形成", date_formed=dt.date.today()), S.DIVISION_REVIEW)
+    drive(world, new_draft(world, title="早已逾期", date_formed=dt.date(2025, 1, 6)), S.DIVISION_REVIEW)
+    text = login(client, world.head_a).get(reverse("admin:index")).text
+    assert text.index("早已逾期") < text.index("新近形成")
+    assert "逾期" in text
+
+
+def test_history_is_visible_to_the_disclosure_office_but_cannot_be_reverted(client, world):
+    record = drive(world, new_draft(world), S.PUBLISHED)
+    login(client, world.disclosure)
+    history = client.get(reverse("admin:disclosure_record_history", args=[record.pk]))
+    assert history.status_code == 200
+    historical_id = record.history.first().history_id
+    version_url = f"/admin/disclosure/record/{record.pk}/history/{historical_id}/"
+    assert client.get(version_url).status_code == 200
+    assert client.post(version_url, {"title": "回滚"}).status_code == 405
+    record.refresh_from_db()
+    assert record.title != "回滚"
+    assert login(client, world.drafter_b).get(version_url).status_code == 404
+    login(client, world.disclosure)
+    events = client.get(reverse("admin:disclosure_workflowevent_changelist"))
+    assert events.status_code == 200 and "publisher" in events.text
+
+
+def test_workflow_events_have_no_edit_or_delete_path_in_the_admin(client, world):
+    record = drive(world, new_draft(world), S.DIVISION_REVIEW)
+    event = record.events.get()
+    login(client, world.admin)
+    change = client.post(reverse("admin:disclosure_workflowevent_change", args=[event.pk]), {"comment": "x"})
+    assert change.status_code == 403 or WorkflowEvent.objects.get(pk=event.pk).comment != "x"
+    assert client.post(reverse("admin:disclosure_workflowevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert WorkflowEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_diff_between_versions(client, world):
+    v1 = drive(world, new_draft(world, body="<p>第一段</p><p>旧的第二段</p>"), S.REGISTERED)
+    from disclosure import services
+
+    v2 = services.record_amend(record=v1, actor=world.drafter_a)
+    v2.body = "<p>第一段</p><p>新的第二段</p>"
+    services.record_save_draft(record=v2, actor=world.drafter_a)
+    page = login(client, world.disclosure).get(reverse("admin:disclosure_record_diff", args=[v2.pk]))
+    assert page.status_code == 200
+    assert "旧的第二段" in page.text and "新的第二段" in page.text

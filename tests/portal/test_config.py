@@ -1,0 +1,55 @@
+"""Bad configuration stops start-up with one clear line, not a traceback wall."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    environment.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "PYTHONWARNINGS": "ignore", **env})
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_missing_secret_key_in_production_mode_is_one_line():
+    result = run_manage("check")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "DJANGO_SECRET_KEY" in lines[0]
+
+
+def test_unreachable_database_is_one_line():
+    result = run_manage("migrate", "--noinput", DJANGO_SECRET_KEY="x" * 50,
+                        DATABASE_URL="postgres://nobody@127.0.0.1:9/none", DATABASE_CONNECT_TIMEOUT="2")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "数据库" in lines[0]
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("DATABASE_URL", "mongodb://x/y", "DATABASE_URL"),
+    ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG"),
+    ("CACHE_URL", "memcached://x", "CACHE_URL"),
+])
+def test_malformed_settings_are_one_line(name, value, expected):
+    result = run_manage("check", DJANGO_SECRET_KEY="x" * 50, **{name: value})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+
+
+def test_production_settings_are_safe_by_default():
+    result = run_manage("shell", "-c", "from django.conf import settings as s; "
+                        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, "
+                        "s.X_FRAME_OPTIONS)", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["False", "True", "True", "True", "DENY"]
