@@ -12,7 +12,9 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from disclosure import selectors, services, workflow
 from disclosure.forms import TRANSITION_FORMS, AttachmentForm, RecordForm
@@ -102,8 +104,9 @@ class RecordAdmin(HistoryAdmin):
     search_fields = ["title", "document_number", "index_number"]
     list_select_related = ["office", "category"]
     date_hierarchy = "created_at"
-    readonly_fields = ["state", "index_number", "published_at", "due_date", "validity", "version_number"]
+    readonly_fields = ["index_number", "published_at", "due_date", "validity", "version_number"]
     history_list_display = ["state"]
+    WORKFLOW_FIELDS = ["index_number", "published_at", "due_date", "validity", "version_number"]
 
     # --- Scope: the same selector for list, search, autocomplete, history and direct URLs ---
 
@@ -136,10 +139,22 @@ class RecordAdmin(HistoryAdmin):
         return type(form.__name__, (form,), {"actor": request.user})
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.office_id and not self._editable(request, obj):
-            return fields + [f for f in RecordForm.Meta.fields if f not in fields]
-        return fields
+        if obj is not None and not self._editable(request, obj):
+            # Read-only: show the body as the public will see it (it is sanitised on save).
+            return [*self.WORKFLOW_FIELDS, *(f for f in RecordForm.Meta.fields if f != "body"), "body_as_published"]
+        return self.WORKFLOW_FIELDS
+
+    def get_fieldsets(self, request, obj=None):
+        editable = obj is None or self._editable(request, obj)
+        content = [f for f in RecordForm.Meta.fields if f != "body"] + ["body" if editable else "body_as_published"]
+        fieldsets = [(None, {"fields": content})]
+        if obj is not None:
+            fieldsets.append((_("发布信息"), {"fields": self.WORKFLOW_FIELDS}))
+        return fieldsets
+
+    @admin.display(description=_("正文"))
+    def body_as_published(self, obj):
+        return mark_safe(obj.body)  # sanitised by nh3 in services.record_save_draft
 
     # --- Writes go through the services ---
 
@@ -190,7 +205,10 @@ class RecordAdmin(HistoryAdmin):
             return obj.due_date.isoformat()
         left = workdays_left(obj.due_date)
         css = "overdue" if left < 0 else ("due-soon" if left <= 3 else "")
-        text = _("逾期 %(n)d 个工作日") % {"n": -left} if left < 0 else _("剩 %(n)d 个工作日") % {"n": left}
+        if left < 0:
+            text = ngettext("逾期 %(n)d 个工作日", "逾期 %(n)d 个工作日", -left) % {"n": -left}
+        else:
+            text = ngettext("剩 %(n)d 个工作日", "剩 %(n)d 个工作日", left) % {"n": left}
         return format_html('{} <span class="clock {}">{}</span>', obj.due_date.isoformat(), css, text)
 
     # --- The change page: stage, buttons, events, versions ---

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
-from portal.models import Office
+from portal.models import Office, Role
 
 
 class RecordState(models.TextChoices):
@@ -314,13 +314,30 @@ class AppendOnlyModel(models.Model):
         raise TypeError(f"{type(self).__name__} is append-only")
 
 
+class EventAction(models.TextChoices):
+    SUBMIT = "submit", _("提交审核")
+    APPROVE_DIVISION = "approve_division", _("处室负责人审核通过")
+    APPROVE_CONFIDENTIALITY = "approve_confidentiality", _("保密审查通过")
+    SIGN_OFF = "sign_off", _("厅领导签发")
+    PUBLISH = "publish", _("发布")
+    REGISTER = "register", _("登记")
+    RETURN_TO_DRAFT = "return_to_draft", _("退回修改")
+    WITHHOLD = "withhold", _("不予公开")
+    AMEND = "amend", _("变更（新版本）")
+    CREATE_VERSION = "create_version", _("创建新版本")
+    SUPERSEDE = "supersede", _("被新版本替代")
+    REVOKE = "revoke", _("撤销")
+    REPEAL = "repeal", _("废止")
+    EXPIRE = "expire", _("标记失效")
+
+
 class WorkflowEvent(AppendOnlyModel):
     """Who did what to a record, when, from which state to which, and why."""
 
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="events", verbose_name=_("政府信息"))
-    action = models.CharField(_("操作"), max_length=40)
+    action = models.CharField(_("操作"), max_length=40, choices=EventAction.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人"))
-    acted_as = models.CharField(_("身份"), max_length=30, blank=True)
+    acted_as = models.CharField(_("身份"), max_length=30, choices=Role.choices, blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
     from_state = models.CharField(_("原状态"), max_length=30, choices=RecordState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=30, choices=RecordState.choices, blank=True)

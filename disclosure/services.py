@@ -127,7 +127,8 @@ def attachment_remove(*, attachment: Attachment, actor) -> None:
 
 
 def _lock(record: Record) -> Record:
-    return Record.objects.select_for_update().select_related("office").get(pk=record.pk)
+    # of=("self",): lock the record only, not the office row joined for the checks.
+    return Record.objects.select_for_update(of=("self",)).select_related("office").get(pk=record.pk)
 
 
 def _event(record: Record, *, actor, role: str, action: str, from_state: str, comment: str = "",

@@ -27,7 +27,7 @@ def worklist_for(user) -> list:
 
 class PortalAdminSite(admin.AdminSite):
     index_template = "admin/portal_index.html"
-    index_title = _("我的待办")
+    index_title = _("工作台")
 
     @property
     def site_header(self):

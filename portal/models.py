@@ -222,7 +222,8 @@ class CalendarDay(models.Model):
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {_('上班') if self.is_workday else _('放假')}"
+        status = _("上班") if self.is_workday else _("放假")
+        return f"{self.date:%Y-%m-%d} {status}"
 
 
 class Sequence(models.Model):

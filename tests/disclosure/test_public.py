@@ -186,3 +186,10 @@ def test_404_page_is_friendly(client, world):
     page = client.get("/no-such-page/")
     assert page.status_code == 404
     assert "首页" in page.text
+
+
+def test_browser_language_does_not_switch_the_portal_to_english(client, world):
+    page = client.get(reverse("disclosure:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in page.text
+    client.force_login(world.drafter_a)
+    assert "我的待办" in client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US").text
