@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from disclosure import selectors, services, workflow
+from disclosure.downloads import attachment_response
 from disclosure.forms import TRANSITION_FORMS, AttachmentForm, RecordForm
 from disclosure.models import (
     Attachment,
@@ -75,8 +76,15 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ["file", "original_name", "content_type", "size", "sort_order"]
-    readonly_fields = ["original_name", "content_type", "size"]
+    fields = ["file", "download", "content_type", "size", "sort_order"]
+    readonly_fields = ["download", "content_type", "size"]
+
+    @admin.display(description=_("原文件名"))
+    def download(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:disclosure_record_attachment", args=[obj.record_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
     def _editable(self, request, obj) -> bool:
         return bool(
@@ -234,6 +242,8 @@ class RecordAdmin(HistoryAdmin):
             path("<int:object_id>/action/<str:name>/", self.admin_site.admin_view(self.transition_view),
                  name="disclosure_record_transition"),
             path("<int:object_id>/diff/", self.admin_site.admin_view(self.diff_view), name="disclosure_record_diff"),
+            path("<int:object_id>/attachments/<int:attachment_id>/", self.admin_site.admin_view(self.attachment_view),
+                 name="disclosure_record_attachment"),
         ]
         return urls + super().get_urls()
 
@@ -280,6 +290,14 @@ class RecordAdmin(HistoryAdmin):
             "title": f"{transition.label}：{record.title}",
         }
         return render(request, "admin/disclosure/record/transition.html", context)
+
+    def attachment_view(self, request, object_id, attachment_id):
+        """Staff download, for any record they may see (the public one checks publication)."""
+        record = _in_scope(request, object_id)
+        attachment = record.attachments.filter(pk=attachment_id).first()
+        if attachment is None:
+            raise Http404
+        return attachment_response(attachment)
 
     def diff_view(self, request, object_id):
         record = _in_scope(request, object_id)

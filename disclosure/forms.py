@@ -56,7 +56,9 @@ class AttachmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["file"].disabled = True  # a stored attachment is replaced, never edited
+            # A stored attachment is replaced, never edited; the inline links to its download.
+            self.fields["file"].disabled = True
+            self.fields["file"].widget = forms.HiddenInput()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -242,3 +242,20 @@ def test_diff_between_versions(client, world):
     page = login(client, world.disclosure).get(reverse("admin:disclosure_record_diff", args=[v2.pk]))
     assert page.status_code == 200
     assert "旧的第二段" in page.text and "新的第二段" in page.text
+
+
+def test_staff_download_drafts_attachments_within_their_scope_only(client, world, tmp_path, settings):
+    from disclosure import services
+
+    settings.MEDIA_ROOT = tmp_path
+    record = new_draft(world)
+    attachment = services.attachment_add(record=record, actor=world.drafter_a,
+                                         upload=SimpleUploadedFile("内部草稿.pdf", b"%PDF-1.4 draft"))
+    url = reverse("admin:disclosure_record_attachment", args=[record.pk, attachment.pk])
+    page = login(client, world.drafter_a).get(reverse("admin:disclosure_record_change", args=[record.pk]))
+    assert url in page.text
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 draft"
+    assert login(client, world.drafter_b).get(url).status_code == 404
+    assert client.get(reverse("disclosure:attachment", args=[attachment.pk])).status_code == 404
