@@ -78,19 +78,26 @@ def statutory(request):
     return render(request, "disclosure/statutory.html", {"categories": categories})
 
 
-def _category_page(request, code: str, template: str):
+def _category_page(request, code: str, heading: str, lead: str):
     category = CatalogueCategory.objects.filter(code=code).first()
     entries = selectors.catalogue_listed().filter(category=category).order_by("-published_at") if category else []
-    return render(request, template, {"category": category, "entries": entries})
+    return render(request, "disclosure/category_page.html",
+                  {"category": category, "entries": entries, "heading": heading, "lead": lead})
 
 
 def rules(request):
     """政府信息公开制度: the agency's own rules, published as records."""
-    return _category_page(request, RULES_CATEGORY, "disclosure/rules.html")
+    return _category_page(
+        request, RULES_CATEGORY, _("政府信息公开制度"),
+        _("本栏目公开本机关政府信息公开工作的有关制度，包括政府信息公开实施办法、依申请公开工作规程、受理举报制度和社会评议制度等。"),
+    )
 
 
 def annual_reports(request):
-    return _category_page(request, ANNUAL_REPORT_CATEGORY, "disclosure/annual_reports.html")
+    return _category_page(
+        request, ANNUAL_REPORT_CATEGORY, _("政府信息公开工作年度报告"),
+        _("根据《中华人民共和国政府信息公开条例》第四十九条、第五十条，本机关于每年1月31日前公布上一年度政府信息公开工作年度报告。"),
+    )
 
 
 def guide(request):
