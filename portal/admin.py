@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,8 @@ class MembershipAdmin(HistoryAdmin):
 @admin.register(SiteProfile)
 class SiteProfileAdmin(HistoryAdmin):
     """One agency profile: the list page goes straight to it."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     fieldsets = [
         (None, {"fields": ["name", "short_name", "uscc"]}),

@@ -24,3 +24,17 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def robots_txt(request):
+    from django.urls import reverse
+
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def display_preferences(request):
+    """Placeholder: the large-font and high-contrast switches (issue #4) set cookies here."""
+    from django.shortcuts import redirect
+
+    return redirect("/")
