@@ -53,3 +53,9 @@ class DisclosureConfig(AppConfig):
         from portal.signals import calendar_changed
 
         calendar_changed.connect(receivers.recompute_due_dates, dispatch_uid="disclosure_recompute_due_dates")
+        from django.db.models.signals import post_delete, post_save
+
+        from portal.signals import public_content_saved
+
+        post_save.connect(public_content_saved, sender="disclosure.CatalogueCategory")
+        post_delete.connect(public_content_saved, sender="disclosure.CatalogueCategory")

@@ -277,13 +277,23 @@ class CatalogueEntry(models.Model):
     attribute = models.CharField(_("公开属性"), max_length=20, choices=DisclosureAttribute.choices)
     validity = models.CharField(_("有效性"), max_length=20, choices=Validity.choices, default=Validity.VALID)
     is_listed = models.BooleanField(_("在目录中列出"), default=True)
+    listed_until = models.DateTimeField(
+        _("列出至"), null=True, blank=True, help_text=_("被新版本替代的时间：新版本定时发布时，旧版本列出到新版本生效为止。")
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("目录条目")
         verbose_name_plural = _("目录条目")
         ordering = ["-published_at"]
-        indexes = [models.Index(fields=["is_listed", "-published_at"])]
+        # Partial indexes: the public catalogue only ever reads listed entries, newest first.
+        indexes = [
+            models.Index(fields=["-published_at"], condition=models.Q(is_listed=True), name="entry_listed_recent"),
+            models.Index(fields=["category", "-published_at"], condition=models.Q(is_listed=True),
+                         name="entry_listed_category"),
+            models.Index(fields=["office", "-published_at"], condition=models.Q(is_listed=True),
+                         name="entry_listed_office"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.index_number} {self.title}"
@@ -393,3 +403,22 @@ class ReleaseRegisterLine(AppendOnlyModel):
     @property
     def display_number(self) -> str:
         return f"〔{self.year}〕{self.number:04d}"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of a published record and its tokens (see disclosure/search.py).
+
+    Derived data, rewritten on publish and removed on revoke or replacement; the vendor-specific
+    index over `tokens` is created by migration 0003.
+    """
+
+    record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    text = models.TextField()
+    tokens = models.TextField()
+
+    class Meta:
+        verbose_name = _("检索索引")
+        verbose_name_plural = _("检索索引")
+
+    def __str__(self) -> str:
+        return str(self.record_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,10 +36,33 @@ def records_public_pages() -> QuerySet[Record]:
 
 
 def catalogue_listed() -> QuerySet[CatalogueEntry]:
-    """The public catalogue: current versions of published, unrevoked records."""
+    """The public catalogue: current versions of published, unrevoked records.
+
+    An entry is written only when its record is published, unlisted in the same transaction that
+    revokes the record, and given `listed_until` when a new version replaces it (services.py), so
+    the entry alone decides; no join to the record is needed, which keeps the catalogue fast at
+    any size (a test checks the invariant).
+    """
+    now = timezone.now()
     return CatalogueEntry.objects.filter(
-        is_listed=True, record__state__in=PUBLIC_STATES, published_at__lte=timezone.now()
+        Q(listed_until__isnull=True) | Q(listed_until__gt=now), is_listed=True, published_at__lte=now
     ).select_related("office", "category")
+
+
+def catalogue_years() -> list[int]:
+    """The years that have listed entries, newest first (two index lookups, not a scan)."""
+    bounds = catalogue_listed().aggregate(first=Min("published_at"), last=Max("published_at"))
+    if not bounds["first"]:
+        return []
+    first, last = timezone.localtime(bounds["first"]).year, timezone.localtime(bounds["last"]).year
+    return list(range(last, first - 1, -1))
+
+
+def search_entries(query: str) -> QuerySet[CatalogueEntry]:
+    """Listed catalogue entries matching a Chinese full-text query, newest first."""
+    from disclosure import search
+
+    return search.filter_entries(catalogue_listed(), query).order_by("-published_at")
 
 
 def records_for_staff(user) -> QuerySet[Record]:
@@ -138,10 +161,13 @@ def record_versions(record: Record) -> list[Record]:
 
 
 def current_version(record: Record) -> Record:
-    """The version that replaced this one, followed to the end."""
-    current = record
-    seen = set()
+    """The version in effect for the public: follow `superseded_by` while the next version has
+    taken effect (a scheduled new version does not count until its time)."""
+    current, seen = record, set()
     while current.superseded_by_id and current.pk not in seen:
         seen.add(current.pk)
-        current = current.superseded_by
+        following = current.superseded_by
+        if not following.is_public:
+            break
+        current = following
     return current

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disclosure import workflow
+from disclosure import search, workflow
 from disclosure.files import check_upload
 from disclosure.models import (
     Attachment,
@@ -32,6 +32,7 @@ from disclosure.models import (
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
+from portal.pagecache import public_content_changed
 from portal.selectors import can_act_for_office, users_acting_as
 from portal.services import sequence_next
 from portal.workdays import add_workdays
@@ -287,16 +288,20 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
             office=record.office, category=record.category, date_formed=record.date_formed,
             published_at=at, attribute=record.attribute, validity=record.validity,
         )
+        search.index_record(record)
         if record.previous_version_id:
             _supersede(record.previous_version_id, by=record, actor=actor, role=role)
+        public_content_changed()
         return record
 
 
 def _supersede(previous_id: int, *, by: Record, actor, role: str) -> None:
+    """The previous version stays listed until the new one takes effect (M.14), which may be a
+    scheduled time in the future; its search document goes with its catalogue entry."""
     previous = Record.objects.select_for_update().get(pk=previous_id)
     previous.superseded_by = by
     previous.save()
-    CatalogueEntry.objects.filter(record=previous).update(is_listed=False)
+    CatalogueEntry.objects.filter(record=previous).update(listed_until=by.published_at)
     _event(previous, actor=actor, role=role, action="supersede", from_state=previous.state,
            comment=_("已由新版本 %(index)s 替代") % {"index": by.index_number})
 
@@ -396,6 +401,7 @@ def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_st
         if action == "revoke":
             record.state = S.REVOKED
             CatalogueEntry.objects.filter(record=record).update(is_listed=False)
+            search.remove_record(record.pk)
         else:
             record.validity = Validity.REPEALED if action == "repeal" else Validity.EXPIRED
             CatalogueEntry.objects.filter(record=record).update(validity=record.validity)
@@ -405,6 +411,7 @@ def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_st
         line = _register_line(record, kind=kind, actor=actor, note=reason)
         _event(record, actor=actor, role=role, action=action, from_state=from_state, comment=reason,
                checklist={"register_number": line.display_number})
+        public_content_changed()
         return record
 
 

@@ -6,22 +6,27 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from disclosure import search as fulltext
 from disclosure import selectors
 from disclosure.downloads import attachment_response
 from disclosure.models import Attachment, CatalogueCategory, DisclosureAttribute
 from portal.models import Office
+from portal.pagecache import cache_public_page
+from portal.pagination import CappedPaginator
 
 PAGE_SIZE = 20
 RULES_CATEGORY = "rules"
 ANNUAL_REPORT_CATEGORY = "annual-report"
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, paginator_class=Paginator):
+    return paginator_class(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@cache_public_page
 def home(request):
     categories = (
         CatalogueCategory.objects.filter(is_active=True, parent__isnull=True)
@@ -35,8 +40,8 @@ def home(request):
     )
 
 
-def catalogue(request):
-    entries = selectors.catalogue_listed().order_by("-published_at")
+def _filtered(request, entries):
+    """Apply the public filters (category, office, year) shared by the catalogue and search."""
     category = office = None
     if code := request.GET.get("category"):
         category = CatalogueCategory.objects.filter(code=code, is_active=True).first()
@@ -51,21 +56,24 @@ def catalogue(request):
         entries = entries.filter(published_at__year=int(year))
     else:
         year = ""
-    return render(
-        request,
-        "disclosure/catalogue.html",
-        {
-            "page": _page(request, entries),
-            "categories": CatalogueCategory.objects.filter(is_active=True).order_by("sort_order"),
-            "offices": Office.objects.filter(is_active=True),
-            "years": selectors.catalogue_listed().dates("published_at", "year", order="DESC"),
-            "category": category,
-            "office": office,
-            "year": year,
-        },
-    )
+    context = {
+        "categories": CatalogueCategory.objects.filter(is_active=True).order_by("sort_order"),
+        "offices": Office.objects.filter(is_active=True),
+        "years": selectors.catalogue_years(),
+        "category": category,
+        "office": office,
+        "year": year,
+    }
+    return entries, context
 
 
+@cache_public_page
+def catalogue(request):
+    entries, context = _filtered(request, selectors.catalogue_listed().order_by("-published_at"))
+    return render(request, "disclosure/catalogue.html", {"page": _page(request, entries), **context})
+
+
+@cache_public_page
 def statutory(request):
     """法定主动公开内容: the categories of M.5 and R.20, with their entries' counts."""
     listed = selectors.catalogue_listed()
@@ -85,6 +93,7 @@ def _category_page(request, code: str, heading: str, lead: str):
                   {"category": category, "entries": entries, "heading": heading, "lead": lead})
 
 
+@cache_public_page
 def rules(request):
     """政府信息公开制度: the agency's own rules, published as records."""
     return _category_page(
@@ -93,6 +102,7 @@ def rules(request):
     )
 
 
+@cache_public_page
 def annual_reports(request):
     return _category_page(
         request, ANNUAL_REPORT_CATEGORY, _("政府信息公开工作年度报告"),
@@ -100,10 +110,12 @@ def annual_reports(request):
     )
 
 
+@cache_public_page
 def guide(request):
     return render(request, "disclosure/guide.html")
 
 
+@cache_public_page
 def record_detail(request, pk: int, printable: bool = False):
     record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
     current = selectors.current_version(record)
@@ -112,7 +124,7 @@ def record_detail(request, pk: int, printable: bool = False):
         "disclosure/record_print.html" if printable else "disclosure/record.html",
         {
             "record": record,
-            "current": current if current.pk != record.pk and current.is_public else None,
+            "current": current if current.pk != record.pk else None,
             "attachments": record.attachments.all() if record.shows_body else [],
             "apply_for": record.attribute == DisclosureAttribute.ON_REQUEST,
         },
@@ -127,16 +139,16 @@ def attachment_download(request, pk: int):
     return attachment_response(attachment)
 
 
+@cache_public_page
 def search(request):
-    query = (request.GET.get("q") or "").strip()[:100]
-    entries = selectors.catalogue_listed().none()
-    if query:
-        entries = selectors.catalogue_listed().filter(
-            Q(title__icontains=query)
-            | Q(index_number__icontains=query)
-            | Q(record__document_number__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(record__body__icontains=query, record__attribute=DisclosureAttribute.PROACTIVE)
-        ).order_by("-published_at")
-    return render(request, "disclosure/search.html", {"query": query, "page": _page(request, entries),
-                                                      "title": _("搜索")})
+    """Chinese full text over title, summary, numbers and (proactive) body; see search.py."""
+    query = (request.GET.get("q") or "").strip()[: fulltext.MAX_QUERY_LENGTH]
+    entries, context = _filtered(request, selectors.search_entries(query))
+    page = _page(request, entries.select_related("record"), CappedPaginator)
+    for entry in page.object_list:
+        entry.title_highlighted = fulltext.highlight(entry.title, query)
+        excerpt = entry.summary
+        if entry.attribute == DisclosureAttribute.PROACTIVE:
+            excerpt = f"{entry.summary} {strip_tags(entry.record.body)}"
+        entry.excerpt_highlighted = fulltext.highlight(excerpt, query, width=120)
+    return render(request, "disclosure/search.html", {"query": query, "page": page, **context})

@@ -24,6 +24,9 @@ class PortalConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(signals.calendar_day_changed, sender="portal.CalendarDay")
             signal.connect(signals.calendar_year_changed, sender="portal.CalendarYear")
+        for model in ("portal.Office", "portal.SiteProfile"):
+            post_save.connect(signals.public_content_saved, sender=model)
+            post_delete.connect(signals.public_content_saved, sender=model)
         from portal.models import Office
 
         m2m_changed.connect(signals.supervision_changed, sender=Office.supervising_leaders.through)

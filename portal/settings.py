@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site_profile",
+                "portal.context_processors.display_preferences",
             ],
         },
     },
@@ -122,6 +123,10 @@ elif CACHE_URL in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ConfigError(f"CACHE_URL={CACHE_URL!r} 不受支持（redis:// 或 locmem://） / unsupported")
+
+# Anonymous public pages are cached whole, keyed by the public content version (pagecache.py);
+# this bounds how late a scheduled publication may appear.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
 
 # Sessions live in the database so any app server can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

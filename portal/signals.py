@@ -51,3 +51,10 @@ def calendar_day_changed(sender, instance, **kwargs):
 
 def calendar_year_changed(sender, instance, **kwargs):
     calendar_changed.send(sender=sender, since=datetime.date(instance.year, 1, 1))
+
+
+def public_content_saved(sender, **kwargs):
+    """Offices and the agency profile appear on public pages: a change refreshes them."""
+    from portal.pagecache import public_content_changed
+
+    public_content_changed()

@@ -56,6 +56,16 @@ def make_user(username: str, role: str | None = None, office: Office | None = No
     return user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The local-memory cache outlives a test's database; cached pages must not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 

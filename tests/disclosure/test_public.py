@@ -143,8 +143,10 @@ def test_repealed_record_stays_listed_and_is_marked(client, world, column):
 
 def test_search_finds_one_character_words_in_published_records_only(client, column):
     page = client.get(reverse("disclosure:search"), {"q": "秘"}).text
-    assert "已公开秘通知" in page
-    assert not any(title in page for title in column["hidden"])
+    assert reverse("disclosure:record", args=[column["published"].pk]) in page
+    assert "已公开<mark>秘</mark>通知" in page
+    for record in column["hidden"].values():
+        assert reverse("disclosure:record", args=[record.pk]) not in page
 
 
 @pytest.mark.parametrize(("name", "params"), PUBLIC_PAGES)
@@ -193,3 +195,42 @@ def test_browser_language_does_not_switch_the_portal_to_english(client, world):
     assert '<html lang="zh-hans">' in page.text
     client.force_login(world.drafter_a)
     assert "我的待办" in client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US").text
+
+
+PAGES_WITH_LISTS = [
+    ("disclosure:home", {}), ("disclosure:catalogue", {}), ("disclosure:catalogue", {"category": "m5-2"}),
+    ("disclosure:statutory", {}), ("disclosure:search", {"q": "通知"}), ("disclosure:rules", {}),
+]
+
+
+def test_queries_per_public_page_do_not_grow_with_the_number_of_records(client, world, settings):
+    """A page of 20 costs the same number of queries as a page of 3 (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+    def counts():
+        result = []
+        for name, params in PAGES_WITH_LISTS:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse(name), params).status_code == 200
+            result.append(len(captured))
+        return result
+
+    for i in range(3):
+        drive(world, new_draft(world, title=f"通知{i}", office=[world.office_a, world.office_b][i % 2]), S.PUBLISHED)
+    few = counts()
+    for i in range(3, 25):
+        drive(world, new_draft(world, title=f"通知{i}", office=[world.office_a, world.office_b][i % 2]), S.PUBLISHED)
+    assert counts() == few
+    record = selectors_first_published()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("disclosure:record", args=[record.pk]))
+    assert len(captured) <= 6
+
+
+def selectors_first_published():
+    from disclosure.selectors import records_published
+
+    return records_published().first()

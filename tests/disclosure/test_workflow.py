@@ -158,6 +158,30 @@ def test_amendment_runs_the_whole_chain_and_the_old_version_stays_public_until_r
         services.record_amend(record=v1, actor=world.drafter_a)
 
 
+def test_a_scheduled_new_version_replaces_the_old_one_only_when_it_takes_effect(world, draft):
+    v1 = drive(world, draft, S.REGISTERED)
+    v2 = drive(world, services.record_amend(record=v1, actor=world.drafter_a), S.READY)
+    later = timezone.now() + dt.timedelta(days=1)
+    services.record_publish(record=v2, actor=world.publisher, channels=[Channel.COLUMN], at=later)
+    assert list(selectors.catalogue_listed().values_list("record_id", flat=True)) == [v1.pk]
+    assert selectors.current_version(v1) == v1
+    with time_machine.travel(later + dt.timedelta(seconds=1)):
+        assert list(selectors.catalogue_listed().values_list("record_id", flat=True)) == [v2.pk]
+        v1.refresh_from_db()
+        assert selectors.current_version(v1).pk == v2.pk
+
+
+def test_catalogue_entries_agree_with_record_states(world):
+    """The invariant that lets the catalogue read entries without joining records."""
+    for state in (S.DRAFT, S.READY, S.WITHHELD, S.PUBLISHED, S.REGISTERED, S.REVOKED):
+        drive(world, new_draft(world, title=state), state)
+    v1 = drive(world, new_draft(world, title="v1"), S.REGISTERED)
+    drive(world, services.record_amend(record=v1, actor=world.drafter_a), S.PUBLISHED)
+    listed = set(selectors.catalogue_listed().values_list("record_id", flat=True))
+    public_current = set(selectors.records_published().filter(superseded_by__isnull=True).values_list("pk", flat=True))
+    assert listed == public_current
+
+
 def test_withheld_amendment_allows_a_new_one(world, draft):
     v1 = drive(world, draft, S.REGISTERED)
     v2 = services.record_amend(record=v1, actor=world.drafter_a)

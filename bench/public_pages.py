@@ -1,0 +1,141 @@
+#!/usr/bin/env python
+"""Benchmark of the public column at scale (issue #4). Not a test: it prints figures.
+
+    .venv/bin/python bench/public_pages.py --database sqlite   --records 100000
+    .venv/bin/python bench/public_pages.py --database postgres --records 100000
+
+It builds (or reuses) a database with the demo agency and N generated records, serves the portal
+with gunicorn (2 workers, the production settings plus a bare hello-world view), and loads it
+from a second process with wrk on loopback. Pages are measured as visitors get them (the page
+cache on); search is also measured with every request unique, i.e. always a cache miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+QUERIES = ["税", "许可", "通知", "数字化转型", "绿色工厂", "中小企业", "专精特新", "工业互联网", "节能", "安全生产",
+           "民用爆炸物品", "汽车", "吉工信", "2021", "技术改造 申报", "新材料", "名单", "实施方案", "首台", "无线电",
+           "化工园区", "消费品", "电子信息", "工业设计中心", "企业技术中心", "稳增长", "梯度培育", "征求意见",
+           "公告", "季度"]
+
+
+def run(cmd, env, **kwargs):
+    return subprocess.run(cmd, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def prepare(env, records: int) -> None:
+    run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run([PY, "manage.py", "load_demo"], env, stdout=subprocess.DEVNULL)
+    count = subprocess.run([PY, "manage.py", "shell", "-c",
+                            "from disclosure.models import Record; print(Record.objects.count())"],
+                           env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()[-1]
+    missing = records - int(count)
+    if missing > 0:
+        run([PY, "manage.py", "generate_records", "--records", str(missing)], env)
+
+
+def ids(env, n: int) -> list[int]:
+    out = subprocess.run([PY, "manage.py", "shell", "-c",
+                          "from disclosure.selectors import catalogue_listed; "
+                          f"print(' '.join(str(i) for i in catalogue_listed().order_by('?').values_list('record_id', flat=True)[:{n}]))"],
+                         env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    return [int(i) for i in out if i.isdigit()]
+
+
+def wrk(base: str, paths: list[str], seconds: int, connections: int, unique: bool) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(paths))
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(ROOT / "bench" / "report.lua"),
+           base, "--", handle.name, "unique" if unique else "cached"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    os.unlink(handle.name)
+    line = next(line for line in out.splitlines() if line.startswith("JSON "))
+    return json.loads(line[5:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8877)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("需要 wrk / wrk is required: apt-get install wrk")
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = (f"sqlite:///{OUT / 'bench.sqlite3'}" if args.database == "sqlite"
+           else "postgres://postgres@127.0.0.1:5432/portal_bench")
+    if args.database == "postgres":
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c", "CREATE DATABASE portal_bench"],
+                       capture_output=True)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEMO": "1",
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "PYTHONPATH": str(ROOT), "DJANGO_LOG_LEVEL": "WARNING"}
+    prepare(env, args.records)
+    record_ids = ids(env, 2000)
+
+    server_env = {**env, "DJANGO_DEMO": "0", "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "1",
+                  "GUNICORN_BIND": f"127.0.0.1:{args.port}"}
+    gunicorn = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "bench.wsgi",
+                                 "--access-logfile", "/dev/null"], env=server_env, cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/bench/hello", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        rng = random.Random(1)
+        scenarios = [
+            ("hello world (ceiling)", ["/bench/hello"], False),
+            ("catalogue list", ["/catalogue/"] + [f"/catalogue/?page={rng.randint(2, 50)}" for _ in range(50)], False),
+            ("record page", [f"/records/{i}/" for i in record_ids], False),
+            ("search (cached)", [f"/search/?q={urllib.parse.quote(q)}" for q in QUERIES], False),
+            ("search (every request a miss)", [f"/search/?q={urllib.parse.quote(q)}" for q in QUERIES], True),
+            ("catalogue (every request a miss)", ["/catalogue/"], True),
+        ]
+        results = {}
+        for name, paths, unique in scenarios:
+            wrk(base, paths, 3, args.connections, unique)  # warm up
+            results[name] = wrk(base, paths, args.seconds, args.connections, unique)
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(10)
+
+    ceiling = results["hello world (ceiling)"]["rps"]
+    print(f"\n{args.database}, {args.records} records, gunicorn 2 workers, wrk 2 threads x {args.connections} "
+          f"connections, {args.seconds}s each")
+    print(f"{'scenario':34} {'req/s':>9} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    for name, r in results.items():
+        print(f"{name:34} {r['rps']:9.1f} {r['rps'] / ceiling:6.2f} {r['p50']:8.2f} {r['p95']:8.2f} {r['p99']:8.2f} "
+              f"{r['errors']:6d}")
+    checks = [
+        ("list page >= 0.5 x hello world", results["catalogue list"]["rps"] >= 0.5 * ceiling),
+        ("record page >= 0.6 x hello world", results["record page"]["rps"] >= 0.6 * ceiling),
+        ("search p95 <= 100 ms (misses)", results["search (every request a miss)"]["p95"] <= 100),
+    ]
+    for label, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}")
+
+
+if __name__ == "__main__":
+    main()

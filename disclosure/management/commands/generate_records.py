@@ -1,0 +1,120 @@
+"""Generate a large, realistic set of published records for benchmarks (not for production).
+
+    python manage.py generate_records --records 100000
+
+Records are written in bulk as already published and registered (no workflow history), with
+catalogue entries and search documents, so that list, record and search pages can be measured
+at scale. Needs the demo agency (`load_demo`) for offices, categories and the agency profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from disclosure import search
+from disclosure.demo_content import RECORDS as DEMO
+from disclosure.models import (
+    CatalogueCategory,
+    CatalogueEntry,
+    Channel,
+    DisclosureAttribute,
+    DocumentType,
+    Record,
+    RecordState,
+    SearchDocument,
+)
+from portal.models import Office, OfficeKind, Sequence, SiteProfile
+from portal.workdays import Calendar
+
+TOPICS = [
+    "中小企业梯度培育", "工业互联网平台建设", "制造业数字化转型", "绿色工厂认定", "节能监察",
+    "民用爆炸物品安全管理", "汽车产业集群发展", "新材料产业", "消费品工业“三品”行动", "工业设计中心认定",
+    "首台（套）重大技术装备", "技术改造项目", "电子信息产业", "无线电管理", "化工园区认定",
+    "专精特新企业", "工业稳增长", "安全生产专项整治", "企业技术中心", "工业旅游示范点",
+]
+FORMS = ["关于{year}年度{topic}工作的通知", "关于公布{year}年{topic}名单的通告", "{year}年{topic}情况通报",
+         "关于印发《吉林省{topic}实施方案》的通知", "关于开展{year}年{topic}申报工作的通知",
+         "{year}年第{quarter}季度{topic}进展情况", "关于征求《{topic}管理办法（征求意见稿）》意见的公告"]
+
+
+def _sentences() -> list[str]:
+    text = " ".join(re.sub(r"<[^>]+>", " ", spec["body"]) for spec in DEMO)
+    return [s.strip() + "。" for s in re.split(r"[。\n]", text) if len(s.strip()) > 8]
+
+
+class Command(BaseCommand):
+    help = "生成用于性能测试的大量已发布信息 / Generate published records for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--records", type=int, default=100_000)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--batch", type=int, default=1000)
+
+    def handle(self, *args, records, seed, batch, **options):
+        profile = SiteProfile.objects.filter(pk=1).first()
+        offices = list(Office.objects.filter(kind__in=[OfficeKind.DIVISION, OfficeKind.GENERAL_OFFICE]))
+        categories = list(CatalogueCategory.objects.filter(code__startswith="m5-"))
+        author = get_user_model().objects.filter(memberships__role="drafter").first()
+        if not (profile and offices and categories and author):
+            raise CommandError("请先运行 load_demo / run load_demo first")
+        rng = random.Random(seed)
+        sentences = _sentences()
+        today = timezone.localdate()
+        first_day = today - dt.timedelta(days=365 * 10)
+        calendar = Calendar.for_window(first_day, today + dt.timedelta(days=90))
+        next_seq: dict[int, int] = {}
+        done = 0
+        while done < records:
+            size = min(batch, records - done)
+            with transaction.atomic():
+                batch_records = []
+                for _ in range(size):
+                    formed = first_day + dt.timedelta(days=rng.randrange((today - first_day).days))
+                    published = calendar.add(formed, rng.randint(1, 24)).date
+                    published = min(published, today)
+                    year = published.year
+                    next_seq[year] = next_seq.get(year, self._start(year)) + 1
+                    title = rng.choice(FORMS).format(year=formed.year, quarter=rng.randint(1, 4), topic=rng.choice(TOPICS))
+                    body = "".join(f"<p>{''.join(rng.sample(sentences, 3))}</p>" for _ in range(rng.randint(1, 4)))
+                    batch_records.append(Record(
+                        title=title, summary=rng.choice(sentences)[:80], body=body, office=rng.choice(offices),
+                        category=rng.choice(categories),
+                        document_number=f"吉工信〔{formed.year}〕{rng.randint(1, 300)}号" if rng.random() < 0.6 else "",
+                        document_type=rng.choices(list(DocumentType.values), weights=[1, 10, 89])[0],
+                        date_formed=formed,
+                        attribute=DisclosureAttribute.ON_REQUEST if rng.random() < 0.08 else DisclosureAttribute.PROACTIVE,
+                        channels=[Channel.COLUMN, Channel.WEBSITE], state=RecordState.REGISTERED,
+                        published_at=timezone.make_aware(dt.datetime.combine(published, dt.time(9, rng.randint(0, 59)))),
+                        due_date=calendar.add(formed, 20).date, index_number=profile.format_index_number(year=year, seq=next_seq[year]),
+                        created_by=author,
+                    ))
+                created = Record.objects.bulk_create(batch_records)
+                CatalogueEntry.objects.bulk_create([
+                    CatalogueEntry(record=r, index_number=r.index_number, title=r.title, summary=r.summary,
+                                   office=r.office, category=r.category, date_formed=r.date_formed,
+                                   published_at=r.published_at, attribute=r.attribute) for r in created
+                ])
+                SearchDocument.objects.bulk_create([
+                    SearchDocument(record=r, text=search.normalise(search.searchable_text(r)),
+                                   tokens=" ".join(search.document_tokens(search.searchable_text(r)))) for r in created
+                ])
+                for year, value in next_seq.items():
+                    Sequence.objects.update_or_create(name="index_number", year=year, defaults={"last_value": value})
+            done += size
+            sys.stderr.write(f"\r生成 / generated {done}/{records} ({done * 100 // records}%)")
+            sys.stderr.flush()
+        sys.stderr.write("\n")
+        self.stdout.write(f"已生成 {records} 条 / {records} records generated")
+
+    @staticmethod
+    def _start(year: int) -> int:
+        row = Sequence.objects.filter(name="index_number", year=year).first()
+        return row.last_value if row else 0

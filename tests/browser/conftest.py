@@ -1,0 +1,121 @@
+"""Real-browser tests: Debian's chromium driven by Playwright against pytest-django's live server.
+
+Nothing here downloads a browser. Without /usr/bin/chromium or the Python packages every test in
+this directory is skipped with a message saying how to enable them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from disclosure import services
+from disclosure.models import CatalogueCategory, DisclosureAttribute, Record
+from tests.conftest import S, World, drive, new_draft
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SKIP_REASON = "browser tests skipped: install Debian's chromium (apt-get install chromium) — .ci/run does this"
+
+
+def _missing() -> str | None:
+    if not shutil.which(CHROMIUM):
+        return f"{CHROMIUM} not found"
+    for module in ("playwright", "axe_playwright_python"):
+        if importlib.util.find_spec(module) is None:
+            return f"Python package {module} not installed (requirements-dev.txt)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = _missing()
+    if missing:
+        skip = pytest.mark.skip(reason=f"{SKIP_REASON} [{missing}]")
+        for item in items:
+            if item.get_closest_marker("browser"):
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop registered as running on this thread, so Django
+    # would refuse every ORM call (SynchronousOnlyOperation) — the test set-up and the flush after
+    # each test included. No ORM call here runs inside a coroutine; Django's documented switch
+    # says so. pytest-django runs transactional tests (these) after every other database test,
+    # so the switch is on only for them.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def expect():
+    """Playwright's retrying assertions (imported here so that a missing package only skips)."""
+    from playwright.sync_api import expect
+
+    return expect
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh visitor (no cookies) on a desktop-sized window, pointed at the live server."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@dataclass
+class Column:
+    world: World
+    notice: Record
+    on_request: Record
+    rule: Record
+    report: Record
+
+
+@pytest.fixture
+def column(world, settings, tmp_path) -> Column:
+    """What a visitor finds: a notice with an attachment, an on-request entry, a rule, an annual report."""
+    settings.MEDIA_ROOT = tmp_path
+    notice = new_draft(world, title="关于开展2026年工业企业技术改造项目申报工作的通知",
+                       body="<p>各市（州）工业和信息化主管部门：现将技术改造项目申报有关事项通知如下。</p>")
+    services.attachment_add(record=notice, actor=world.drafter_a,
+                            upload=SimpleUploadedFile("申报指南.pdf", b"%PDF-1.4 guide"))
+    on_request = new_draft(world, title="2025年度技术改造专项资金分配明细", attribute=DisclosureAttribute.ON_REQUEST,
+                           body="<p>不在网上公开的正文</p>")
+    rule = new_draft(world, title="政府信息公开实施办法", category=CatalogueCategory.objects.get(code="rules"))
+    report = new_draft(world, title="2025年政府信息公开工作年度报告",
+                       category=CatalogueCategory.objects.get(code="annual-report"))
+    return Column(
+        world=world,
+        notice=drive(world, notice, S.REGISTERED),
+        on_request=drive(world, on_request, S.PUBLISHED),
+        rule=drive(world, rule, S.PUBLISHED),
+        report=drive(world, report, S.PUBLISHED),
+    )

@@ -1,0 +1,61 @@
+"""Whole-page caching of public pages: served from the cache until the public content changes,
+never to staff, and refreshed on publish, revoke and profile changes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from disclosure import services
+from portal.models import SiteProfile
+from tests.conftest import S, drive, new_draft
+
+
+def queries_for(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_a_repeated_anonymous_visit_is_served_from_the_cache(client, world):
+    drive(world, new_draft(world, title="缓存测试通知"), S.PUBLISHED)
+    first, text = queries_for(client, reverse("disclosure:catalogue"))
+    second, cached = queries_for(client, reverse("disclosure:catalogue"))
+    assert "缓存测试通知" in text
+    assert cached == text
+    assert second == 1 < first  # only the content version is read
+
+
+def test_publishing_and_revoking_refresh_cached_pages(client, world):
+    record = drive(world, new_draft(world, title="第一条"), S.PUBLISHED)
+    assert "第一条" in client.get(reverse("disclosure:home")).text
+    other = drive(world, new_draft(world, title="第二条"), S.PUBLISHED)
+    assert "第二条" in client.get(reverse("disclosure:home")).text
+    services.record_revoke(record=record, actor=world.disclosure, reason="撤回")
+    home = client.get(reverse("disclosure:home")).text
+    assert "第一条" not in home and "第二条" in home
+    services.record_expire(record=other, actor=world.disclosure, reason="到期")
+    assert "失效" in client.get(reverse("disclosure:record", args=[other.pk])).text
+
+
+def test_agency_profile_change_refreshes_the_footer(client, world):
+    assert "新地址大街" not in client.get(reverse("disclosure:guide")).text
+    profile = SiteProfile.objects.get()
+    profile.address = "新地址大街1号"
+    profile.save()
+    assert "新地址大街" in client.get(reverse("disclosure:guide")).text
+
+
+def test_staff_with_a_session_never_get_a_cached_page(client, world):
+    client.get(reverse("disclosure:home"))
+    client.force_login(world.drafter_a)
+    count, _text = queries_for(client, reverse("disclosure:home"))
+    assert count > 1
+
+
+@pytest.mark.parametrize("cookie", [("a11y_font", "large"), ("django_language", "en")])
+def test_display_and_language_choices_are_cached_separately(client, world, cookie):
+    plain = client.get(reverse("disclosure:guide")).content
+    client.cookies[cookie[0]] = cookie[1]
+    assert client.get(reverse("disclosure:guide")).content != plain
