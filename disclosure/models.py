@@ -287,11 +287,13 @@ class CatalogueEntry(models.Model):
         verbose_name_plural = _("目录条目")
         ordering = ["-published_at"]
         # Partial indexes: the public catalogue only ever reads listed entries, newest first.
+        # `listed_until` is in each index so that counting and paging never visit the table.
         indexes = [
-            models.Index(fields=["-published_at"], condition=models.Q(is_listed=True), name="entry_listed_recent"),
-            models.Index(fields=["category", "-published_at"], condition=models.Q(is_listed=True),
+            models.Index(fields=["-published_at", "listed_until"], condition=models.Q(is_listed=True),
+                         name="entry_listed_recent"),
+            models.Index(fields=["category", "-published_at", "listed_until"], condition=models.Q(is_listed=True),
                          name="entry_listed_category"),
-            models.Index(fields=["office", "-published_at"], condition=models.Q(is_listed=True),
+            models.Index(fields=["office", "-published_at", "listed_until"], condition=models.Q(is_listed=True),
                          name="entry_listed_office"),
         ]
 
@@ -406,19 +408,21 @@ class ReleaseRegisterLine(AppendOnlyModel):
 
 
 class SearchDocument(models.Model):
-    """The searchable text of a published record and its tokens (see disclosure/search.py).
+    """The searchable text of a catalogue entry and its terms (see disclosure/search.py).
 
-    Derived data, rewritten on publish and removed on revoke or replacement; the vendor-specific
-    index over `tokens` is created by migration 0003.
+    Derived data, written on publish and removed on revocation; no history. The vendor-specific
+    index over `uni` and `bi` is created by migration 0004.
     """
 
-    record = models.OneToOneField(Record, on_delete=models.CASCADE, primary_key=True, related_name="+")
-    text = models.TextField()
-    tokens = models.TextField()
+    entry = models.OneToOneField(CatalogueEntry, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    text = models.TextField()  # normalised, for the exact check of long texts
+    uni = models.TextField()  # unigrams and words, in order
+    bi = models.TextField()  # bigrams in order, runs separated (see search.RUN_BREAK)
+    long_text = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("检索索引")
         verbose_name_plural = _("检索索引")
 
     def __str__(self) -> str:
-        return str(self.record_id)
+        return str(self.entry_id)

@@ -1,27 +1,33 @@
 """Chinese full-text search over published information, on SQLite and PostgreSQL.
 
 Chinese has no spaces, and one- and two-character words matter (“税”, “许可”). We segment text
-the way CJK search engines do without a dictionary: every Chinese character (unigram) and every
-pair of neighbouring characters (bigram) becomes a token; Latin letters and digits form words.
-A query must contain all of its tokens — a one-character word needs its unigram, a longer run
-all of its bigrams, a Latin/digit word matches as a prefix — and then each query word is checked
-as an exact substring of the stored text, so bigrams that happen to co-occur never give a false hit.
+the way CJK search engines do without a dictionary: every Chinese character is a unigram, every
+pair of neighbouring characters a bigram, and letters and digits form words. A one-character
+query word needs its unigram, a two-character word its bigram, a longer word its bigrams *in a
+row* (a phrase), and a Latin/digit word matches as a prefix. Positions keep phrases exact: the
+bigrams of “信息化公开” occurring apart in a text never make a hit.
 
-The token index is a FTS5 table on SQLite and a GIN index over a tsvector built from the token
-array on PostgreSQL (built with array_to_tsvector, so no text-search parser or locale can drop
-Chinese characters). Both live in the same database as the records and are updated inside the
-publishing transaction, so the index can never disagree with what is published.
+Documents are keyed by catalogue entry, whose ids grow in publication order, so the newest
+matches come straight off the index (ORDER BY id DESC ... LIMIT 20) however common the term,
+and the visibility rules are those of `selectors.catalogue_listed()`, compiled into the query.
+
+Index: a FTS5 table (columns `uni`, `bi`) on SQLite; on PostgreSQL a tsvector column written by
+us with explicit positions (no text-search parser or locale involved) and a GIN index. A
+tsvector keeps at most 256 positions per lexeme and none past 16,383, so documents beyond that
+are flagged `long_text` and matched on their tokens plus an exact substring check instead.
+Both live in the database of the records and change inside the publishing transaction, so the
+index never disagrees with what is published.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,6 +35,10 @@ MAX_QUERY_LENGTH = 100
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # A run of Chinese characters, or a word of other letters and digits.
 PIECES = re.compile(rf"([{CJK}]+)|([^\W_{CJK}]+)")
+# Between two runs in the FTS5 bigram column, so a phrase never spans a run boundary.
+RUN_BREAK = "qqbreak"
+PG_MAX_POSITION = 16383
+PG_MAX_POSITIONS_PER_LEXEME = 256
 
 
 def normalise(text: str) -> str:
@@ -41,32 +51,48 @@ def _pieces(text: str):
         yield match.group(1) or "", match.group(2) or ""
 
 
-def document_tokens(text: str) -> list[str]:
-    """The distinct tokens of a document, in first-seen order."""
-    tokens: dict[str, None] = {}
+def _bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+@dataclass
+class Terms:
+    unigrams: list[str]  # Chinese characters and Latin/digit words, in order
+    bigrams: list[list[str]]  # the bigrams of each Chinese run of two or more characters
+
+
+def document_terms(text: str) -> Terms:
+    terms = Terms([], [])
     for chinese, word in _pieces(text):
-        if word:
-            tokens[word] = None
-        for i, char in enumerate(chinese):
-            tokens[char] = None
-            if i + 1 < len(chinese):
-                tokens[chinese[i : i + 2]] = None
+        terms.unigrams.extend(chinese or [word])
+        if len(chinese) > 1:
+            terms.bigrams.append(_bigrams(chinese))
+    return terms
+
+
+def document_tokens(text: str) -> list[str]:
+    """The distinct tokens of a document, in first-seen order (for tests and inspection)."""
+    terms = document_terms(text)
+    tokens = dict.fromkeys(terms.unigrams)
+    for run in terms.bigrams:
+        tokens.update(dict.fromkeys(run))
     return list(tokens)
 
 
 @dataclass(frozen=True)
 class Query:
-    words: tuple[str, ...]  # each must occur in the text as typed (normalised)
-    exact: tuple[str, ...]  # tokens that must be in the index
+    words: tuple[str, ...]  # normalised query words
+    unigrams: tuple[str, ...]  # single Chinese characters
+    phrases: tuple[tuple[str, ...], ...]  # bigram sequences that must occur in a row
     prefixes: tuple[str, ...]  # Latin/digit words that must start an indexed word
 
     @property
     def empty(self) -> bool:
-        return not (self.exact or self.prefixes)
+        return not (self.unigrams or self.phrases or self.prefixes)
 
 
 def parse_query(raw: str) -> Query:
-    words, exact, prefixes = [], [], []
+    words, unigrams, phrases, prefixes = [], [], [], []
     for word in normalise(raw)[:MAX_QUERY_LENGTH].split():
         pieces = list(_pieces(word))
         if not pieces:
@@ -76,68 +102,39 @@ def parse_query(raw: str) -> Query:
             if latin:
                 prefixes.append(latin)
             elif len(chinese) == 1:
-                exact.append(chinese)
+                unigrams.append(chinese)
             else:
-                exact.extend(chinese[i : i + 2] for i in range(len(chinese) - 1))
-    return Query(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(exact)), tuple(dict.fromkeys(prefixes)))
+                phrases.append(tuple(_bigrams(chinese)))
+    unique = dict.fromkeys
+    return Query(tuple(unique(words)), tuple(unique(unigrams)), tuple(unique(phrases)), tuple(unique(prefixes)))
 
 
 # --- Backends: the only vendor-specific SQL --------------------------------------------------
 
 FTS_TABLE = "disclosure_search_fts"
+SEARCH_WINDOW = 4000  # PostgreSQL: the newest entries searched first (see SearchResults._ids)
 DOCUMENT_TABLE = "disclosure_searchdocument"
-PG_VECTOR = "array_to_tsvector(string_to_array(tokens, ' '))"
+ENTRY_TABLE = "disclosure_catalogueentry"
 
 SQLITE_SETUP = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(tokens, content='{DOCUMENT_TABLE}', "
-    "content_rowid='record_id', tokenize='unicode61 remove_diacritics 0')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(uni, bi, content='{DOCUMENT_TABLE}', "
+    "content_rowid='entry_id', tokenize='unicode61 remove_diacritics 0')",
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {DOCUMENT_TABLE} BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, tokens) VALUES (new.record_id, new.tokens); END",
+    f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) VALUES (new.entry_id, new.uni, new.bi); END",
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {DOCUMENT_TABLE} BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, tokens) VALUES ('delete', old.record_id, old.tokens); END",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, uni, bi) VALUES ('delete', old.entry_id, old.uni, old.bi); END",
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE ON {DOCUMENT_TABLE} BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, tokens) VALUES ('delete', old.record_id, old.tokens); "
-    f"INSERT INTO {FTS_TABLE}(rowid, tokens) VALUES (new.record_id, new.tokens); END",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, uni, bi) VALUES ('delete', old.entry_id, old.uni, old.bi); "
+    f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) VALUES (new.entry_id, new.uni, new.bi); END",
 ]
 SQLITE_TEARDOWN = [f"DROP TABLE IF EXISTS {FTS_TABLE}"] + [
     f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")
 ]
-POSTGRES_SETUP = [f"CREATE INDEX IF NOT EXISTS disclosure_search_gin ON {DOCUMENT_TABLE} USING GIN (({PG_VECTOR}))"]
-POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS disclosure_search_gin"]
-
-
-def _sqlite_match(query: Query) -> str:
-    terms = [f'"{token}"' for token in query.exact] + [f'"{word}"*' for word in query.prefixes]
-    return " AND ".join(terms)
-
-
-def _postgres_tsquery(query: Query) -> str:
-    terms = [f"'{token}'" for token in query.exact] + [f"'{word}':*" for word in query.prefixes]
-    return " & ".join(terms)
-
-
-def _needs_recheck(word: str) -> bool:
-    """A word is proven by its tokens alone when it is one unigram, one bigram, or a Latin/digit
-    prefix; a longer Chinese run (or a mix) is an AND of bigrams and must be checked as a whole."""
-    pieces = list(_pieces(word))
-    return not (len(pieces) == 1 and (pieces[0][1] or len(pieces[0][0]) <= 2))
-
-
-def matching_record_ids(query: Query) -> RawSQL:
-    """A subquery of the ids of records whose indexed text contains every query word."""
-    recheck = [w for w in query.words if _needs_recheck(w)]
-    checks = "".join(" AND text LIKE %s ESCAPE '\\'" for _ in recheck)
-    patterns = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in recheck]
-    if connection.vendor == "postgresql":
-        sql = f"SELECT record_id FROM {DOCUMENT_TABLE} WHERE {PG_VECTOR} @@ %s::tsquery{checks}"
-        return RawSQL(sql, [_postgres_tsquery(query), *patterns])
-    if not recheck:
-        return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_sqlite_match(query)])
-    sql = (
-        f"SELECT record_id FROM {DOCUMENT_TABLE} WHERE record_id IN "
-        f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s){checks}"
-    )
-    return RawSQL(sql, [_sqlite_match(query), *patterns])
+POSTGRES_SETUP = [
+    f"ALTER TABLE {DOCUMENT_TABLE} ADD COLUMN IF NOT EXISTS vector tsvector",
+    f"CREATE INDEX IF NOT EXISTS disclosure_search_gin ON {DOCUMENT_TABLE} USING GIN (vector)",
+]
+POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS disclosure_search_gin", f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN IF EXISTS vector"]
 
 
 def setup_statements(vendor: str) -> list[str]:
@@ -146,6 +143,66 @@ def setup_statements(vendor: str) -> list[str]:
 
 def teardown_statements(vendor: str) -> list[str]:
     return {"sqlite": SQLITE_TEARDOWN, "postgresql": POSTGRES_TEARDOWN}.get(vendor, [])
+
+
+def _sqlite_match(query: Query) -> str:
+    terms = [f'uni : "{u}"' for u in query.unigrams]
+    terms += ['bi : "' + " ".join(phrase) + '"' for phrase in query.phrases]
+    terms += [f'uni : "{w}"*' for w in query.prefixes]
+    return " AND ".join(terms)
+
+
+def _tsquery(query: Query, *, in_a_row: bool) -> str:
+    join = " <-> " if in_a_row else " & "
+    terms = [f"'{u}'" for u in query.unigrams]
+    terms += ["(" + join.join(f"'{b}'" for b in phrase) + ")" for phrase in query.phrases]
+    terms += [f"'{w}':*" for w in query.prefixes]
+    return " & ".join(terms)
+
+
+def _like(words) -> tuple[str, list[str]]:
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    return "".join(" AND d.text LIKE %s ESCAPE '\\'" for _ in escaped), [f"%{w}%" for w in escaped]
+
+
+def _matching_sql(query: Query, entries: QuerySet) -> tuple[str, str, list]:
+    """SELECT the ids of `entries` that match, and the ORDER BY for newest first (kept apart:
+    a count must not sort, so that it can stop early). `entries` must filter only on the
+    catalogue entry's own columns (it is compiled into the WHERE clause as it stands)."""
+    compiler = entries.query.get_compiler(connection=connection)
+    where, where_params = compiler.compile(entries.query.where)
+    if connection.vendor == "postgresql":
+        exact = _tsquery(query, in_a_row=True)
+        long_words = [w for w in query.words if any(len(c) > 2 for c, _latin in _pieces(w))]
+        checks, patterns = _like(long_words)
+        match = "(NOT d.long_text AND d.vector @@ %s::tsquery)"
+        params = [exact]
+        if query.phrases:  # texts too long for tsvector positions: tokens plus the exact words
+            match = f"({match} OR (d.long_text AND d.vector @@ %s::tsquery{checks}))"
+            params += [_tsquery(query, in_a_row=False), *patterns]
+        sql = (f"SELECT {ENTRY_TABLE}.id FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+               f"WHERE {match} AND ({where})")
+        return sql, f" ORDER BY {ENTRY_TABLE}.id DESC", [*params, *where_params]
+    sql = (f"SELECT {ENTRY_TABLE}.id FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {FTS_TABLE}.rowid "
+           f"WHERE {FTS_TABLE} MATCH %s AND ({where})")
+    return sql, f" ORDER BY {FTS_TABLE}.rowid DESC", [_sqlite_match(query), *where_params]
+
+
+def _pg_vector(terms: Terms) -> tuple[str, bool]:
+    """A tsvector literal with bigram positions (a gap between runs); unigrams and words need
+    no positions. Returns it and whether the text exceeds what a tsvector can position."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    position = 1
+    for run in terms.bigrams:
+        for bigram in run:
+            positions[bigram].append(position)
+            position += 1
+        position += 1  # the gap: a phrase never spans two runs
+    long_text = position > PG_MAX_POSITION or any(len(p) > PG_MAX_POSITIONS_PER_LEXEME for p in positions.values())
+    lexemes = [f"'{b}':" + ",".join(str(min(p, PG_MAX_POSITION)) for p in ps[:PG_MAX_POSITIONS_PER_LEXEME])
+               for b, ps in positions.items()]
+    lexemes += [f"'{u}'" for u in dict.fromkeys(terms.unigrams) if u not in positions]
+    return " ".join(lexemes), long_text
 
 
 # --- Keeping the index current (called by services inside the publishing transaction) -------
@@ -162,30 +219,107 @@ def searchable_text(record) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def index_record(record) -> None:
+def document_for(entry):
+    """An unsaved SearchDocument for a catalogue entry (also used in bulk by generate_records)."""
     from disclosure.models import SearchDocument
 
-    text = searchable_text(record)
-    SearchDocument.objects.update_or_create(
-        record=record, defaults={"text": normalise(text), "tokens": " ".join(document_tokens(text))}
+    text = searchable_text(entry.record)
+    terms = document_terms(text)
+    vector, long_text = _pg_vector(terms)
+    document = SearchDocument(
+        entry=entry, text=normalise(text), uni=" ".join(terms.unigrams),
+        bi=f" {RUN_BREAK} ".join(" ".join(run) for run in terms.bigrams), long_text=long_text,
     )
+    document.pg_vector = vector
+    return document
 
 
-def remove_record(record_id: int) -> None:
+def write_vectors(documents) -> None:
+    """PostgreSQL only: store the tsvector of each document (a column Django does not manage)."""
+    if connection.vendor != "postgresql" or not documents:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {DOCUMENT_TABLE} SET vector = %s::tsvector WHERE entry_id = %s",
+            [(d.pg_vector, d.entry_id) for d in documents],
+        )
+
+
+def index_entry(entry) -> None:
     from disclosure.models import SearchDocument
 
-    SearchDocument.objects.filter(record_id=record_id).delete()
+    document = document_for(entry)
+    SearchDocument.objects.filter(entry=entry).delete()
+    document.save()
+    write_vectors([document])
+
+
+def remove_entry(entry_id: int) -> None:
+    from disclosure.models import SearchDocument
+
+    SearchDocument.objects.filter(entry_id=entry_id).delete()
 
 
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def filter_entries(entries: QuerySet, raw_query: str) -> QuerySet:
-    """Catalogue entries (already restricted to what is public) that match the query."""
-    query = parse_query(raw_query)
-    if query.empty:
-        return entries.none()
-    return entries.filter(record_id__in=matching_record_ids(query))
+class SearchResults:
+    """Matching catalogue entries, newest first, sliceable and countable like a queryset (for
+    the paginator), reading only the rows of the page shown."""
+
+    def __init__(self, raw_query: str, entries: QuerySet):
+        self.query = parse_query(raw_query)
+        self.entries = entries
+
+    def _ids(self, limit: int, offset: int = 0) -> list[int]:
+        if self.query.empty:
+            return []
+        sql, order_by, params = _matching_sql(self.query, self.entries)
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql":  # FTS5 already yields the newest matches first
+                cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
+                return [row[0] for row in cursor.fetchall()]
+            # PostgreSQL cannot read a GIN index newest first, and misjudges how common a phrase
+            # is; so look among the newest entries first and widen the window only when it holds
+            # too few matches. A common phrase is answered from a small window, a rare one from a
+            # few cheap index scans.
+            cursor.execute(f"SELECT MAX(id) FROM {ENTRY_TABLE}")
+            newest = cursor.fetchone()[0] or 0
+            window = SEARCH_WINDOW
+            while True:
+                lower = newest - window
+                cursor.execute(f"{sql} AND d.entry_id > %s{order_by} LIMIT %s OFFSET %s",
+                               [*params, lower, limit, offset])
+                ids = [row[0] for row in cursor.fetchall()]
+                if len(ids) == limit or lower <= 0:
+                    return ids
+                window *= 8
+
+    def count(self, cap: int | None = None) -> int:
+        """The number of matches, counting no further than `cap` + 1."""
+        if self.query.empty:
+            return 0
+        sql, _order_by, params = _matching_sql(self.query, self.entries)
+        limit = " LIMIT %s" if cap is not None else ""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}{limit}) matches", [*params, *([cap + 1] if cap else [])])
+            return cursor.fetchone()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        ids = self._ids(limit=(stop - start) if stop is not None else 10**9, offset=start)
+        found = self.entries.model.objects.select_related("office", "category", "record").in_bulk(ids)
+        return [found[i] for i in ids if i in found]
+
+
+def search_entries(raw_query: str, entries: QuerySet) -> SearchResults:
+    """Entries (already restricted to what is public, see selectors) that match the query."""
+    return SearchResults(raw_query, entries)
 
 
 def _aligned(text: str) -> str:

@@ -283,12 +283,12 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         record.index_number = next_index_number(at=at)
         _move(record, actor=actor, role=role, action="publish", to_state=S.PUBLISHED, comment=comment.strip(),
               checklist={"channels": channels, "published_at": at.isoformat()}, subject=_("待登记"))
-        CatalogueEntry.objects.create(
+        entry = CatalogueEntry.objects.create(
             record=record, index_number=record.index_number, title=record.title, summary=record.summary,
             office=record.office, category=record.category, date_formed=record.date_formed,
             published_at=at, attribute=record.attribute, validity=record.validity,
         )
-        search.index_record(record)
+        search.index_entry(entry)
         if record.previous_version_id:
             _supersede(record.previous_version_id, by=record, actor=actor, role=role)
         public_content_changed()
@@ -400,8 +400,9 @@ def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_st
         today = timezone.localdate()
         if action == "revoke":
             record.state = S.REVOKED
+            for entry in CatalogueEntry.objects.filter(record=record):
+                search.remove_entry(entry.pk)
             CatalogueEntry.objects.filter(record=record).update(is_listed=False)
-            search.remove_record(record.pk)
         else:
             record.validity = Validity.REPEALED if action == "repeal" else Validity.EXPIRED
             CatalogueEntry.objects.filter(record=record).update(validity=record.validity)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import strip_tags
@@ -26,13 +25,16 @@ def _page(request, queryset, paginator_class=Paginator):
     return paginator_class(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+class SearchPaginator(CappedPaginator):
+    """Search counts its matches up to 200 (ten pages); beyond, visitors refine the query."""
+
+    def __init__(self, object_list, per_page):
+        super().__init__(object_list, per_page, cap=200)
+
+
 @cache_public_page
 def home(request):
-    categories = (
-        CatalogueCategory.objects.filter(is_active=True, parent__isnull=True)
-        .annotate(count=Count("entries", filter=Q(entries__in=selectors.catalogue_listed())))
-        .order_by("sort_order")
-    )
+    categories = selectors.categories_with_counts(CatalogueCategory.objects.filter(is_active=True, parent__isnull=True))
     return render(
         request,
         "disclosure/home.html",
@@ -43,10 +45,13 @@ def home(request):
 def _filtered(request, entries):
     """Apply the public filters (category, office, year) shared by the catalogue and search."""
     category = office = None
+    # Only the entry's own columns are filtered (no joins), so the search can compile the same
+    # conditions into its index query.
     if code := request.GET.get("category"):
         category = CatalogueCategory.objects.filter(code=code, is_active=True).first()
         if category:
-            entries = entries.filter(Q(category=category) | Q(category__parent=category))
+            children = CatalogueCategory.objects.filter(parent=category).values_list("pk", flat=True)
+            entries = entries.filter(category_id__in=[category.pk, *children])
     if (office_id := request.GET.get("office", "")).isdigit():
         office = Office.objects.filter(pk=office_id).first()
         if office:
@@ -76,12 +81,8 @@ def catalogue(request):
 @cache_public_page
 def statutory(request):
     """法定主动公开内容: the categories of M.5 and R.20, with their entries' counts."""
-    listed = selectors.catalogue_listed()
-    categories = (
-        CatalogueCategory.objects.filter(is_active=True)
-        .exclude(code__in=[RULES_CATEGORY, ANNUAL_REPORT_CATEGORY])
-        .annotate(count=Count("entries", filter=Q(entries__in=listed)))
-        .order_by("sort_order")
+    categories = selectors.categories_with_counts(
+        CatalogueCategory.objects.filter(is_active=True).exclude(code__in=[RULES_CATEGORY, ANNUAL_REPORT_CATEGORY])
     )
     return render(request, "disclosure/statutory.html", {"categories": categories})
 
@@ -143,8 +144,8 @@ def attachment_download(request, pk: int):
 def search(request):
     """Chinese full text over title, summary, numbers and (proactive) body; see search.py."""
     query = (request.GET.get("q") or "").strip()[: fulltext.MAX_QUERY_LENGTH]
-    entries, context = _filtered(request, selectors.search_entries(query))
-    page = _page(request, entries.select_related("record"), CappedPaginator)
+    entries, context = _filtered(request, selectors.catalogue_listed())
+    page = SearchPaginator(selectors.search_entries(query, entries), PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.title_highlighted = fulltext.highlight(entry.title, query)
         excerpt = entry.summary

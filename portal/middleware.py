@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from portal.pagecache import chosen_language
 
 
 class ChineseFirstLocaleMiddleware:
@@ -13,11 +14,9 @@ class ChineseFirstLocaleMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)

@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -12,7 +13,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+        if isinstance(self.object_list, QuerySet):
+            return min(self.object_list.order_by()[: self.cap + 1].count(), self.cap + 1)
+        return min(self.object_list.count(cap=self.cap), self.cap + 1)  # e.g. search.SearchResults
 
     @property
     def capped(self) -> bool:

@@ -16,6 +16,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("disclosure", "0003_search_document")]
+    dependencies = [("disclosure", "0003_search_and_listing")]
 
     operations = [migrations.RunPython(create_index, drop_index)]

@@ -59,3 +59,24 @@ def test_display_and_language_choices_are_cached_separately(client, world, cooki
     plain = client.get(reverse("disclosure:guide")).content
     client.cookies[cookie[0]] = cookie[1]
     assert client.get(reverse("disclosure:guide")).content != plain
+
+
+def test_a_cached_page_keeps_the_headers_of_a_fresh_one(client, world):
+    fresh = client.get(reverse("disclosure:guide"))
+    cached = client.get(reverse("disclosure:guide"))
+    for header in ("X-Frame-Options", "Content-Language", "Content-Type", "Vary", "X-Content-Type-Options"):
+        assert cached.get(header) == fresh.get(header), header
+    assert cached.content == fresh.content
+
+
+def test_only_successful_opted_in_pages_are_stored(client, world):
+    from django.core.cache import cache
+
+    def stored_pages() -> int:
+        return sum(":page:" in key for key in cache._cache)  # the local-memory backend's store
+
+    for url in ("/healthz", "/robots.txt", "/no-such-page/", "/records/999999/", "/api/categories/"):
+        client.get(url)
+    assert stored_pages() == 0
+    client.get(reverse("disclosure:guide"))
+    assert stored_pages() == 1

@@ -70,14 +70,17 @@ class Command(BaseCommand):
         today = timezone.localdate()
         first_day = today - dt.timedelta(days=365 * 10)
         calendar = Calendar.for_window(first_day, today + dt.timedelta(days=90))
+        # In publication order, as a real catalogue grows (entry ids follow publication).
+        span = (today - first_day).days
+        formed_days = sorted(rng.randrange(span) for _ in range(records))
         next_seq: dict[int, int] = {}
         done = 0
         while done < records:
             size = min(batch, records - done)
             with transaction.atomic():
                 batch_records = []
-                for _ in range(size):
-                    formed = first_day + dt.timedelta(days=rng.randrange((today - first_day).days))
+                for offset in formed_days[done : done + size]:
+                    formed = first_day + dt.timedelta(days=offset)
                     published = calendar.add(formed, rng.randint(1, 24)).date
                     published = min(published, today)
                     year = published.year
@@ -97,15 +100,13 @@ class Command(BaseCommand):
                         created_by=author,
                     ))
                 created = Record.objects.bulk_create(batch_records)
-                CatalogueEntry.objects.bulk_create([
+                entries = CatalogueEntry.objects.bulk_create([
                     CatalogueEntry(record=r, index_number=r.index_number, title=r.title, summary=r.summary,
                                    office=r.office, category=r.category, date_formed=r.date_formed,
                                    published_at=r.published_at, attribute=r.attribute) for r in created
                 ])
-                SearchDocument.objects.bulk_create([
-                    SearchDocument(record=r, text=search.normalise(search.searchable_text(r)),
-                                   tokens=" ".join(search.document_tokens(search.searchable_text(r)))) for r in created
-                ])
+                documents = SearchDocument.objects.bulk_create([search.document_for(e) for e in entries])
+                search.write_vectors(documents)
                 for year, value in next_seq.items():
                     Sequence.objects.update_or_create(name="index_number", year=year, defaults={"last_value": value})
             done += size
