@@ -9,6 +9,7 @@ class DisclosureConfig(AppConfig):
 
     worklist = "disclosure.selectors.worklist"
     demo_loader = "disclosure.demo.load"
+    public_schedule = "disclosure.selectors.next_scheduled_publication"
 
     # What each role may do to records, as model permissions (the office scope comes on top,
     # from guardian object permissions on Office; see portal.selectors).

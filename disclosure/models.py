@@ -295,6 +295,9 @@ class CatalogueEntry(models.Model):
                          name="entry_listed_category"),
             models.Index(fields=["office", "-published_at", "listed_until"], condition=models.Q(is_listed=True),
                          name="entry_listed_office"),
+            # The few entries replaced by a version yet to take effect (selectors.next_scheduled_publication).
+            models.Index(fields=["listed_until"], condition=models.Q(listed_until__isnull=False),
+                         name="entry_listed_until"),
         ]
 
     def __str__(self) -> str:

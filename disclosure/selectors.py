@@ -58,6 +58,21 @@ def categories_with_counts(categories: QuerySet[CatalogueCategory]) -> list[Cata
     return result
 
 
+def next_scheduled_publication():
+    """When the next scheduled entry (or the end of a replaced one's listing) takes effect.
+
+    Public pages are cached until the content changes (portal/pagecache.py); a scheduled change
+    happens without any write, so its moment is part of the cache key. One index lookup each."""
+    now = timezone.now()
+    listed = CatalogueEntry.objects.filter(is_listed=True)
+    moments = [
+        listed.filter(published_at__gt=now).order_by("published_at").values_list("published_at", flat=True).first(),
+        listed.filter(listed_until__gt=now).order_by("listed_until").values_list("listed_until", flat=True).first(),
+    ]
+    moments = [m for m in moments if m]
+    return min(moments) if moments else None
+
+
 def catalogue_years() -> list[int]:
     """The years that have listed entries, newest first (two index lookups, not a scan).
 

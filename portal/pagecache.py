@@ -8,17 +8,22 @@ Every stored page is keyed by the *public content version*, a counter in the dat
 services bump inside the same transaction as any change the public can see (publication,
 replacement, revocation, validity, categories, offices, agency profile). A reader therefore sees
 either the old version and old data or the new version and new data, on every app server, with
-any cache backend. Entries also expire after PUBLIC_PAGE_CACHE_SECONDS, which bounds how late a
-scheduled publication appears.
+any cache backend. Scheduled publications change nothing when their time comes, so the key also
+holds the time of the next one (apps declare `public_schedule` in their AppConfig): when it
+passes, every page gets a new key.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.module_loading import import_string
 
 from portal.context_processors import display_preferences
 from portal.models import Sequence
@@ -27,8 +32,32 @@ VERSION_NAME = "public_content"
 MARK = "public_page_cacheable"
 
 
-def public_version() -> int:
-    return Sequence.objects.filter(name=VERSION_NAME, year=0).values_list("last_value", flat=True).first() or 0
+_memo: dict[str, tuple[float, str]] = {}
+
+
+def public_version() -> str:
+    """The counter, and the next scheduled publication time of every app that has them.
+
+    Remembered in this process for PUBLIC_CONTENT_VERSION_SECONDS (default 1 s), so a busy
+    server reads it once a second rather than on every request; a change is then visible on
+    every server within that time."""
+    ttl = settings.PUBLIC_CONTENT_VERSION_SECONDS
+    now = time.monotonic()
+    if ttl and (remembered := _memo.get("version")) and now - remembered[0] < ttl:
+        return remembered[1]
+    version = _read_version()
+    _memo["version"] = (now, version)
+    return version
+
+
+def _read_version() -> str:
+    counter = Sequence.objects.filter(name=VERSION_NAME, year=0).values_list("last_value", flat=True).first() or 0
+    parts = [str(counter)]
+    for config in apps.get_app_configs():
+        if provider := getattr(config, "public_schedule", None):
+            moment = import_string(provider)()
+            parts.append(moment.isoformat() if moment else "-")
+    return ":".join(parts)
 
 
 def public_content_changed() -> None:
@@ -36,6 +65,7 @@ def public_content_changed() -> None:
     from portal.services import sequence_next
 
     sequence_next(name=VERSION_NAME, year=0)
+    _memo.clear()
 
 
 def chosen_language(request) -> str:
@@ -55,7 +85,7 @@ def _cacheable(request) -> bool:
     )
 
 
-def _key(request, version: int) -> str:
+def _key(request, version: str) -> str:
     variant = "|".join([chosen_language(request), display_preferences(request)["a11y_classes"], request.get_full_path()])
     return f"page:{version}:{hashlib.sha256(variant.encode()).hexdigest()}"
 
@@ -69,7 +99,17 @@ def cache_public_page(view):
         return response
 
     wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = view.__name__, view.__doc__, view
+    setattr(wrapper, MARK, True)
     return wrapper
+
+
+def _opted_in(request) -> bool:
+    """Only URLs whose view is decorated are looked up, so other requests cost nothing extra."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, MARK, False)
 
 
 class PublicPageCacheMiddleware:
@@ -77,7 +117,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable(request):
+        if not (_cacheable(request) and _opted_in(request)):
             return self.get_response(request)
         key = _key(request, public_version())
         stored = cache.get(key)

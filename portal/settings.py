@@ -120,13 +120,21 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL in ("", "locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process; room for the pages of a busy column (each entry is one rendered page).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 3000)},
+        }
+    }
 else:
     raise ConfigError(f"CACHE_URL={CACHE_URL!r} 不受支持（redis:// 或 locmem://） / unsupported")
 
-# Anonymous public pages are cached whole, keyed by the public content version (pagecache.py);
-# this bounds how late a scheduled publication may appear.
-PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 30)
+# Anonymous public pages are cached whole, keyed by the public content version (pagecache.py).
+# Every change gets a new key, so this only bounds memory: 0 switches the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+# How long a process trusts the version it read (other servers see a change within this time).
+PUBLIC_CONTENT_VERSION_SECONDS = env_int("PUBLIC_CONTENT_VERSION_SECONDS", 1)
 
 # Sessions live in the database so any app server can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

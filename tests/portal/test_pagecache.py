@@ -24,7 +24,7 @@ def test_a_repeated_anonymous_visit_is_served_from_the_cache(client, world):
     second, cached = queries_for(client, reverse("disclosure:catalogue"))
     assert "缓存测试通知" in text
     assert cached == text
-    assert second == 1 < first  # only the content version is read
+    assert second == 3 < first  # only the content version: the counter and the next scheduled times
 
 
 def test_publishing_and_revoking_refresh_cached_pages(client, world):
@@ -80,3 +80,18 @@ def test_only_successful_opted_in_pages_are_stored(client, world):
     assert stored_pages() == 0
     client.get(reverse("disclosure:guide"))
     assert stored_pages() == 1
+
+
+def test_a_scheduled_publication_appears_on_cached_pages_when_its_time_comes(client, world):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    record = drive(world, new_draft(world, title="定时发布的通知"), S.READY)
+    when = timezone.now() + dt.timedelta(hours=2)
+    services.record_publish(record=record, actor=world.publisher, channels=["column"], at=when)
+    assert "定时发布的通知" not in client.get(reverse("disclosure:catalogue")).text
+    assert "定时发布的通知" not in client.get(reverse("disclosure:catalogue")).text  # cached
+    with time_machine.travel(when + dt.timedelta(seconds=1)):
+        assert "定时发布的通知" in client.get(reverse("disclosure:catalogue")).text
