@@ -6,3 +6,27 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("依申请公开")
     default_auto_field = "django.db.models.BigAutoField"
+
+    worklist = "applications.selectors.worklist"
+
+    role_permissions = {
+        "disclosure_office": {
+            "applications.view_disclosureapplication", "applications.add_disclosureapplication",
+            "applications.register_application", "applications.approve_application_reply",
+            "applications.view_applicant_identity", "applications.view_applicationevent",
+            "applications.view_applicationfile", "applications.view_feenotice", "applications.view_reviewcase",
+            "applications.change_reviewcase",
+        },
+        "drafter": {"applications.view_disclosureapplication", "applications.handle_application",
+                    "applications.view_applicationfile"},
+        "division_head": {"applications.view_disclosureapplication", "applications.handle_application",
+                          "applications.view_applicationfile"},
+        "supervision": {"applications.view_disclosureapplication", "applications.view_applicationevent",
+                        "applications.view_reviewcase"},
+    }
+
+    def ready(self):
+        from applications import receivers
+        from portal.signals import calendar_changed
+
+        calendar_changed.connect(receivers.recompute_due_dates, dispatch_uid="applications_recompute_due_dates")

@@ -1,0 +1,358 @@
+"""Applications for disclosure (依申请公开, M.13, R.27–R.45): the request, its clock events,
+its files, its reply, fees, and what happened afterwards (review, litigation)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from applications.outcomes import Outcome
+from disclosure.models import AppendOnlyModel
+from portal.models import Office
+from portal.validators import validate_resident_id, validate_uscc
+
+
+class ApplicantType(models.TextChoices):
+    """The columns of table 3 (申请人情况)."""
+
+    NATURAL_PERSON = "natural_person", _("自然人")
+    COMMERCIAL = "commercial", _("商业企业")
+    RESEARCH = "research", _("科研机构")
+    PUBLIC_WELFARE = "public_welfare", _("社会公益组织")
+    LEGAL_SERVICE = "legal_service", _("法律服务机构")
+    OTHER_ORGANISATION = "other_organisation", _("其他")
+
+
+class IdentityDocument(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("居民身份证")
+    USCC = "uscc", _("统一社会信用代码")
+    OTHER = "other", _("其他证件")
+
+
+class Channel(models.TextChoices):
+    """How the application arrived; decides the date of receipt (R.31)."""
+
+    ONLINE = "online", _("网上申请")
+    IN_PERSON = "in_person", _("当面提交")
+    POST = "post", _("信函")
+    FAX = "fax", _("传真")
+    EMAIL = "email", _("电子邮件")
+    ORAL = "oral", _("口头提出（代为填写）")
+
+
+class Medium(models.TextChoices):
+    PAPER = "paper", _("纸质")
+    ELECTRONIC = "electronic", _("电子文件")
+
+
+class Delivery(models.TextChoices):
+    POST = "post", _("邮寄")
+    EMAIL = "email", _("电子邮件")
+    PICKUP = "pickup", _("当面领取")
+    DOWNLOAD = "download", _("在查询页面下载")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("待确认")
+    RECEIVED = "received", _("已受理")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("待补正")
+    ASSIGNED = "assigned", _("办理中")
+    REPLY_DRAFTED = "reply_drafted", _("答复待审核")
+    CLOSED = "closed", _("已办结")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.ASSIGNED, Status.REPLY_DRAFTED)
+
+
+class DisclosureApplication(models.Model):
+    tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
+    secret_digest = models.CharField(_("查询密码摘要"), max_length=200)
+    idempotency_key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)
+    channel = models.CharField(_("申请方式"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    status = models.CharField(_("状态"), max_length=30, choices=Status.choices, default=Status.SUBMITTED)
+
+    # The applicant (R.29(1))
+    applicant_type = models.CharField(_("申请人类型"), max_length=30, choices=ApplicantType.choices)
+    applicant_name = models.CharField(_("姓名或名称"), max_length=200)
+    legal_representative = models.CharField(_("法定代表人或负责人"), max_length=100, blank=True)
+    contact_person = models.CharField(_("联系人"), max_length=100, blank=True)
+    identity_document = models.CharField(_("证件类型"), max_length=20, choices=IdentityDocument.choices)
+    identity_number = models.CharField(_("证件号码"), max_length=50)
+    phone = models.CharField(_("联系电话"), max_length=30)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    address = models.CharField(_("通信地址"), max_length=300, blank=True)
+    postcode = models.CharField(_("邮政编码"), max_length=10, blank=True)
+
+    # The information wanted (R.29(2))
+    information_title = models.CharField(_("所需信息名称"), max_length=300)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    index_number = models.CharField(_("索引号"), max_length=100, blank=True)
+    description = models.TextField(_("所需信息的内容描述"), max_length=5000)
+    purpose = models.CharField(_("用途（选填）"), max_length=500, blank=True)
+
+    # The form wanted (R.29(3))
+    medium = models.CharField(_("获取信息的载体"), max_length=20, choices=Medium.choices, default=Medium.ELECTRONIC)
+    delivery = models.CharField(_("获取信息的方式"), max_length=20, choices=Delivery.choices, default=Delivery.DOWNLOAD)
+
+    # Receipt and handling
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    received_on = models.DateField(_("收到申请日期"), null=True, blank=True, help_text=_("条例第三十一条"))
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="applications", verbose_name=_("承办处室")
+    )
+    due_date = models.DateField(_("答复期限"), null=True, blank=True)
+    due_date_provisional = models.BooleanField(_("期限暂定"), default=False)
+    clock_paused = models.BooleanField(_("期限暂停"), default=False)
+    extended = models.BooleanField(_("已延期"), default=False)
+    supplement_deadline = models.DateField(_("补正期限"), null=True, blank=True)
+    consultation_open = models.BooleanField(_("征求第三方意见中"), default=False)
+    fee_pending = models.BooleanField(_("待缴费"), default=False)
+
+    # The reply (R.36, R.37)
+    outcome = models.CharField(_("办理结果"), max_length=40, choices=Outcome.choices, blank=True)
+    reply_letter = models.TextField(_("告知书"), blank=True)
+    reply_note = models.TextField(_("答复说明（内部）"), blank=True)
+    replied_on = models.DateField(_("答复日期"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    redirect_agency = models.CharField(_("告知的有关机关"), max_length=200, blank=True,
+                                       help_text=_("不属于本机关的，能够确定负责机关的，告知其名称和联系方式（条例第三十六条第（五）项）。"))
+
+    # Evaluation by the applicant after closing (M.18)
+    rating = models.PositiveSmallIntegerField(_("评价"), null=True, blank=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True, max_length=2000)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("录入人"), help_text=_("工作人员代为录入时填写"),
+    )
+    history = HistoricalRecords(excluded_fields=["secret_digest"])
+
+    class Meta:
+        verbose_name = _("政府信息公开申请")
+        verbose_name_plural = _("政府信息公开申请")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["office", "status"]),
+            models.Index(fields=["received_on"]),
+            models.Index(fields=["closed_at"]),
+            models.Index(fields=["identity_number"]),
+        ]
+        permissions = [
+            ("register_application", _("确认受理、分办")),
+            ("handle_application", _("承办答复")),
+            ("approve_application_reply", _("审核并发出答复")),
+            ("view_applicant_identity", _("查看申请人完整身份信息")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.information_title}"
+
+    def clean(self) -> None:
+        """The identity number must match its document type (R.29(1)); natural persons use an
+        identity document, organisations their unified social credit code (or another)."""
+        number = (self.identity_number or "").strip().upper()
+        self.identity_number = number
+        if self.identity_document == IdentityDocument.RESIDENT_ID:
+            validate_resident_id(number)
+        elif self.identity_document == IdentityDocument.USCC:
+            validate_uscc(number)
+        if self.applicant_type != ApplicantType.NATURAL_PERSON and self.identity_document == IdentityDocument.RESIDENT_ID:
+            raise ValidationError({"identity_document": _("法人或其他组织请填写统一社会信用代码或其他登记证件。")})
+        if self.delivery == Delivery.EMAIL and not self.email:
+            raise ValidationError({"email": _("选择电子邮件方式获取的，请填写电子邮箱。")})
+        if self.delivery == Delivery.POST and not self.address:
+            raise ValidationError({"address": _("选择邮寄方式获取的，请填写通信地址。")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("提交申请")
+    RECEIVED = "received", _("确认收到（受理）")
+    ASSIGNED = "assigned", _("分办")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("告知补正")
+    SUPPLEMENT_RECEIVED = "supplement_received", _("收到补正")
+    DEEMED_WITHDRAWN = "deemed_withdrawn", _("逾期未补正，视为放弃")
+    CONSULTATION_STARTED = "consultation_started", _("征求第三方意见")
+    CONSULTATION_ENDED = "consultation_ended", _("第三方意见征询结束")
+    EXTENDED = "extended", _("延长答复期限")
+    FEE_NOTICE = "fee_notice", _("发出收费通知")
+    FEE_PAID = "fee_paid", _("收到费用")
+    FEE_UNPAID = "fee_unpaid", _("逾期未缴费，不再处理")
+    REPLY_DRAFTED = "reply_drafted", _("拟定答复")
+    REPLY_RETURNED = "reply_returned", _("答复退回修改")
+    REPLIED = "replied", _("审核并发出答复")
+    WITHDRAWN = "withdrawn", _("申请人撤回申请")
+    REVIEW_RECORDED = "review_recorded", _("记录复议或诉讼")
+    RATED = "rated", _("申请人评价")
+    NOTE = "note", _("备注")
+
+
+class ApplicationEvent(AppendOnlyModel):
+    """Everything that happened to an application, with who and when. The clock is derived
+    from these events (applications/clock.py)."""
+
+    application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="events",
+                                    verbose_name=_("申请"))
+    kind = models.CharField(_("事项"), max_length=30, choices=EventKind.choices)
+    on = models.DateField(_("日期"), help_text=_("计算期限所依据的日期"))
+    at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("操作人"), help_text=_("空：申请人本人"))
+    acted_as = models.CharField(_("身份"), max_length=30, blank=True)
+    from_status = models.CharField(_("原状态"), max_length=30, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=30, choices=Status.choices, blank=True)
+    comment = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("申请办理记录")
+        verbose_name_plural = _("申请办理记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()}"
+
+
+class FileRole(models.TextChoices):
+    APPLICATION = "application", _("申请材料")
+    SUPPLEMENT = "supplement", _("补正材料")
+    PROVIDED = "provided", _("提供的政府信息")
+    LETTER = "letter", _("告知书")
+    OTHER = "other", _("其他")
+
+
+def application_file_path(instance, filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"applications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ApplicationFile(models.Model):
+    application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="files",
+                                    verbose_name=_("申请"))
+    role = models.CharField(_("用途"), max_length=20, choices=FileRole.choices)
+    file = models.FileField(_("文件"), upload_to=application_file_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    visible_to_applicant = models.BooleanField(_("申请人可下载"), default=False)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("上传人"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("申请文件")
+        verbose_name_plural = _("申请文件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FeeMethod(models.TextChoices):
+    """国办函〔2020〕109号: one method per application."""
+
+    BY_COUNT = "by_count", _("按件计收")
+    BY_PAGE = "by_page", _("按量计收")
+
+
+class FeeNotice(models.Model):
+    application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="fee_notices",
+                                    verbose_name=_("申请"))
+    method = models.CharField(_("计收方式"), max_length=20, choices=FeeMethod.choices)
+    basis = models.PositiveIntegerField(_("计费依据"), help_text=_("按件：本月第几件申请；按量：页数"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+    issued_on = models.DateField(_("通知日期"))
+    pay_by = models.DateField(_("缴费期限"))
+    paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("信息处理费通知")
+        verbose_name_plural = _("信息处理费通知")
+        ordering = ["-issued_on"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} 元"
+
+
+class ReviewKind(models.TextChoices):
+    """The three blocks of table 4."""
+
+    REVIEW = "review", _("行政复议")
+    LITIGATION_DIRECT = "litigation_direct", _("行政诉讼（未经复议直接起诉）")
+    LITIGATION_AFTER_REVIEW = "litigation_after_review", _("行政诉讼（复议后起诉）")
+
+
+class ReviewResult(models.TextChoices):
+    MAINTAINED = "maintained", _("结果维持")
+    CORRECTED = "corrected", _("结果纠正")
+    OTHER = "other", _("其他结果")
+    PENDING = "pending", _("尚未审结")
+
+
+class ReviewCase(models.Model):
+    """An administrative review or lawsuit about an application (table 4)."""
+
+    application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="review_cases",
+                                    verbose_name=_("申请"))
+    kind = models.CharField(_("类型"), max_length=30, choices=ReviewKind.choices)
+    filed_on = models.DateField(_("立案日期"))
+    result = models.CharField(_("结果"), max_length=20, choices=ReviewResult.choices, default=ReviewResult.PENDING)
+    decided_on = models.DateField(_("审结日期"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("复议或诉讼")
+        verbose_name_plural = _("复议或诉讼")
+        ordering = ["-filed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_result_display()}"
+
+
+class IdentityAccess(AppendOnlyModel):
+    """Each full view of an applicant's identity and contacts (privacy: who saw what, when)."""
+
+    application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    purpose = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("身份信息查看记录")
+        verbose_name_plural = _("身份信息查看记录")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user}"
+
+
+class ReminderSent(models.Model):
+    """Makes the daily reminder command idempotent: one row per reminder actually sent."""
+
+    application = models.ForeignKey(DisclosureApplication, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    due_date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "kind", "due_date"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_date}"

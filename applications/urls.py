@@ -4,4 +4,14 @@ from applications import views
 
 app_name = "applications"
 
-urlpatterns = [path("", views.apply_info, name="apply")]
+urlpatterns = [
+    path("", views.apply, name="apply"),
+    path("track/", views.track, name="track"),
+    path("track/<str:token>/", views.case, name="case"),
+    path("track/<str:token>/supplement/", views.case_supplement, name="case_supplement"),
+    path("track/<str:token>/withdraw/", views.case_withdraw, name="case_withdraw"),
+    path("track/<str:token>/rate/", views.case_rate, name="case_rate"),
+    path("track/<str:token>/letter/", views.case_letter, name="case_letter"),
+    path("track/<str:token>/letter.pdf", views.case_letter_pdf, name="case_letter_pdf"),
+    path("track/<str:token>/files/<int:file_id>/", views.case_file, name="case_file"),
+]

@@ -1,7 +1,322 @@
-from django.shortcuts import render
+"""依申请公开, the public side (R.27–R.45): the application form and its receipt, and tracking
+by code and secret, no account needed.
+
+None of these views is cached whole (no `@cache_public_page`): they carry CSRF tokens and the
+applicant's own data, and every response says `Cache-Control: no-store` (`never_cache`). Writes
+go through the public functions of `services`; their refusals are shown, in Chinese, on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import unicodedata
+import uuid
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core import signing
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from applications import clock, services
+from applications.forms import ApplicationForm, RatingForm, SupplementForm, TrackForm, WithdrawForm
+from applications.models import ApplicationEvent, DisclosureApplication, EventKind, Status
+from applications.outcomes import Outcome
+from portal.errors import DomainError
+from portal.notify import absolute_url
+
+K = EventKind
+TRACK_SALT = "applications.track"
+TRACK_MAX_AGE = 30 * 60  # seconds: a status page link works for half an hour
+TITLE_HINT_MAX = 300  # DisclosureApplication.information_title
+INDEX_HINT_MAX = 100  # DisclosureApplication.index_number
+
+# What the applicant sees of the handling: the kind of each step and its date. Internal steps
+# (notes, drafts returned for correction, review records) are left out.
+PUBLIC_EVENTS = {
+    K.SUBMITTED, K.RECEIVED, K.ASSIGNED, K.SUPPLEMENT_REQUESTED, K.SUPPLEMENT_RECEIVED, K.DEEMED_WITHDRAWN,
+    K.CONSULTATION_STARTED, K.CONSULTATION_ENDED, K.EXTENDED, K.FEE_NOTICE, K.FEE_PAID, K.FEE_UNPAID,
+    K.REPLIED, K.WITHDRAWN, K.RATED,
+}
+
+CLOSING_EVENTS = {K.REPLIED, K.WITHDRAWN, K.DEEMED_WITHDRAWN, K.FEE_UNPAID}
+
+get_or_post = require_http_methods(["GET", "HEAD", "POST"])
+get_only = require_http_methods(["GET", "HEAD"])
 
 
-def apply_info(request):
-    """依申请公开: how to apply. The online form comes with the applications workflow (#5)."""
-    return render(request, "applications/apply.html", {"title_hint": request.GET.get("title", "")[:300],
-                                                       "index_hint": request.GET.get("index", "")[:100]})
+def _plain(value: str | None, limit: int) -> str:
+    """A query-string hint as one line of plain text: no control characters, capped."""
+    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in (value or "")[: limit * 2])
+    return " ".join(text.split())[:limit]
+
+
+# --- The application form (R.29) and its receipt ------------------------------------------------
+
+
+@never_cache
+@get_or_post
+def apply(request):
+    """The online application form; a valid POST answers with the receipt, never a redirect, so
+    that the secret is shown once and never travels in a URL."""
+    hints = {"title_hint": _plain(request.GET.get("title"), TITLE_HINT_MAX),
+             "index_hint": _plain(request.GET.get("index"), INDEX_HINT_MAX)}
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES)
+        if form.is_valid():
+            key = form.cleaned_data.get("idempotency_key") or uuid.uuid4()
+            try:
+                application, secret, created = services.application_submit(
+                    data=form.service_data(), uploads=form.cleaned_data["attachments"], idempotency_key=key)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                return render(request, "applications/receipt.html", {
+                    "application": application, "secret": secret, "created": created,
+                    "track_address": absolute_url(reverse("applications:track")),
+                })
+    else:
+        form = ApplicationForm(initial={"information_title": hints["title_hint"], "index_number": hints["index_hint"]})
+    files_to_choose_again = form.is_bound and bool(request.FILES.getlist("attachments"))
+    return render(request, "applications/apply.html",
+                  {"form": form, "files_to_choose_again": files_to_choose_again, **hints})
+
+
+# --- Tracking ----------------------------------------------------------------------------------
+
+
+def case_token(application: DisclosureApplication) -> str:
+    return signing.dumps({"a": application.pk}, salt=TRACK_SALT)
+
+
+def _application_for(token: str) -> DisclosureApplication | None:
+    try:
+        payload = signing.loads(token, salt=TRACK_SALT, max_age=TRACK_MAX_AGE)
+    except signing.BadSignature:  # forged, damaged or expired (SignatureExpired is a subclass)
+        return None
+    pk = payload.get("a") if isinstance(payload, dict) else None
+    if not isinstance(pk, int):
+        return None
+    return DisclosureApplication.objects.filter(pk=pk).first()
+
+
+def with_case(view):
+    """Resolve the signed token of the URL into the application, or go back to the track form."""
+
+    @functools.wraps(view)
+    def wrapper(request, token: str, *args, **kwargs):
+        application = _application_for(token)
+        if application is None:
+            messages.warning(request, _("查询链接已超过30分钟或无效，请重新输入查询码和查询密码。"))
+            return redirect("applications:track")
+        return view(request, application, *args, **kwargs)
+
+    return wrapper
+
+
+@never_cache
+@get_or_post
+def track(request):
+    """查询: the tracking code and the secret open the status page. An unknown code and a wrong
+    secret give the same answer after the same work (services.secret_matches)."""
+    failed = False
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            application = DisclosureApplication.objects.filter(
+                tracking_code=form.cleaned_data["tracking_code"]).first()
+            if services.secret_matches(application, form.cleaned_data["secret"]):
+                return redirect("applications:case", token=case_token(application))
+            failed = True
+            form = TrackForm()  # nothing typed is echoed: both failures look exactly alike
+    else:
+        form = TrackForm()
+    return render(request, "applications/track.html", {"form": form, "failed": failed})
+
+
+def _iso_date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class Step:
+    """One public step of the handling, for the status page's timeline."""
+
+    on: dt.date
+    kind: str
+    label: str
+    supplement_items: str = ""
+    deadline: dt.date | None = None
+    reason: str = ""
+    days: int | None = None
+    amount: str = ""
+    pay_by: dt.date | None = None
+    outcome: str = ""
+
+
+def _public_timeline(events: list[ApplicationEvent]) -> list[Step]:
+    """Each public step's label and date; the only texts shown are the supplement request's
+    items, the extension's reason and the outcome — never staff names or internal comments."""
+    steps = []
+    for event in events:
+        if event.kind not in PUBLIC_EVENTS:
+            continue
+        step = Step(on=event.on, kind=event.kind, label=event.get_kind_display())
+        if event.kind == K.SUPPLEMENT_REQUESTED:
+            step.supplement_items = event.data.get("items") or ""
+            step.deadline = _iso_date(event.data.get("deadline"))
+        elif event.kind == K.EXTENDED:
+            step.reason = event.comment
+            step.days = event.data.get("days")
+        elif event.kind == K.FEE_NOTICE:
+            step.amount = str(event.data.get("amount") or "")
+            step.pay_by = _iso_date(event.data.get("pay_by"))
+        elif event.kind == K.REPLIED:
+            outcome = event.data.get("outcome")
+            step.outcome = Outcome(outcome).label if outcome in Outcome.values else ""
+        steps.append(step)
+    return steps
+
+
+def _letter_html(application: DisclosureApplication) -> str:
+    """The reply letter, once sent: sanitized again on the way out."""
+    if not (application.status == Status.CLOSED and application.outcome and application.reply_letter.strip()):
+        return ""
+    from applications.letters import sanitize_letter
+
+    return sanitize_letter(application.reply_letter)
+
+
+def _render_case(request, application: DisclosureApplication, *, status: int = 200, **forms):
+    events = list(application.events.order_by("on", "at", "pk"))
+    timeline = _public_timeline(events)
+    supplement_request = next((s for s in reversed(timeline) if s.kind == K.SUPPLEMENT_REQUESTED), None)
+    closed = application.status == Status.CLOSED
+    closing = next((s for s in reversed(timeline) if s.kind in CLOSING_EVENTS), None) if closed else None
+    error_form = next((f for f in forms.values() if f is not None and f.errors), None)
+    context = {
+        "application": application,
+        "token": case_token(application),  # fresh: the half hour counts from this page
+        "clock": clock.compute(events),
+        "timeline": timeline,
+        "supplement_request": supplement_request,
+        # How it ended, in words: the outcome of a reply, else the closing step (withdrawn …).
+        "ending": (closing.outcome or closing.label) if closing else "",
+        "letter_html": _letter_html(application),
+        "files": application.files.filter(visible_to_applicant=True).order_by("uploaded_at", "pk"),
+        "supplement_form": (forms.get("supplement_form") or SupplementForm())
+        if application.status == Status.SUPPLEMENT_REQUESTED else None,
+        "withdraw_form": (forms.get("withdraw_form") or WithdrawForm()) if application.is_open else None,
+        "rating_form": (forms.get("rating_form") or RatingForm()) if closed and not application.rating else None,
+        "error_form": error_form,
+        "expires_minutes": TRACK_MAX_AGE // 60,
+    }
+    return render(request, "applications/case.html", context, status=status)
+
+
+@never_cache
+@get_only
+@with_case
+def case(request, application):
+    return _render_case(request, application)
+
+
+def _case_action(form_class, form_name: str, perform, done_message: str):
+    """A POST from the status page: validate, call the service, come back with a message; on a
+    GET (a reload, a language switch) simply show the status page."""
+
+    @never_cache
+    @get_or_post
+    @with_case
+    def view(request, application):
+        if request.method != "POST":
+            return redirect("applications:case", token=case_token(application))
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                perform(application, form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, done_message)
+                return redirect("applications:case", token=case_token(application))
+        application.refresh_from_db()
+        return _render_case(request, application, **{form_name: form})
+
+    return view
+
+
+case_supplement = _case_action(
+    SupplementForm, "supplement_form",
+    lambda application, data: services.application_supplement_by_applicant(
+        application=application, text=data["text"], uploads=data["attachments"]),
+    gettext_lazy("补正已提交。答复期限自收到补正之日起重新计算（条例第三十条）。"),
+)
+case_withdraw = _case_action(
+    WithdrawForm, "withdraw_form",
+    lambda application, data: services.application_withdraw(application=application, reason=data["reason"]),
+    gettext_lazy("您的申请已撤回。"),
+)
+case_rate = _case_action(
+    RatingForm, "rating_form",
+    lambda application, data: services.application_rate(
+        application=application, rating=data["rating"], comment=data["comment"]),
+    gettext_lazy("感谢您的评价。"),
+)
+
+
+@never_cache
+@get_only
+@with_case
+def case_letter(request, application):
+    """The reply letter alone, to print (the letters' own print page)."""
+    letter_html = _letter_html(application)
+    if not letter_html:
+        raise Http404
+    response = render(request, "applications/letter_print.html",
+                      {"application": application, "letter_html": letter_html})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@get_only
+@with_case
+def case_letter_pdf(request, application):
+    letter_html = _letter_html(application)
+    if not letter_html:
+        raise Http404
+    from applications.letters import LETTER_TITLE, letter_pdf
+
+    title = f"{LETTER_TITLE} {application.tracking_code}"
+    response = HttpResponse(letter_pdf(letter_html, title=title), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{LETTER_TITLE}-{application.tracking_code}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@get_only
+@with_case
+def case_file(request, application, file_id: int):
+    """A file the agency made available to the applicant; any other is 'not found'."""
+    item = get_object_or_404(application.files.all(), pk=file_id, visible_to_applicant=True)
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name,
+                            content_type=item.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -9,7 +9,6 @@ import difflib
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
@@ -29,7 +28,8 @@ from disclosure.models import (
     WorkflowEvent,
 )
 from portal.admin_history import HistoryAdmin
-from portal.errors import ActionRefused, DomainError, InvalidInput, StateConflict
+from portal.admin_workflow import WorkflowActionsMixin
+from portal.errors import DomainError
 from portal.models import Office, Role
 from portal.selectors import office_ids_for, visible_office_ids
 from portal.workdays import workdays_left
@@ -103,8 +103,10 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Record)
-class RecordAdmin(HistoryAdmin):
+class RecordAdmin(WorkflowActionsMixin, HistoryAdmin):
     form = RecordForm
+    workflow = workflow
+    transition_forms = TRANSITION_FORMS
     change_form_template = "admin/disclosure/record/change_form.html"
     inlines = [AttachmentInline]
     list_display = ["title", "office", "state_badge", "due_column", "is_important", "index_number", "version_number"]
@@ -239,57 +241,12 @@ class RecordAdmin(HistoryAdmin):
 
     def get_urls(self):
         urls = [
-            path("<int:object_id>/action/<str:name>/", self.admin_site.admin_view(self.transition_view),
-                 name="disclosure_record_transition"),
+            *self.workflow_urls(),
             path("<int:object_id>/diff/", self.admin_site.admin_view(self.diff_view), name="disclosure_record_diff"),
             path("<int:object_id>/attachments/<int:attachment_id>/", self.admin_site.admin_view(self.attachment_view),
                  name="disclosure_record_attachment"),
         ]
         return urls + super().get_urls()
-
-    def transition_view(self, request, object_id, name):
-        record = _in_scope(request, object_id)
-        transition = workflow.TRANSITIONS.get(name)
-        if transition is None:
-            raise Http404
-        change_url = reverse("admin:disclosure_record_change", args=[record.pk])
-        try:
-            workflow.check(transition, request.user, record)
-        except ActionRefused as error:
-            return TemplateResponse(
-                request, "admin/disclosure/record/refused.html",
-                {**self.admin_site.each_context(request), "record": record, "message": str(error),
-                 "title": transition.label},
-                status=403,
-            )
-        except StateConflict as error:
-            messages.error(request, str(error))
-            return HttpResponseRedirect(change_url)
-
-        form_class = TRANSITION_FORMS[name]
-        form = form_class(request.POST or None, record=record)
-        if request.method == "POST" and form.is_valid():
-            try:
-                result = form.perform(actor=request.user)
-            except InvalidInput as error:
-                form.add_error(None, str(error))
-            except (StateConflict, ActionRefused) as error:
-                messages.error(request, str(error))
-                return HttpResponseRedirect(change_url)
-            else:
-                messages.success(
-                    request, _("已完成“%(action)s”：%(title)s") % {"action": transition.label, "title": record.title}
-                )
-                return HttpResponseRedirect(reverse("admin:disclosure_record_change", args=[result.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "record": record,
-            "transition": transition,
-            "form": form,
-            "title": f"{transition.label}：{record.title}",
-        }
-        return render(request, "admin/disclosure/record/transition.html", context)
 
     def attachment_view(self, request, object_id, attachment_id):
         """Staff download, for any record they may see (the public one checks publication)."""

@@ -71,9 +71,9 @@ class TransitionForm(forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, record: Record, **kwargs):
-        self.record = record
-        kwargs.setdefault("initial", {})["expected_state"] = record.state
+    def __init__(self, *args, obj: Record, **kwargs):
+        self.record = obj
+        kwargs.setdefault("initial", {})["expected_state"] = obj.state
         super().__init__(*args, **kwargs)
 
     def service_kwargs(self) -> dict:
@@ -104,11 +104,11 @@ class ChecklistForm(TransitionForm):
         label=_("删去部分的依据"), choices=WithholdingGround.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, record: Record, **kwargs):
+    def __init__(self, *args, obj: Record, **kwargs):
         initial = kwargs.setdefault("initial", {})
-        initial.setdefault("redacted_parts", record.redacted_parts)
-        initial.setdefault("redaction_grounds", record.redaction_grounds)
-        super().__init__(*args, record=record, **kwargs)
+        initial.setdefault("redacted_parts", obj.redacted_parts)
+        initial.setdefault("redaction_grounds", obj.redaction_grounds)
+        super().__init__(*args, obj=obj, **kwargs)
 
     def clean(self):
         data = super().clean()
@@ -155,9 +155,9 @@ class PublishForm(TransitionForm):
         help_text=_("留空则立即发布。"),
     )
 
-    def __init__(self, *args, record: Record, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("channels", record.channels or [Channel.COLUMN, Channel.WEBSITE])
-        super().__init__(*args, record=record, **kwargs)
+    def __init__(self, *args, obj: Record, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("channels", obj.channels or [Channel.COLUMN, Channel.WEBSITE])
+        super().__init__(*args, obj=obj, **kwargs)
 
     def clean_publish_at(self):
         at = self.cleaned_data.get("publish_at")

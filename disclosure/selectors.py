@@ -7,7 +7,6 @@ searches, autocomplete, exports and direct URLs all start from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
@@ -20,6 +19,7 @@ from disclosure.models import CatalogueCategory, CatalogueEntry, Record, RecordS
 from portal.models import AGENCY_ROLES
 from portal.selectors import office_ids_for, roles_of, visible_office_ids
 from portal.workdays import workdays_left_many
+from portal.worklist import WorkItem
 
 S = RecordState
 PUBLIC_STATES = (S.PUBLISHED, S.REGISTERED)
@@ -105,23 +105,6 @@ def records_for_staff(user) -> QuerySet[Record]:
     return Record.objects.filter(office_id__in=offices)
 
 
-@dataclass
-class WorkItem:
-    record: Record
-    step: str
-    due_date: date | None
-    days_left: int | None
-    overdue: bool
-    provisional: bool
-    note: str
-    url: str
-    kind: str = _("政府信息")
-
-    @property
-    def overdue_by(self) -> int:
-        return max(0, -(self.days_left or 0))
-
-
 def _awaiting_filter(user) -> Q | None:
     """The records waiting for this person: the step's role and, for office roles, the office."""
     roles = roles_of(user)
@@ -162,7 +145,9 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
         due = record.due_date if clock_runs else None
         items.append(
             WorkItem(
-                record=record,
+                title=record.title,
+                kind=str(_("政府信息")),
+                office=record.office.name,
                 step=record.get_state_display(),
                 due_date=due,
                 days_left=left.get(due) if due else None,
@@ -172,7 +157,7 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
                 url=reverse("admin:disclosure_record_change", args=[record.pk]),
             )
         )
-    items.sort(key=lambda i: (not i.overdue, i.due_date or date.max, i.record.created_at))
+    items.sort(key=lambda i: (not i.overdue, i.due_date or date.max))
     return items
 
 

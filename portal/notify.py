@@ -12,8 +12,9 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def notify_on_commit(*, users: Iterable, subject: str, body: str) -> None:
-    recipients = sorted({u.email for u in users if getattr(u, "email", "")})
+def notify_on_commit(*, users: Iterable = (), emails: Iterable[str] = (), subject: str, body: str) -> None:
+    """Mail staff (`users`) or members of the public (`emails`) once the transaction commits."""
+    recipients = sorted({u.email for u in users if getattr(u, "email", "")} | {e for e in emails if e})
     if not recipients:
         return
 

@@ -1,0 +1,269 @@
+"""The back office for applications: scoped lists with masked identities, offline entry, the
+workflow buttons, the clock explanation, letters and files. Thin: rules live in services.py,
+workflow.py and selectors.py."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from applications import clock, selectors, services, workflow
+from applications.admin_forms import TRANSITION_FORMS, OfflineApplicationForm
+from applications.models import ApplicationEvent, DisclosureApplication, ReviewCase, Status
+from disclosure.downloads import file_response
+from portal.admin_history import HistoryAdmin
+from portal.admin_workflow import WorkflowActionsMixin
+from portal.errors import DomainError
+from portal.models import Office, Role
+from portal.selectors import has_role
+from portal.workdays import workdays_left
+
+IDENTITY_FIELDS = ("identity_number", "phone", "email", "address")
+
+
+class OfficeFilter(admin.SimpleListFilter):
+    title = _("承办处室")
+    parameter_name = "office"
+
+    def lookups(self, request, model_admin):
+        ids = model_admin.get_queryset(request).values_list("office_id", flat=True).distinct()
+        return [(str(o.pk), o.name) for o in Office.objects.filter(pk__in=ids)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(office_id=self.value()) if self.value() else queryset
+
+
+@admin.register(DisclosureApplication)
+class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
+    workflow = workflow
+    transition_forms = TRANSITION_FORMS
+    change_form_template = "admin/applications/disclosureapplication/change_form.html"
+    list_display = ["tracking_code", "information_title", "applicant_name", "identity_masked", "channel", "status",
+                    "office", "due_column", "outcome"]
+    list_filter = ["status", "channel", "applicant_type", OfficeFilter, "outcome", "extended"]
+    search_fields = ["tracking_code", "information_title", "applicant_name"]
+    list_select_related = ["office"]
+    date_hierarchy = "submitted_at"
+    history_list_display = ["status"]
+
+    fieldsets = [
+        (_("申请人"), {"fields": ["applicant_type", "applicant_name", "legal_representative", "contact_person",
+                                "identity_document", "identity_shown", "phone_shown", "email_shown", "address_shown",
+                                "postcode"]}),
+        (_("所需信息"), {"fields": ["information_title", "document_number", "index_number", "description", "purpose",
+                                 "medium", "delivery"]}),
+        (_("办理"), {"fields": ["tracking_code", "channel", "status", "submitted_at", "received_on", "office",
+                              "due_date", "extended", "outcome", "replied_on", "rating", "rating_comment"]}),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.applications_for_staff(request.user).select_related("office")
+
+    # Nothing is edited in place: every change is an action with its own form and service.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and has_role(request.user, Role.DISCLOSURE_OFFICE)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if obj is not None:
+            return allowed and self.get_queryset(request).filter(pk=obj.pk).exists()
+        return allowed
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for fs in self.fieldsets for f in fs[1]["fields"]] if obj is not None else []
+
+    # --- Masked identity: in full only for the disclosure office and the assigned office ---
+
+    def _shown(self, obj, field: str) -> str:
+        value = getattr(obj, field)
+        if getattr(obj, "_identity_visible", False):
+            return value
+        return selectors.mask_email(value) if field == "email" else selectors.mask(value)
+
+    @admin.display(description=_("证件号码"))
+    def identity_masked(self, obj):
+        return selectors.mask(obj.identity_number)
+
+    @admin.display(description=_("证件号码"))
+    def identity_shown(self, obj):
+        return self._shown(obj, "identity_number")
+
+    @admin.display(description=_("联系电话"))
+    def phone_shown(self, obj):
+        return self._shown(obj, "phone")
+
+    @admin.display(description=_("电子邮箱"))
+    def email_shown(self, obj):
+        return self._shown(obj, "email")
+
+    @admin.display(description=_("通信地址"))
+    def address_shown(self, obj):
+        return self._shown(obj, "address") if obj.address else "—"
+
+    @admin.display(description=_("答复期限"), ordering="due_date")
+    def due_column(self, obj):
+        if not obj.due_date:
+            return "—"
+        if obj.status == Status.CLOSED:
+            return obj.due_date.isoformat()
+        if obj.clock_paused:
+            return format_html('{} <span class="clock">{}</span>', obj.due_date.isoformat(), _("暂停"))
+        left = workdays_left(obj.due_date)
+        css = "overdue" if left < 0 else ("due-soon" if left <= 3 else "")
+        if left < 0:
+            text = ngettext("逾期 %(n)d 个工作日", "逾期 %(n)d 个工作日", -left) % {"n": -left}
+        else:
+            text = ngettext("剩 %(n)d 个工作日", "剩 %(n)d 个工作日", left) % {"n": left}
+        return format_html('{} <span class="clock {}">{}</span>', obj.due_date.isoformat(), css, text)
+
+    # --- Pages ---
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and selectors.may_see_identity(request.user, obj):
+            obj._identity_visible = True
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.scoped_object(request, object_id)
+        if selectors.may_see_identity(request.user, application):
+            selectors.log_identity_view(request.user, application, "change_view")
+        events = application.events.select_related("actor").order_by("on", "at", "pk")
+        extra_context = {
+            **(extra_context or {}),
+            "application": application,
+            "actions": workflow.available(request.user, application),
+            "clock": clock.compute(events),
+            "events": events,
+            "files": application.files.all(),
+            "fee_notices": application.fee_notices.all(),
+            "review_cases": application.review_cases.all(),
+            "similar": selectors.similar_earlier_applications(application)[:5],
+            "days_left": workdays_left(application.due_date) if application.due_date else None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = OfflineApplicationForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["channel", "received_on", *OfflineApplicationForm.Meta.fields, "files"]})]
+        return self.fieldsets
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in OfflineApplicationForm.Meta.fields}
+        application, secret = services.application_register_offline(
+            actor=request.user, data=data, channel=form.cleaned_data["channel"],
+            received_on=form.cleaned_data["received_on"], uploads=form.cleaned_data["files"])
+        obj.pk = application.pk
+        messages.warning(request, _("已登记。请将查询码 %(code)s 和查询密码 %(secret)s 告知申请人（密码只显示这一次）。")
+                         % {"code": application.tracking_code, "secret": secret})
+
+    def save_related(self, request, form, formsets, change):
+        pass  # everything was stored by the service
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:  # refused by the service after the form validated
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.path)
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            *self.workflow_urls(),
+            path("<int:object_id>/files/<int:file_id>/", self.admin_site.admin_view(self.file_view),
+                 name=f"{opts.app_label}_{opts.model_name}_file"),
+            path("<int:object_id>/letter/", self.admin_site.admin_view(self.letter_view),
+                 name=f"{opts.app_label}_{opts.model_name}_letter"),
+            path("<int:object_id>/letter.pdf", self.admin_site.admin_view(self.letter_pdf_view),
+                 name=f"{opts.app_label}_{opts.model_name}_letter_pdf"),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, object_id, file_id):
+        application = self.scoped_object(request, object_id)
+        item = application.files.filter(pk=file_id).first()
+        if item is None:
+            raise Http404
+        return file_response(item)
+
+    def letter_view(self, request, object_id):
+        application = self.scoped_object(request, object_id)
+        if not application.reply_letter:
+            raise Http404
+        return render(request, "applications/letter_print.html",
+                      {"application": application, "letter_html": mark_safe(application.reply_letter)})
+
+    def letter_pdf_view(self, request, object_id):
+        from applications.letters import letter_pdf
+
+        application = self.scoped_object(request, object_id)
+        if not application.reply_letter:
+            raise Http404
+        response = HttpResponse(letter_pdf(application.reply_letter, title=str(application)),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{application.tracking_code}.pdf"'
+        return response
+
+
+@admin.register(ApplicationEvent)
+class ApplicationEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "application", "kind", "on", "actor", "acted_as", "from_status", "to_status"]
+    list_filter = ["kind"]
+    search_fields = ["application__tracking_code"]
+    list_select_related = ["application", "actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            application__in=selectors.applications_for_staff(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewCase)
+class ReviewCaseAdmin(HistoryAdmin):
+    """Table 4: reviews and lawsuits; a pending one is decided here."""
+
+    list_display = ["application", "kind", "filed_on", "result", "decided_on"]
+    list_filter = ["kind", "result"]
+    fields = ["application", "kind", "filed_on", "result", "decided_on", "note"]
+    readonly_fields = ["application", "kind", "filed_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            application__in=selectors.applications_for_staff(request.user))
+
+    def has_add_permission(self, request):
+        return False  # recorded from the application page (the record_review action)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.review_case_update(case=obj, actor=request.user, result=form.cleaned_data["result"],
+                                    decided_on=form.cleaned_data["decided_on"], note=form.cleaned_data["note"])

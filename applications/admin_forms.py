@@ -1,0 +1,222 @@
+"""Back-office forms: offline entry and one form per transition, each calling its service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications import services
+from applications.models import Channel, DisclosureApplication, FeeMethod, ReviewKind, ReviewResult
+from applications.outcomes import Outcome
+from portal.forms import MultipleFileField
+from portal.models import Office, OfficeKind
+from portal.workdays import add_workdays
+
+DATE = forms.DateInput(attrs={"type": "date"})
+OFFLINE_FIELDS = [
+    "applicant_type", "applicant_name", "legal_representative", "contact_person", "identity_document",
+    "identity_number", "phone", "email", "address", "postcode", "information_title", "document_number",
+    "index_number", "description", "purpose", "medium", "delivery",
+]
+
+
+class OfflineApplicationForm(forms.ModelForm):
+    """Applications received at the window, by post, fax, e-mail or orally (R.29, R.31)."""
+
+    channel = forms.ChoiceField(label=_("申请方式"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE])
+    received_on = forms.DateField(
+        label=_("收到申请日期"), widget=DATE, initial=timezone.localdate,
+        help_text=_("当面提交：提交之日；邮寄：本机关签收之日；传真、电子邮件：双方确认之日（条例第三十一条）。"),
+    )
+    files = MultipleFileField(label=_("申请材料"))
+
+    class Meta:
+        model = DisclosureApplication
+        fields = OFFLINE_FIELDS
+
+
+class ActionForm(forms.Form):
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, obj: DisclosureApplication, **kwargs):
+        self.application = obj
+        kwargs.setdefault("initial", {})["expected_status"] = obj.status
+        super().__init__(*args, **kwargs)
+
+    def common(self) -> dict:
+        return {"application": self.application, "expected_status": self.cleaned_data["expected_status"] or None}
+
+
+class ConfirmForm(ActionForm):
+    received_on = forms.DateField(label=_("收到申请日期（双方确认之日）"), widget=DATE, initial=timezone.localdate)
+    comment = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def perform(self, *, actor):
+        return services.application_confirm(actor=actor, received_on=self.cleaned_data["received_on"],
+                                            comment=self.cleaned_data["comment"], **self.common())
+
+
+class AssignForm(ActionForm):
+    office = forms.ModelChoiceField(label=_("承办处室"), queryset=Office.objects.filter(is_active=True).exclude(
+        kind=OfficeKind.SUPERVISION))
+    comment = forms.CharField(label=_("分办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def perform(self, *, actor):
+        return services.application_assign(actor=actor, office=self.cleaned_data["office"],
+                                           comment=self.cleaned_data["comment"], **self.common())
+
+
+class SupplementRequestForm(ActionForm):
+    items = forms.CharField(label=_("需要补正的全部事项"), widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("一次性告知，列明全部需要补正的事项（条例第三十条）。"))
+    deadline = forms.DateField(label=_("补正期限"), widget=DATE,
+                               initial=lambda: add_workdays(timezone.localdate(), 15).date)
+
+    def perform(self, *, actor):
+        return services.application_request_supplement(actor=actor, items=self.cleaned_data["items"],
+                                                       deadline=self.cleaned_data["deadline"], **self.common())
+
+
+class RecordSupplementForm(ActionForm):
+    received_on = forms.DateField(label=_("收到补正日期"), widget=DATE, initial=timezone.localdate)
+    comment = forms.CharField(label=_("补正内容摘要"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("补正材料"))
+
+    def perform(self, *, actor):
+        return services.application_record_supplement(
+            actor=actor, received_on=self.cleaned_data["received_on"], comment=self.cleaned_data["comment"],
+            uploads=self.cleaned_data["files"], **self.common())
+
+
+class CommentForm(ActionForm):
+    comment = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    service = None
+
+    def perform(self, *, actor):
+        return type(self).service(actor=actor, comment=self.cleaned_data["comment"], **self.common())
+
+
+class DeemWithdrawnForm(CommentForm):
+    service = staticmethod(services.application_deem_withdrawn)
+
+
+class SendReplyForm(CommentForm):
+    service = staticmethod(services.application_send_reply)
+
+
+class ReturnReplyForm(ActionForm):
+    comment = forms.CharField(label=_("退回意见（必填）"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def perform(self, *, actor):
+        return services.application_return_reply(actor=actor, comment=self.cleaned_data["comment"], **self.common())
+
+
+class StartConsultationForm(ActionForm):
+    third_party = forms.CharField(label=_("被征求意见的第三方"), max_length=200)
+    sent_on = forms.DateField(label=_("发出征求意见书日期"), widget=DATE, initial=timezone.localdate)
+
+    def perform(self, *, actor):
+        return services.application_start_consultation(actor=actor, third_party=self.cleaned_data["third_party"],
+                                                       sent_on=self.cleaned_data["sent_on"], **self.common())
+
+
+class EndConsultationForm(ActionForm):
+    ended_on = forms.DateField(label=_("收到意见（或期满）日期"), widget=DATE, initial=timezone.localdate)
+    result = forms.CharField(label=_("第三方意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def perform(self, *, actor):
+        return services.application_end_consultation(actor=actor, ended_on=self.cleaned_data["ended_on"],
+                                                     result=self.cleaned_data["result"], **self.common())
+
+
+class ExtendForm(ActionForm):
+    days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=20, initial=20)
+    reason = forms.CharField(label=_("延期理由（将告知申请人）"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def perform(self, *, actor):
+        return services.application_extend(actor=actor, days=self.cleaned_data["days"],
+                                           reason=self.cleaned_data["reason"], **self.common())
+
+
+class FeeNoticeForm(ActionForm):
+    method = forms.ChoiceField(label=_("计收方式（只能选择一种）"), choices=FeeMethod.choices)
+    basis = forms.IntegerField(label=_("计费依据"), min_value=1,
+                               help_text=_("按件：该申请人本月第几件申请；按量：提供信息的页数。"))
+
+    def perform(self, *, actor):
+        return services.application_fee_notice(actor=actor, method=self.cleaned_data["method"],
+                                               basis=self.cleaned_data["basis"], **self.common())
+
+
+class FeePaidForm(ActionForm):
+    paid_on = forms.DateField(label=_("收到费用日期"), widget=DATE, initial=timezone.localdate)
+
+    def perform(self, *, actor):
+        return services.application_fee_paid(actor=actor, paid_on=self.cleaned_data["paid_on"], **self.common())
+
+
+class FeeUnpaidForm(ActionForm):
+    def perform(self, *, actor):
+        return services.application_fee_unpaid(actor=actor, **self.common())
+
+
+REPLY_OUTCOMES = [c for c in Outcome.choices if c[0] not in (Outcome.OTHER_NO_SUPPLEMENT, Outcome.OTHER_FEE_UNPAID)]
+
+
+class DraftReplyForm(ActionForm):
+    outcome = forms.ChoiceField(label=_("办理结果（年报表三的分类）"), choices=REPLY_OUTCOMES)
+    note = forms.CharField(label=_("理由和依据"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("不予公开、部分公开、无法提供、不予处理的，必须写明（条例第三十六条、第三十七条）。"))
+    redirect_agency = forms.CharField(label=_("负责该信息的机关及联系方式"), required=False, max_length=200)
+    letter = forms.CharField(label=_("告知书"), widget=forms.Textarea(attrs={"rows": 18}),
+                             help_text=_("按所选结果由模板生成，可修改；保存时按白名单清理格式。"))
+    files = MultipleFileField(label=_("提供的政府信息（申请人可在查询页面下载）"))
+
+    def __init__(self, *args, obj, **kwargs):
+        from applications.letters import render_letter
+
+        super().__init__(*args, obj=obj, **kwargs)
+        outcome = self.data.get("outcome") or self.initial.get("outcome") or obj.outcome or Outcome.DISCLOSED
+        if not self.is_bound:
+            self.initial.update({"outcome": outcome, "letter": obj.reply_letter or render_letter(obj, outcome=outcome),
+                                 "note": obj.reply_note, "redirect_agency": obj.redirect_agency})
+
+    def perform(self, *, actor):
+        data = self.cleaned_data
+        return services.application_draft_reply(
+            actor=actor, outcome=data["outcome"], letter_html=data["letter"], note=data["note"],
+            redirect_agency=data["redirect_agency"], uploads=data["files"], **self.common())
+
+
+class RecordReviewForm(ActionForm):
+    kind = forms.ChoiceField(label=_("类型"), choices=ReviewKind.choices)
+    filed_on = forms.DateField(label=_("立案日期"), widget=DATE)
+    result = forms.ChoiceField(label=_("结果"), choices=ReviewResult.choices, initial=ReviewResult.PENDING)
+    decided_on = forms.DateField(label=_("审结日期"), widget=DATE, required=False)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def perform(self, *, actor):
+        data = self.cleaned_data
+        return services.application_record_review(actor=actor, kind=data["kind"], filed_on=data["filed_on"],
+                                                  result=data["result"], decided_on=data["decided_on"],
+                                                  note=data["note"], **self.common())
+
+
+TRANSITION_FORMS = {
+    "confirm": ConfirmForm,
+    "assign": AssignForm,
+    "request_supplement": SupplementRequestForm,
+    "record_supplement": RecordSupplementForm,
+    "deem_withdrawn": DeemWithdrawnForm,
+    "start_consultation": StartConsultationForm,
+    "end_consultation": EndConsultationForm,
+    "extend": ExtendForm,
+    "fee_notice": FeeNoticeForm,
+    "fee_paid": FeePaidForm,
+    "fee_unpaid": FeeUnpaidForm,
+    "draft_reply": DraftReplyForm,
+    "return_reply": ReturnReplyForm,
+    "send_reply": SendReplyForm,
+    "record_review": RecordReviewForm,
+}

@@ -1,0 +1,149 @@
+"""Reads on applications: who may see which, masked identities, work lists, and the counts the
+annual report needs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import DisclosureApplication, IdentityAccess, Status
+from portal.models import Role
+from portal.selectors import has_role, office_ids_for, roles_of
+from portal.workdays import workdays_left_many
+from portal.worklist import WorkItem
+
+S = Status
+
+
+def applications_for_staff(user) -> QuerySet[DisclosureApplication]:
+    """The disclosure office and the supervision office see all applications; an office's info
+    officer and division head see those assigned to their office; IT superusers may read."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return DisclosureApplication.objects.none()
+    if has_role(user, Role.DISCLOSURE_OFFICE) or has_role(user, Role.SUPERVISION) or user.is_superuser:
+        return DisclosureApplication.objects.all()
+    offices = office_ids_for(user, Role.DRAFTER) | office_ids_for(user, Role.DIVISION_HEAD)
+    return DisclosureApplication.objects.filter(office_id__in=offices)
+
+
+def may_see_identity(user, application: DisclosureApplication) -> bool:
+    """The applicant's identity number and contacts in full: only the disclosure office and the
+    office the application is assigned to (the privacy rule of issue #5)."""
+    if not user.has_perm("applications.view_applicant_identity") and not user.has_perm(
+        "applications.handle_application"
+    ):
+        return False
+    if has_role(user, Role.DISCLOSURE_OFFICE):
+        return True
+    return bool(application.office_id) and application.office_id in (
+        office_ids_for(user, Role.DRAFTER) | office_ids_for(user, Role.DIVISION_HEAD)
+    )
+
+
+def log_identity_view(user, application: DisclosureApplication, purpose: str = "") -> None:
+    IdentityAccess.objects.create(application=application, user=user, purpose=purpose[:100])
+
+
+def mask(value: str, *, keep_start: int = 3, keep_end: int = 2) -> str:
+    """139****5678, 2201**********1234: enough to tell records apart, not to identify."""
+    value = value or ""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def mask_email(value: str) -> str:
+    name, at, domain = (value or "").partition("@")
+    return (name[:1] + "***" + at + domain) if at else mask(value)
+
+
+def _awaiting(user) -> Q | None:
+    roles = roles_of(user)
+    conditions = []
+    if Role.DISCLOSURE_OFFICE in roles:
+        conditions.append(Q(status__in=[S.SUBMITTED, S.RECEIVED, S.REPLY_DRAFTED]))
+        conditions.append(Q(status=S.SUPPLEMENT_REQUESTED, supplement_deadline__lt=timezone.localdate()))
+        conditions.append(Q(status=S.ASSIGNED, fee_pending=True))
+    offices = office_ids_for(user, Role.DRAFTER) | office_ids_for(user, Role.DIVISION_HEAD)
+    if offices:
+        conditions.append(Q(status=S.ASSIGNED, office_id__in=offices))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+STEP_HINTS = {
+    S.SUBMITTED: _("待确认受理"),
+    S.RECEIVED: _("待分办"),
+    S.ASSIGNED: _("待拟定答复"),
+    S.REPLY_DRAFTED: _("答复待审核"),
+    S.SUPPLEMENT_REQUESTED: _("补正期限已过"),
+}
+
+
+def worklist(user, today: date | None = None) -> list[WorkItem]:
+    condition = _awaiting(user)
+    if condition is None:
+        return []
+    today = today or timezone.localdate()
+    applications = list(
+        DisclosureApplication.objects.filter(condition).select_related("office").order_by("due_date", "submitted_at")[:200]
+    )
+    left = workdays_left_many([a.due_date for a in applications if not a.clock_paused], today)
+    items = []
+    for application in applications:
+        due = application.due_date if not application.clock_paused else None
+        note = ""
+        if application.clock_paused:
+            note = str(_("期限暂停"))
+        if application.fee_pending:
+            note = str(_("待缴费"))
+        items.append(WorkItem(
+            title=f"{application.tracking_code} {application.information_title}",
+            url=reverse("admin:applications_disclosureapplication_change", args=[application.pk]),
+            kind=str(_("依申请公开")),
+            office=application.office.name if application.office_id else "—",
+            step=str(STEP_HINTS.get(application.status, application.get_status_display())),
+            due_date=due,
+            days_left=left.get(due) if due else None,
+            overdue=bool(due and due < today),
+            provisional=bool(due and application.due_date_provisional),
+            note=note,
+        ))
+    return items
+
+
+def similar_earlier_applications(application: DisclosureApplication) -> QuerySet[DisclosureApplication]:
+    """A hint for staff: the same applicant asked for something with the same title before
+    (a possible repeat application, R.36(6))."""
+    return (
+        DisclosureApplication.objects.filter(identity_number=application.identity_number)
+        .exclude(pk=application.pk)
+        .filter(Q(information_title__icontains=application.information_title[:20])
+                | Q(index_number=application.index_number, index_number__gt=""))
+        .order_by("-submitted_at")
+    )
+
+
+def outcome_counts(year: int) -> dict[str, dict[str, int]]:
+    """Applications whose processing ended in `year`, by outcome and applicant type: the body of
+    table 3 (an outcome is counted in the year processing ended; a partial disclosure only as
+    部分公开, since it has one outcome)."""
+    from django.db.models import Count
+
+    rows = (
+        DisclosureApplication.objects.filter(status=S.CLOSED, closed_at__year=year)
+        .values_list("outcome", "applicant_type")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for outcome, applicant_type, n in rows:
+        counts.setdefault(outcome, {})[applicant_type] = n
+    return counts

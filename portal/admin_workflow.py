@@ -1,0 +1,71 @@
+"""Workflow buttons in the back office, shared by records and applications.
+
+A ModelAdmin using this mixin names its `workflow` module (TRANSITIONS and check()), a form per
+transition (each form's `perform(actor=...)` calls the one service function), and how to find an
+object within the person's scope. The view refuses with 403 and a readable message, redirects
+with a message when someone else acted first, and never changes anything itself."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from portal.errors import ActionRefused, InvalidInput, StateConflict
+
+
+class WorkflowActionsMixin:
+    workflow = None
+    transition_forms: dict = {}
+
+    def scoped_object(self, request, object_id):
+        """The object if this person may see it, else Http404."""
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is None:
+            raise Http404(_("没有找到该事项，或您无权查看。"))
+        return obj
+
+    def change_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def workflow_urls(self):
+        opts = self.model._meta
+        return [
+            path("<int:object_id>/action/<str:name>/", self.admin_site.admin_view(self.transition_view),
+                 name=f"{opts.app_label}_{opts.model_name}_transition"),
+        ]
+
+    def transition_view(self, request, object_id, name):
+        obj = self.scoped_object(request, object_id)
+        transition = self.workflow.TRANSITIONS.get(name)
+        if transition is None:
+            raise Http404
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "obj": obj,
+                   "transition": transition, "change_url": self.change_url(obj)}
+        try:
+            self.workflow.check(transition, request.user, obj)
+        except ActionRefused as error:
+            return TemplateResponse(request, "admin/workflow/refused.html",
+                                    {**context, "message": str(error), "title": transition.label}, status=403)
+        except StateConflict as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(self.change_url(obj))
+
+        form = self.transition_forms[name](request.POST or None, request.FILES or None, obj=obj)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = form.perform(actor=request.user)
+            except InvalidInput as error:
+                form.add_error(None, str(error))
+            except (StateConflict, ActionRefused) as error:
+                messages.error(request, str(error))
+                return HttpResponseRedirect(self.change_url(obj))
+            else:
+                messages.success(request, _("已完成“%(action)s”：%(obj)s") % {"action": transition.label, "obj": obj})
+                return HttpResponseRedirect(self.change_url(result))
+        return render(request, "admin/workflow/transition.html",
+                      {**context, "form": form, "title": f"{transition.label}：{obj}"})
