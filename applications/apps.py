@@ -8,6 +8,7 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     worklist = "applications.selectors.worklist"
+    demo_loader = "applications.demo.load"
 
     role_permissions = {
         "disclosure_office": {

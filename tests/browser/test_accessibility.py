@@ -3,9 +3,19 @@ high-contrast display modes; and large font reflows at 360px without sideways sc
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+
+from applications import services as application_services
+from applications.models import Channel
+from applications.outcomes import Outcome
+from applications.views import case_token
 
 pytestmark = pytest.mark.browser
 
@@ -55,22 +65,141 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+class Findings:
+    """axe's findings on a series of pages: serious/critical ones fail the test, the rest are printed."""
+
+    def __init__(self, mode: str):
+        self.mode, self.blocking, self.minor = mode, {}, {}
+
+    def scan(self, page, axe, name: str) -> None:
+        assert page.locator("html").get_attribute("class") == (None if self.mode == "standard" else self.mode)
+        violations = axe.run(page).response["violations"]
+        where = f"{name} {page.url}"
+        if blocking := [v for v in violations if v["impact"] in BLOCKING]:
+            self.blocking[where] = describe(blocking)
+        if rest := [v for v in violations if v["impact"] not in BLOCKING]:
+            self.minor[where] = describe(rest)
+
+    def check(self) -> None:
+        if self.minor:
+            print(f"axe, {self.mode} mode, moderate/minor findings:\n"
+                  + "\n".join(f"{k}\n{v}" for k, v in self.minor.items()))
+        assert not self.blocking, f"axe, {self.mode} mode, serious/critical violations:\n" + "\n".join(
+            f"{k}\n{v}" for k, v in self.blocking.items())
+
+
 @pytest.mark.parametrize("mode", ["standard", "high-contrast"])
 def test_every_public_page_has_no_serious_axe_violations(page, live_server, axe, column, mode):
     use_mode(page, live_server, mode)
-    found, minor = {}, {}
+    findings = Findings(mode)
     for name, path in public_pages(column).items():
         page.goto(path)
-        assert page.locator("html").get_attribute("class") == (None if mode == "standard" else mode)
-        violations = axe.run(page).response["violations"]
-        if blocking := [v for v in violations if v["impact"] in BLOCKING]:
-            found[f"{name} {path}"] = describe(blocking)
-        if rest := [v for v in violations if v["impact"] not in BLOCKING]:
-            minor[f"{name} {path}"] = describe(rest)
-    if minor:
-        print(f"axe, {mode} mode, moderate/minor findings:\n" + "\n".join(f"{k}\n{v}" for k, v in minor.items()))
-    assert not found, f"axe, {mode} mode, serious/critical violations:\n" + "\n".join(
-        f"{k}\n{v}" for k, v in found.items())
+        findings.scan(page, axe, name)
+    findings.check()
+
+
+# --- 依申请公开: pages reached by submitting forms, and the status page in its main states -------
+
+PERSON = {
+    "applicant_type": "natural_person", "applicant_name": "王小明", "identity_document": "resident_id",
+    "identity_number": "11010519491231002X", "phone": "13912345678", "email": "wangxiaoming@example.invalid",
+    "information_title": "2025年度省级工业互联网平台认定名单", "description": "请提供2025年度省级工业互联网平台的认定名单。",
+    "medium": "electronic", "delivery": "download",
+}
+
+
+def status_pages(world) -> dict[str, str]:
+    """Two applications on their status pages: one waiting for a supplement, one answered."""
+    today = timezone.localdate()
+    waiting, _secret = application_services.application_register_offline(
+        actor=world.disclosure, data=PERSON, channel=Channel.IN_PERSON, received_on=today)
+    waiting = application_services.application_request_supplement(
+        application=waiting, actor=world.disclosure, items="1. 请说明所需名单的年份范围。",
+        deadline=today + dt.timedelta(days=7))
+    answered, _secret = application_services.application_register_offline(
+        actor=world.disclosure, data=PERSON, channel=Channel.IN_PERSON, received_on=today)
+    answered = application_services.application_draft_reply(
+        application=answered, actor=world.disclosure, outcome=Outcome.DISCLOSED,
+        letter_html="<p>王小明：</p><p>您申请获取的信息予以公开，请在查询页面下载。</p>",
+        uploads=[SimpleUploadedFile("认定名单.pdf", b"%PDF-1.4 list", content_type="application/pdf")])
+    answered = application_services.application_send_reply(application=answered, actor=world.disclosure)
+    return {"status page, supplement requested": reverse("applications:case", args=[case_token(waiting)]),
+            "status page, replied": reverse("applications:case", args=[case_token(answered)])}
+
+
+def fill_application(page) -> None:
+    form = page.get_by_role("form", name="网上申请表")
+    form.get_by_role("radio", name="自然人", exact=True).check()
+    form.get_by_label("姓名或名称").fill(PERSON["applicant_name"])
+    form.get_by_role("radio", name="居民身份证", exact=True).check()
+    form.get_by_label("证件号码").fill(PERSON["identity_number"])
+    form.get_by_label("联系电话").fill(PERSON["phone"])
+    form.get_by_label("所需信息名称").fill(PERSON["information_title"])
+    form.get_by_label("所需信息的内容描述").fill(PERSON["description"])
+
+
+def application_pages(world) -> dict[str, Callable]:
+    """Each page as the steps that bring a visitor to it."""
+    status = status_pages(world)
+
+    def apply_with_errors(page):
+        page.goto(reverse("applications:apply"))
+        page.get_by_role("button", name="提交申请").click()
+        page.get_by_role("alert").filter(has_text="提交未成功").wait_for()
+
+    def receipt(page):
+        page.goto(reverse("applications:apply"))
+        fill_application(page)
+        page.get_by_role("button", name="提交申请").click()
+        page.get_by_role("heading", level=1, name="申请已提交").wait_for()
+
+    def track(page):
+        page.goto(reverse("applications:track"))
+
+    def track_failed(page):
+        track(page)
+        page.get_by_label("查询码").fill("SQ2099-999999")
+        page.get_by_label("查询密码").fill("ABCDEFGH")
+        page.get_by_role("button", name="查询", exact=True).click()
+        page.get_by_role("alert").filter(has_text="查询未成功").wait_for()
+
+    def open_status(path):
+        return lambda page: page.goto(path)
+
+    def supplement_empty(page):
+        page.goto(status["status page, supplement requested"])
+        page.get_by_role("button", name="提交补正").click()
+        page.get_by_role("alert").filter(has_text="操作未成功").wait_for()
+
+    def form_expired(page):
+        """The CSRF cookie is gone (a cleared browser, a very old tab): the friendly 403 page."""
+        track(page)
+        page.context.clear_cookies(name="csrftoken")
+        page.get_by_label("查询码").fill("SQ2099-999999")
+        page.get_by_label("查询密码").fill("ABCDEFGH")
+        page.get_by_role("button", name="查询", exact=True).click()
+        page.get_by_role("heading", level=1, name="页面已过期").wait_for()
+
+    return {
+        "apply, submitted empty": apply_with_errors,
+        "receipt": receipt,
+        "track": track,
+        "track, wrong code or secret": track_failed,
+        **{name: open_status(path) for name, path in status.items()},
+        "status page, empty supplement": supplement_empty,
+        "403, form expired": form_expired,
+    }
+
+
+@pytest.mark.parametrize("mode", ["standard", "high-contrast"])
+def test_application_pages_have_no_serious_axe_violations(page, live_server, axe, world, settings, tmp_path, mode):
+    settings.MEDIA_ROOT = tmp_path
+    use_mode(page, live_server, mode)
+    findings = Findings(mode)
+    for name, arrive in application_pages(world).items():
+        arrive(page)
+        findings.scan(page, axe, name)
+    findings.check()
 
 
 @pytest.mark.parametrize("mode", ["large-font", "large-font high-contrast"])
