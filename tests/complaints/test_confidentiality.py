@@ -1,0 +1,263 @@
+"""M.19: the supervision office keeps the reporter's identity secret. Every channel through which
+it could leak is tried here — admin lists, pages, history, files, search and filters for each
+other role; the office complained about; work lists and mails; the dashboard's export; log records
+and error reports; the public tracking page — and none of them shows the reporter."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import sys
+import zipfile
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.views.debug import ExceptionReporter
+
+from complaints import selectors, services
+from complaints.models import Complaint, Reporter, ReporterAccess
+from complaints.views import case_token
+from tests.complaints.conftest import (
+    DETAILS,
+    EVIDENCE_BYTES,
+    EVIDENCE_NAME,
+    IDENTITY_STRINGS,
+    REPORTER,
+    drive_complaint,
+    report,
+)
+
+OTHERS = ["drafter_a", "head_a", "drafter_b", "head_b", "disclosure", "leader_a", "leader_b", "publisher",
+          "registrar", "admin", "nobody"]
+# Who sees the case at all, and how much (selectors.complaint_view): the office complained about
+# once asked to explain, IT superusers the bare facts, nobody else anything.
+SEES_CASE = {"drafter_a", "head_a", "admin"}
+
+
+def leaks(text: str) -> list[str]:
+    return [s for s in IDENTITY_STRINGS if s in text]
+
+
+@pytest.fixture
+def named(world):
+    """A named report with evidence, against office A, which has been asked to explain."""
+    complaint, _secret = report(world)
+    return drive_complaint(world, complaint, "explained")
+
+
+def test_the_reporter_is_stored_apart_and_never_in_history(world, named):
+    reporter = Reporter.objects.get(complaint=named)
+    assert reporter.name == REPORTER["name"]
+    assert not hasattr(Reporter, "history")
+    history_fields = {f.name for f in Complaint.history.model._meta.get_fields()}
+    assert not history_fields & {"details", "related_reference", "secret_digest", "name", "phone", "email"}
+    assert str(reporter) == "举报人（保密）" and REPORTER["name"] not in repr(reporter)
+    assert not leaks(str(named))
+
+
+def test_the_supervision_office_sees_everything_and_each_view_is_recorded(client, world, named):
+    client.force_login(world.supervisor)
+    page = client.get(reverse("admin:complaints_complaint_change", args=[named.pk])).text
+    assert leaks(page) == IDENTITY_STRINGS
+    assert DETAILS in page
+    assert ReporterAccess.objects.filter(complaint=named, user=world.supervisor).count() == 1
+    evidence = named.files.get(role="evidence")
+    download = client.get(reverse("admin:complaints_complaint_file", args=[named.pk, evidence.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == EVIDENCE_BYTES
+    history = client.get(reverse("admin:complaints_complaint_history", args=[named.pk]))
+    assert history.status_code == 200
+    # Lists are looked at over shoulders: a masked name only, even for the supervision office.
+    listing = client.get(reverse("admin:complaints_complaint_changelist")).text
+    assert named.tracking_code in listing and REPORTER["name"] not in listing and "韩*****" in listing
+
+
+@pytest.mark.parametrize("username", OTHERS)
+def test_no_other_role_sees_the_reporter_in_the_back_office(client, world, named, username):
+    user = world.users_by_role()[username]
+    client.force_login(user)
+    seen = [
+        client.get(reverse("admin:complaints_complaint_changelist")),
+        client.get(reverse("admin:complaints_complaint_change", args=[named.pk])),
+        client.get(reverse("admin:index")),
+    ]
+    for response in seen:
+        assert response.status_code in (200, 302, 403, 404)
+        assert not leaks(response.content.decode()), (username, response.request["PATH_INFO"])
+        assert DETAILS not in response.content.decode()
+    change = seen[1]
+    assert (change.status_code == 200) == (username in SEES_CASE)
+    assert (named.tracking_code in seen[0].content.decode()) == (username in SEES_CASE)
+    # Searching by the reporter's name finds nothing (the search box echoes only what was typed).
+    found = client.get(reverse("admin:complaints_complaint_changelist"), {"q": REPORTER["name"]})
+    assert named.tracking_code not in found.content.decode()
+    assert selectors.may_see_reporter(user, named) is False
+    assert not ReporterAccess.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize("username", OTHERS)
+def test_history_pages_are_the_supervision_offices_alone(client, world, named, username):
+    client.force_login(world.users_by_role()[username])
+    version = Complaint.history.filter(id=named.pk).first()
+    for url in (reverse("admin:complaints_complaint_history", args=[named.pk]),
+                reverse("admin:complaints_complaint_simple_history", args=[named.pk, version.history_id])):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), url
+        assert not leaks(response.content.decode())
+
+
+@pytest.mark.parametrize("username", OTHERS)
+def test_the_evidence_files_are_the_supervision_offices_alone(client, world, named, username):
+    client.force_login(world.users_by_role()[username])
+    evidence = named.files.get(role="evidence")
+    response = client.get(reverse("admin:complaints_complaint_file", args=[named.pk, evidence.pk]))
+    assert response.status_code in (302, 403, 404)
+
+
+@pytest.mark.parametrize("username", ["drafter_a", "head_a", "admin"])
+@pytest.mark.parametrize("lookup", ["details__contains", "related_reference__contains", "reporter__name",
+                                    "reporter__phone__startswith", "anonymous"])
+def test_filters_are_no_oracle_for_what_the_reporter_wrote(client, world, named, username, lookup):
+    """A list filtered by a guessed name or phrase would answer 'yes' or 'no': refused."""
+    client.force_login(world.users_by_role()[username])
+    value = {"details__contains": "韩梅梅", "related_reference__contains": "SQ2026", "anonymous": "0"}.get(
+        lookup, REPORTER["name"][:2])
+    response = client.get(reverse("admin:complaints_complaint_changelist"), {lookup: value})
+    assert response.status_code in (302, 400)  # Django's answer to a disallowed lookup
+    assert named.tracking_code not in response.content.decode()
+
+
+def test_the_office_concerned_sees_the_question_not_the_report(client, world, named):
+    client.force_login(world.drafter_a)
+    page = client.get(reverse("admin:complaints_complaint_change", args=[named.pk])).text
+    assert "请说明SQ2026-000123号申请的办理情况。" in page  # the supervision office's question
+    assert "已于近日答复，附答复书。" in page  # its own answer
+    assert not leaks(page) and DETAILS not in page and "SQ2026-000123\"" not in page
+    assert "举报人（仅厅监察室可见）" not in page and "历史" not in page
+    assert set(selectors.complaint_files_for(world.drafter_a, named).values_list("role", flat=True)) <= {"explanation"}
+    assert selectors.complaint_view(world.drafter_a, named) == selectors.View.OFFICE
+
+
+def test_the_office_does_not_see_a_report_before_it_is_asked(client, world):
+    complaint, _secret = report(world)
+    complaint = drive_complaint(world, complaint, "investigating")
+    client.force_login(world.drafter_a)
+    assert client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).status_code == 404
+    assert complaint.tracking_code not in client.get(reverse("admin:complaints_complaint_changelist")).text
+
+
+def test_it_superusers_see_the_bare_facts_only(client, world, named):
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:complaints_complaint_change", args=[named.pk])).text
+    assert named.tracking_code in page and "政策法规处" in page
+    assert not leaks(page) and DETAILS not in page and "请说明SQ2026" not in page
+    assert selectors.complaint_view(world.admin, named) == selectors.View.MASKED
+
+
+def test_staff_mails_name_the_case_not_the_reporter(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint, _secret = report(world)
+        drive_complaint(world, complaint, "replied")
+    staff = [m for m in mail.outbox if REPORTER["email"] not in m.to]
+    assert staff, "the supervision office and the office concerned are told"
+    for message in staff:
+        assert not leaks(message.subject + message.body) and DETAILS not in message.body
+    to_reporter = [m for m in mail.outbox if m.to == [REPORTER["email"]]]
+    assert to_reporter and all(REPORTER["name"] not in m.body for m in to_reporter)
+
+
+def test_the_public_tracking_page_shows_no_identity(client, world, named):
+    page = client.get(reverse("complaints:case", args=[case_token(named)])).text
+    assert named.tracking_code in page and not leaks(page)
+
+
+def test_the_dashboard_export_has_no_identity(client, world, named):
+    drive_complaint(world, report(world, office=world.office_b)[0], "replied")
+    client.force_login(world.supervisor)
+    response = client.get(reverse("admin:complaints_assessment_export"))
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+        text = "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+    assert "政策法规处" in text  # the figures are there …
+    assert not leaks(text) and "韩梅梅" not in text  # … the reporter is not
+
+
+def test_log_records_never_carry_the_identity(client, world, caplog):
+    """Everything a reporter and the staff do, logged at DEBUG: no record names the reporter."""
+    caplog.set_level(logging.DEBUG)
+    client.post(reverse("complaints:complain"), {
+        "office": world.office_a.pk, "failure_type": "late_reply", "details": DETAILS, "identity": "named",
+        **REPORTER, "attachments": [evidence_upload()]})
+    complaint = Complaint.objects.get()
+    drive_complaint(world, complaint, "replied")
+    for user in (world.supervisor, world.drafter_a, world.disclosure, world.admin):
+        client.force_login(user)
+        client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+        client.get(reverse("admin:complaints_complaint_history", args=[complaint.pk]))
+    assert caplog.records
+    for record in caplog.records:
+        text = record.getMessage() + (record.exc_text or "") + repr(getattr(record, "args", ""))
+        assert not leaks(text), record.name
+
+
+def evidence_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(EVIDENCE_NAME, EVIDENCE_BYTES, content_type="application/pdf")
+
+
+def test_an_error_report_shows_nothing_of_the_reporter(client, world, caplog, monkeypatch):
+    """Should storing a report fail, the error report (mail to admins, DEBUG page) hides what was
+    posted, the uploaded file's name, the local variables and the client's address."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("storage unavailable")
+
+    monkeypatch.setattr(services, "_attach", broken)
+    client.raise_request_exception = False
+    caplog.set_level(logging.ERROR, logger="django.request")
+    response = client.post(reverse("complaints:complain"), {
+        "office": world.office_a.pk, "failure_type": "late_reply", "details": DETAILS, "identity": "named",
+        **REPORTER, "attachments": [evidence_upload()]}, REMOTE_ADDR="203.0.113.77")
+    assert response.status_code == 500
+    assert not Complaint.objects.exists() and not Reporter.objects.exists()  # nothing half-stored
+    record = next(r for r in caplog.records if r.name == "django.request")
+    assert not leaks(record.getMessage())
+    reporter = ExceptionReporter(record.request, *record.exc_info, is_email=True)
+    for report_text in (reporter.get_traceback_text(), reporter.get_traceback_html()):
+        assert "storage unavailable" in report_text
+        assert not leaks(report_text), leaks(report_text)
+        assert DETAILS not in report_text and "203.0.113.77" not in report_text
+    assert sys.exc_info() == (None, None, None)
+
+
+def test_the_offline_entry_error_report_is_confidential_too(client, world, caplog, monkeypatch):
+    monkeypatch.setattr(services, "_store_reporter", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    client.raise_request_exception = False
+    caplog.set_level(logging.ERROR, logger="django.request")
+    client.force_login(world.supervisor)
+    response = client.post(reverse("admin:complaints_complaint_add"), {
+        "channel": "phone", "received_on": "2026-11-02", "office": world.office_a.pk, "failure_type": "late_reply",
+        "related_reference": "", "details": DETAILS, **REPORTER})
+    assert response.status_code == 500
+    record = next(r for r in caplog.records if r.name == "django.request")
+    text = ExceptionReporter(record.request, *record.exc_info, is_email=True).get_traceback_text()
+    assert "boom" in text and not leaks(text) and DETAILS not in text
+
+
+def test_masked_values_in_lists_are_not_reversible(world):
+    assert selectors.mask("韩梅梅举报人") == "韩*****"
+    assert selectors.mask_phone("13700001111") == "137******11"
+    assert re.fullmatch(r"\*+", selectors.mask("张"))
+
+
+@pytest.mark.parametrize("field", ["name", "phone", "email", "identity_number"])
+def test_the_question_to_the_office_may_not_carry_the_reporters_identity(world, field):
+    complaint = drive_complaint(world, report(world)[0], "investigating")
+    with pytest.raises(services.InvalidInput) as refused:
+        services.complaint_request_explanation(complaint=complaint, actor=world.supervisor,
+                                               question=f"请说明情况。举报人：{REPORTER[field]}")
+    assert not leaks(str(refused.value))
+    complaint.refresh_from_db()
+    assert complaint.status == "investigating" and not complaint.explanation_question
