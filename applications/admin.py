@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from applications import clock, selectors, services, workflow
 from applications.admin_forms import TRANSITION_FORMS, OfflineApplicationForm
 from applications.models import ApplicationEvent, DisclosureApplication, ReviewCase, Status
+from applications.report_admin import ReportCellFilter  # issue #7: the annual report's admin and drill-down
 from disclosure.downloads import file_response
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
@@ -46,7 +47,8 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
     change_form_template = "admin/applications/disclosureapplication/change_form.html"
     list_display = ["tracking_code", "information_title", "applicant_name", "identity_masked", "channel", "status",
                     "office", "due_column", "outcome"]
-    list_filter = ["status", "channel", "applicant_type", OfficeFilter, "outcome", "extended"]
+    # ReportCellFilter (issue #7): ?report_cell=<year>:<row>:<column> lists a table-3 cell's applications.
+    list_filter = ["status", "channel", "applicant_type", OfficeFilter, "outcome", "extended", ReportCellFilter]
     search_fields = ["tracking_code", "information_title", "applicant_name"]
     list_select_related = ["office"]
     date_hierarchy = "submitted_at"

@@ -7,7 +7,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("依申请公开")
     default_auto_field = "django.db.models.BigAutoField"
 
-    worklist = "applications.selectors.worklist"
+    worklist = ["applications.selectors.worklist", "applications.report.worklist"]
     demo_loader = "applications.demo.load"
 
     role_permissions = {
@@ -17,13 +17,16 @@ class ApplicationsConfig(AppConfig):
             "applications.view_applicant_identity", "applications.view_applicationevent",
             "applications.view_applicationfile", "applications.view_feenotice", "applications.view_reviewcase",
             "applications.change_reviewcase",
+            # The annual report (issue #7): compiled and turned into a draft record by this office.
+            "applications.view_annualreport", "applications.add_annualreport", "applications.change_annualreport",
+            "applications.compile_annual_report",
         },
         "drafter": {"applications.view_disclosureapplication", "applications.handle_application",
                     "applications.view_applicationfile"},
         "division_head": {"applications.view_disclosureapplication", "applications.handle_application",
                           "applications.view_applicationfile"},
         "supervision": {"applications.view_disclosureapplication", "applications.view_applicationevent",
-                        "applications.view_reviewcase"},
+                        "applications.view_reviewcase", "applications.view_annualreport"},
     }
 
     def ready(self):

@@ -8,9 +8,11 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from applications.outcomes import Outcome
@@ -356,3 +358,125 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.due_date}"
+
+
+# --- The annual report (M.3(3), R.49, R.50; 国办公开办函〔2021〕30号) -----------------------------
+
+# The narrative sections are short rich text: paragraphs, emphasis and lists, nothing else. The
+# same allowlist sanitises every save (nh3, through the field), so the report body stays valid
+# inside a record.
+NARRATIVE_EDITOR = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "HardBreak": True,
+        "History": True,
+    }
+}
+
+
+def _narrative_field(label: str, help_text: str) -> ProseEditorField:
+    return ProseEditorField(label, blank=True, config=NARRATIVE_EDITOR, sanitize=True, help_text=help_text)
+
+
+class ReportStage(models.TextChoices):
+    COMPILING = "compiling", _("编制中")
+    IN_WORKFLOW = "in_workflow", _("发布审核中")
+    PUBLISHED = "published", _("已发布")
+
+
+class AnnualReport(models.Model):
+    """The disclosure report for one calendar year (R.49, R.50), in the national 2021 format.
+
+    Tables 2–4 are computed from the records, applications and review cases (applications/report.py)
+    and kept in `snapshot` as of `generated_at`; the disclosure office writes sections 一、五、六 and
+    enters the few table-2 cells that come from other systems, each with its source. The report is
+    published as a record in the 政府信息公开年报 category; its stage follows that record.
+    """
+
+    year = models.PositiveIntegerField(_("年度"), unique=True)
+    overview = _narrative_field(_("一、总体情况"),
+                                _("主动公开、依申请公开、政府信息管理、平台建设、监督保障等情况（条例第五十条）。"))
+    problems = _narrative_field(_("五、存在的主要问题及改进情况"), "")
+    other_matters = _narrative_field(_("六、其他需要报告的事项"),
+                                     _("包括收取信息处理费的情况（条例第四十二条、第五十条）。"))
+
+    # Table 2 cells that come from other systems (R.20(5), (6), (8)), each with its source.
+    licensing_decisions = models.PositiveIntegerField(_("行政许可：本年处理决定数量"), null=True, blank=True)
+    licensing_source = models.CharField(_("行政许可数据来源"), max_length=200, blank=True)
+    penalty_decisions = models.PositiveIntegerField(_("行政处罚：本年处理决定数量"), null=True, blank=True)
+    penalty_source = models.CharField(_("行政处罚数据来源"), max_length=200, blank=True)
+    enforcement_decisions = models.PositiveIntegerField(_("行政强制：本年处理决定数量"), null=True, blank=True)
+    enforcement_source = models.CharField(_("行政强制数据来源"), max_length=200, blank=True)
+    fee_income = models.DecimalField(_("行政事业性收费：本年收费金额（万元）"), max_digits=12, decimal_places=4,
+                                     null=True, blank=True, validators=[MinValueValidator(0)])
+    fee_income_source = models.CharField(_("行政事业性收费数据来源"), max_length=200, blank=True)
+
+    # The first year in the system: last year's carry-over as published in last year's report.
+    previous_carry_over = models.JSONField(
+        _("上年结转（手工录入）"), default=dict, blank=True,
+        help_text=_("本系统中没有上一年度报告时，填写上一年度报告表3“四、结转下年度继续办理”各列的数字。"),
+    )
+    previous_carry_over_source = models.CharField(_("上年结转数字来源"), max_length=200, blank=True)
+
+    snapshot = models.JSONField(_("统计数据"), default=dict, blank=True, editable=False)
+    generated_at = models.DateTimeField(_("数据生成时间"), null=True, blank=True, editable=False)
+    # Every change (figures refreshed, text or cells edited) is a new revision; the record holds
+    # the revision it was rendered from, with its figures, so a stale draft is visible and next
+    # year's carry-over is checked against what was actually published.
+    revision = models.PositiveIntegerField(_("修订号"), default=0, editable=False)
+    record = models.ForeignKey(
+        "disclosure.Record", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False,
+        verbose_name=_("发布稿"),
+    )
+    record_revision = models.PositiveIntegerField(_("发布稿所依据的修订号"), null=True, blank=True, editable=False)
+    record_snapshot = models.JSONField(_("发布稿中的统计数据"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", editable=False, verbose_name=_("最后修改人"))
+    history = HistoricalRecords(excluded_fields=["updated_at", "snapshot", "record_snapshot"])
+
+    class Meta:
+        verbose_name = _("政府信息公开工作年度报告")
+        verbose_name_plural = _("政府信息公开工作年度报告")
+        ordering = ["-year"]
+        permissions = [("compile_annual_report", _("编制年度报告并转为发布稿"))]
+
+    def __str__(self) -> str:
+        return _("%(year)d年政府信息公开工作年度报告") % {"year": self.year}
+
+    @property
+    def stage(self) -> str:
+        """Follows the record: none (or withheld, revoked) → compiling; published → published."""
+        from disclosure.models import RecordState
+
+        record = self.record
+        if record is None or record.state in (RecordState.WITHHELD, RecordState.REVOKED):
+            return ReportStage.COMPILING
+        if record.state in (RecordState.PUBLISHED, RecordState.REGISTERED) and record.published_at and (
+            record.published_at <= timezone.now()
+        ):
+            return ReportStage.PUBLISHED
+        return ReportStage.IN_WORKFLOW
+
+    def get_stage_display(self) -> str:
+        return str(ReportStage(self.stage).label)
+
+    @property
+    def record_is_stale(self) -> bool:
+        """The draft record was rendered from an earlier revision of the report."""
+        from disclosure.models import RecordState
+
+        return (self.record_id is not None and self.record.state == RecordState.DRAFT
+                and self.record_revision != self.revision)
+
+    @property
+    def is_editable(self) -> bool:
+        """While compiling, and while its record is still a draft (the draft is then updated)."""
+        from disclosure.models import RecordState
+
+        return self.stage == ReportStage.COMPILING or self.record.state == RecordState.DRAFT
