@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import ApplicantType, DisclosureApplication, IdentityDocument
 from applications.services import MAX_FILES
 from disclosure.files import ALLOWED, ALLOWED_EXTENSIONS, check_upload
+from portal.forms import HoneypotMixin
 
 T = ApplicantType
 ORGANISATION_TYPES = (T.COMMERCIAL, T.RESEARCH, T.PUBLIC_WELFARE, T.LEGAL_SERVICE, T.OTHER_ORGANISATION)
@@ -83,7 +84,7 @@ def _text_input(**attrs):
     return forms.TextInput(attrs=attrs)
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(HoneypotMixin, forms.ModelForm):
     """The online application (R.29): who asks, for what, in which form."""
 
     attachments = MultipleFileField(label=_("附件"), help_text=FILES_HELP)

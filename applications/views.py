@@ -31,6 +31,7 @@ from applications.models import ApplicationEvent, DisclosureApplication, EventKi
 from applications.outcomes import Outcome
 from portal.errors import DomainError
 from portal.notify import absolute_url
+from portal.ratelimit import rate_limit
 
 K = EventKind
 TRACK_SALT = "applications.track"
@@ -63,6 +64,7 @@ def _plain(value: str | None, limit: int) -> str:
 
 @never_cache
 @get_or_post
+@rate_limit("application_submit", count=10, seconds=3600)
 def apply(request):
     """The online application form; a valid POST answers with the receipt, never a redirect, so
     that the secret is shown once and never travels in a URL."""
@@ -123,6 +125,7 @@ def with_case(view):
 
 @never_cache
 @get_or_post
+@rate_limit("application_track", count=30, seconds=600)  # 30 guesses per 10 minutes per address
 def track(request):
     """查询: the tracking code and the secret open the status page. An unknown code and a wrong
     secret give the same answer after the same work (services.secret_matches)."""
@@ -237,6 +240,7 @@ def _case_action(form_class, form_name: str, perform, done_message: str):
 
     @never_cache
     @get_or_post
+    @rate_limit("application_case_action", count=20, seconds=600)
     @with_case
     def view(request, application):
         if request.method != "POST":

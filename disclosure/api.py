@@ -8,25 +8,21 @@ for 主动公开 records, never for 依申请公开 ones.
 
 from __future__ import annotations
 
-import json
 import re
 
 from django import forms
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
-from django.template import engines
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import TemplateHTMLRenderer
 
 from disclosure import selectors
 from disclosure.models import (
@@ -39,6 +35,7 @@ from disclosure.models import (
     Validity,
 )
 from portal.models import Office
+from portal.pagecache import cache_public_page
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -259,35 +256,35 @@ class CategoryViewSet(_PublicReadOnlyViewSet):
         return CatalogueCategory.objects.filter(is_active=True).select_related("parent").order_by("sort_order", "code")
 
 
-# --- Documentation pages: everything from this host -----------------------------------------
+# --- Documentation: a page rendered here from the OpenAPI schema ------------------------------
+# No Swagger UI or ReDoc: both inject inline styles that a strict Content-Security-Policy
+# forbids, and the portal loads nothing it did not write itself.
+
+_guide_cache: dict[str, list] = {}
 
 
-class LocalSwaggerView(SpectacularSwaggerView):
-    """Swagger UI from the sidecar, without the online validator badge (a request to another host)."""
+def _operations() -> list[dict]:
+    """Every GET operation of the schema with its parameters, for the guide page (built once)."""
+    if "operations" not in _guide_cache:
+        from drf_spectacular.generators import SchemaGenerator
 
-    @extend_schema(exclude=True)
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        ui_settings = spectacular_settings.SWAGGER_UI_SETTINGS
-        if isinstance(ui_settings, dict):
-            response.data["settings"] = json.dumps({**ui_settings, "validatorUrl": None}, indent=2)
-        return response
-
-
-_REDOC_PAGE = """{% extends "drf_spectacular/redoc.html" %}{% block head %}
-<title>{{ title|default:"Redoc" }}</title>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body { margin: 0; padding: 0; }</style>
-{% endblock head %}"""
-
-
-class _LocalRedocRenderer(TemplateHTMLRenderer):
-    """drf-spectacular's ReDoc page without its web fonts from fonts.googleapis.com."""
-
-    def resolve_template(self, template_names):
-        return engines["django"].from_string(_REDOC_PAGE)
+        schema = SchemaGenerator(patterns=None).get_schema(request=None, public=True)
+        operations = []
+        for path_, methods in schema["paths"].items():
+            for method, operation in methods.items():
+                operations.append({
+                    "method": method.upper(), "path": path_, "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": [
+                        {"name": p["name"], "where": p["in"], "required": p.get("required", False),
+                         "type": p.get("schema", {}).get("type", ""), "description": p.get("description", "")}
+                        for p in operation.get("parameters", [])
+                    ],
+                })
+        _guide_cache["operations"] = operations
+    return _guide_cache["operations"]
 
 
-class LocalRedocView(SpectacularRedocView):
-    renderer_classes = [_LocalRedocRenderer]
+@cache_public_page
+def api_guide(request):
+    return render(request, "disclosure/api_guide.html", {"operations": _operations()})

@@ -16,7 +16,6 @@ router.register("categories", api.CategoryViewSet, basename="category")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", api.LocalSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", api.LocalRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", api.api_guide, name="docs"),
     *router.urls,
 ]

@@ -15,6 +15,7 @@ from disclosure.models import Attachment, CatalogueCategory, DisclosureAttribute
 from portal.models import Office
 from portal.pagecache import cache_public_page
 from portal.pagination import CappedPaginator
+from portal.validators import is_ascii_number
 
 PAGE_SIZE = 20
 RULES_CATEGORY = "rules"
@@ -52,12 +53,12 @@ def _filtered(request, entries):
         if category:
             children = CatalogueCategory.objects.filter(parent=category).values_list("pk", flat=True)
             entries = entries.filter(category_id__in=[category.pk, *children])
-    if (office_id := request.GET.get("office", "")).isdigit():
+    if is_ascii_number(office_id := request.GET.get("office", "")) and len(office_id) < 10:
         office = Office.objects.filter(pk=office_id).first()
         if office:
             entries = entries.filter(office=office)
     year = request.GET.get("year", "")
-    if year.isdigit() and len(year) == 4:
+    if is_ascii_number(year) and len(year) == 4 and year >= "1000":
         entries = entries.filter(published_at__year=int(year))
     else:
         year = ""

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_history import HistoryAdmin
-from portal.models import CalendarDay, CalendarYear, Membership, Office, SiteProfile
+from portal.models import AuditEntry, CalendarDay, CalendarYear, Membership, Office, SiteProfile
 
 User = get_user_model()
 
@@ -108,3 +108,22 @@ class CalendarDayAdmin(HistoryAdmin):
     list_display = ["date", "is_workday", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The security audit trail: read by IT administrators; nobody edits or deletes it here."""
+
+    list_display = ["at", "event", "username", "ip_address", "path", "detail"]
+    list_filter = ["event"]
+    search_fields = ["username", "ip_address", "path"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

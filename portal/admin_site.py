@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import update_wrapper
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -14,12 +18,12 @@ from portal.selectors import roles_of
 
 
 def worklist_for(user) -> list:
-    """Collect work items from every app that declares a `worklist` provider in its AppConfig
-    (so the portal layer never imports the apps built on it)."""
+    """Collect work items from every app that declares a `worklist` provider (a dotted path, or a
+    list of them) in its AppConfig (so the portal layer never imports the apps built on it)."""
     items = []
     for config in apps.get_app_configs():
-        provider = getattr(config, "worklist", None)
-        if provider:
+        providers = getattr(config, "worklist", None) or ()
+        for provider in [providers] if isinstance(providers, str) else providers:
             items.extend(import_string(provider)(user))
     items.sort(key=lambda i: (not i.overdue, i.due_date or date.max))
     return items
@@ -28,6 +32,29 @@ def worklist_for(user) -> list:
 class PortalAdminSite(admin.AdminSite):
     index_template = "admin/portal_index.html"
     index_title = _("工作台")
+
+    def has_permission(self, request):
+        from portal.otp import needs_verification
+
+        return super().has_permission(request) and not needs_verification(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        """A person whose role requires a second factor is sent to enrol or enter it first."""
+        inner = super().admin_view(view, cacheable)
+
+        def wrapper(request, *args, **kwargs):
+            from portal.otp import needs_verification
+
+            if needs_verification(request.user):
+                return redirect(f"{reverse('admin:otp')}?{urlencode({'next': request.get_full_path()})}")
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(wrapper, view)
+
+    def get_urls(self):
+        from portal.otp import otp_view
+
+        return [path("otp/", lambda request: otp_view(request, self), name="otp"), *super().get_urls()]
 
     @property
     def site_header(self):

@@ -27,6 +27,13 @@ class PortalConfig(AppConfig):
         for model in ("portal.Office", "portal.SiteProfile"):
             post_save.connect(signals.public_content_saved, sender=model)
             post_delete.connect(signals.public_content_saved, sender=model)
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+        user_logged_in.connect(signals.logged_in, dispatch_uid="portal_audit_login")
+        user_logged_out.connect(signals.logged_out, dispatch_uid="portal_audit_logout")
+        user_login_failed.connect(signals.login_failed, dispatch_uid="portal_audit_login_failed")
+        user_locked_out.connect(signals.locked_out, dispatch_uid="portal_audit_locked_out")
         from portal.models import Office
 
         m2m_changed.connect(signals.supervision_changed, sender=Office.supervising_leaders.through)

@@ -21,3 +21,18 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
+
+
+class HoneypotMixin(forms.Form):
+    """A spam trap that needs no outside service: a field people never see (hidden by CSS and
+    from assistive technology) that simple bots fill in. Filled in, the form is refused."""
+
+    website = forms.CharField(
+        label=_("请勿填写此项"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp-input"}),
+    )
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("提交未被接受，请刷新页面后重新填写。"), code="spam")
+        return ""

@@ -1,7 +1,31 @@
+import base64
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from portal.pagecache import chosen_language
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path or the query string is never a real visitor: PostgreSQL refuses it
+    in any text parameter, so it would surface as a 500 in whichever query met it first. Refuse
+    it once, here, with the calm 400 page. (Form fields already refuse it in POST bodies.) A
+    cookie holding one is dropped instead, so a damaged cookie cannot lock a visitor out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or "\x00" in value
+                                          for key, values in request.GET.lists() for value in values):
+            raise SuspiciousOperation("NUL byte in the request URL")
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in name or "\x00" in value]:
+            del request.COOKIES[name]
+        return self.get_response(request)
 
 
 class ChineseFirstLocaleMiddleware:
@@ -22,4 +46,59 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class ImportMapHashMiddleware:
+    """The rich-text editor needs an inline <script type="importmap">. Rather than allowing inline
+    scripts, add the exact hash of each import map on the page to the CSP (sits inside
+    CSPMiddleware, so this runs first on the way out)."""
+
+    PATTERN = re.compile(rb'<script type="importmap"[^>]*>(.*?)</script>', re.S)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.streaming or "text/html" not in response.get("Content-Type", ""):
+            return response
+        hashes = [
+            "'sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() + "'"
+            for body in self.PATTERN.findall(response.content)
+        ]
+        if hashes:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["script-src"] = [*update.get("script-src", []), *hashes]
+            response._csp_update = update
+        return response
+
+
+class StaffSessionMiddleware:
+    """Staff sessions end after STAFF_IDLE_TIMEOUT_SECONDS without a request (sliding expiry)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            request.session.set_expiry(settings.STAFF_IDLE_TIMEOUT_SECONDS)
+        return self.get_response(request)
+
+
+class AuditDeniedMiddleware:
+    """Every refusal (403) of a signed-in person is recorded in the audit trail."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if response.status_code == 403 and user is not None and user.is_authenticated:
+            from portal.audit import audit
+            from portal.models import AuditEvent
+
+            audit(AuditEvent.PERMISSION_DENIED, request=request, user=user, detail=request.method)
         return response

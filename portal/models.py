@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -240,3 +241,35 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}/{self.year}: {self.last_value}"
+
+
+class AuditEvent(models.TextChoices):
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    LOCKED_OUT = "locked_out", _("账号锁定")
+    PERMISSION_DENIED = "permission_denied", _("拒绝访问")
+    OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
+    OTP_FAILED = "otp_failed", _("动态口令错误")
+
+
+class AuditEntry(models.Model):
+    """Security audit trail (等保2.0): kept at least AUDIT_RETENTION_DAYS (≥ 180 days); written
+    once, never edited; only `purge_audit_log` removes entries older than the retention."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    event = models.CharField(_("事件"), max_length=30, choices=AuditEvent.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name=_("用户"))
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    path = models.CharField(_("地址"), max_length=300, blank=True)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("安全审计记录")
+        verbose_name_plural = _("安全审计记录")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_event_display()} {self.username}"

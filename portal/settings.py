@@ -6,10 +6,12 @@ secret key. `make demo` and the test settings switch on what a developer needs.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from portal.config import ConfigError, env_bool, env_int, env_list
 
@@ -40,13 +42,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "guardian",
     "simple_history",
     "django_prose_editor",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "portal",
     "disclosure",
     "applications",
@@ -55,6 +60,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.RejectNulBytesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.ImportMapHashMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,9 +70,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "portal.middleware.AuditDeniedMiddleware",
+    # Last: axes must see the outcome of every login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -136,11 +149,19 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 # How long a process trusts the version it read (other servers see a change within this time).
 PUBLIC_CONTENT_VERSION_SECONDS = env_int("PUBLIC_CONTENT_VERSION_SECONDS", 1)
 
+# Public forms count submissions per client address in the cache (portal/ratelimit.py); a
+# shared Redis cache makes every app server count together. The scale multiplies every limit.
+RATE_LIMIT_SCALE = env_int("PORTAL_RATE_LIMIT_SCALE", 1)
+# How many reverse proxies in front of the app servers add X-Forwarded-For (0: none).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 # Sessions live in the database so any app server can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out accounts before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -151,6 +172,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# --- Staff accounts (等保2.0 三级): lockout, second factor, idle timeout --------------------------
+# Five failed passwords lock the account for 30 minutes; an administrator unlocks it earlier in
+# the back office (访问失败记录) or with `manage.py axes_reset_username <name>`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks to lock by address too. Staff of one agency sit behind one NAT address: five
+# mistyped passwords would lock everybody out. Accounts are what is protected here, and a
+# locked account cannot be unlocked by rotating addresses, user agents or cookies.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Roles whose accounts must use a TOTP second factor. Demo mode asks nobody by default, so the
+# printed demo accounts work; production asks these three (issue #8).
+OTP_REQUIRED_ROLES = env_list(
+    "PORTAL_OTP_REQUIRED_ROLES", [] if DEMO_MODE else ["disclosure_office", "leader", "info_center"]
+)
+OTP_TOTP_ISSUER = os.environ.get("PORTAL_OTP_ISSUER", "政府信息公开平台")
+# Staff sessions end after 30 idle minutes (the expiry slides with every request).
+STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = STAFF_IDLE_TIMEOUT_SECONDS
+# Audit entries (logins, failures, lockouts, permission denials) are kept at least this long.
+AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 365))
 GUARDIAN_RAISE_403 = False
 GUARDIAN_MONKEY_PATCH_USER = False
 
@@ -199,6 +246,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Security headers and cookies -----------------------------------------------------------
+# No inline script or style anywhere: templates load files from 'self'. The exceptions are the
+# rich-text editor's (django-prose-editor, Tiptap): its import map, whose hash is added per
+# response (portal.middleware), and the base stylesheet Tiptap injects, allowed by its exact
+# hash below (a browser test fails if an upgrade changes it: tests/browser/test_csp.py).
+TIPTAP_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, TIPTAP_BASE_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -211,6 +277,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 
 # --- Open data API: public, read-only, anonymous (no session, so no CSRF surface) -------------
@@ -230,9 +297,6 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Published government information and catalogue entries (read-only).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 # --- History --------------------------------------------------------------------------------

@@ -58,3 +58,35 @@ def public_content_saved(sender, **kwargs):
     from portal.pagecache import public_content_changed
 
     public_content_changed()
+
+
+# --- Security audit (infrastructure: these only record what happened) ---
+
+
+def logged_in(sender, request, user, **kwargs):
+    from portal.audit import audit
+    from portal.models import AuditEvent
+
+    audit(AuditEvent.LOGIN, request=request, user=user)
+
+
+def logged_out(sender, request, user, **kwargs):
+    from portal.audit import audit
+    from portal.models import AuditEvent
+
+    audit(AuditEvent.LOGOUT, request=request, user=user)
+
+
+def login_failed(sender, credentials, request=None, **kwargs):
+    from portal.audit import audit
+    from portal.models import AuditEvent
+
+    # Django already masks the password in `credentials`; only the user name is kept.
+    audit(AuditEvent.LOGIN_FAILED, request=request, username=str(credentials.get("username", ""))[:150])
+
+
+def locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    from portal.audit import audit
+    from portal.models import AuditEvent
+
+    audit(AuditEvent.LOCKED_OUT, request=request, username=username or "", detail=f"ip={ip_address}")

@@ -14,3 +14,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Every request reads the content version, so tests see each change at once.
 PUBLIC_CONTENT_VERSION_SECONDS = 0
+# Login throttling and the second factor have their own tests (tests/portal/test_security.py);
+# elsewhere tests sign in with force_login.
+AXES_ENABLED = False
+OTP_REQUIRED_ROLES: list[str] = []

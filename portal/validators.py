@@ -14,6 +14,11 @@ RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
 
 
+def is_ascii_number(value: str) -> bool:
+    """Digits 0-9 only: `str.isdigit()` also accepts "①" and "٣", which `int()` then refuses."""
+    return bool(value) and value.isascii() and value.isdigit()
+
+
 def uscc_is_valid(code: str) -> bool:
     code = (code or "").strip().upper()
     if len(code) != 18 or any(ch not in USCC_CHARSET for ch in code):
@@ -25,7 +30,7 @@ def uscc_is_valid(code: str) -> bool:
 
 def resident_id_is_valid(number: str) -> bool:
     number = (number or "").strip().upper()
-    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+    if len(number) != 18 or not is_ascii_number(number[:17]) or number[17] not in "0123456789X":
         return False
     total = sum(int(digit) * weight for digit, weight in zip(number[:17], RESIDENT_ID_WEIGHTS, strict=True))
     return number[17] == RESIDENT_ID_CHECK[total % 11]

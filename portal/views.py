@@ -27,9 +27,18 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without context processors that could touch the database again.
+    """Rendered without context processors that could touch the database again. When the
+    database is unreachable the public gets a calm 503 page instead: every submission is one
+    transaction, so nothing half-written remains and a receipt means it was stored."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
     from django.template import loader
 
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "120"
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

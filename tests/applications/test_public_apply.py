@@ -75,14 +75,14 @@ def test_form_renders_with_the_catalogue_entry_prefilled(client, world):
 
 
 def test_prefill_is_plain_text_and_capped(client, world):
-    page = client.get(APPLY, {"title": "<script>alert(1)</script>" + "长" * 400, "index": "\x00X" * 100})
+    page = client.get(APPLY, {"title": "<script>alert(1)</script>" + "长" * 400, "index": "X" * 200})
     text = page.text
     assert "<script>alert(1)" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     value = re.search(r'name="information_title" value="([^"]*)"', text).group(1)
     assert len(value.replace("&lt;", "<").replace("&gt;", ">")) == 300
     index = re.search(r'name="index_number" value="([^"]*)"', text).group(1)
-    assert "\x00" not in index and len(index) <= 100
+    assert len(index) == 100
 
 
 def test_natural_person_submits_and_the_receipt_shows_code_and_secret_r29(client, world):
@@ -237,3 +237,27 @@ def test_an_oversized_request_gets_the_friendly_400_page(client, world, settings
     assert page.status_code == 400
     assert "请求无效或过大" in page.content.decode()
     assert DisclosureApplication.objects.count() == 0
+
+
+def test_the_spam_trap_refuses_a_filled_hidden_field_and_stores_nothing(client, world):
+    from applications.models import DisclosureApplication
+    from tests.applications.conftest import PERSON
+
+    page = client.get("/apply/")
+    assert 'class="hp"' in page.content.decode()
+    response = client.post("/apply/", {**PERSON, "website": "http://spam.example"})
+    assert response.status_code == 200
+    assert "提交未被接受" in response.content.decode()
+    assert not DisclosureApplication.objects.exists()
+
+
+def test_flooding_the_form_is_limited_with_a_friendly_page(client, world, settings):
+    from tests.applications.conftest import PERSON
+
+    settings.RATE_LIMITS = {"application_submit": (2, 3600)}
+    for _ in range(2):
+        assert client.post("/apply/", {**PERSON, "identity_number": "bad"}).status_code == 200
+    limited = client.post("/apply/", dict(PERSON))
+    assert limited.status_code == 429
+    assert "提交过于频繁" in limited.content.decode()
+    assert int(limited["Retry-After"]) > 0

@@ -108,7 +108,9 @@ def test_the_clock_shows_paused_during_a_supplement_request(client, world):
     assert "2026-11-20" in page.text
 
 
-@pytest.mark.parametrize("token", ["forged", "eyJhIjoxfQ:1vXyZ:abcdef", signing.dumps({"a": 1})])
+# Fixed ids: the signed token carries a timestamp, and xdist workers must collect the same names.
+@pytest.mark.parametrize("token", ["forged", "eyJhIjoxfQ:1vXyZ:abcdef", signing.dumps({"a": 1})],
+                         ids=["garbage", "bad-signature", "signed-other-payload"])
 def test_a_forged_token_goes_back_to_the_track_form(client, world, token):
     online()
     page = client.get(reverse("applications:case", args=[token]))

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib import admin
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from tests.conftest import S, drive, new_draft
 
@@ -14,7 +14,11 @@ def test_every_registered_model_list_and_add_page_renders_for_the_it_admin(clien
         opts = model._meta
         listing = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"), follow=True)
         assert listing.status_code == 200, opts.label
-        add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        try:
+            add_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        except NoReverseMatch:  # a page that is not a list of rows (the assessment dashboard)
+            continue
+        add = client.get(add_url)
         assert add.status_code in (200, 302, 403), opts.label
 
 

@@ -1,0 +1,84 @@
+"""The second factor for staff (TOTP, django-otp): required for the roles in
+settings.OTP_REQUIRED_ROLES (by default the disclosure office, leaders and the info center).
+
+After the password, such a person is sent to one page: it enrols a new authenticator app (a QR
+code and the key, confirmed by a first code) or asks for the current code."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.audit import audit
+from portal.models import AuditEvent
+from portal.selectors import roles_of
+
+
+def otp_required(user) -> bool:
+    return bool(set(roles_of(user)) & set(settings.OTP_REQUIRED_ROLES))
+
+
+def needs_verification(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff and otp_required(user)
+                and not user.is_verified())
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(label=_("动态口令（6位数字）"), max_length=6, min_length=6,
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    out = BytesIO()
+    image.save(out)
+    return out.getvalue().decode()
+
+
+def otp_view(request, admin_site):
+    """Enrol or verify; on success continue to `next` (within this site) or the work list."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("admin:login")
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    if not needs_verification(user):
+        return redirect(target or "admin:index")
+    confirmed = next(iter(devices_for_user(user, confirmed=True)), None)
+    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit(AuditEvent.OTP_ENROLLED, request=request, user=user)
+            otp_login(request, device)
+            return redirect(target or "admin:index")
+        audit(AuditEvent.OTP_FAILED, request=request, user=user)
+        form.add_error("token", _("动态口令不正确或已过期，请重新输入。"))
+    context = {
+        **admin_site.each_context(request),
+        "title": _("动态口令验证") if confirmed else _("绑定动态口令"),
+        "form": form,
+        "enrolling": confirmed is None,
+        "next": target,
+    }
+    if confirmed is None:
+        url = device.config_url.replace("otpauth://totp/", f"otpauth://totp/{settings.OTP_TOTP_ISSUER}:", 1)
+        context.update({"qr": mark_safe(_qr_svg(url)), "key": device.key})
+    return render(request, "admin/otp.html", context)
