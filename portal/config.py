@@ -47,6 +47,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def cache_settings(url: str, *, max_entries: int = 3000) -> dict:
+    """CACHES for CACHE_URL: Redis (django-redis) shared by every app server, or per-process memory.
+
+    A Redis outage must not take the portal down: cache errors are logged and ignored, so pages
+    are rendered fresh and rate limits let requests through until Redis is back (sessions and
+    locks live in the database)."""
+    if url.startswith(("redis://", "rediss://")):
+        return {"default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env_int("CACHE_CONNECT_TIMEOUT", 1),
+                "SOCKET_TIMEOUT": env_int("CACHE_TIMEOUT", 1),
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }}
+    if url in ("", "locmem://"):
+        # Per process; room for the pages of a busy column (each entry is one rendered page).
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                            "OPTIONS": {"MAX_ENTRIES": max_entries}}}
+    raise ConfigError(f"CACHE_URL={url!r} 不受支持（redis:// 或 locmem://） / unsupported")
+
+
 def one_line(error: BaseException) -> str:
     """The first line of an error's message, for start-up failures."""
     text = str(error).strip().splitlines()

@@ -94,7 +94,7 @@ def check(request, limit: Limit) -> int | None:
     except ValueError:  # the window's key expired between add() and incr()
         cache.set(key, 1, timeout=limit.seconds + 1)
         used = 1
-    if used <= limit.count:
+    if used is None or used <= limit.count:  # None: the cache is unreachable, so let it through
         return None
     return max(1, math.ceil((window + 1) * limit.seconds - now))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from portal.config import ConfigError, env_bool, env_int, env_list
+from portal.config import ConfigError, cache_settings, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -130,18 +130,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 CACHE_URL = os.environ.get("CACHE_URL", "")
-if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-elif CACHE_URL in ("", "locmem://"):
-    # Per process; room for the pages of a busy column (each entry is one rendered page).
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 3000)},
-        }
-    }
-else:
-    raise ConfigError(f"CACHE_URL={CACHE_URL!r} 不受支持（redis:// 或 locmem://） / unsupported")
+CACHES = cache_settings(CACHE_URL, max_entries=env_int("CACHE_MAX_ENTRIES", 3000))
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Anonymous public pages are cached whole, keyed by the public content version (pagecache.py).
 # Every change gets a new key, so this only bounds memory: 0 switches the cache off.
