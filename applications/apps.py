@@ -9,6 +9,7 @@ class ApplicationsConfig(AppConfig):
 
     worklist = ["applications.selectors.worklist", "applications.report.worklist"]
     demo_loader = "applications.demo.load"
+    record_submission_guard = "applications.report_services.annual_report_record_guard"
 
     role_permissions = {
         "disclosure_office": {

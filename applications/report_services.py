@@ -224,3 +224,22 @@ def annual_report_create_record(*, report: AnnualReport, actor) -> Record:
             % {"year": report.year, "link": link},
         )
         return record
+
+
+def annual_report_record_guard(record: Record) -> None:
+    """The record of a report is submitted and published only as generated (R.50): from the
+    report's latest revision, with the body the portal rendered, and passing every check. So the
+    published tables, narrative and cells are the ones that were checked."""
+    report = AnnualReport.objects.filter(record=record).first()
+    if report is None:
+        return
+    if report.record_revision != report.revision:
+        raise StateConflict(_("%(year)d年度报告在生成发布稿之后又有修改。请政府信息公开工作领导小组办公室重新“生成发布稿”后再提交。")
+                            % {"year": report.year})
+    tables = r.Tables.from_json(report.record_snapshot)
+    if record.body != report_formats.render_body(report, tables):
+        raise StateConflict(_("发布稿正文与年度报告不一致：年度报告的正文由系统根据报告生成，不能在发布稿中修改。"
+                              "请在年度报告中修改，再重新“生成发布稿”。"))
+    if failures := r.check(report, tables):
+        raise InvalidInput(_("年度报告未通过校验，不能提交发布：%(failures)s")
+                           % {"failures": "；".join(f.message for f in failures)})

@@ -30,6 +30,7 @@ from disclosure.models import (
     WorkflowEvent,
 )
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.hooks import hooks
 from portal.models import Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
 from portal.pagecache import public_content_changed
@@ -173,12 +174,20 @@ def _require_comment(comment: str, message: str) -> str:
     return comment
 
 
+def _run_submission_guards(record: Record) -> None:
+    """Apps that generate records (the annual report) may refuse one that no longer matches what
+    they generated; each guard raises a DomainError with the reason (`record_submission_guard`)."""
+    for guard in hooks("record_submission_guard"):
+        guard(record)
+
+
 def record_submit(*, record: Record, actor, comment: str = "", expected_state: str | None = None) -> Record:
     with transaction.atomic():
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS["submit"], actor, record, expected_state=expected_state)
         if not (record.body.strip() or record.attachments.exists()):
             raise InvalidInput(_("正文和附件不能都为空。"))
+        _run_submission_guards(record)
         return _move(record, actor=actor, role=role, action="submit", to_state=S.DIVISION_REVIEW,
                      comment=comment.strip(), subject=_("待处室负责人审核"))
 
@@ -278,6 +287,7 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
     with transaction.atomic():
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS["publish"], actor, record, expected_state=expected_state)
+        _run_submission_guards(record)
         record.channels = channels
         record.published_at = at
         record.index_number = next_index_number(at=at)

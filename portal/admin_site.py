@@ -6,25 +6,22 @@ from datetime import date
 from functools import update_wrapper
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from portal.hooks import hooks
 from portal.models import SiteProfile
 from portal.selectors import roles_of
 
 
 def worklist_for(user) -> list:
-    """Collect work items from every app that declares a `worklist` provider (a dotted path, or a
-    list of them) in its AppConfig (so the portal layer never imports the apps built on it)."""
+    """Collect work items from every app that declares a `worklist` provider in its AppConfig
+    (so the portal layer never imports the apps built on it)."""
     items = []
-    for config in apps.get_app_configs():
-        providers = getattr(config, "worklist", None) or ()
-        for provider in [providers] if isinstance(providers, str) else providers:
-            items.extend(import_string(provider)(user))
+    for provider in hooks("worklist"):
+        items.extend(provider(user))
     items.sort(key=lambda i: (not i.overdue, i.due_date or date.max))
     return items
 

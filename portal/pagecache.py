@@ -18,14 +18,13 @@ from __future__ import annotations
 import hashlib
 import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.module_loading import import_string
 
 from portal.context_processors import display_preferences
+from portal.hooks import hooks
 from portal.models import Sequence
 
 VERSION_NAME = "public_content"
@@ -53,10 +52,9 @@ def public_version() -> str:
 def _read_version() -> str:
     counter = Sequence.objects.filter(name=VERSION_NAME, year=0).values_list("last_value", flat=True).first() or 0
     parts = [str(counter)]
-    for config in apps.get_app_configs():
-        if provider := getattr(config, "public_schedule", None):
-            moment = import_string(provider)()
-            parts.append(moment.isoformat() if moment else "-")
+    for provider in hooks("public_schedule"):
+        moment = provider()
+        parts.append(moment.isoformat() if moment else "-")
     return ":".join(parts)
 
 

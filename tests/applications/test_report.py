@@ -477,6 +477,36 @@ def test_a_draft_record_is_updated_in_place_and_flagged_stale(world, fixture_yea
     assert not report.record_is_stale
 
 
+def test_the_record_is_submitted_and_published_only_as_generated_and_checked(world, fixture_year, tmp_path,
+                                                                           settings):
+    """R.50: what reaches the column is what passed the checks — no later edit of the report, no
+    hand edit of the body, no failing check slips through submission or publication."""
+    settings.MEDIA_ROOT = tmp_path
+    report = generate(world)
+    record = report_services.annual_report_create_record(report=report, actor=world.disclosure)
+    drafter = make_user("bgs_drafter", Role.DRAFTER, world.general_office)
+
+    # The report was changed after its record was made (here: a wrong carry-over entered).
+    report_services.annual_report_update(report=report, actor=world.disclosure,
+                                         data={"previous_carry_over": {NP: 5}})
+    with pytest.raises(StateConflict, match="重新“生成发布稿”"):
+        record_services.record_submit(record=record, actor=drafter)
+    assert Record.objects.get(pk=record.pk).state == RecordState.DRAFT
+
+    # Put right, the record is regenerated; then a hand edit of its tables is refused too.
+    report_services.annual_report_update(report=report, actor=world.disclosure,
+                                         data={"previous_carry_over": MANUAL["previous_carry_over"]})
+    record = report_services.annual_report_create_record(report=report, actor=world.disclosure)
+    record.body = record.body.replace("</table>", "</table><p>手工补充的一段。</p>", 1)
+    record_services.record_save_draft(record=record, actor=drafter)
+    with pytest.raises(StateConflict, match="不能在发布稿中修改"):
+        record_services.record_submit(record=record, actor=drafter)
+
+    record = report_services.annual_report_create_record(report=report, actor=world.disclosure)
+    record = record_services.record_submit(record=record, actor=drafter)
+    assert record.state == RecordState.DIVISION_REVIEW
+
+
 def test_manual_cells_are_validated(world):
     report = report_services.annual_report_generate(year=YEAR, actor=world.disclosure)
     with pytest.raises(InvalidInput):
