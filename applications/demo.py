@@ -219,7 +219,7 @@ REPORT_TEXT = {
     "enforcement_decisions": 0, "enforcement_source": "吉林省行政执法监督平台",
     "fee_income": 0, "fee_income_source": "厅财务处：本厅无行政事业性收费项目",
     "previous_carry_over": {ApplicantType.NATURAL_PERSON: 1},  # deliberately wrong: the check names it
-    "previous_carry_over_source": "2024年政府信息公开工作年度报告（纸质）表3",
+    "previous_carry_over_source": "2024年政府信息公开工作年度报告表3（本专栏已公开）",
 }
 
 

@@ -430,6 +430,8 @@ def test_report_becomes_a_draft_record_and_is_published_through_the_workflow(wor
     assert record.office == world.general_office and record.state == RecordState.DRAFT
     assert record.title == "测试省工业和信息化厅2025年政府信息公开工作年度报告"
     assert record.body.count("<table>") == 3 and 'rowspan="22"' in record.body and 'colspan="7"' in record.body
+    # The public copy is an accessible data table too: captions and header scopes survive.
+    assert record.body.count("<caption>") == 3 and '<th scope="col" rowspan="2">自然人</th>' in record.body
     assert "<h2>三、收到和处理政府信息公开申请情况</h2>" in record.body
     # The body survives the record's own sanitiser unchanged (a drafter's edit keeps the tables).
     assert Record._meta.get_field("body").sanitize(record.body) == record.body
