@@ -1,8 +1,10 @@
 """History in the back office is evidence: it can be read within one's scope, never reverted."""
 
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
+
+from portal.errors import NotInScope
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -10,7 +12,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         # simple-history falls back to the history rows when the object is not in the queryset;
         # that would show other offices' objects, so check the scoped queryset first.
         if not self.get_queryset(request).filter(pk=unquote(str(object_id))).exists():
-            raise Http404
+            raise NotInScope
 
     def history_view(self, request, object_id, extra_context=None):
         self._require_in_scope(request, object_id)

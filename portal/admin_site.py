@@ -48,6 +48,15 @@ class PortalAdminSite(admin.AdminSite):
 
         return update_wrapper(wrapper, view)
 
+    def login(self, request, extra_context=None):
+        """Besides the per-account lockout (axes), one address may try only so many passwords: a
+        brake on guessing across many accounts. Generous, for an office behind one NAT address."""
+        from portal.ratelimit import Limit, check, limited_response
+
+        if request.method == "POST" and (retry_after := check(request, Limit("admin_login", 60, 600))) is not None:
+            return limited_response(request, retry_after)
+        return super().login(request, extra_context)
+
     def get_urls(self):
         from portal.otp import otp_view
 
@@ -62,11 +71,14 @@ class PortalAdminSite(admin.AdminSite):
         return _("政府信息公开工作台")
 
     def index(self, request, extra_context=None):
+        from portal.otp import otp_required
+
         items = worklist_for(request.user)
         extra_context = {
             **(extra_context or {}),
             "worklist": items,
             "overdue_count": sum(1 for i in items if i.overdue),
             "my_roles": sorted(roles_of(request.user)),
+            "may_enrol_otp": not otp_required(request.user),
         }
         return super().index(request, extra_context)

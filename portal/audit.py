@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from portal.ratelimit import UNKNOWN_CLIENT, client_ip
+from portal.ratelimit import client_address
 
 logger = logging.getLogger("portal.audit")
 
@@ -15,11 +15,7 @@ def audit(event: str, *, request=None, user=None, username: str = "", detail: st
     user = user if user is not None and getattr(user, "pk", None) else None
     username = (username or (user.get_username() if user else ""))[:150]
     path = request.path[:300] if request is not None else ""
-    ip = client_ip(request) if request is not None else None
-    if ip and "/" in ip:  # ratelimit counts IPv6 per /64; the audit keeps the address itself
-        ip = request.META.get("REMOTE_ADDR") or None
-    if ip == UNKNOWN_CLIENT:
-        ip = None
+    ip = client_address(request) if request is not None else None
     AuditEntry.objects.create(event=event, user=user, username=username, ip_address=ip, path=path,
                               detail=detail[:300])
     logger.info("%s user=%s ip=%s path=%s %s", event, username or "-", ip or "-", path or "-", detail)

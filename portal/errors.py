@@ -1,6 +1,7 @@
 """Domain errors: each carries a message a person can read (Chinese, translated to English)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 
 class DomainError(Exception):
@@ -24,3 +25,8 @@ class StateConflict(DomainError):
 
 class InvalidInput(DomainError):
     """The input is incomplete or wrong; nothing was changed."""
+
+
+class NotInScope(Http404):
+    """The object exists but lies outside this person's offices: answered as "not found" (so its
+    existence is not confirmed) and recorded in the audit trail as a permission denial."""

@@ -88,10 +88,22 @@ class StaffSessionMiddleware:
 
 
 class AuditDeniedMiddleware:
-    """Every refusal (403) of a signed-in person is recorded in the audit trail."""
+    """Every refusal of a signed-in person is recorded in the audit trail: a 403, and an object
+    outside their scope that was answered as a 404 (portal.errors.NotInScope)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def process_exception(self, request, exception):
+        from portal.errors import NotInScope
+
+        user = getattr(request, "user", None)
+        if isinstance(exception, NotInScope) and user is not None and user.is_authenticated:
+            from portal.audit import audit
+            from portal.models import AuditEvent
+
+            audit(AuditEvent.PERMISSION_DENIED, request=request, user=user, detail=f"{request.method} out of scope")
+        return None
 
     def __call__(self, request):
         response = self.get_response(request)

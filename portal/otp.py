@@ -1,11 +1,14 @@
 """The second factor for staff (TOTP, django-otp): required for the roles in
-settings.OTP_REQUIRED_ROLES (by default the disclosure office, leaders and the info center).
+settings.OTP_REQUIRED_ROLES (by default the disclosure office, leaders and the info center), for
+superusers (they can unlock accounts and grant roles: OTP_REQUIRED_FOR_SUPERUSERS), and for anyone
+who enrolled voluntarily — once a device is confirmed, it is always asked for.
 
 After the password, such a person is sent to one page: it enrols a new authenticator app (a QR
 code and the key, confirmed by a first code) or asks for the current code."""
 
 from __future__ import annotations
 
+from base64 import b32encode
 from io import BytesIO
 
 import qrcode
@@ -26,7 +29,11 @@ from portal.selectors import roles_of
 
 
 def otp_required(user) -> bool:
-    return bool(set(roles_of(user)) & set(settings.OTP_REQUIRED_ROLES))
+    return bool(
+        set(roles_of(user)) & set(settings.OTP_REQUIRED_ROLES)
+        or (user.is_superuser and settings.OTP_REQUIRED_FOR_SUPERUSERS)
+        or TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def needs_verification(user) -> bool:
@@ -54,7 +61,10 @@ def otp_view(request, admin_site):
     target = request.GET.get("next") or request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = ""
-    if not needs_verification(user):
+    # Anyone on the staff may enrol of their own accord (?enrol=1 from the work list).
+    volunteering = bool(request.GET.get("enrol") or request.POST.get("enrol")) and user.is_staff and (
+        not TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    if not (needs_verification(user) or volunteering):
         return redirect(target or "admin:index")
     confirmed = next(iter(devices_for_user(user, confirmed=True)), None)
     device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -77,8 +87,10 @@ def otp_view(request, admin_site):
         "form": form,
         "enrolling": confirmed is None,
         "next": target,
+        "volunteering": volunteering,
     }
     if confirmed is None:
         url = device.config_url.replace("otpauth://totp/", f"otpauth://totp/{settings.OTP_TOTP_ISSUER}:", 1)
-        context.update({"qr": mark_safe(_qr_svg(url)), "key": device.key})
+        # Authenticator apps take the key in base32 when typed in by hand (RFC 4648, as in the QR code).
+        context.update({"qr": mark_safe(_qr_svg(url)), "key": b32encode(device.bin_key).decode()})
     return render(request, "admin/otp.html", context)

@@ -50,28 +50,37 @@ class Limit:
         return Limit(self.name, int(count) * scale, int(seconds))
 
 
-def _normalised(address: str) -> str | None:
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ip = ipaddress.ip_address(address.strip().strip("[]"))
+        ip = ipaddress.ip_address(value.strip().strip("[]"))
     except ValueError:
         return None
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
-    return str(ip)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    return ip
 
 
-def client_ip(request) -> str:
-    """The client's address (IPv6: its /64), following TRUSTED_PROXY_COUNT as described above."""
+def client_address(request) -> str | None:
+    """The client's own address, following TRUSTED_PROXY_COUNT as described above (the audit
+    trail records this one; the rate limits count IPv6 clients per /64)."""
     proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
     if proxies > 0:
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            found = _normalised(hops[-proxies])
-            if found:
-                return found
-    return _normalised(request.META.get("REMOTE_ADDR", "")) or UNKNOWN_CLIENT
+        if len(hops) >= proxies and (found := _address(hops[-proxies])):
+            return str(found)
+    found = _address(request.META.get("REMOTE_ADDR", ""))
+    return str(found) if found else None
+
+
+def client_ip(request) -> str:
+    """The client as the rate limits count it: its address, or for IPv6 its /64."""
+    address = client_address(request)
+    if address is None:
+        return UNKNOWN_CLIENT
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network(f"{ip}/64", strict=False))
+    return address
 
 
 def _key(limit: Limit, client: str, window: int) -> str:

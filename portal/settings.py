@@ -171,7 +171,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 3
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # axes.W006 asks to lock by address too. Staff of one agency sit behind one NAT address: five
 # mistyped passwords would lock everybody out. Accounts are what is protected here, and a
-# locked account cannot be unlocked by rotating addresses, user agents or cookies.
+# locked account cannot be unlocked by rotating addresses, user agents or cookies; guessing
+# across many accounts from one address is braked by a per-address limit on login attempts
+# (PortalAdminSite.login: 60 per 10 minutes, RATE_LIMITS["admin_login"]).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -182,6 +184,8 @@ AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 OTP_REQUIRED_ROLES = env_list(
     "PORTAL_OTP_REQUIRED_ROLES", [] if DEMO_MODE else ["disclosure_office", "leader", "info_center"]
 )
+# Superusers unlock accounts and grant roles: they need a second factor too (not in demo mode).
+OTP_REQUIRED_FOR_SUPERUSERS = env_bool("PORTAL_OTP_SUPERUSERS", not DEMO_MODE)
 OTP_TOTP_ISSUER = os.environ.get("PORTAL_OTP_ISSUER", "政府信息公开平台")
 # Staff sessions end after 30 idle minutes (the expiry slides with every request).
 STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60)
@@ -264,10 +268,17 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# No script of ours reads the CSRF cookie (forms carry the token), so scripts may not either.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# On by default (check --deploy asks for both). An agency whose domain still has HTTP-only
+# sub-sites switches them off until those sites have certificates: preloading cannot be undone quickly.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 
 # --- Open data API: public, read-only, anonymous (no session, so no CSRF surface) -------------

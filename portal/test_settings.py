@@ -18,3 +18,4 @@ PUBLIC_CONTENT_VERSION_SECONDS = 0
 # elsewhere tests sign in with force_login.
 AXES_ENABLED = False
 OTP_REQUIRED_ROLES: list[str] = []
+OTP_REQUIRED_FOR_SUPERUSERS = False

@@ -24,18 +24,23 @@ def violations_on(page, path: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", ["/", "/catalogue/", "/search/?q=技术", "/apply/", "/apply/track/", "/interact/",
-                                  "/guide/", "/api/docs/", "/admin/login/"])
+                                  "/interact/complain/", "/interact/consult/", "/interact/survey/", "/interact/faq/",
+                                  "/interact/track/", "/guide/", "/api/docs/", "/records/999999/", "/admin/login/"])
 def test_public_pages_raise_no_csp_violation(page, column, path):
     assert violations_on(page, path) == []
 
 
 def test_back_office_pages_and_the_editor_raise_no_csp_violation(page, live_server, world):
+    from tests.conftest import new_draft
+
+    record = new_draft(world)  # drafter_a's office
     page.goto("/admin/login/")
     page.fill("#id_username", "drafter_a")
     page.fill("#id_password", "pw-for-tests-only")
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
-    for path in ["/admin/", "/admin/disclosure/record/", "/admin/disclosure/record/add/"]:
+    for path in ["/admin/", "/admin/disclosure/record/", f"/admin/disclosure/record/{record.pk}/history/",
+                 f"/admin/disclosure/record/{record.pk}/change/", "/admin/disclosure/record/add/"]:
         assert violations_on(page, path) == [], path
     # The editor (loaded through its import map, allowed by hash) is alive: its menu bar renders.
     page.locator(".prose-menubar, .ProseMirror").first.wait_for()

@@ -41,11 +41,35 @@ def test_https_settings_when_deployed(settings):
     import sys
 
     code = ("from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-            "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS >= 15552000)")
+            "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS >= 15552000, "
+            "s.CSRF_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_SAMESITE)")
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], capture_output=True,
                             text=True, env={"DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_SECRET_KEY": "x" * 60,
                                             "PATH": "/usr/bin:/bin"}, check=True)
-    assert result.stdout.split() == ["True", "True", "True", "Lax", "True"]
+    assert result.stdout.split() == ["True", "True", "True", "Lax", "True", "True", "True", "True", "Lax"]
+
+
+@pytest.fixture
+def deployed(settings):
+    """The production cookie and HSTS settings, on a test server reached over HTTPS."""
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    for name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE"):
+        setattr(settings, name, True)
+    settings.CSRF_COOKIE_HTTPONLY = settings.LANGUAGE_COOKIE_HTTPONLY = True
+    settings.LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+
+def test_every_cookie_is_secure_httponly_and_samesite_and_hsts_is_sent(client, world, deployed):
+    form = client.get("/apply/", secure=True)
+    assert int(form["Strict-Transport-Security"].split("max-age=")[1].split(";")[0]) >= 15552000
+    language = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, secure=True)
+    client.force_login(world.drafter_a)
+    admin = client.get(reverse("admin:index"), secure=True)
+    cookies = {**form.cookies, **language.cookies, **admin.cookies, **client.cookies}
+    for name in ("csrftoken", "django_language", "sessionid"):
+        morsel = cookies[name]
+        assert morsel["secure"] and morsel["httponly"] and morsel["samesite"] == "Lax", name
 
 
 def test_check_deploy_has_no_warnings():
@@ -144,6 +168,17 @@ def test_permission_denials_are_audited(client, world):
     assert entry.username == "gkb" and "approve_division" in entry.path
 
 
+def test_opening_another_offices_object_is_a_404_and_audited(client, world):
+    from tests.conftest import new_draft
+
+    record = new_draft(world)  # office A's
+    client.force_login(world.drafter_b)
+    response = client.get(reverse("admin:disclosure_record_history", args=[record.pk]))
+    assert response.status_code == 404
+    entry = AuditEntry.objects.get(event=AuditEvent.PERMISSION_DENIED)
+    assert entry.username == world.drafter_b.username and "out of scope" in entry.detail
+
+
 def test_retention_never_deletes_entries_younger_than_180_days(world):
     old = AuditEntry.objects.create(event=AuditEvent.LOGIN, username="old", at=timezone.now() - dt.timedelta(days=400))
     young = AuditEntry.objects.create(event=AuditEvent.LOGIN, username="young",
@@ -191,3 +226,47 @@ def test_a_cookie_with_a_nul_byte_is_ignored_not_fatal(client, world):
     response = client.get("/catalogue/")
     assert response.status_code == 200
     assert 'lang="zh-hans"' in response.content.decode()
+
+
+def test_superusers_need_a_second_factor_when_deployed(client, world, otp_on, settings):
+    settings.OTP_REQUIRED_FOR_SUPERUSERS = True
+    client.force_login(world.admin)
+    response = client.get(reverse("admin:portal_membership_changelist"))
+    assert response.status_code == 302 and reverse("admin:otp") in response.url
+
+
+def test_anyone_may_enrol_and_is_then_always_asked(client, world, otp_on):
+    from base64 import b32decode, b32encode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(world.drafter_a)
+    assert "?enrol=1" in client.get(reverse("admin:index")).content.decode()
+    page = client.get(reverse("admin:otp") + "?enrol=1").content.decode()
+    device = TOTPDevice.objects.get(user=world.drafter_a)
+    # The key for typing in by hand is base32 (what authenticator apps accept), not hex.
+    key = b32encode(device.bin_key).decode()
+    assert f"<code>{key}</code>" in page and b32decode(key) == device.bin_key
+    assert client.post(reverse("admin:otp"), {"token": _totp(device), "enrol": "1"}).status_code == 302
+    client.logout()
+    client.force_login(world.drafter_a)
+    again = client.get(reverse("admin:index"))
+    assert again.status_code == 302 and reverse("admin:otp") in again.url
+
+
+def test_one_address_may_try_only_so_many_passwords(client, world, settings):
+    settings.RATE_LIMITS = {"admin_login": (3, 600)}
+    for name in ("a", "b", "c"):
+        assert client.post(reverse("admin:login"), {"username": name, "password": "x" * 12}).status_code == 200
+    limited = client.post(reverse("admin:login"), {"username": "drafter_a", "password": "pw-for-tests-only"})
+    assert limited.status_code == 429 and "提交过于频繁" in limited.content.decode()
+
+
+def test_the_audit_records_the_client_address_behind_the_proxy_ipv6_included(client, world, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for address in ("198.51.100.7", "2001:db8:1:2::42"):
+        client.post(reverse("admin:login"), {"username": "drafter_a", "password": "wrong-password!"},
+                    REMOTE_ADDR="10.0.0.10", HTTP_X_FORWARDED_FOR=address)
+    recorded = list(AuditEntry.objects.filter(event=AuditEvent.LOGIN_FAILED).order_by("at", "pk")
+                    .values_list("ip_address", flat=True))
+    assert recorded == ["198.51.100.7", "2001:db8:1:2::42"]
