@@ -30,7 +30,12 @@ test-venv: $(VENV)/.dev
 messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | tail -n 3
 
-demo: venv messages
+# .env gives commands run by hand afterwards (manage.py workdays …) the same demo settings;
+# only manage.py reads it, and it is not committed.
+.env:
+	printf '# Written by make demo: demo settings for manage.py on this machine (never for production).\nDJANGO_DEBUG=1\nDJANGO_DEMO=1\n' > $@
+
+demo: venv messages .env
 	DJANGO_DEBUG=1 DJANGO_DEMO=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 DJANGO_DEMO=1 $(PY) manage.py load_demo
 	@echo ""

@@ -61,7 +61,7 @@ print(json.dumps({
 def manage(*args: str, database_url: str, media_root: Path, **env) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL"))}
     environment.update({"DJANGO_SETTINGS_MODULE": "portal.test_settings", "DATABASE_URL": database_url,
-                        "DJANGO_MEDIA_ROOT": str(media_root), "PYTHONWARNINGS": "ignore", **env})
+                        "DJANGO_MEDIA_ROOT": str(media_root), "PYTHONWARNINGS": "ignore", "PORTAL_ENV_FILE": "", **env})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True,
                           text=True, timeout=120)
 

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_manage(*args, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    environment.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "PYTHONWARNINGS": "ignore", **env})
+    environment.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "PYTHONWARNINGS": "ignore", "PORTAL_ENV_FILE": "",
+                        **env})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True,
                           text=True, timeout=60)
 
@@ -53,3 +54,30 @@ def test_production_settings_are_safe_by_default():
                         "s.X_FRAME_OPTIONS)", DJANGO_SECRET_KEY="x" * 50)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["False", "True", "True", "True", "DENY"]
+
+
+def test_make_demos_env_file_gives_hand_run_commands_the_demo_settings(tmp_path):
+    """After `make demo`, `manage.py workdays 2026-09-21 20` works without exporting anything."""
+    env_file = tmp_path / ".env"
+    database = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    env_file.write_text(f"# written by make demo\nDJANGO_DEBUG=1\nDJANGO_DEMO=1\nDATABASE_URL={database}\n",
+                        encoding="utf-8")
+    assert run_manage("migrate", "-v0", PORTAL_ENV_FILE=str(env_file)).returncode == 0
+    result = run_manage("workdays", "2026-09-21", "20", PORTAL_ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2026-10-26"
+
+
+def test_an_unmigrated_database_says_so(tmp_path):
+    result = run_manage("workdays", "2026-09-21", "20", DJANGO_DEBUG="1",
+                        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "尚未初始化" in lines[0] and "migrate" in lines[0]
+
+
+@pytest.mark.parametrize("args", [("9999-12-30", "5"), ("2026-01-01", "99999999")])
+def test_workdays_beyond_the_calendar_is_one_clear_line(args):
+    result = run_manage("workdays", *args, DJANGO_DEBUG="1")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

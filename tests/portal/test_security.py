@@ -80,7 +80,7 @@ def test_check_deploy_has_no_warnings():
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-                "DJANGO_ALLOWED_HOSTS": "gk.example.gov.cn"})
+                "DJANGO_ALLOWED_HOSTS": "gk.example.gov.cn", "PORTAL_ENV_FILE": ""})
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
