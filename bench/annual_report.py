@@ -4,13 +4,13 @@
     .venv/bin/python bench/annual_report.py --database sqlite   --applications 100000
     .venv/bin/python bench/annual_report.py --database postgres --applications 100000
 
-It builds (or reuses) a database with N applications in bulk — a realistic mix over two years
-(2024 and 2025): six applicant types, every outcome, replies a few days to a few weeks after
-receipt (some across the new year), a few still open, a few never confirmed — plus records of
-every document type, review cases and fee notices. Then it times the whole report for 2025 as
+It builds (or reuses) a database with N applications received in 2025 and N/5 more in 2024 (for
+last year's table and the carry-over), in bulk — a realistic mix: six applicant types, every
+outcome, replies a few days to a few weeks after receipt (some across the new year), a few still
+open, a few never confirmed — plus records of every document type, review cases and fee notices. Then it times the whole report for 2025 as
 the back office computes it: tables 2, 3 and 4, the facts, last year's table 3 (for the
 carry-over check) and every check. Target: under 2 seconds. The SQLite file is
-bench/out/report.sqlite3; the PostgreSQL database is portal_bench_report on 127.0.0.1.
+bench/out/report-year.sqlite3; the PostgreSQL database is portal_bench_report_year on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -46,11 +46,11 @@ OUTCOMES = {
 
 
 def setup(database: str) -> None:
-    url = (f"sqlite:///{OUT / 'report.sqlite3'}" if database == "sqlite"
-           else "postgres://postgres@127.0.0.1:5432/portal_bench_report")
+    url = (f"sqlite:///{OUT / 'report-year.sqlite3'}" if database == "sqlite"
+           else "postgres://postgres@127.0.0.1:5432/portal_bench_report_year")
     if database == "postgres":
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-c",
-                        "CREATE DATABASE portal_bench_report"], capture_output=True)
+                        "CREATE DATABASE portal_bench_report_year"], capture_output=True)
     os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings",
                        "DJANGO_LOG_LEVEL": "WARNING"})
     sys.path.insert(0, str(ROOT))
@@ -63,7 +63,8 @@ def setup(database: str) -> None:
 
 
 def generate(n: int, seed: int = 7) -> None:
-    """N applications (and the records, review cases and fee notices around them) in bulk."""
+    """N applications received in YEAR and N/5 in the year before (and the records, review cases
+    and fee notices around them) in bulk."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.utils import timezone
@@ -72,8 +73,9 @@ def generate(n: int, seed: int = 7) -> None:
     from disclosure.models import CatalogueCategory, Record
     from portal.models import Office, OfficeKind
 
+    total = n + n // 5
     have = DisclosureApplication.objects.count()
-    if have >= n:
+    if have >= total:
         print(f"reusing {have} applications")
         return
     rng = random.Random(seed + have)
@@ -81,14 +83,16 @@ def generate(n: int, seed: int = 7) -> None:
     applicant_types, applicant_weights = list(APPLICANTS), list(APPLICANTS.values())
     outcomes, outcome_weights = list(OUTCOMES), list(OUTCOMES.values())
     first_day, days = dt.date(YEAR - 1, 1, 1), 731
+    this_year, last_year = (dt.date(YEAR, 1, 1), 365), (dt.date(YEAR - 1, 1, 1), 366)
     office, _ = Office.objects.get_or_create(name="基准测试处", defaults={"kind": OfficeKind.DIVISION})
     user = get_user_model().objects.filter(username="bench").first() or get_user_model().objects.create_user(
         "bench", "bench@example.invalid", None)
 
     started = time.perf_counter()
     batch: list[DisclosureApplication] = []
-    for i in range(have, n):
-        received = first_day + dt.timedelta(days=rng.randrange(days))
+    for i in range(have, total):
+        start, length = this_year if i < n else last_year
+        received = start + dt.timedelta(days=rng.randrange(length))
         kind = rng.choices(applicant_types, applicant_weights)[0]
         submitted = dt.datetime.combine(received, dt.time(9, rng.randrange(60)), tzinfo=zone)
         fields = {}
@@ -144,7 +148,7 @@ def generate(n: int, seed: int = 7) -> None:
         ReviewCase.objects.bulk_create(cases)
         FeeNotice.objects.bulk_create(fees)
         Record.objects.bulk_create(records, batch_size=2000)
-    print(f"generated {n - have} applications, {len(cases)} review cases, {len(fees)} fee notices, "
+    print(f"generated {total - have} applications, {len(cases)} review cases, {len(fees)} fee notices, "
           f"{len(records)} records in {time.perf_counter() - started:.1f}s")
 
 
