@@ -37,3 +37,16 @@ class PortalConfig(AppConfig):
         from portal.models import Office
 
         m2m_changed.connect(signals.supervision_changed, sender=Office.supervising_leaders.through)
+        self._name_third_party_apps()
+
+    @staticmethod
+    def _name_third_party_apps():
+        """The back office is in Chinese: name the security apps whose own names are not translatable
+        (django-otp marks none of its strings; axes's model names are in locale/zh_Hans)."""
+        from django.apps import apps
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        apps.get_app_config("otp_totp").verbose_name = _("动态口令")
+        apps.get_app_config("axes").verbose_name = _("登录安全")
+        TOTPDevice._meta.verbose_name = _("动态口令设备")
+        TOTPDevice._meta.verbose_name_plural = _("动态口令设备")

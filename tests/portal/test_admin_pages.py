@@ -76,3 +76,10 @@ def test_calendar_override_in_the_back_office_recomputes_due_dates(client, world
 
 def test_health_check(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_security_apps_are_named_in_chinese_in_the_back_office(client, world):
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:index")).text
+    assert "登录安全" in page and "动态口令" in page
+    assert "登录尝试（锁定计数）" in client.get(reverse("admin:axes_accessattempt_changelist")).text
