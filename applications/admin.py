@@ -5,17 +5,27 @@ workflow.py and selectors.py."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from applications import clock, selectors, services, workflow
 from applications.admin_forms import TRANSITION_FORMS, OfflineApplicationForm
-from applications.models import ApplicationEvent, DisclosureApplication, ReviewCase, Status
+from applications.models import (
+    IDENTITY_FILE_ROLES,
+    ApplicationEvent,
+    DisclosureApplication,
+    EventKind,
+    IdentityAccess,
+    ReviewCase,
+    Status,
+)
 from applications.report_admin import ReportCellFilter  # issue #7: the annual report's admin and drill-down
 from disclosure.downloads import file_response
 from portal.admin_history import HistoryAdmin
@@ -140,9 +150,11 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.scoped_object(request, object_id)
-        if selectors.may_see_identity(request.user, application):
+        identity_visible = selectors.may_see_identity(request.user, application)
+        if identity_visible:
             selectors.log_identity_view(request.user, application, "change_view")
         events = application.events.select_related("actor").order_by("on", "at", "pk")
+        last_supplement = application.events.filter(kind=EventKind.SUPPLEMENT_RECEIVED).order_by("-at", "-pk").first()
         extra_context = {
             **(extra_context or {}),
             "application": application,
@@ -150,6 +162,11 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
             "clock": clock.compute(events),
             "events": events,
             "files": application.files.all(),
+            "identity_visible": identity_visible,
+            "identity_file_roles": IDENTITY_FILE_ROLES,
+            "notices": application.notices.order_by("issued_on", "pk"),
+            "late_supplement": last_supplement if last_supplement and last_supplement.data.get("late")
+            and application.is_open else None,
             "fee_notices": application.fee_notices.all(),
             "review_cases": application.review_cases.all(),
             "similar": selectors.similar_earlier_applications(application)[:5],
@@ -197,15 +214,49 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
                  name=f"{opts.app_label}_{opts.model_name}_letter"),
             path("<int:object_id>/letter.pdf", self.admin_site.admin_view(self.letter_pdf_view),
                  name=f"{opts.app_label}_{opts.model_name}_letter_pdf"),
+            path("<int:object_id>/notices/<int:notice_id>/", self.admin_site.admin_view(self.notice_view),
+                 name=f"{opts.app_label}_{opts.model_name}_notice"),
+            path("<int:object_id>/notices/<int:notice_id>.pdf", self.admin_site.admin_view(self.notice_pdf_view),
+                 name=f"{opts.app_label}_{opts.model_name}_notice_pdf"),
             *super().get_urls(),
         ]
 
     def file_view(self, request, object_id, file_id):
+        """A file of the application. The applicant's own materials (often an ID scan) only for
+        those who may see the identity in full, and each download is logged like a full view."""
         application = self.scoped_object(request, object_id)
         item = application.files.filter(pk=file_id).first()
         if item is None:
             raise Http404
+        if item.role in IDENTITY_FILE_ROLES:
+            if not selectors.may_see_identity(request.user, application):
+                raise PermissionDenied(_("申请人提交的材料可能含有身份证明，只有政府信息公开工作机构和承办处室可以查看。"))
+            selectors.log_identity_view(request.user, application, f"file_view:{item.pk}:{item.role}")
         return file_response(item)
+
+    def _notice(self, request, object_id, notice_id):
+        application = self.scoped_object(request, object_id)
+        notice = application.notices.filter(pk=notice_id).first()
+        if notice is None:
+            raise Http404
+        return application, notice
+
+    def notice_view(self, request, object_id, notice_id):
+        """A notice to print, for applicants (or third parties) who get it on paper."""
+        application, notice = self._notice(request, object_id, notice_id)
+        return render(request, "applications/letter_print.html",
+                      {"application": application, "letter_html": mark_safe(notice.html),
+                       "document_title": notice.get_kind_display()})
+
+    def notice_pdf_view(self, request, object_id, notice_id):
+        from applications.letters import letter_pdf
+
+        application, notice = self._notice(request, object_id, notice_id)
+        response = HttpResponse(letter_pdf(notice.html, title=f"{notice.get_kind_display()} {application.tracking_code}"),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{notice.get_kind_display()}-{application.tracking_code}-{notice.pk}.pdf")
+        return response
 
     def letter_view(self, request, object_id):
         application = self.scoped_object(request, object_id)
@@ -269,3 +320,36 @@ class ReviewCaseAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.review_case_update(case=obj, actor=request.user, result=form.cleaned_data["result"],
                                     decided_on=form.cleaned_data["decided_on"], note=form.cleaned_data["note"])
+
+
+@admin.register(IdentityAccess)
+class IdentityAccessAdmin(admin.ModelAdmin):
+    """Who saw whose identity in full, and when (read only): for the disclosure office, which
+    answers for applicants' privacy, and for superusers."""
+
+    list_display = ["at", "user", "application", "purpose"]
+    date_hierarchy = "at"
+    search_fields = ["application__tracking_code", "user__username", "user__last_name"]
+    list_select_related = ["application", "user"]
+    fields = ["at", "user", "application", "purpose"]
+    readonly_fields = fields
+
+    @staticmethod
+    def _may_read(request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and (user.is_superuser or has_role(user, Role.DISCLOSURE_OFFICE))
+
+    def has_module_permission(self, request):
+        return self._may_read(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_read(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from applications import services
-from applications.models import Channel, DisclosureApplication, FeeMethod, ReviewKind, ReviewResult
+from applications.models import Channel, DisclosureApplication, FeeMethod, ReviewCase, ReviewKind, ReviewResult
 from applications.outcomes import Outcome
 from portal.forms import MultipleFileField
 from portal.models import Office, OfficeKind
@@ -27,7 +30,8 @@ class OfflineApplicationForm(forms.ModelForm):
     channel = forms.ChoiceField(label=_("申请方式"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE])
     received_on = forms.DateField(
         label=_("收到申请日期"), widget=DATE, initial=timezone.localdate,
-        help_text=_("当面提交：提交之日；邮寄：本机关签收之日；传真、电子邮件：双方确认之日（条例第三十一条）。"),
+        help_text=_("当面提交：提交之日；邮寄：本机关签收之日，以平常信函等无需签收的方式邮寄的，为与申请人确认之日；"
+                    "传真、电子邮件：双方确认之日（条例第三十一条）。"),
     )
     files = MultipleFileField(label=_("申请材料"))
 
@@ -68,7 +72,7 @@ class AssignForm(ActionForm):
 
 
 class SupplementRequestForm(ActionForm):
-    items = forms.CharField(label=_("需要补正的全部事项"), widget=forms.Textarea(attrs={"rows": 4}),
+    items = forms.CharField(label=_("需要补正的全部事项"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("一次性告知，列明全部需要补正的事项（条例第三十条）。"))
     deadline = forms.DateField(label=_("补正期限"), widget=DATE,
                                initial=lambda: add_workdays(timezone.localdate(), 15).date)
@@ -80,7 +84,8 @@ class SupplementRequestForm(ActionForm):
 
 class RecordSupplementForm(ActionForm):
     received_on = forms.DateField(label=_("收到补正日期"), widget=DATE, initial=timezone.localdate)
-    comment = forms.CharField(label=_("补正内容摘要"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("补正内容摘要"), required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("补正材料"))
 
     def perform(self, *, actor):
@@ -90,7 +95,7 @@ class RecordSupplementForm(ActionForm):
 
 
 class CommentForm(ActionForm):
-    comment = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     service = None
 
     def perform(self, *, actor):
@@ -106,7 +111,7 @@ class SendReplyForm(CommentForm):
 
 
 class ReturnReplyForm(ActionForm):
-    comment = forms.CharField(label=_("退回意见（必填）"), widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("退回意见（必填）"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def perform(self, *, actor):
         return services.application_return_reply(actor=actor, comment=self.cleaned_data["comment"], **self.common())
@@ -123,7 +128,7 @@ class StartConsultationForm(ActionForm):
 
 class EndConsultationForm(ActionForm):
     ended_on = forms.DateField(label=_("收到意见（或期满）日期"), widget=DATE, initial=timezone.localdate)
-    result = forms.CharField(label=_("第三方意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.CharField(label=_("第三方意见"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def perform(self, *, actor):
         return services.application_end_consultation(actor=actor, ended_on=self.cleaned_data["ended_on"],
@@ -132,7 +137,7 @@ class EndConsultationForm(ActionForm):
 
 class ExtendForm(ActionForm):
     days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=20, initial=20)
-    reason = forms.CharField(label=_("延期理由（将告知申请人）"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("延期理由（将告知申请人）"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def perform(self, *, actor):
         return services.application_extend(actor=actor, days=self.cleaned_data["days"],
@@ -164,23 +169,75 @@ class FeeUnpaidForm(ActionForm):
 REPLY_OUTCOMES = [c for c in Outcome.choices if c[0] not in (Outcome.OTHER_NO_SUPPLEMENT, Outcome.OTHER_FEE_UNPAID)]
 
 
+class RegenerateLetterButton(forms.Widget):
+    """A submit button that redraws the letter from the chosen outcome's template (works
+    without JavaScript); static/js/letter-draft.js presses it when the outcome changes."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = attrs or {}
+        return format_html(
+            '<button type="submit" name="{}" value="1" id="{}" class="button" formnovalidate data-regenerate-letter '
+            'data-confirm="{}">{}</button><script src="{}" defer></script>',
+            name, attrs.get("id", ""), _("按新的办理结果重新生成告知书，已修改的内容将被替换。是否继续？"),
+            _("按所选结果重新生成告知书"), static("js/letter-draft.js"))
+
+    def value_from_datadict(self, data, files, name):
+        return bool(data.get(name))
+
+
 class DraftReplyForm(ActionForm):
+    """The reply: the outcome and the letter drafted from that outcome's template (R.36, R.37).
+    Choosing another outcome redraws the letter (the regenerate button), and a letter drafted
+    for one outcome is not saved under another."""
+
     outcome = forms.ChoiceField(label=_("办理结果（年报表三的分类）"), choices=REPLY_OUTCOMES)
-    note = forms.CharField(label=_("理由和依据"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    regenerate = forms.BooleanField(label=_("告知书模板"), required=False, widget=RegenerateLetterButton,
+                                    help_text=_("更改办理结果后，按新结果的模板重新生成告知书（含法律依据和救济途径）。"))
+    note = forms.CharField(label=_("理由和依据"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("不予公开、部分公开、无法提供、不予处理的，必须写明（条例第三十六条、第三十七条）。"))
     redirect_agency = forms.CharField(label=_("负责该信息的机关及联系方式"), required=False, max_length=200)
     letter = forms.CharField(label=_("告知书"), widget=forms.Textarea(attrs={"rows": 18}),
                              help_text=_("按所选结果由模板生成，可修改；保存时按白名单清理格式。"))
-    files = MultipleFileField(label=_("提供的政府信息（申请人可在查询页面下载）"))
+    letter_outcome = forms.CharField(widget=forms.HiddenInput, required=False)
+    files = MultipleFileField(label=_("提供的政府信息（答复发出后申请人可在查询页面下载）"))
 
     def __init__(self, *args, obj, **kwargs):
-        from applications.letters import render_letter
-
         super().__init__(*args, obj=obj, **kwargs)
-        outcome = self.data.get("outcome") or self.initial.get("outcome") or obj.outcome or Outcome.DISCLOSED
+        self.regenerated = False
+        # The outcome the letter on screen was drafted for.
+        self.drafted_for = obj.outcome if obj.reply_letter and obj.outcome else Outcome.DISCLOSED
         if not self.is_bound:
-            self.initial.update({"outcome": outcome, "letter": obj.reply_letter or render_letter(obj, outcome=outcome),
-                                 "note": obj.reply_note, "redirect_agency": obj.redirect_agency})
+            outcome = obj.outcome or Outcome.DISCLOSED
+            self.initial.update({
+                "outcome": outcome, "letter": obj.reply_letter or self._draft(outcome, obj.redirect_agency),
+                "letter_outcome": self.drafted_for if obj.reply_letter else outcome,
+                "note": obj.reply_note, "redirect_agency": obj.redirect_agency})
+        elif self.data.get(self.add_prefix("regenerate")):
+            outcome = self.data.get(self.add_prefix("outcome"))
+            if outcome in dict(REPLY_OUTCOMES):
+                self.data = self.data.copy()
+                self.data[self.add_prefix("letter")] = self._draft(outcome, self.data.get(self.add_prefix("redirect_agency")))
+                self.data[self.add_prefix("letter_outcome")] = outcome
+                self.regenerated = True
+
+    def _draft(self, outcome: str, redirect_agency: str | None) -> str:
+        from applications.letters import letter_facts, render_letter
+
+        extra = {**letter_facts(self.application), "redirect_agency": (redirect_agency or "").strip()}
+        return render_letter(self.application, outcome=outcome, extra=extra)
+
+    def clean(self):
+        data = super().clean()
+        if self.regenerated:
+            raise ValidationError(_("已按所选办理结果重新生成告知书，请核对、补充后再提交。如已选择文件，请重新选择。"),
+                                  code="regenerated")
+        outcome, drafted_for = data.get("outcome"), data.get("letter_outcome") or self.drafted_for
+        if outcome and drafted_for != outcome and drafted_for in dict(Outcome.choices):
+            self.add_error("letter", _("告知书是按“%(was)s”生成的，与所选办理结果“%(now)s”不一致，"
+                                       "请点击“按所选结果重新生成告知书”。")
+                           % {"was": Outcome(drafted_for).label, "now": Outcome(outcome).label})
+        return data
 
     def perform(self, *, actor):
         data = self.cleaned_data
@@ -194,7 +251,20 @@ class RecordReviewForm(ActionForm):
     filed_on = forms.DateField(label=_("立案日期"), widget=DATE)
     result = forms.ChoiceField(label=_("结果"), choices=ReviewResult.choices, initial=ReviewResult.PENDING)
     decided_on = forms.DateField(label=_("审结日期"), widget=DATE, required=False)
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        """The model's rules (ReviewCase.clean), shown on the fields they concern."""
+        data = super().clean()
+        if data.get("filed_on") and data.get("result"):
+            case = ReviewCase(application=self.application, kind=data.get("kind") or "", filed_on=data["filed_on"],
+                              result=data["result"], decided_on=data.get("decided_on"))
+            try:
+                case.clean()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return data
 
     def perform(self, *, actor):
         data = self.cleaned_data

@@ -2,11 +2,15 @@
 
 - The day of receipt does not count; the reply is due on the 20th working day after it (R.33).
 - A supplement request (补正, R.30) stops the clock; the 20 days count again in full from the
-  day the supplement arrives.
+  day the supplement arrives. An extension granted before the supplement lapses with the old
+  limit, so a new one may be granted on the new limit.
 - Time spent consulting a third party (R.32) does not count (R.33(3)): its working days are
-  added to the due date when the consultation ends.
-- An information processing fee notice stops the clock; it runs again in full from the day the
-  fee is received (国办函〔2020〕109号).
+  added to the due date when the consultation ends — at most the 15 working days the third
+  party has to answer (R.32): waiting longer than that is the agency's own time.
+- An information processing fee notice suspends the clock; it resumes when the fee is paid, and
+  the working days in between are added (国办函〔2020〕109号《政府信息公开信息处理费管理办法》:
+  the time limit is suspended from the day the fee notice is sent and continues once the fee is
+  paid; the applicant pays within 20 working days of the notice, applications/fees.py).
 - One extension of at most 20 working days, approved by the disclosure office (R.33(2)).
 
 `compute()` replays the events and explains every step, for the "how was this computed" view.
@@ -40,7 +44,37 @@ class Clock:
     provisional: bool = False
     paused: bool = False
     received: dt.date | None = None
+    extended: bool = False
     lines: list[ClockLine] = field(default_factory=list)
+    # Open pauses: a supplement request, a consultation (since, and the third party's answer-by
+    # date that caps it), a fee notice (since).
+    supplement_open: bool = False
+    consultation_since: dt.date | None = None
+    consultation_cap: dt.date | None = None
+    fee_since: dt.date | None = None
+
+    def due_as_of(self, today: dt.date) -> dt.date | None:
+        """The due date should an open consultation or fee pause end today (a supplement pause
+        has no such date: the limit then starts afresh)."""
+        due = self.due
+        if due is None:
+            return None
+        if self.consultation_since:
+            due = add_workdays(due, _spent(self.consultation_since, min(today, self.consultation_cap or today))).date
+        if self.fee_since:
+            due = add_workdays(due, _spent(self.fee_since, today)).date
+        return due
+
+
+def _spent(since: dt.date, until: dt.date) -> int:
+    return max(0, workdays_between(since, until))
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def compute(events) -> Clock:
@@ -48,12 +82,14 @@ def compute(events) -> Clock:
     from applications.models import EventKind as K
 
     clock = Clock()
-    pause_started: dt.date | None = None
 
     def add(start: dt.date, days: int) -> dt.date:
         result = add_workdays(start, days)
         clock.provisional = clock.provisional or result.provisional
         return result.date
+
+    def settle() -> None:
+        clock.paused = bool(clock.supplement_open or clock.consultation_since or clock.fee_since)
 
     for event in events:
         kind, on = event.kind, event.on
@@ -62,37 +98,56 @@ def compute(events) -> Clock:
             clock.due = add(on, REPLY_WORKING_DAYS)
             clock.lines.append(ClockLine(on, _("收到申请；收到之日不计入，答复期限为其后第20个工作日（条例第三十三条）。"), clock.due))
         elif kind == K.SUPPLEMENT_REQUESTED:
-            clock.paused = True
+            clock.supplement_open = True
             clock.lines.append(ClockLine(on, _("告知补正，期限暂停；补正期限为 %(date)s（条例第三十条）。")
                                          % {"date": event.data.get("deadline", "—")}))
         elif kind == K.SUPPLEMENT_RECEIVED:
-            clock.paused = False
+            clock.supplement_open = False
             clock.due = add(on, REPLY_WORKING_DAYS)
-            clock.lines.append(ClockLine(on, _("收到补正；答复期限自收到补正之日起重新计算（条例第三十条）。"), clock.due))
+            text = _("收到补正；答复期限自收到补正之日起重新计算（条例第三十条）。")
+            if clock.extended:
+                # R.30: the limit counts afresh from the supplement; the extension of the old limit lapses.
+                text += _("此前的延期随原期限失效，如需延期可重新报批。")
+                clock.extended = False
+            clock.lines.append(ClockLine(on, text, clock.due))
         elif kind == K.CONSULTATION_STARTED:
-            clock.paused, pause_started = True, on
-            clock.lines.append(ClockLine(on, _("书面征求第三方意见，征求意见所需时间不计入答复期限（条例第三十二条、第三十三条）。")))
-        elif kind == K.CONSULTATION_ENDED and pause_started and clock.due:
-            spent = max(0, workdays_between(pause_started, on))
-            clock.paused, pause_started = False, None
-            clock.due = add(clock.due, spent)
-            clock.lines.append(ClockLine(on, _("征求意见结束，用时 %(n)d 个工作日，答复期限相应顺延。") % {"n": spent}, clock.due))
+            clock.consultation_since = on
+            clock.consultation_cap = _date(event.data.get("answer_by")) or add(on, THIRD_PARTY_WORKING_DAYS)
+            clock.lines.append(ClockLine(on, _("书面征求第三方意见，第三方应于 %(date)s 前答复；征求意见所需时间不计入答复期限"
+                                               "（条例第三十二条、第三十三条）。")
+                                         % {"date": clock.consultation_cap}))
+        elif kind == K.CONSULTATION_ENDED and clock.consultation_since:
+            cap = clock.consultation_cap or add(clock.consultation_since, THIRD_PARTY_WORKING_DAYS)
+            spent = _spent(clock.consultation_since, min(on, cap))
+            clock.consultation_since = clock.consultation_cap = None
+            if clock.due:
+                clock.due = add(clock.due, spent)
+            text = _("征求意见结束，用时 %(n)d 个工作日不计入，答复期限相应顺延。") % {"n": spent}
+            if on > cap:
+                text += _("第三方答复期限（15个工作日）届满后的时间计入答复期限（条例第三十二条）。")
+            clock.lines.append(ClockLine(on, text, clock.due))
         elif kind == K.FEE_NOTICE:
-            clock.paused = True
-            clock.lines.append(ClockLine(on, _("发出收费通知，期限暂停；申请人应在 %(date)s 前缴费。")
+            clock.fee_since = on
+            clock.lines.append(ClockLine(on, _("发出收费通知，办理期限中止；申请人应在 %(date)s 前缴费（国办函〔2020〕109号）。")
                                          % {"date": event.data.get("pay_by", "—")}))
-        elif kind == K.FEE_PAID:
-            clock.paused = False
-            clock.due = add(on, REPLY_WORKING_DAYS)
-            clock.lines.append(ClockLine(on, _("收到费用；答复期限自收到费用之日起计算。"), clock.due))
+        elif kind == K.FEE_PAID and clock.fee_since:
+            spent = _spent(clock.fee_since, on)
+            clock.fee_since = None
+            if clock.due:
+                clock.due = add(clock.due, spent)
+            clock.lines.append(ClockLine(on, _("收到费用，办理期限继续计算；中止的 %(n)d 个工作日不计入，答复期限相应顺延"
+                                               "（国办函〔2020〕109号）。") % {"n": spent}, clock.due))
         elif kind == K.EXTENDED and clock.due:
             days = int(event.data.get("days", 0))
             clock.due = add(clock.due, days)
+            clock.extended = True
             clock.lines.append(ClockLine(on, _("经批准延长答复期限 %(n)d 个工作日，并告知申请人（条例第三十三条第二款）。") % {"n": days},
                                          clock.due))
         elif kind in (K.REPLIED, K.DEEMED_WITHDRAWN, K.FEE_UNPAID, K.WITHDRAWN):
-            clock.paused = False
+            clock.supplement_open = False
+            clock.consultation_since = clock.consultation_cap = clock.fee_since = None
             clock.lines.append(ClockLine(on, _("办结：%(what)s。") % {"what": event.get_kind_display()}))
+        settle()
     return clock
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.models import ApplicantType, Channel, DisclosureApplication, IdentityDocument
+from applications.outcomes import LEGAL_BASIS
 from portal.models import Office
 from portal.validators import RESIDENT_ID_CHECK, RESIDENT_ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
 from portal.workdays import add_workdays
@@ -81,7 +82,7 @@ ORGS = {
     ApplicantType.OTHER_ORGANISATION: "长春市某某行业协会",
 }
 LETTER = ("<p>{name}：</p><p>本机关收到您提出的政府信息公开申请，申请获取“{title}”。经审查，现答复如下：</p>"
-          "<p>{body}</p><p>如对本答复不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
+          "<p>{body}根据{basis}的规定，特此告知。</p><p>如对本答复不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
           "或者自收到本告知书之日起六个月内依法提起行政诉讼。</p><p>吉林省工业和信息化厅</p>")
 
 
@@ -163,11 +164,13 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
                                                       reason="所需信息涉及多个处室，需汇总核对")
     outcome = OUTCOME_ALIASES.get(outcome, outcome)
     reply_day = add_workdays(day, 12 if plan != "close_next_year" else 14).date
+    outcome = outcome or "disclosed"
     with _travel(reply_day):
         body = "经审查，您申请获取的信息依法予以处理，详见附件和说明。"
         application = services.application_draft_reply(
-            application=application, actor=drafter, outcome=outcome or "disclosed",
-            letter_html=LETTER.format(name=application.applicant_name, title=title, body=body),
+            application=application, actor=drafter, outcome=outcome,
+            letter_html=LETTER.format(name=application.applicant_name, title=title, body=body,
+                                      basis=LEGAL_BASIS[outcome]),
             note="依据《中华人民共和国政府信息公开条例》相关规定",
             uploads=[SimpleUploadedFile(f"{title[:20]}.pdf", b"%PDF-1.4\n% demo\n")] if outcome in (
                 "disclosed", "partial") else [])
@@ -179,7 +182,8 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
         with _travel(add_workdays(reply_day, 30).date):
             services.application_record_review(
                 application=application, actor=gkb, kind="review" if index == 1 else "litigation_direct",
-                filed_on=add_workdays(reply_day, 25).date, result="maintained" if index == 1 else "pending")
+                filed_on=add_workdays(reply_day, 25).date, result="maintained" if index == 1 else "pending",
+                decided_on=add_workdays(reply_day, 30).date if index == 1 else None)
     if index % 4 == 0:
         services.application_rate(application=application, rating=4 + index % 2, comment="答复及时，说明清楚。")
 

@@ -84,6 +84,16 @@ def _text_input(**attrs):
     return forms.TextInput(attrs=attrs)
 
 
+# Every text field carries its limit as `maxlength` (Django adds it from max_length), so a browser
+# stops typing at the limit instead of sending megabytes that end on the generic 400 page; should
+# a longer text arrive anyway, the message names the limit.
+TOO_LONG = _("最多%(limit_value)d字，您填写了%(show_value)d字。")
+
+
+def limited(**messages) -> dict:
+    return {"max_length": TOO_LONG, **messages}
+
+
 class ApplicationForm(HoneypotMixin, forms.ModelForm):
     """The online application (R.29): who asks, for what, in which form."""
 
@@ -116,6 +126,7 @@ class ApplicationForm(HoneypotMixin, forms.ModelForm):
             "applicant_name": _("姓名或名称"),
             "purpose": _("用途"),
         }
+        error_messages = {name: limited() for name in APPLICATION_FIELDS}
         help_texts = {
             "applicant_type": _("自然人以个人名义申请；企业、科研机构、社会组织等以单位名义申请的，请选择相应类型。"),
             "applicant_name": _("自然人填写姓名，法人或其他组织填写全称（条例第二十九条第二款第（一）项）。"),
@@ -213,10 +224,10 @@ class ApplicationForm(HoneypotMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in APPLICATION_FIELDS}
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(HoneypotMixin, forms.Form):
     """补正 (R.30): the applicant adds what the agency asked for, as text, files or both."""
 
-    text = forms.CharField(label=_("补正内容"), required=False, max_length=5000,
+    text = forms.CharField(label=_("补正内容"), required=False, max_length=5000, error_messages=limited(),
                            widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("请针对本机关告知的补正事项逐项说明，最多5000字。"))
     attachments = MultipleFileField(label=_("补正材料"), help_text=FILES_HELP)
@@ -229,8 +240,8 @@ class SupplementForm(forms.Form):
         return data
 
 
-class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("撤回理由"), required=False, max_length=2000,
+class WithdrawForm(HoneypotMixin, forms.Form):
+    reason = forms.CharField(label=_("撤回理由"), required=False, max_length=2000, error_messages=limited(),
                              widget=forms.Textarea(attrs={"rows": 3}), help_text=_("选填，最多2000字。"))
     confirm = forms.BooleanField(
         label=_("我确认撤回本申请。撤回后本机关不再处理，如仍需要该信息须重新提出申请。"),
@@ -247,18 +258,18 @@ RATING_CHOICES = [
 ]
 
 
-class RatingForm(forms.Form):
+class RatingForm(HoneypotMixin, forms.Form):
     """评价 (M.18): once, after the application is closed."""
 
     rating = forms.TypedChoiceField(label=_("您对本次办理的评价"), choices=RATING_CHOICES, coerce=int,
                                     widget=forms.RadioSelect,
                                     error_messages={"required": _("请选择评价分数。"),
                                                     "invalid_choice": _("请选择1至5分。")})
-    comment = forms.CharField(label=_("意见和建议"), required=False, max_length=2000,
+    comment = forms.CharField(label=_("意见和建议"), required=False, max_length=2000, error_messages=limited(),
                               widget=forms.Textarea(attrs={"rows": 3}), help_text=_("选填，最多2000字。"))
 
 
-class TrackForm(forms.Form):
+class TrackForm(HoneypotMixin, forms.Form):
     tracking_code = forms.CharField(
         label=_("查询码"), max_length=30, help_text=_("提交申请后回执上的查询码，如 SQ2026-000001。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),

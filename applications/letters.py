@@ -11,7 +11,11 @@ Administrative Litigation Law art. 46).
   group's template and ``base.html``) and returns sanitized HTML;
 * ``sanitize_letter`` is the one allowlist for that HTML, for the draft and for staff's edits;
 * ``letter_placeholders`` lists the 〔待填写：…〕 gaps a draft still has, so the reply cannot be
-  sent with one;
+  sent with one; ``letter_omissions`` what a refusal letter lacks (its legal basis, the remedies);
+* ``letter_facts`` reads from the application's events what the templates need (the dates of the
+  supplement request and of the fee notice), so generated letters have fewer gaps;
+* ``render_notice`` drafts the notices sent while an application is handled (补正告知书,
+  延期答复告知书, 收费通知书, 征求意见函; ``templates/applications/notices/``);
 * ``letter_pdf`` turns the HTML into an A4 PDF with the viewer's built-in Chinese font.
 
 Facts the application row does not hold come in ``extra`` (all optional; a missing one leaves a
@@ -57,7 +61,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applications.fees import PAYMENT_WORKING_DAYS
-from applications.outcomes import LEGAL_BASIS, Outcome, group_of
+from applications.outcomes import LEGAL_BASIS, REFUSALS, Outcome, group_of
 from portal.models import SiteProfile
 
 LETTER_TITLE = _("政府信息公开申请答复告知书")
@@ -104,6 +108,49 @@ def placeholder(what: str | Promise) -> str:
 def letter_placeholders(html: str) -> list[str]:
     """The gaps a draft still has (〔待填写：…〕), in order: a letter with any is not ready to send."""
     return _PLACEHOLDER_RE.findall(html or "")
+
+
+_ARTICLE_RE = re.compile(r"第[一二三四五六七八九十百]+条")
+REGULATIONS_NAME = "政府信息公开条例"
+# The remedies paragraph (REMEDIES) in its parts: review within sixty days, a lawsuit within six
+# months (Administrative Reconsideration Law art. 20, Administrative Litigation Law art. 46).
+REMEDY_PARTS = (("行政复议",), ("六十日", "60日", "60天", "六十天"), ("行政诉讼",), ("六个月", "6个月"))
+
+
+def letter_text(html: str) -> str:
+    """The letter's words without markup or whitespace, for checking what it says."""
+    text = html_lib.unescape(nh3.clean(html or "", tags=set()))
+    return re.sub(r"\s+", "", text)
+
+
+def letter_omissions(html: str, outcome: str) -> list[str]:
+    """What a refusal letter (R.36(3)–(7), R.37, R.39) must say and does not: the articles it
+    applies (``LEGAL_BASIS``) and the applicant's remedies. Empty when nothing is missing."""
+    if outcome not in REFUSALS:
+        return []
+    text = letter_text(html)
+    missing = []
+    basis = str(LEGAL_BASIS[outcome])
+    if REGULATIONS_NAME not in text or any(article not in text for article in _ARTICLE_RE.findall(basis)):
+        missing.append(str(_("法律依据（%(basis)s）") % {"basis": basis}))
+    if not all(any(word in text for word in words) for words in REMEDY_PARTS):
+        missing.append(str(_("救济途径（自收到告知书之日起六十日内申请行政复议，或者六个月内提起行政诉讼）")))
+    return missing
+
+
+def letter_facts(application) -> dict:
+    """What the events of a saved application tell a letter: when the supplement was requested
+    and the fee notice sent (the ``extra`` keys of the module docstring)."""
+    if application.pk is None:
+        return {}
+    facts = {}
+    requested = application.events.filter(kind="supplement_requested").order_by("-at", "-pk").first()
+    if requested:
+        facts["supplement_requested_on"] = requested.on
+    notice = application.fee_notices.order_by("-issued_on", "-pk").first()
+    if notice:
+        facts["fee_notice_on"] = notice.issued_on
+    return facts
 
 
 def letter_reference(application, *, year: int) -> str:
@@ -202,6 +249,44 @@ def render_letter(application, *, outcome: str, extra: dict | None = None) -> st
         html = render_to_string(f"applications/letters/{outcome}.html", context)
     # The templates keep one block element per line; drop the indentation and blank lines so the
     # HTML staff see in the editor is tidy.
+    html = "\n".join(line.strip() for line in html.splitlines() if line.strip())
+    return sanitize_letter(html)
+
+
+# --- Notices sent while an application is handled -----------------------------------------------
+
+NOTICE_TITLES = {
+    "supplement_request": _("政府信息公开申请补正告知书"),
+    "extension": _("政府信息公开申请延期答复告知书"),
+    "fee": _("政府信息公开信息处理费收费通知书"),
+    "consultation": _("政府信息公开第三方意见征询函"),
+}
+NOTICE_TEMPLATES = {
+    "supplement_request": "applications/notices/supplement_request.html",
+    "extension": "applications/notices/extension.html",
+    "fee": "applications/notices/fee.html",
+    "consultation": "applications/notices/consultation.html",
+}
+
+
+def render_notice(application, *, kind: str, title: str, addressee: str, on: dt.date, extra: dict | None = None) -> str:
+    """A notice (``NoticeKind``) as sanitized HTML, in the agency's language and with the letter's
+    reference; ``extra`` holds the facts of its event (items and deadline, days and reason, ...)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "title": title,
+            "agency": SiteProfile.current(),
+            "application": application,
+            "addressee": addressee,
+            "reference": letter_reference(application, year=on.year),
+            "received_on_text": _text(application.received_on, _("收到申请日期")),
+            "information_title": application.information_title,
+            "date_text": chinese_date(on),
+            "payment_working_days": PAYMENT_WORKING_DAYS,
+            **{key: chinese_date(value) if isinstance(value, dt.date) else value
+               for key, value in (extra or {}).items()},
+        }
+        html = render_to_string(NOTICE_TEMPLATES[kind], context)
     html = "\n".join(line.strip() for line in html.splitlines() if line.strip())
     return sanitize_letter(html)
 

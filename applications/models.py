@@ -228,12 +228,53 @@ class ApplicationEvent(AppendOnlyModel):
         return f"{self.on} {self.get_kind_display()}"
 
 
+class NoticeKind(models.TextChoices):
+    """The documents the agency sends while handling an application, besides the reply letter."""
+
+    SUPPLEMENT_REQUEST = "supplement_request", _("补正告知书")
+    EXTENSION = "extension", _("延期答复告知书")
+    FEE = "fee", _("收费通知书")
+    CONSULTATION = "consultation", _("征求意见函")
+    NO_SUPPLEMENT = "no_supplement", _("逾期未补正告知书")
+    FEE_UNPAID = "fee_unpaid", _("逾期未缴费告知书")
+
+
+class ApplicationNotice(AppendOnlyModel):
+    """A notice as it was sent (HTML, printable and as PDF), written with the event it belongs
+    to and never changed: what the applicant or third party received is what stays on file."""
+
+    application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="notices",
+                                    verbose_name=_("申请"))
+    event = models.OneToOneField(ApplicationEvent, on_delete=models.PROTECT, related_name="notice",
+                                 verbose_name=_("办理记录"))
+    kind = models.CharField(_("文书"), max_length=30, choices=NoticeKind.choices)
+    addressee = models.CharField(_("送达对象"), max_length=200)
+    to_applicant = models.BooleanField(_("发给申请人"), default=True,
+                                       help_text=_("发给申请人的文书显示在查询页面；征求意见函发给第三方，只在后台打印。"))
+    html = models.TextField(_("正文"))
+    issued_on = models.DateField(_("日期"))
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("办理文书")
+        verbose_name_plural = _("办理文书")
+        ordering = ["issued_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.application.tracking_code}"
+
+
 class FileRole(models.TextChoices):
     APPLICATION = "application", _("申请材料")
     SUPPLEMENT = "supplement", _("补正材料")
     PROVIDED = "provided", _("提供的政府信息")
     LETTER = "letter", _("告知书")
     OTHER = "other", _("其他")
+
+
+# What the applicant submitted may hold an identity document (R.29(1)): shown like the identity.
+IDENTITY_FILE_ROLES = (FileRole.APPLICATION, FileRole.SUPPLEMENT)
 
 
 def application_file_path(instance, filename: str) -> str:
@@ -308,7 +349,8 @@ class ReviewResult(models.TextChoices):
 
 
 class ReviewCase(models.Model):
-    """An administrative review or lawsuit about an application (table 4)."""
+    """An administrative review or lawsuit about an application (table 4). Failing to reply is
+    itself reviewable, so a case may concern an application that is still open."""
 
     application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="review_cases",
                                     verbose_name=_("申请"))
@@ -327,14 +369,33 @@ class ReviewCase(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_result_display()}"
 
+    def clean(self) -> None:
+        """A decided case has its decision date, on or after filing; a pending one has none
+        (table 4 counts a case by its result and the year it was decided)."""
+        errors = {}
+        if self.result and self.result != ReviewResult.PENDING and not self.decided_on:
+            errors["decided_on"] = _("已审结的，请填写审结日期。")
+        if self.result == ReviewResult.PENDING and self.decided_on:
+            errors["decided_on"] = _("尚未审结的，不应填写审结日期；审结后再填写结果和日期。")
+        if self.decided_on and self.filed_on and self.decided_on < self.filed_on:
+            errors["decided_on"] = _("审结日期不能早于立案日期。")
+        if self.filed_on and self.filed_on > timezone.localdate():
+            errors["filed_on"] = _("立案日期不能晚于今天。")
+        if self.decided_on and self.decided_on > timezone.localdate():
+            errors["decided_on"] = _("审结日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
+
 
 class IdentityAccess(AppendOnlyModel):
     """Each full view of an applicant's identity and contacts (privacy: who saw what, when)."""
 
-    application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    purpose = models.CharField(max_length=100, blank=True)
+    application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("申请"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("查看人"))
+    at = models.DateTimeField(_("查看时间"), default=timezone.now)
+    purpose = models.CharField(_("查看内容"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("身份信息查看记录")

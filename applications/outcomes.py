@@ -66,7 +66,10 @@ LEGAL_BASIS = {
     Outcome.NOT_PROCESSED_REPEAT: _("《中华人民共和国政府信息公开条例》第三十六条第（六）项"),
     Outcome.NOT_PROCESSED_PUBLICATION: _("《中华人民共和国政府信息公开条例》第三十九条第二款"),
     Outcome.NOT_PROCESSED_EXCESSIVE: _("《中华人民共和国政府信息公开条例》第三十五条"),
-    Outcome.NOT_PROCESSED_CONFIRMATION: _("《中华人民共和国政府信息公开条例》第三十九条第二款"),
+    # Not R.39(2), which is about public publications (table 3 (五)3). Asking the agency to confirm
+    # or re-issue information already obtained is not a request to obtain government information
+    # as R.2 defines it and R.27 lets anyone ask for; no article addresses it more closely.
+    Outcome.NOT_PROCESSED_CONFIRMATION: _("《中华人民共和国政府信息公开条例》第二条、第二十七条"),
     Outcome.OTHER_NO_SUPPLEMENT: _("《中华人民共和国政府信息公开条例》第三十条"),
     Outcome.OTHER_FEE_UNPAID: _("《中华人民共和国政府信息公开条例》第四十二条和《政府信息公开信息处理费管理办法》"),
     Outcome.OTHER: _("《中华人民共和国政府信息公开条例》"),

@@ -3,6 +3,8 @@ annual report needs."""
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -120,16 +122,59 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
     return items
 
 
-def similar_earlier_applications(application: DisclosureApplication) -> QuerySet[DisclosureApplication]:
-    """A hint for staff: the same applicant asked for something with the same title before
-    (a possible repeat application, R.36(6))."""
-    return (
-        DisclosureApplication.objects.filter(identity_number=application.identity_number)
+# Below this similarity two titles are not offered as a possible repeat (difflib ratio of the
+# normalised titles, 0–1). 0.6 catches reworded and re-dated titles without flooding the hint.
+SIMILAR_TITLE_RATIO = 0.6
+SIMILAR_CANDIDATES = 200
+
+
+def normalised_title(title: str) -> str:
+    """Letters and digits only, case and width folded: 《2025年度名单》（重复） ≈ 2025年度名单重复."""
+    text = unicodedata.normalize("NFKC", title or "").casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def titles_similar(first: str, second: str) -> bool:
+    """The same request in other words: one title contains the other (either way round), or
+    their normalised forms are close (difflib ratio)."""
+    a, b = normalised_title(first), normalised_title(second)
+    if not (a and b):
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= 4 and shorter in longer:
+        return True
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILAR_TITLE_RATIO
+
+
+def similar_earlier_applications(application: DisclosureApplication) -> list[DisclosureApplication]:
+    """A hint for staff: the same applicant (same identity number, or same name and phone) asked
+    for something similar earlier (a possible repeat application, R.36(6)); newest first."""
+    same_applicant = Q(applicant_name=application.applicant_name, phone=application.phone)
+    if application.identity_number:
+        same_applicant |= Q(identity_number=application.identity_number)
+    candidates = (
+        DisclosureApplication.objects.filter(same_applicant, submitted_at__lt=application.submitted_at)
         .exclude(pk=application.pk)
-        .filter(Q(information_title__icontains=application.information_title[:20])
-                | Q(index_number=application.index_number, index_number__gt=""))
-        .order_by("-submitted_at")
+        .order_by("-submitted_at")[:SIMILAR_CANDIDATES]
     )
+    return [
+        other for other in candidates
+        if (application.index_number and other.index_number == application.index_number)
+        or titles_similar(application.information_title, other.information_title)
+    ]
+
+
+def applicant_files(application: DisclosureApplication) -> QuerySet:
+    """What the applicant may download from the tracking page: the files provided with a reply,
+    and only once that reply has been approved and sent (R.36)."""
+    if application.status != S.CLOSED or application.replied_on is None:
+        return application.files.none()
+    return application.files.filter(visible_to_applicant=True).order_by("uploaded_at", "pk")
+
+
+def applicant_notices(application: DisclosureApplication) -> QuerySet:
+    """The notices sent to the applicant (not the letters to third parties), oldest first."""
+    return application.notices.filter(to_applicant=True).order_by("issued_on", "pk")
 
 
 def outcome_counts(year: int) -> dict[str, dict[str, int]]:

@@ -14,4 +14,6 @@ urlpatterns = [
     path("track/<str:token>/letter/", views.case_letter, name="case_letter"),
     path("track/<str:token>/letter.pdf", views.case_letter_pdf, name="case_letter_pdf"),
     path("track/<str:token>/files/<int:file_id>/", views.case_file, name="case_file"),
+    path("track/<str:token>/notices/<int:notice_id>/", views.case_notice, name="case_notice"),
+    path("track/<str:token>/notices/<int:notice_id>.pdf", views.case_notice_pdf, name="case_notice_pdf"),
 ]

@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from applications import clock, services
+from applications import clock, selectors, services
 from applications.forms import ApplicationForm, RatingForm, SupplementForm, TrackForm, WithdrawForm
-from applications.models import ApplicationEvent, DisclosureApplication, EventKind, Status
+from applications.models import ApplicationEvent, ApplicationNotice, DisclosureApplication, EventKind, Status
 from applications.outcomes import Outcome
 from portal.errors import DomainError
 from portal.notify import absolute_url
@@ -216,7 +216,8 @@ def _render_case(request, application: DisclosureApplication, *, status: int = 2
         # How it ended, in words: the outcome of a reply, else the closing step (withdrawn …).
         "ending": (closing.outcome or closing.label) if closing else "",
         "letter_html": _letter_html(application),
-        "files": application.files.filter(visible_to_applicant=True).order_by("uploaded_at", "pk"),
+        "files": selectors.applicant_files(application),
+        "notices": selectors.applicant_notices(application),
         "supplement_form": (forms.get("supplement_form") or SupplementForm())
         if application.status == Status.SUPPLEMENT_REQUESTED else None,
         "withdraw_form": (forms.get("withdraw_form") or WithdrawForm()) if application.is_open else None,
@@ -310,12 +311,46 @@ def case_letter_pdf(request, application):
     return response
 
 
+def _notice_for(application: DisclosureApplication, notice_id: int) -> ApplicationNotice:
+    return get_object_or_404(selectors.applicant_notices(application), pk=notice_id)
+
+
+@never_cache
+@get_only
+@with_case
+def case_notice(request, application, notice_id: int):
+    """A notice sent to the applicant (补正告知书, 延期答复告知书, ...), to print."""
+    from applications.letters import sanitize_letter
+
+    notice = _notice_for(application, notice_id)
+    response = render(request, "applications/letter_print.html", {
+        "application": application, "letter_html": sanitize_letter(notice.html),
+        "document_title": notice.get_kind_display()})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@get_only
+@with_case
+def case_notice_pdf(request, application, notice_id: int):
+    from applications.letters import letter_pdf
+
+    notice = _notice_for(application, notice_id)
+    title = f"{notice.get_kind_display()} {application.tracking_code}"
+    response = HttpResponse(letter_pdf(notice.html, title=title), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{notice.get_kind_display()}-{application.tracking_code}-{notice.pk}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @never_cache
 @get_only
 @with_case
 def case_file(request, application, file_id: int):
-    """A file the agency made available to the applicant; any other is 'not found'."""
-    item = get_object_or_404(application.files.all(), pk=file_id, visible_to_applicant=True)
+    """A file provided with the reply, once the reply is sent; any other is 'not found'."""
+    item = get_object_or_404(selectors.applicant_files(application), pk=file_id)
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, ValueError):

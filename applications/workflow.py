@@ -5,6 +5,10 @@
                                                                ─deem_withdrawn→ closed
     assigned: start_consultation / end_consultation, fee_notice / fee_paid / fee_unpaid (→ closed)
     received/assigned/reply_drafted: extend (once);  reply_drafted ─return_reply→ assigned
+    any status: record_review (failing to reply is reviewable too)
+
+Separation of duties: approving and sending a reply (send_reply, return_reply) needs the
+`approve_application_reply` permission, and the person who drafted a reply may not approve it.
 
 "Assigned office" is a pseudo-role: the drafter or division head of the office the application
 is assigned to. The back office reads TRANSITIONS to draw its buttons; services.py carries each
@@ -26,6 +30,7 @@ from portal.selectors import can_act_for_office, has_role
 S = Status
 DISCLOSURE_OFFICE = Role.DISCLOSURE_OFFICE
 ASSIGNED_OFFICE = "assigned_office"
+APPROVE = "applications.approve_application_reply"
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class Transition:
     roles: tuple[str, ...]
     danger: bool = False
     help: str = ""
+    permission: str = ""  # needed on top of the role's permission
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -59,9 +65,12 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("fee_paid", _("登记收到费用"), (S.ASSIGNED,), (DISCLOSURE_OFFICE,)),
         Transition("fee_unpaid", _("逾期未缴费，不再处理"), (S.ASSIGNED,), (DISCLOSURE_OFFICE,), danger=True),
         Transition("draft_reply", _("拟定答复"), (S.RECEIVED, S.ASSIGNED), (ASSIGNED_OFFICE, DISCLOSURE_OFFICE)),
-        Transition("return_reply", _("退回修改答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,), danger=True),
-        Transition("send_reply", _("审核并发出答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,)),
-        Transition("record_review", _("记录复议或诉讼"), (S.CLOSED,), (DISCLOSURE_OFFICE,)),
+        Transition("return_reply", _("退回修改答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,), danger=True,
+                   permission=APPROVE),
+        Transition("send_reply", _("审核并发出答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,), permission=APPROVE,
+                   help=_("起草答复的人员不能审核发出同一答复。")),
+        # An application that was never answered can be the subject of a review or lawsuit too.
+        Transition("record_review", _("记录复议或诉讼"), tuple(S.values), (DISCLOSURE_OFFICE,)),
     ]
 }
 
@@ -85,14 +94,36 @@ def acting_role(user, application: DisclosureApplication, roles) -> str | None:
     return None
 
 
+def current_due(application: DisclosureApplication):
+    """The due date as of today: an open consultation or fee pause counts as ending today."""
+    from applications import clock
+
+    result = clock.compute(application.events.order_by("on", "at", "pk"))
+    return result.due_as_of(timezone.localdate())
+
+
+def reply_drafter_id(application: DisclosureApplication) -> int | None:
+    """Who drafted the reply now waiting for approval (the latest draft)."""
+    event = application.events.filter(kind="reply_drafted").order_by("-at", "-pk").first()
+    return event.actor_id if event else None
+
+
 def _guard(transition: Transition, application: DisclosureApplication) -> None:
     name = transition.name
     if name == "start_consultation" and application.consultation_open:
         raise StateConflict(_("正在征求第三方意见。"))
+    # One pause at a time, so that no working day is taken off the limit twice (R.33, 109号).
+    if name == "start_consultation" and application.fee_pending:
+        raise StateConflict(_("已发出收费通知、尚未缴费，请在缴费后再征求第三方意见。"))
+    if name == "fee_notice" and application.consultation_open:
+        raise StateConflict(_("正在征求第三方意见，请在征求意见结束后再发出收费通知。"))
     if name == "end_consultation" and not application.consultation_open:
         raise StateConflict(_("没有正在进行的第三方意见征询。"))
     if name == "extend" and application.extended:
         raise StateConflict(_("答复期限只能延长一次（条例第三十三条）。"))
+    if name == "extend" and (due := current_due(application)) and timezone.localdate() > due:
+        # R.33(2): an extension extends a running limit; once it has run out, the reply is late.
+        raise StateConflict(_("答复期限已于 %(date)s 届满，不能再延长（条例第三十三条第二款）。") % {"date": due})
     if name == "fee_notice" and application.fee_pending:
         raise StateConflict(_("已发出收费通知，尚未缴费。"))
     if name in ("fee_paid", "fee_unpaid") and not application.fee_pending:
@@ -105,6 +136,10 @@ def _guard(transition: Transition, application: DisclosureApplication) -> None:
         raise StateConflict(_("补正期限尚未届满。"))
     if name == "request_supplement" and application.events.filter(kind="supplement_requested").exists():
         raise StateConflict(_("补正应一次性告知，本申请已告知过补正（条例第三十条）。"))
+    # R.30 stops the clock for a supplement and restarts it in full; a consultation or a fee
+    # notice is a pause of its own: asking for a supplement in the middle would tangle them.
+    if name == "request_supplement" and (application.consultation_open or application.fee_pending):
+        raise StateConflict(_("正在征求第三方意见或等待缴费，不能告知补正。"))
 
 
 def check(transition: Transition, user, application: DisclosureApplication, *, expected_status: str | None = None) -> str:
@@ -119,8 +154,10 @@ def check(transition: Transition, user, application: DisclosureApplication, *, e
             % {"status": application.get_status_display(), "action": transition.label}
         )
     role = acting_role(user, application, transition.roles)
-    if role is None:
+    if role is None or (transition.permission and not user.has_perm(transition.permission)):
         raise ActionRefused(_("您无权对该申请执行“%(action)s”。") % {"action": transition.label})
+    if transition.name == "send_reply" and reply_drafter_id(application) == user.pk:
+        raise ActionRefused(_("答复由您起草，须由政府信息公开工作机构的其他人员审核发出（审核与起草分离）。"))
     _guard(transition, application)
     return role
 

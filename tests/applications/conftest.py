@@ -24,3 +24,18 @@ def offline(world, received_on=dt.date(2026, 9, 21), **changes):
 @pytest.fixture
 def received(world):
     return offline(world)
+
+
+# The facts a reply letter may need beyond the application row, so that every outcome's letter
+# is complete (no 〔待填写：…〕 gap) and can be sent.
+LETTER_FACTS = {
+    "withheld_parts": "第3页第2段", "ground": "涉及第三方个人隐私", "supplement_requested_on": dt.date(2026, 9, 22),
+    "previous_reply_on": dt.date(2026, 1, 5), "fee_notice_on": dt.date(2026, 9, 23), "explanation": "经核实，另行处理。",
+}
+
+
+def complete_letter(application, outcome: str) -> str:
+    """The letter drafted from `outcome`'s template, every fact filled in."""
+    from applications.letters import render_letter
+
+    return render_letter(application, outcome=outcome, extra=LETTER_FACTS)

@@ -415,3 +415,35 @@ def test_a_drafted_letter_is_stable_under_the_sanitizer_staff_edits_go_through(a
     for outcome in Outcome.values:
         letter = render_letter(make_application(), outcome=outcome)
         assert sanitize_letter(letter) == letter
+
+
+# --- What a refusal letter must say before it is sent (R.36) -------------------------------------------
+
+
+def test_a_generated_refusal_letter_lacks_nothing(agency):
+    from applications.letters import letter_omissions
+    from applications.outcomes import REFUSALS
+
+    for outcome in REFUSALS:
+        assert letter_omissions(render_letter(make_application(), outcome=outcome), outcome) == [], outcome
+
+
+def test_a_refusal_letter_without_its_articles_or_remedies_is_named(agency):
+    from applications.letters import letter_omissions
+
+    bare = "<p>张三：</p><p>本机关决定不予公开。</p>"
+    missing = letter_omissions(bare, Outcome.WITHHELD_STATE_SECRET)
+    assert len(missing) == 2 and "第十四条" in missing[0] and "六十日" in missing[1]
+    # The right law but another article is not the basis of this refusal.
+    wrong_article = ("<p>根据《中华人民共和国政府信息公开条例》第十六条第一款、第三十六条第（三）项的规定，不予公开。</p>"
+                     "<p>可以自收到之日起六十日内申请行政复议，或者六个月内提起行政诉讼。</p>")
+    assert len(letter_omissions(wrong_article, Outcome.WITHHELD_STATE_SECRET)) == 1
+    assert letter_omissions(wrong_article, Outcome.WITHHELD_INTERNAL_AFFAIRS) == []
+    assert letter_omissions(bare, Outcome.DISCLOSED) == []
+
+
+def test_confirmation_requests_do_not_cite_the_publications_paragraph():
+    """R.39(2) is about public publications (table 3 (五)3), not about confirming information."""
+    basis = zh(LEGAL_BASIS[Outcome.NOT_PROCESSED_CONFIRMATION])
+    assert "第三十九条" not in basis
+    assert zh(LEGAL_BASIS[Outcome.NOT_PROCESSED_PUBLICATION]).endswith("第三十九条第二款")

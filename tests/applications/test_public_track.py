@@ -316,7 +316,9 @@ def provided_file(application, name: str, *, visible: bool) -> ApplicationFile:
 
 
 def test_a_visible_file_downloads_under_its_chinese_name(client, world):
-    application, _secret = online()
+    application = replied(world)
+    with at(RECEIVED + dt.timedelta(days=7)):
+        services.application_send_reply(application=application, actor=world.disclosure)
     item = provided_file(application, "2025年度平台名单.pdf", visible=True)
     page = client.get(case_url(application))
     assert "2025年度平台名单.pdf" in page.text
@@ -382,3 +384,154 @@ def test_the_reply_letter_downloads_as_pdf(client, world):
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"].startswith("attachment")
+
+
+def test_files_provided_with_a_reply_reach_the_applicant_only_once_it_is_sent(client, world):
+    """A drafted reply may still be returned and changed: until the disclosure office sends it,
+    its files are neither listed nor served (R.36)."""
+    application = replied(world)
+    item = application.files.get(role=FileRole.PROVIDED)
+    assert not item.visible_to_applicant
+    with at(RECEIVED + dt.timedelta(days=7)):
+        assert "平台名单.pdf" not in client.get(case_url(application)).text
+        assert client.get(case_url(application, "case_file", item.pk)).status_code == 404
+        # Even a file marked visible (by hand, or by an older version) waits for the reply.
+        ApplicationFile.objects.filter(pk=item.pk).update(visible_to_applicant=True)
+        assert client.get(case_url(application, "case_file", item.pk)).status_code == 404
+        services.application_return_reply(application=application, actor=world.disclosure, comment="请核对")
+        assert client.get(case_url(application, "case_file", item.pk)).status_code == 404
+        services.application_draft_reply(application=application, actor=world.drafter_a, outcome=Outcome.DISCLOSED,
+                                         letter_html="<p>经审查，现将有关信息提供给您。</p>")
+        services.application_send_reply(application=application, actor=world.disclosure)
+        assert "平台名单.pdf" in client.get(case_url(application)).text
+        assert client.get(case_url(application, "case_file", item.pk)).status_code == 200
+
+
+def test_a_withdrawn_application_offers_no_files(client, world):
+    application, _secret = online()
+    item = provided_file(application, "材料.pdf", visible=True)
+    services.application_withdraw(application=application)
+    assert "材料.pdf" not in client.get(case_url(application)).text
+    assert client.get(case_url(application, "case_file", item.pk)).status_code == 404
+
+
+# --- Notices on the tracking page (R.30, R.33, 109号) ---------------------------------------------------
+
+
+def test_the_supplement_notice_is_on_the_tracking_page_to_print_and_as_pdf_r30(client, world):
+    with at(RECEIVED):
+        application, _secret = offline(world, email="")  # no e-mail: the notice is what the applicant gets
+    with at(D(2026, 11, 3)):
+        services.application_request_supplement(application=application, actor=world.disclosure,
+                                                items="1. 请说明所需信息的年份；\n2. 请说明文号。", deadline=D(2026, 11, 20))
+        page = client.get(case_url(application))
+        notice = application.notices.get()
+        printable = client.get(case_url(application, "case_notice", notice.pk))
+        pdf = client.get(case_url(application, "case_notice_pdf", notice.pk))
+    assert "通知书" in page.text and "补正告知书" in page.text
+    assert printable.status_code == 200
+    for phrase in ("政府信息公开申请补正告知书", "张三：", "第三十条", "1. 请说明所需信息的年份；<br>2. 请说明文号。",
+                   "2026年11月20日前补正", "视为放弃申请"):
+        assert phrase in printable.text, phrase
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"].startswith("attachment")
+
+
+def test_a_third_party_consultation_letter_is_not_shown_to_the_applicant_r32(client, world):
+    with at(RECEIVED):
+        application, _secret = offline(world)
+        services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
+        services.application_start_consultation(application=application, actor=world.drafter_a,
+                                                third_party="吉林某某机械有限公司")
+        letter = application.notices.get()
+        page = client.get(case_url(application))
+        assert client.get(case_url(application, "case_notice", letter.pk)).status_code == 404
+        assert client.get(case_url(application, "case_notice_pdf", letter.pk)).status_code == 404
+    assert "吉林某某机械有限公司" not in page.text and "征求意见函" not in page.text
+
+
+def test_a_notice_of_another_application_is_not_found(client, world):
+    with at(RECEIVED):
+        application, _secret = offline(world)
+        other, _other_secret = offline(world, applicant_name="李四")
+    with at(D(2026, 11, 3)):
+        services.application_request_supplement(application=other, actor=world.disclosure, items="补正",
+                                                deadline=D(2026, 11, 20))
+        theirs = other.notices.get()
+        assert client.get(case_url(application, "case_notice", theirs.pk)).status_code == 404
+
+
+# --- Spam traps on every public form of the tracking pages -------------------------------------------------
+
+
+def test_a_filled_trap_on_the_track_form_is_refused(client, world):
+    application, secret = online()
+    page = client.post(TRACK, {"tracking_code": application.tracking_code, "secret": secret,
+                               "website": "http://spam.example"})
+    assert page.status_code == 200 and "提交未被接受" in page.text
+    assert 'class="hp"' in client.get(TRACK).text
+
+
+def test_a_filled_trap_on_the_supplement_form_stores_nothing(client, world, tmp_path):
+    with at(RECEIVED):
+        application, _secret = offline(world)
+    with at(D(2026, 11, 3)):
+        services.application_request_supplement(application=application, actor=world.disclosure,
+                                                items="请补充", deadline=D(2026, 11, 20))
+        assert 'class="hp"' in client.get(case_url(application)).text
+        page = client.post(case_url(application, "case_supplement"),
+                           {"text": "补充内容", "website": "x",
+                            "attachments": [SimpleUploadedFile("补正.pdf", b"%PDF-1.4 s")]})
+    assert page.status_code == 200 and "提交未被接受" in page.text
+    application.refresh_from_db()
+    assert application.status == Status.SUPPLEMENT_REQUESTED
+    assert not application.files.exists() and not any(tmp_path.rglob("*.pdf"))
+    assert not application.events.filter(kind=EventKind.SUPPLEMENT_RECEIVED).exists()
+
+
+def test_a_filled_trap_on_the_withdraw_form_changes_nothing(client, world):
+    application, _secret = online()
+    assert 'class="hp"' in client.get(case_url(application)).text
+    page = client.post(case_url(application, "case_withdraw"), {"confirm": "on", "website": "x"})
+    assert page.status_code == 200 and "提交未被接受" in page.text
+    application.refresh_from_db()
+    assert application.is_open
+
+
+def test_a_filled_trap_on_the_rating_form_changes_nothing(client, world):
+    application, _secret = online()
+    services.application_withdraw(application=application)
+    assert 'class="hp"' in client.get(case_url(application)).text
+    page = client.post(case_url(application, "case_rate"), {"rating": "5", "website": "x"})
+    assert page.status_code == 200 and "提交未被接受" in page.text
+    application.refresh_from_db()
+    assert application.rating is None
+
+
+# --- Text limits (a browser stops at maxlength; a server refusal names the limit) -----------------------------
+
+
+def test_text_areas_carry_their_limits(client, world):
+    with at(RECEIVED):
+        application, _secret = offline(world)
+    with at(D(2026, 11, 3)):
+        services.application_request_supplement(application=application, actor=world.disclosure,
+                                                items="请补充", deadline=D(2026, 11, 20))
+        page = client.get(case_url(application)).text
+    assert re.search(r'<textarea name="text"[^>]*maxlength="5000"', page)
+    assert re.search(r'<textarea name="reason"[^>]*maxlength="2000"', page)
+    apply_page = client.get(reverse("applications:apply")).text
+    assert re.search(r'<textarea name="description"[^>]*maxlength="5000"', apply_page)
+    assert re.search(r'<textarea name="purpose"[^>]*maxlength="500"', apply_page)
+
+
+def test_a_supplement_over_the_limit_is_refused_naming_the_limit(client, world):
+    with at(RECEIVED):
+        application, _secret = offline(world)
+    with at(D(2026, 11, 3)):
+        services.application_request_supplement(application=application, actor=world.disclosure,
+                                                items="请补充", deadline=D(2026, 11, 20))
+        page = client.post(case_url(application, "case_supplement"), {"text": "长" * 5001})
+    assert page.status_code == 200 and "最多5000字，您填写了5001字" in page.text
+    application.refresh_from_db()
+    assert application.status == Status.SUPPLEMENT_REQUESTED

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -23,15 +24,15 @@ from disclosure.models import Attachment, CatalogueCategory, Channel, DocumentTy
 from portal.admin_site import worklist_for
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role
-from tests.applications.conftest import PERSON, offline
+from tests.applications.conftest import PERSON, complete_letter, offline
 from tests.conftest import ALL_CLEAR, S, drive, make_user, new_draft
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+User = get_user_model()
 YEAR = 2025
 T = ApplicantType
 NP, COM, RES, PW, LEG, ORG = (T.NATURAL_PERSON, T.COMMERCIAL, T.RESEARCH, T.PUBLIC_WELFARE, T.LEGAL_SERVICE,
                               T.OTHER_ORGANISATION)
-LETTER = "<p>答复如下。</p>"
 
 
 def moment(day: str, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -56,10 +57,15 @@ def receive(world, day: str, kind: str, n: int, title: str = ""):
 
 
 def reply(world, application, day: str, outcome: str, hour: int = 15, minute: int = 0):
+    """The disclosure office drafts (it may, for applications not assigned on) and a colleague
+    approves: who drafts a reply does not send it."""
+    approver = User.objects.filter(username="gkb2").first() or make_user("gkb2", Role.DISCLOSURE_OFFICE,
+                                                                        world.general_office)
     with travel(day, hour, minute):
         application = services.application_draft_reply(application=application, actor=world.disclosure,
-                                                        outcome=outcome, letter_html=LETTER, note="依据条例有关规定")
-        return services.application_send_reply(application=application, actor=world.disclosure)
+                                                        outcome=outcome, letter_html=complete_letter(application, outcome),
+                                                        note="依据条例有关规定")
+        return services.application_send_reply(application=application, actor=approver)
 
 
 # Applications received and closed in 2025: number, applicant column, outcome (one of each row).
@@ -448,8 +454,8 @@ def test_report_becomes_a_draft_record_and_is_published_through_the_workflow(wor
     assert not report.is_editable
     with pytest.raises(StateConflict, match="不能再修改"):
         report_services.annual_report_update(report=report, actor=world.disclosure, data={"problems": "<p>改</p>"})
-    record = record_services.record_approve_division(record=record, actor=head, checklist=ALL_CLEAR)
-    record = record_services.record_approve_confidentiality(record=record, actor=world.disclosure, checklist=ALL_CLEAR)
+    record = record_services.record_approve_division(record=record, actor=head, **ALL_CLEAR)
+    record = record_services.record_approve_confidentiality(record=record, actor=world.disclosure, **ALL_CLEAR)
     record = record_services.record_publish(record=record, actor=world.publisher, channels=[Channel.COLUMN])
     report.refresh_from_db()
     assert report.stage == ReportStage.PUBLISHED
@@ -719,8 +725,8 @@ def test_reminder_from_1_january_until_last_years_report_is_published(world, fix
     drafter = make_user("bgs_drafter", Role.DRAFTER, world.general_office)
     head = make_user("bgs_head", Role.DIVISION_HEAD, world.general_office)
     record = record_services.record_submit(record=record, actor=drafter)
-    record = record_services.record_approve_division(record=record, actor=head, checklist=ALL_CLEAR)
-    record = record_services.record_approve_confidentiality(record=record, actor=world.disclosure, checklist=ALL_CLEAR)
+    record = record_services.record_approve_division(record=record, actor=head, **ALL_CLEAR)
+    record = record_services.record_approve_confidentiality(record=record, actor=world.disclosure, **ALL_CLEAR)
     record_services.record_publish(record=record, actor=world.publisher, channels=[Channel.COLUMN])
     assert titles(worklist_for(world.disclosure)) == []
 

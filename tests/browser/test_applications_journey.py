@@ -1,6 +1,7 @@
 """依申请公开 end to end in a real browser: a citizen applies online, keeps the receipt, supplements
-when asked (R.30), and reads and downloads the reply (R.36) — with the staff steps taken in between
-through the services, as the back office would."""
+when asked (R.30), and reads and downloads the reply (R.36). The staff ask for the supplement,
+draft the reply and approve it in the back office, in the browser too (receipt and assignment go
+through the services)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
@@ -22,10 +24,7 @@ TITLE = "2025年度省级工业互联网平台认定名单"
 DESCRIPTION = "请提供2025年度省级工业互联网平台的认定名单及认定文件。"
 SUPPLEMENT_ITEMS = "1. 请说明所需名单的发布年份范围；\n2. 请说明是否需要各平台的申报材料。"
 SUPPLEMENT_TEXT = "只需要2025年度的认定名单和认定文件，不需要各平台的申报材料。"
-LETTER = ("<p>王小明：</p>"
-          "<p>本机关收到您的政府信息公开申请。经审查，您申请获取的2025年度省级工业互联网平台认定名单属于公开范围，"
-          "现予以提供，请在查询页面下载。</p>"
-          "<p>测试省工业和信息化厅</p>")
+EXPLANATION = "经审查，您申请获取的2025年度省级工业互联网平台认定名单属于公开范围，现予以提供，请在查询页面下载。"
 PROVIDED_NAME = "2025年度省级工业互联网平台认定名单.pdf"
 PROVIDED_BYTES = b"%PDF-1.4\n% provided information\n%%EOF\n"
 
@@ -36,7 +35,22 @@ def status_cell(page, label: str):
     return table.locator("tr", has=page.locator(f'th:text-is("{label}")')).locator("td")
 
 
-def test_apply_supplement_and_download_the_reply(page, expect, world, settings, tmp_path):
+def staff(page, live_server, user) -> None:
+    """Sign `user` in for the back office in this browser (a session made by the test client)."""
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+
+
+def open_action(page, application, label: str) -> None:
+    """From the application's page in the back office, its workflow button."""
+    page.goto(reverse("admin:applications_disclosureapplication_change", args=[application.pk]))
+    page.locator(".workflow-actions").get_by_role("link", name=label, exact=True).click()
+
+
+def test_apply_supplement_and_download_the_reply(page, expect, world, settings, tmp_path, live_server):
     settings.MEDIA_ROOT = tmp_path
 
     # --- The citizen applies online -------------------------------------------------------------
@@ -70,8 +84,16 @@ def test_apply_supplement_and_download_the_reply(page, expect, world, settings, 
     # --- Staff confirm receipt and ask, once, for a supplement (R.30, R.31) ---------------------
     today = timezone.localdate()
     application = services.application_confirm(application=application, actor=world.disclosure)
-    application = services.application_request_supplement(
-        application=application, actor=world.disclosure, items=SUPPLEMENT_ITEMS, deadline=today + dt.timedelta(days=7))
+    staff(page, live_server, world.disclosure)
+    open_action(page, application, "告知补正")
+    page.get_by_label("需要补正的全部事项").fill(SUPPLEMENT_ITEMS)
+    page.get_by_label("补正期限").fill((today + dt.timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="确认告知补正").click()
+    expect(page.locator(".messagelist")).to_contain_text("已完成“告知补正”")
+    application.refresh_from_db()
+    assert application.status == Status.SUPPLEMENT_REQUESTED
+    assert application.notices.filter(kind="supplement_request").exists()
+    page.context.clear_cookies()
 
     # --- The citizen looks it up and supplements -----------------------------------------------
     page.goto("/apply/track/")
@@ -86,6 +108,7 @@ def test_apply_supplement_and_download_the_reply(page, expect, world, settings, 
     expect(supplement.locator(".supplement-items")).to_have_text(re.compile(
         r"1\. 请说明所需名单的发布年份范围；\s*2\. 请说明是否需要各平台的申报材料。"))
     expect(status_cell(page, "补正期限")).to_have_text((today + dt.timedelta(days=7)).isoformat())
+    expect(page.get_by_role("region", name="通知书")).to_contain_text("补正告知书")
 
     supplement.get_by_label("补正内容").fill(SUPPLEMENT_TEXT)
     supplement.get_by_role("button", name="提交补正").click()
@@ -100,22 +123,46 @@ def test_apply_supplement_and_download_the_reply(page, expect, world, settings, 
     expect(status_cell(page, "答复期限")).to_have_text(re.compile(rf"^\s*{application.due_date:%Y-%m-%d}"))
 
     # --- Staff assign, the division drafts the reply, the disclosure office sends it ------------
+    case_page = page.url
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
-    application = services.application_draft_reply(
-        application=application, actor=world.drafter_a, outcome=Outcome.DISCLOSED, letter_html=LETTER,
-        uploads=[SimpleUploadedFile(PROVIDED_NAME, PROVIDED_BYTES, content_type="application/pdf")])
-    application = services.application_send_reply(application=application, actor=world.disclosure)
+    staff(page, live_server, world.drafter_a)
+    open_action(page, application, "拟定答复")
+    expect(page.get_by_label("办理结果（年报表三的分类）")).to_have_value(Outcome.DISCLOSED)
+    letter = page.locator("textarea[name=letter]")
+    expect(letter).to_have_value(re.compile("本机关决定予以公开"))
+    # Choosing another outcome redraws the letter from that outcome's template (static/js/letter-draft.js).
+    page.get_by_label("办理结果（年报表三的分类）").select_option(Outcome.WITHHELD_STATE_SECRET)
+    expect(letter).to_have_value(re.compile("属于国家秘密.*本机关决定不予公开", re.S))
+    page.get_by_label("办理结果（年报表三的分类）").select_option(Outcome.DISCLOSED)
+    expect(letter).to_have_value(re.compile("本机关决定予以公开"))
+    letter.fill(letter.input_value().replace("本机关决定予以公开。", f"本机关决定予以公开。{EXPLANATION}"))
+    files = tmp_path / PROVIDED_NAME
+    files.write_bytes(PROVIDED_BYTES)
+    page.get_by_label("提供的政府信息（答复发出后申请人可在查询页面下载）").set_input_files(str(files))
+    page.get_by_role("button", name="确认拟定答复").click()
+    expect(page.locator(".messagelist")).to_contain_text("已完成“拟定答复”")
+    application.refresh_from_db()
+    assert application.status == Status.REPLY_DRAFTED
+    # The drafter is not offered the approval (separation of duties).
+    expect(page.locator(".workflow-actions").get_by_role("link", name="审核并发出答复")).to_have_count(0)
+
+    staff(page, live_server, world.disclosure)
+    open_action(page, application, "审核并发出答复")
+    page.get_by_role("button", name="确认审核并发出答复").click()
+    expect(page.locator(".messagelist")).to_contain_text("已完成“审核并发出答复”")
+    application.refresh_from_db()
     assert application.status == Status.CLOSED
+    page.context.clear_cookies()
+    page.goto(case_page)
 
     # --- The citizen reloads the status page, reads and downloads the reply ---------------------
-    page.reload()
     expect(page.locator(".case-status")).to_have_text("已办结")
     expect(status_cell(page, "当前状态")).to_contain_text("予以公开")
     application.refresh_from_db()
     expect(status_cell(page, "答复期限")).to_have_text(re.compile(rf"^\s*{application.due_date:%Y-%m-%d}"))
     expect(status_cell(page, "答复日期")).to_have_text(today.isoformat())
     letter = page.get_by_role("region", name="答复告知书")
-    expect(letter.locator("article")).to_contain_text("经审查，您申请获取的2025年度省级工业互联网平台认定名单属于公开范围")
+    expect(letter.locator("article")).to_contain_text(EXPLANATION)
 
     with page.expect_download() as info:
         letter.get_by_role("link", name="下载告知书（PDF）").click()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from applications.models import OPEN_STATUSES, DisclosureApplication, ReminderSent
+from applications.models import OPEN_STATUSES, DisclosureApplication, ReminderSent, Status
 from portal.models import Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
 from portal.selectors import users_acting_as
@@ -20,7 +20,8 @@ REMINDERS = [  # kind, applies when, subject
 
 
 def recipients(application, kind: str):
-    if kind == "overdue" or not application.office_id:
+    # A drafted reply waits for the disclosure office's approval, not for its drafter.
+    if kind == "overdue" or not application.office_id or application.status == Status.REPLY_DRAFTED:
         return list(users_acting_as(Role.DISCLOSURE_OFFICE))
     return list(users_acting_as(Role.DRAFTER, application.office)) + list(
         users_acting_as(Role.DIVISION_HEAD, application.office))

@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.workdays import add_workdays
 
-
 MAX_DAYS = 100_000  # some 400 years: beyond any statutory time limit
 
 
