@@ -4,12 +4,17 @@ workflow.py and selectors.py."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import difflib
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -22,24 +27,45 @@ from disclosure.models import (
     Attachment,
     CatalogueCategory,
     CatalogueEntry,
+    Channel,
     Record,
     RecordState,
     ReleaseRegisterLine,
+    WithholdingGround,
     WorkflowEvent,
 )
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
-from portal.errors import DomainError
+from portal.errors import DomainError, NotInScope
 from portal.models import Office, Role
 from portal.selectors import office_ids_for, visible_office_ids
 from portal.workdays import workdays_left
 
 
 def _in_scope(request, record_id) -> Record:
-    record = selectors.records_for_staff(request.user).filter(pk=record_id).select_related("office").first()
+    message = _("没有找到该信息，或您无权查看。")
+    try:
+        record = selectors.records_for_staff(request.user).filter(pk=record_id).select_related("office").first()
+    except (ValueError, TypeError, ValidationError):
+        raise Http404(message) from None
     if record is None:
-        raise Http404(_("没有找到该信息，或您无权查看。"))
+        raise (NotInScope if Record.objects.filter(pk=record_id).exists() else Http404)(message)
     return record
+
+
+class ScopedObjectMixin:
+    """An object outside the person's scope is "not found" (404) on its change, delete and
+    history pages, as on every other URL, instead of Django's redirect to the index with a
+    "perhaps it was deleted" message, which both hides the refusal and hints at the object."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            exists = False
+            with contextlib.suppress(ValueError, TypeError, ValidationError):
+                exists = self.model._default_manager.filter(pk=unquote(str(object_id))).exists()
+            raise (NotInScope if exists else Http404)(_("没有找到该事项，或您无权查看。"))
+        return obj
 
 
 class ReadOnlyAdminMixin:
@@ -103,7 +129,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Record)
-class RecordAdmin(WorkflowActionsMixin, HistoryAdmin):
+class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
     form = RecordForm
     workflow = workflow
     transition_forms = TRANSITION_FORMS
@@ -169,7 +195,13 @@ class RecordAdmin(WorkflowActionsMixin, HistoryAdmin):
     # --- Writes go through the services ---
 
     def save_model(self, request, obj, form, change):
-        services.record_save_draft(record=obj, actor=request.user)
+        # The model form's validation has already cleaned the body; hand the service what was
+        # typed, so that it sanitises it (the one place) and can say what it removed.
+        if "body" in form.cleaned_data:
+            obj.body = form.cleaned_data["body"]
+        record = services.record_save_draft(record=obj, actor=request.user)
+        for warning in record.draft_warnings:
+            messages.warning(request, warning)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Attachment:
@@ -231,7 +263,9 @@ class RecordAdmin(WorkflowActionsMixin, HistoryAdmin):
             "record": record,
             "pipeline": _pipeline(record),
             "actions": workflow.available(request.user, record),
-            "events": record.events.select_related("actor").order_by("at", "pk"),
+            "events": _with_checklist_lines(record.events.select_related("actor").order_by("at", "pk")),
+            "previous_revoked": bool(record.previous_version_id and record.state in workflow.IN_PROGRESS_STATES
+                                     and record.previous_version.state == RecordState.REVOKED),
             "versions": versions if len(versions) > 1 else [],
             "register_lines": record.register_lines.order_by("year", "number"),
             "days_left": workdays_left(record.due_date) if record.due_date else None,
@@ -275,6 +309,56 @@ class RecordAdmin(WorkflowActionsMixin, HistoryAdmin):
             "title": _("版本比较：%(title)s") % {"title": record.title},
         }
         return render(request, "admin/disclosure/record/diff.html", context)
+
+
+def _yes_no(value) -> str:
+    return str(_("是") if value else _("否"))
+
+
+def _checklist_lines(checklist: dict) -> list[tuple[str, str]]:
+    """An event's checklist answers as (label, value) lines for the event log: the three
+    confirmations of M.6 / M.12(1), the redaction and its grounds, the importance decision of
+    M.12(2), a withholding ground, the channels of M.9 and the time of publication."""
+    lines = []
+    for key, label in (("no_state_secret", _("不涉及国家秘密")), ("no_commercial_secret", _("不涉及商业秘密")),
+                       ("no_personal_privacy", _("不涉及个人隐私"))):
+        if key in checklist:
+            lines.append((str(label), _yes_no(checklist[key])))
+    if checklist.get("redacted_parts"):
+        lines.append((str(_("区分处理，删去的部分")), checklist["redacted_parts"]))
+    if checklist.get("redaction_grounds"):
+        lines.append((str(_("删去部分的依据")), "、".join(_choice_label(WithholdingGround, g)
+                                                   for g in checklist["redaction_grounds"])))
+    if "is_important" in checklist:
+        value = _("重要信息，须主管厅领导签字") if checklist["is_important"] else _("非重要信息")
+        if "importance_proposed" in checklist and checklist["importance_proposed"] != checklist["is_important"]:
+            value = _("%(decision)s（信息员原标注为“%(proposal)s”）") % {
+                "decision": value, "proposal": _("重要") if checklist["importance_proposed"] else _("非重要")}
+        lines.append((str(_("重要信息认定")), str(value)))
+    if checklist.get("ground"):
+        lines.append((str(_("不予公开依据")), _choice_label(WithholdingGround, checklist["ground"])))
+    if checklist.get("channels"):
+        lines.append((str(_("公开渠道")), "、".join(_choice_label(Channel, c) for c in checklist["channels"])))
+    if checklist.get("published_at"):
+        try:
+            moment = timezone.localtime(dt.datetime.fromisoformat(checklist["published_at"]))
+            lines.append((str(_("发布时间")), f"{moment:%Y-%m-%d %H:%M}"))
+        except (TypeError, ValueError):
+            lines.append((str(_("发布时间")), str(checklist["published_at"])))
+    if checklist.get("register_number"):
+        lines.append((str(_("登记号")), str(checklist["register_number"])))
+    return lines
+
+
+def _choice_label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else str(value)
+
+
+def _with_checklist_lines(events) -> list[WorkflowEvent]:
+    events = list(events)
+    for event in events:
+        event.checklist_lines = _checklist_lines(event.checklist or {})
+    return events
 
 
 def _pipeline(record: Record) -> list[dict]:
@@ -332,7 +416,7 @@ class CatalogueCategoryAdmin(HistoryAdmin):
 
 
 @admin.register(CatalogueEntry)
-class CatalogueEntryAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class CatalogueEntryAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["index_number", "title", "office", "category", "date_formed", "published_at", "attribute",
                     "validity", "is_listed"]
     list_filter = ["is_listed", "attribute", "validity", "category"]
@@ -343,7 +427,7 @@ class CatalogueEntryAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class WorkflowEventAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The append-only log: who did what, when, from and to which state."""
 
     list_display = ["at", "record", "action", "actor", "acted_as", "from_state", "to_state", "comment"]
@@ -357,7 +441,7 @@ class WorkflowEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ReleaseRegisterLine)
-class ReleaseRegisterLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReleaseRegisterLineAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The release register of M.12(4)."""
 
     list_display = ["display_number", "kind", "index_number", "title", "office_name", "published_at",

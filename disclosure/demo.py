@@ -19,7 +19,7 @@ from portal.models import Office
 from portal.workdays import add_workdays
 
 PREFIX = {name: prefix for name, _kind, prefix in OFFICES}
-ALL_CLEAR = services.confidentiality_checklist(no_state_secret=True, no_commercial_secret=True, no_personal_privacy=True)
+ALL_CLEAR = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": True}
 
 
 class DemoClock:
@@ -69,7 +69,7 @@ def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str
         with travel(1, 15):
             return services.record_return(record=record, actor=head, comment=spec["reason"])
     with travel(1):
-        services.record_approve_division(record=record, actor=head, checklist=ALL_CLEAR, comment="同意公开。")
+        services.record_approve_division(record=record, actor=head, **ALL_CLEAR, comment="同意公开。")
     if target == "confidentiality_review":
         return record
     if target == "withheld":
@@ -77,7 +77,7 @@ def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str
             return services.record_withhold(record=record, actor=disclosure_office, ground=spec["ground"],
                                             comment=spec["reason"])
     with travel(1):
-        services.record_approve_confidentiality(record=record, actor=disclosure_office, checklist=ALL_CLEAR)
+        services.record_approve_confidentiality(record=record, actor=disclosure_office, **ALL_CLEAR)
     if target == "leader_signoff":
         return record
     if record.is_important:

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from disclosure import services
+from disclosure import selectors, services
 from disclosure.files import ALLOWED_EXTENSIONS, check_upload
 from disclosure.models import Attachment, CatalogueCategory, Channel, DisclosureAttribute, Record, WithholdingGround
-from portal.errors import InvalidInput
 from portal.models import Office, Role
 from portal.selectors import office_ids_for
 
@@ -39,6 +38,11 @@ class RecordForm(forms.ModelForm):
             self.fields["attribute"].choices = [
                 c for c in DisclosureAttribute.choices if c[0] != DisclosureAttribute.NOT_DISCLOSED
             ]
+        if ("is_important" in self.fields and self.instance.pk and self.instance.is_important
+                and selectors.importance_decided_by_review(self.instance)):
+            # M.12(2): the confidentiality review found it important; only the review may lower it.
+            self.fields["is_important"].disabled = True
+            self.fields["is_important"].help_text = _("保密审查已认定为重要信息，须经主管厅领导签字后公开；信息员不能取消。")
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -110,33 +114,46 @@ class ChecklistForm(TransitionForm):
         initial.setdefault("redaction_grounds", obj.redaction_grounds)
         super().__init__(*args, obj=obj, **kwargs)
 
-    def clean(self):
-        data = super().clean()
-        try:
-            data["checklist"] = services.confidentiality_checklist(
-                no_state_secret=data.get("no_state_secret", False),
-                no_commercial_secret=data.get("no_commercial_secret", False),
-                no_personal_privacy=data.get("no_personal_privacy", False),
-                redacted_parts=data.get("redacted_parts", ""),
-                redaction_grounds=data.get("redaction_grounds", []),
-            )
-        except InvalidInput as error:
-            raise ValidationError(error.message) from None
-        return data
+    def service_kwargs(self) -> dict:
+        # The service checks the answers (services.confidentiality_checklist); its message is
+        # shown above the form.
+        data = self.cleaned_data
+        return {
+            **super().service_kwargs(),
+            "no_state_secret": data["no_state_secret"],
+            "no_commercial_secret": data["no_commercial_secret"],
+            "no_personal_privacy": data["no_personal_privacy"],
+            "redacted_parts": data["redacted_parts"],
+            "redaction_grounds": data["redaction_grounds"],
+        }
 
 
 class DivisionApproveForm(ChecklistForm):
     def perform(self, *, actor):
-        return services.record_approve_division(
-            record=self.record, actor=actor, checklist=self.cleaned_data["checklist"], **self.service_kwargs()
-        )
+        return services.record_approve_division(record=self.record, actor=actor, **self.service_kwargs())
 
 
 class ConfidentialityApproveForm(ChecklistForm):
+    """The unified review also decides whether the information is important (M.12(2):
+    重要信息需请主管厅领导签字); what the drafter proposed is preselected."""
+
+    is_important = forms.TypedChoiceField(
+        label=_("重要信息（实施办法第十二条第（二）项）"),
+        choices=[("yes", _("重要信息：须经主管厅领导签字后公开")), ("no", _("非重要信息：审查通过后待发布"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请确认该信息是否为重要信息。")},
+    )
+
+    def __init__(self, *args, obj: Record, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("is_important", "yes" if obj.is_important else "no")
+        super().__init__(*args, obj=obj, **kwargs)
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "is_important": self.cleaned_data["is_important"]}
+
     def perform(self, *, actor):
-        return services.record_approve_confidentiality(
-            record=self.record, actor=actor, checklist=self.cleaned_data["checklist"], **self.service_kwargs()
-        )
+        return services.record_approve_confidentiality(record=self.record, actor=actor, **self.service_kwargs())
 
 
 class SignOffForm(TransitionForm):

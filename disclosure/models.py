@@ -7,6 +7,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -93,10 +94,29 @@ class CatalogueCategory(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return f"{self.parent} / {self.name}" if self.parent_id else self.name
+        # Iterative, and stopping at a repeat: a cycle stored before clean() refused it must not
+        # turn every page that names the category into a RecursionError.
+        names, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            if node.pk is not None:
+                seen.add(node.pk)
+            names.append(node.name)
+            node = node.parent if node.parent_id else None
+        return " / ".join(reversed(names))
 
     def get_absolute_url(self) -> str:
         return reverse("disclosure:catalogue") + f"?category={self.code}"
+
+    def clean(self) -> None:
+        """The catalogue is a tree: a category cannot sit under itself or under one of its own
+        subcategories (that would make a cycle, and the catalogue could not be drawn)."""
+        super().clean()
+        node, seen = (self.parent if self.parent_id else None), set()
+        while node is not None and node.pk not in seen:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": _("上级分类不能是本分类或本分类的下级分类。")})
+            seen.add(node.pk)
+            node = node.parent if node.parent_id else None
 
 
 RECORD_BODY_EXTENSIONS = {

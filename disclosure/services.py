@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from collections import Counter
 from collections.abc import Iterable
+from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from disclosure import search, workflow
+from disclosure import search, selectors, workflow
 from disclosure.files import check_upload
 from disclosure.models import (
     Attachment,
@@ -58,8 +61,21 @@ def _require_drafter(actor, office_id: int) -> None:
         raise ActionRefused(_("只有本处室信息员可以起草和修改本处室的信息。"))
 
 
+# Set by the workflow, never by the drafter: kept from the stored row on an update, cleared on a
+# new record (a caller may hand in a Record with any of them filled).
+WORKFLOW_OWNED_FIELDS = {
+    "state": S.DRAFT, "index_number": None, "published_at": None, "previous_version_id": None,
+    "superseded_by_id": None, "version_number": 1, "validity": Validity.VALID, "validity_changed_on": None,
+    "status_note": "", "withholding_ground": "", "redacted_parts": "", "redaction_grounds": [],
+}
+
+
 def record_save_draft(*, record: Record, actor) -> Record:
-    """Create or update a draft. Only the office's info officer, only while it is a draft."""
+    """Create or update a draft. Only the office's info officer, only while it is a draft.
+
+    The body is sanitised here and only here. When sanitising removed something the drafter
+    typed or pasted (a script, an event handler, a javascript: link), the returned record's
+    `draft_warnings` say what, so that the back office can tell them."""
     with transaction.atomic():
         if record.pk:
             stored = Record.objects.select_for_update().get(pk=record.pk)
@@ -67,23 +83,65 @@ def record_save_draft(*, record: Record, actor) -> Record:
                 raise StateConflict(_("只有草稿可以修改；该信息当前处于“%(state)s”。") % {"state": stored.get_state_display()})
             _require_drafter(actor, stored.office_id)
             # Fields the drafter does not own are taken from the stored row, never from the form.
-            for field in ("state", "index_number", "published_at", "previous_version_id", "superseded_by_id",
-                          "version_number", "created_by_id", "validity", "withholding_ground"):
+            for field in (*WORKFLOW_OWNED_FIELDS, "created_by_id"):
                 setattr(record, field, getattr(stored, field))
+            # M.12(2): once the confidentiality review found the information important, only the
+            # review may lower that; the drafter cannot skip the leader's signature by unticking it.
+            if stored.is_important and not record.is_important and selectors.importance_decided_by_review(stored):
+                raise InvalidInput(_("保密审查已认定该信息为重要信息，须经主管厅领导签字后公开（实施办法第十二条第（二）项）；"
+                                     "信息员不能取消“重要信息”。"))
         else:
+            for field, value in WORKFLOW_OWNED_FIELDS.items():
+                setattr(record, field, list(value) if isinstance(value, list) else value)
             record.created_by = actor
-            record.state = S.DRAFT
         _require_drafter(actor, record.office_id)
         if record.attribute == DisclosureAttribute.NOT_DISCLOSED:
             raise InvalidInput(_("草稿的公开属性只能是主动公开或依申请公开；不予公开由审核人决定。"))
-        record.body = Record._meta.get_field("body").sanitize(record.body or "")
+        submitted_body = record.body or ""
+        record.body = Record._meta.get_field("body").sanitize(submitted_body)
         record_refresh_due_date(record)
         try:
             record.full_clean()
         except ValidationError as error:
             raise InvalidInput("；".join(error.messages)) from None
         record.save()
+        record.draft_warnings = _sanitising_warnings(submitted_body, record.body)
         return record
+
+
+class _Markup(HTMLParser):
+    """The tags and attributes of an HTML fragment, counted (for what sanitising removed)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.items: Counter = Counter()
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.items[("tag", tag)] += 1
+        for name, value in attrs:
+            if name == "href" and (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                self.items[("link", tag)] += 1
+            else:
+                self.items[("attr", name)] += 1
+
+
+def _sanitising_warnings(submitted: str, sanitised: str) -> list[str]:
+    """What the sanitiser took out of the body, as a message for the drafter ([] if nothing).
+
+    Only removals count: the sanitiser also adds (rel="noopener") and normalises markup, which
+    the drafter need not hear about; the editor's lone empty paragraph is not content."""
+    if submitted == sanitised or re.fullmatch(r"\s*(<(\w+)>\s*</\2>)?\s*", submitted):
+        return []
+    removed = _Markup(submitted).items - _Markup(sanitised).items
+    if not removed:
+        return []
+    names = []
+    for kind, name in sorted(removed):
+        names.append({"tag": f"<{name}>", "attr": _("%(name)s 属性") % {"name": name},
+                      "link": _("不安全的链接地址")}[kind])
+    return [_("正文中有不允许的内容，保存时已删除：%(items)s。请核对正文是否完整。") % {"items": "、".join(dict.fromkeys(names))}]
 
 
 def attachment_add(*, record: Record, actor, upload, sort_order: int = 0) -> Attachment:
@@ -141,29 +199,41 @@ def _event(record: Record, *, actor, role: str, action: str, from_state: str, co
     )
 
 
-def _notify_next(record: Record, *, subject: str) -> None:
+def _mail(record: Record, *, users, subject: str, note: str = "") -> None:
+    """A notification about `record`, with its office, state and back-office link, on commit."""
+    link = absolute_url(reverse("admin:disclosure_record_change", args=[record.pk]))
+    lines = [f"{subject}：{record.title}", f"{_('处室')}：{record.office}", f"{_('状态')}：{record.get_state_display()}"]
+    if note:
+        lines.append(note)
+    notify_on_commit(users=users, subject=f"[{SiteProfile.current().name}] {subject}：{record.title}",
+                     body="\n".join([*lines, link, ""]))
+
+
+def _notify_next(record: Record, *, subject: str, note: str = "") -> None:
     """Tell the people who act at the record's new step (M.17: a smooth channel between offices)."""
     users = []
     for role in workflow.step_roles(record.state):
         users.extend(users_acting_as(role, record.office))
     if record.state == S.DRAFT:
         users.append(record.created_by)
-    link = absolute_url(reverse("admin:disclosure_record_change", args=[record.pk]))
-    notify_on_commit(
-        users=users,
-        subject=f"[{SiteProfile.current().name}] {subject}：{record.title}",
-        body=f"{subject}：{record.title}\n{_('处室')}：{record.office}\n{_('状态')}：{record.get_state_display()}\n{link}\n",
-    )
+    _mail(record, users=users, subject=subject, note=note)
+
+
+def _notify_office(record: Record, *, subject: str, note: str = "", actor=None) -> None:
+    """Tell the office that produced the information, its info officer and division head, of a
+    change after publication (M.14: changes are reported through the disclosure office)."""
+    users = [*users_acting_as(Role.DRAFTER, record.office), *users_acting_as(Role.DIVISION_HEAD, record.office)]
+    _mail(record, users=[u for u in users if actor is None or u.pk != actor.pk], subject=subject, note=note)
 
 
 def _move(record: Record, *, actor, role: str, action: str, to_state: str, comment: str = "",
-          checklist: dict | None = None, subject: str = "") -> Record:
+          checklist: dict | None = None, subject: str = "", note: str = "") -> Record:
     from_state = record.state
     record.state = to_state
     record.save()
     _event(record, actor=actor, role=role, action=action, from_state=from_state, comment=comment, checklist=checklist)
     if subject:
-        _notify_next(record, subject=subject)
+        _notify_next(record, subject=subject, note=note)
     return record
 
 
@@ -198,11 +268,16 @@ def confidentiality_checklist(*, no_state_secret: bool, no_commercial_secret: bo
 
     Each of the three must be confirmed, or the parts withheld and their grounds named: the
     body then holds only what can be disclosed (M.6, last paragraph: separable parts)."""
-    grounds = sorted(set(redaction_grounds))
+    answers = (no_state_secret, no_commercial_secret, no_personal_privacy)
+    if not all(isinstance(answer, bool) for answer in answers):
+        raise InvalidInput(_("请逐项回答保密审查的三项确认（是否涉及国家秘密、商业秘密、个人隐私）。"))
+    if isinstance(redaction_grounds, str):
+        redaction_grounds = [redaction_grounds]
+    grounds = sorted(set(redaction_grounds or ()))
     unknown = set(grounds) - set(WithholdingGround.values)
     if unknown:
-        raise InvalidInput(_("未知的不予公开依据：%(grounds)s") % {"grounds": "、".join(unknown)})
-    all_clear = no_state_secret and no_commercial_secret and no_personal_privacy
+        raise InvalidInput(_("未知的不予公开依据：%(grounds)s") % {"grounds": "、".join(sorted(map(str, unknown)))})
+    all_clear = all(answers)
     redacted_parts = (redacted_parts or "").strip()
     if not all_clear and not (redacted_parts and grounds):
         raise InvalidInput(
@@ -211,9 +286,9 @@ def confidentiality_checklist(*, no_state_secret: bool, no_commercial_secret: bo
     if (redacted_parts or grounds) and not (redacted_parts and grounds):
         raise InvalidInput(_("区分处理时，删去的部分和依据必须同时填写。"))
     return {
-        "no_state_secret": bool(no_state_secret),
-        "no_commercial_secret": bool(no_commercial_secret),
-        "no_personal_privacy": bool(no_personal_privacy),
+        "no_state_secret": no_state_secret,
+        "no_commercial_secret": no_commercial_secret,
+        "no_personal_privacy": no_personal_privacy,
         "redacted_parts": redacted_parts,
         "redaction_grounds": grounds,
     }
@@ -225,9 +300,15 @@ def _apply_checklist(record: Record, checklist: dict) -> None:
         record.redaction_grounds = checklist["redaction_grounds"]
 
 
-def record_approve_division(*, record: Record, actor, checklist: dict, comment: str = "",
-                            expected_state: str | None = None) -> Record:
-    """The division head approves, having checked confidentiality (M.12(1))."""
+def record_approve_division(*, record: Record, actor, no_state_secret: bool, no_commercial_secret: bool,
+                            no_personal_privacy: bool, redacted_parts: str = "", redaction_grounds: Iterable[str] = (),
+                            comment: str = "", expected_state: str | None = None) -> Record:
+    """The division head approves, having checked confidentiality (M.12(1)): no state secret, no
+    commercial secret, no personal privacy, or the parts withheld and their grounds (M.6)."""
+    checklist = confidentiality_checklist(
+        no_state_secret=no_state_secret, no_commercial_secret=no_commercial_secret,
+        no_personal_privacy=no_personal_privacy, redacted_parts=redacted_parts, redaction_grounds=redaction_grounds,
+    )
     with transaction.atomic():
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS["approve_division"], actor, record, expected_state=expected_state)
@@ -236,14 +317,28 @@ def record_approve_division(*, record: Record, actor, checklist: dict, comment: 
                      comment=comment.strip(), checklist=checklist, subject=_("待保密审查"))
 
 
-def record_approve_confidentiality(*, record: Record, actor, checklist: dict, comment: str = "",
-                                   expected_state: str | None = None) -> Record:
-    """The leading group's office reviews confidentiality for the whole agency (M.12(2))."""
+def record_approve_confidentiality(*, record: Record, actor, no_state_secret: bool, no_commercial_secret: bool,
+                                   no_personal_privacy: bool, redacted_parts: str = "",
+                                   redaction_grounds: Iterable[str] = (), is_important: bool | None = None,
+                                   comment: str = "", expected_state: str | None = None) -> Record:
+    """The leading group's office reviews confidentiality for the whole agency (M.12(2)) and
+    decides whether the information is important, which then needs the supervising leader's
+    signature (重要信息需请主管厅领导签字). `is_important=None` confirms what the drafter
+    proposed; the decision and the proposal are both kept in the event's checklist."""
+    checklist = confidentiality_checklist(
+        no_state_secret=no_state_secret, no_commercial_secret=no_commercial_secret,
+        no_personal_privacy=no_personal_privacy, redacted_parts=redacted_parts, redaction_grounds=redaction_grounds,
+    )
+    if is_important is not None and not isinstance(is_important, bool):
+        raise InvalidInput(_("请确认该信息是否为重要信息。"))
     with transaction.atomic():
         record = _lock(record)
         role = workflow.check(
             workflow.TRANSITIONS["approve_confidentiality"], actor, record, expected_state=expected_state
         )
+        proposed = record.is_important
+        record.is_important = proposed if is_important is None else is_important
+        checklist = {**checklist, "is_important": record.is_important, "importance_proposed": proposed}
         to_state = workflow.next_state_after_confidentiality(record)
         if to_state == S.LEADER_SIGNOFF and not record.office.supervising_leaders.filter(is_active=True).exists():
             raise InvalidInput(
@@ -265,12 +360,31 @@ def record_sign_off(*, record: Record, actor, comment: str = "", expected_state:
 
 
 def next_index_number(*, at: dt.datetime) -> str:
-    """Assign an index number (索引号): never reused, unique even under concurrent publication."""
-    profile = SiteProfile.current()
-    if not profile.pk or not profile.uscc:
+    """Assign an index number (索引号): never reused, unique even under concurrent publication.
+
+    The profile is read from the database, not the cache: a format changed a moment ago must
+    not be ignored for five minutes (call it inside the publishing transaction)."""
+    profile = SiteProfile.objects.filter(pk=1).first()
+    if profile is None or not profile.uscc:
         raise InvalidInput(_("请先在“机关信息”中填写统一社会信用代码，才能生成索引号。"))
     year = timezone.localtime(at).year
-    return profile.format_index_number(year=year, seq=sequence_next(name="index_number", year=year))
+    seq = sequence_next(name="index_number", year=year)
+    try:
+        return profile.format_index_number(year=year, seq=seq)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+        raise InvalidInput(_("“机关信息”中的索引号格式无效（%(error)s），请先修改。") % {"error": error}) from None
+
+
+def _index_number_in_use(number: str) -> bool:
+    return (Record.objects.filter(index_number=number).exists()
+            or CatalogueEntry.objects.filter(index_number=number).exists())
+
+
+def _index_number_taken(number: str) -> InvalidInput:
+    return InvalidInput(
+        _("索引号 %(number)s 已被使用。请检查“机关信息”中的索引号格式（须包含 {year} 和 {seq}），修改后再发布。")
+        % {"number": number}
+    )
 
 
 def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.datetime | None = None,
@@ -284,6 +398,7 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
     if at is not None and at < now - dt.timedelta(minutes=5):
         raise InvalidInput(_("定时发布时间不能早于现在。"))
     at = max(at or now, now)
+    scheduled = at > now + dt.timedelta(minutes=1)
     with transaction.atomic():
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS["publish"], actor, record, expected_state=expected_state)
@@ -291,13 +406,25 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         record.channels = channels
         record.published_at = at
         record.index_number = next_index_number(at=at)
-        _move(record, actor=actor, role=role, action="publish", to_state=S.PUBLISHED, comment=comment.strip(),
-              checklist={"channels": channels, "published_at": at.isoformat()}, subject=_("待登记"))
-        entry = CatalogueEntry.objects.create(
-            record=record, index_number=record.index_number, title=record.title, summary=record.summary,
-            office=record.office, category=record.category, date_formed=record.date_formed,
-            published_at=at, attribute=record.attribute, validity=record.validity,
-        )
+        if _index_number_in_use(record.index_number):
+            raise _index_number_taken(record.index_number)
+        subject, note = _("待登记"), ""
+        if scheduled:
+            # Registering is refused until the scheduled time (workflow._guard): say when.
+            when = f"{timezone.localtime(at):%Y-%m-%d %H:%M}"
+            subject = _("定时发布，%(when)s 生效后待登记") % {"when": when}
+            note = _("定时发布时间：%(when)s。发布生效后方可登记（实施办法第十二条第（四）项）。") % {"when": when}
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate number (a race) is a message, not a 500
+                _move(record, actor=actor, role=role, action="publish", to_state=S.PUBLISHED, comment=comment.strip(),
+                      checklist={"channels": channels, "published_at": at.isoformat()}, subject=subject, note=note)
+                entry = CatalogueEntry.objects.create(
+                    record=record, index_number=record.index_number, title=record.title, summary=record.summary,
+                    office=record.office, category=record.category, date_formed=record.date_formed,
+                    published_at=at, attribute=record.attribute, validity=record.validity,
+                )
+        except IntegrityError:
+            raise _index_number_taken(record.index_number) from None
         search.index_entry(entry)
         if record.previous_version_id:
             _supersede(record.previous_version_id, by=record, actor=actor, role=role)
@@ -309,6 +436,8 @@ def _supersede(previous_id: int, *, by: Record, actor, role: str) -> None:
     """The previous version stays listed until the new one takes effect (M.14), which may be a
     scheduled time in the future; its search document goes with its catalogue entry."""
     previous = Record.objects.select_for_update().get(pk=previous_id)
+    if previous.state == S.REVOKED:  # revoked while this publication waited for the row (M.14)
+        raise StateConflict(_("上一版本已撤销，本新版本不能发布。如仍需公开，请作为新的信息起草。"))
     previous.superseded_by = by
     previous.save()
     CatalogueEntry.objects.filter(record=previous).update(listed_until=by.published_at)
@@ -371,7 +500,7 @@ def record_withhold(*, record: Record, actor, ground: str, comment: str = "",
 
 def record_amend(*, record: Record, actor, comment: str = "", expected_state: str | None = None) -> Record:
     """Start a new version of published information. It runs the whole workflow; the published
-    version stays public until the new one is published."""
+    version stays public until the new one is published (M.14)."""
     with transaction.atomic():
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS["amend"], actor, record, expected_state=expected_state)
@@ -381,6 +510,9 @@ def record_amend(*, record: Record, actor, comment: str = "", expected_state: st
             document_type=record.document_type, date_formed=timezone.localdate(), attribute=record.attribute,
             channels=record.channels, is_important=record.is_important, version_number=record.version_number + 1,
             previous_version=record, created_by=actor, state=S.DRAFT,
+            # The body was published with these parts taken out (M.6, last paragraph); the new
+            # version starts from the same body, so it carries the same account of them.
+            redacted_parts=record.redacted_parts, redaction_grounds=list(record.redaction_grounds or []),
         )
         if draft.attribute == DisclosureAttribute.NOT_DISCLOSED:
             draft.attribute = DisclosureAttribute.PROACTIVE
@@ -397,31 +529,73 @@ def record_amend(*, record: Record, actor, comment: str = "", expected_state: st
                checklist={"new_version": draft.pk})
         _event(draft, actor=actor, role=role, action="create_version", from_state="", comment=comment.strip(),
                checklist={"previous_version": record.pk})
+        _notify_office(draft, subject=_("已发起变更（第 %(n)d 版）") % {"n": draft.version_number},
+                       note=comment.strip(), actor=actor)
         return draft
+
+
+def _older_versions(record: Record) -> list[Record]:
+    """The versions `record` replaced, newest first, locked: what the public still reaches from
+    it (each superseded page stays public and links to the current one)."""
+    ids, previous_id = [], record.previous_version_id
+    while previous_id and previous_id not in ids:
+        ids.append(previous_id)
+        previous_id = Record.objects.filter(pk=previous_id).values_list("previous_version_id", flat=True).first()
+    locked = {r.pk: r for r in Record.objects.select_for_update(of=("self",)).select_related("office")
+              .filter(pk__in=ids)}
+    return [locked[pk] for pk in ids if pk in locked]
+
+
+def _end_of_life_one(record: Record, *, action: str, reason: str, today: dt.date) -> None:
+    """Apply a revocation, repeal or expiry to one version and to its catalogue entry."""
+    if action == "revoke":
+        record.state = S.REVOKED
+        for entry_id in CatalogueEntry.objects.filter(record=record).values_list("pk", flat=True):
+            search.remove_entry(entry_id)
+        CatalogueEntry.objects.filter(record=record).update(is_listed=False)
+    else:
+        record.validity = Validity.REPEALED if action == "repeal" else Validity.EXPIRED
+        CatalogueEntry.objects.filter(record=record).update(validity=record.validity)
+    record.validity_changed_on = today
+    record.status_note = reason
+    record.save()
 
 
 def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_state: str | None,
                  kind: str) -> Record:
+    """Revoke, repeal or expire information (M.14) — the whole of it as the public sees it: the
+    version acted on and every earlier version it replaced, whose pages, catalogue lines and
+    search entries would otherwise still show what was withdrawn. One register line."""
     reason = _require_comment(reason, _("必须填写原因。"))
     with transaction.atomic():
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS[action], actor, record, expected_state=expected_state)
         from_state = record.state
         today = timezone.localdate()
-        if action == "revoke":
-            record.state = S.REVOKED
-            for entry in CatalogueEntry.objects.filter(record=record):
-                search.remove_entry(entry.pk)
-            CatalogueEntry.objects.filter(record=record).update(is_listed=False)
-        else:
-            record.validity = Validity.REPEALED if action == "repeal" else Validity.EXPIRED
-            CatalogueEntry.objects.filter(record=record).update(validity=record.validity)
-        record.validity_changed_on = today
-        record.status_note = reason
-        record.save()
+        _end_of_life_one(record, action=action, reason=reason, today=today)
         line = _register_line(record, kind=kind, actor=actor, note=reason)
         _event(record, actor=actor, role=role, action=action, from_state=from_state, comment=reason,
                checklist={"register_number": line.display_number})
+        for older in _older_versions(record):
+            if older.state not in workflow.LIVE_STATES:
+                continue
+            if action == "repeal" and older.validity == Validity.REPEALED:
+                continue
+            if action == "expire" and older.validity != Validity.VALID:
+                continue
+            older_from = older.state
+            _end_of_life_one(older, action=action, reason=reason, today=today)
+            _event(older, actor=actor, role=role, action=action, from_state=older_from,
+                   comment=_("随第 %(n)d 版（%(index)s）一并处理：%(reason)s")
+                   % {"n": record.version_number, "index": record.index_number or "—", "reason": reason},
+                   checklist={"register_number": line.display_number, "with_version": record.pk})
+        note = _("原因：%(reason)s") % {"reason": reason}
+        if action == "revoke":
+            pending = record.next_versions.filter(state__in=workflow.IN_PROGRESS_STATES)
+            if pending.exists():
+                note += "\n" + _("正在办理的新版本不能再发布（上一版本已撤销）。")
+        subject = {"revoke": _("已撤销"), "repeal": _("已废止"), "expire": _("已标记失效")}[action]
+        _notify_office(record, subject=subject, note=note, actor=actor)
         public_content_changed()
         return record
 

@@ -121,6 +121,10 @@ def _guard(transition: Transition, record: Record) -> None:
     name = transition.name
     if name == "publish" and record.attribute == DisclosureAttribute.NOT_DISCLOSED:
         raise StateConflict(_("不予公开的信息不能发布。"))
+    if name == "publish" and record.previous_version_id and record.previous_version.state == S.REVOKED:
+        # M.14: a revocation withdraws the information; a new version begun before it must not
+        # bring it back, nor replace the revoked page.
+        raise StateConflict(_("上一版本已撤销，本新版本不能发布。如仍需公开，请作为新的信息起草。"))
     if name == "register" and (record.published_at is None or record.published_at > timezone.now()):
         raise StateConflict(_("定时发布尚未生效，生效后再登记。"))
     if name in ("amend", "revoke", "repeal", "expire") and record.superseded_by_id:

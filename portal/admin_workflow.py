@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.errors import ActionRefused, InvalidInput, NotInScope, StateConflict
 
 
 class WorkflowActionsMixin:
@@ -25,7 +25,9 @@ class WorkflowActionsMixin:
         """The object if this person may see it, else Http404."""
         obj = self.get_queryset(request).filter(pk=object_id).first()
         if obj is None:
-            raise Http404(_("没有找到该事项，或您无权查看。"))
+            message = _("没有找到该事项，或您无权查看。")
+            # Outside this person's scope: the same 404, recorded as a refusal (portal.errors).
+            raise (NotInScope if self.model._default_manager.filter(pk=object_id).exists() else Http404)(message)
         return obj
 
     def change_url(self, obj) -> str:

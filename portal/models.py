@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import string
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -167,13 +170,30 @@ class SiteProfile(models.Model):
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
 
+    # The placeholders an index number is made of; {year} and {seq} are both needed, because the
+    # sequence restarts every year.
+    INDEX_NUMBER_FIELDS = frozenset({"uscc", "year", "seq"})
+    INDEX_NUMBER_REQUIRED = ("year", "seq")
+
     def clean(self) -> None:
         try:
+            fields = {
+                re.split(r"[.\[]", name, maxsplit=1)[0]
+                for _literal, name, _spec, _conversion in string.Formatter().parse(self.index_number_format)
+                if name is not None
+            }
             self.format_index_number(year=2026, seq=1)
-        except (KeyError, ValueError, IndexError) as error:
-            raise ValidationError({"index_number_format": _("索引号格式无效：%(error)s") % {"error": error}}) from None
-        if "{seq" not in self.index_number_format:
-            raise ValidationError({"index_number_format": _("索引号格式必须包含 {seq}，否则编号会重复。")})
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+            raise ValidationError(
+                {"index_number_format": _("索引号格式无效：%(error)s") % {"error": error or type(error).__name__}}
+            ) from None
+        unknown = sorted(fields - self.INDEX_NUMBER_FIELDS)
+        if unknown:
+            raise ValidationError({"index_number_format": _("索引号格式中有未知的占位符：%(names)s") % {
+                "names": "、".join(f"{{{name}}}" for name in unknown)}})
+        if not all(name in fields for name in self.INDEX_NUMBER_REQUIRED):
+            raise ValidationError({"index_number_format": _(
+                "索引号格式必须同时包含 {year} 和 {seq}：序号每年从 1 重新开始，缺少其中任何一个，编号都会重复。")})
 
     def format_index_number(self, *, year: int, seq: int) -> str:
         return self.index_number_format.format(uscc=self.uscc, year=year, seq=seq)

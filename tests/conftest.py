@@ -134,9 +134,9 @@ def drive(world: World, record: Record, to: str) -> Record:
     leader = world.leader_a if office_a else world.leader_b
     next_step = {
         S.DRAFT: lambda r: services.record_submit(record=r, actor=drafter),
-        S.DIVISION_REVIEW: lambda r: services.record_approve_division(record=r, actor=head, checklist=ALL_CLEAR),
+        S.DIVISION_REVIEW: lambda r: services.record_approve_division(record=r, actor=head, **ALL_CLEAR),
         S.CONFIDENTIALITY_REVIEW: lambda r: services.record_approve_confidentiality(
-            record=r, actor=world.disclosure, checklist=ALL_CLEAR),
+            record=r, actor=world.disclosure, **ALL_CLEAR),
         S.LEADER_SIGNOFF: lambda r: services.record_sign_off(record=r, actor=leader),
         S.READY: lambda r: services.record_publish(record=r, actor=world.publisher, channels=[Channel.COLUMN]),
         S.PUBLISHED: lambda r: services.record_register(record=r, actor=world.registrar),

@@ -33,8 +33,8 @@ def published_report(world, settings, tmp_path):
     drafter = make_user("bgs_drafter", Role.DRAFTER, world.general_office)
     head = make_user("bgs_head", Role.DIVISION_HEAD, world.general_office)
     record = record_services.record_submit(record=record, actor=drafter)
-    record = record_services.record_approve_division(record=record, actor=head, checklist=ALL_CLEAR)
-    record = record_services.record_approve_confidentiality(record=record, actor=world.disclosure, checklist=ALL_CLEAR)
+    record = record_services.record_approve_division(record=record, actor=head, **ALL_CLEAR)
+    record = record_services.record_approve_confidentiality(record=record, actor=world.disclosure, **ALL_CLEAR)
     return record_services.record_publish(record=record, actor=world.publisher, channels=[Channel.COLUMN])
 
 

@@ -1,5 +1,7 @@
 """The back office: scoped lists and URLs, the work list, buttons, forms and history."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -259,3 +261,123 @@ def test_staff_download_drafts_attachments_within_their_scope_only(client, world
     assert b"".join(response.streaming_content) == b"%PDF-1.4 draft"
     assert login(client, world.drafter_b).get(url).status_code == 404
     assert client.get(reverse("disclosure:attachment", args=[attachment.pk])).status_code == 404
+
+
+def test_the_drafter_is_told_when_sanitising_removed_something(client, world):
+    record = new_draft(world, title="已保存的标题")
+    login(client, world.drafter_a)
+    data = {"title": "有脚本的正文", "office": world.office_a.pk, "category": world.category.pk,
+            "document_type": "other", "date_formed": "2026-11-02", "attribute": "proactive",
+            "body": '<p onclick="steal()">正文<script>alert(1)</script></p>',
+            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"}
+    page = client.post(reverse("admin:disclosure_record_change", args=[record.pk]), data, follow=True)
+    assert page.status_code == 200
+    assert "正文中有不允许的内容" in page.text and "&lt;script&gt;" in page.text and "onclick" in page.text
+    record.refresh_from_db()
+    assert record.title == "有脚本的正文" and "script" not in record.body and "正文" in record.body
+    data["body"] = "<p>干净的正文</p>"
+    clean = client.post(reverse("admin:disclosure_record_change", args=[record.pk]), data, follow=True)
+    assert "正文中有不允许的内容" not in clean.text
+
+
+def test_the_event_log_shows_the_checklist_answers(client, world):
+    from disclosure import services
+
+    record = drive(world, new_draft(world), S.DIVISION_REVIEW)
+    services.record_approve_division(record=record, actor=world.head_a, no_state_secret=True,
+                                     no_commercial_secret=False, no_personal_privacy=True,
+                                     redacted_parts="附件2中企业报价已删去", redaction_grounds=["commercial_secret"])
+    record = services.record_approve_confidentiality(
+        record=record, actor=world.disclosure, no_state_secret=True, no_commercial_secret=True,
+        no_personal_privacy=True, redacted_parts="附件2中企业报价已删去", redaction_grounds=["commercial_secret"],
+        is_important=True)
+    record = drive(world, record, S.PUBLISHED)
+    text = login(client, world.disclosure).get(reverse("admin:disclosure_record_change", args=[record.pk])).text
+    for line in ("不涉及国家秘密：是", "不涉及商业秘密：否", "不涉及个人隐私：是", "区分处理，删去的部分：附件2中企业报价已删去",
+                 "删去部分的依据：涉及商业秘密", "重要信息认定：重要信息，须主管厅领导签字（信息员原标注为“非重要”）",
+                 "公开渠道：政府信息公开专栏"):
+        assert line in text, line
+
+
+def test_confidentiality_review_form_offers_the_importance_decision(client, world):
+    record = drive(world, new_draft(world), S.CONFIDENTIALITY_REVIEW)
+    url = reverse("admin:disclosure_record_transition", args=[record.pk, "approve_confidentiality"])
+    login(client, world.disclosure)
+    page = client.get(url)
+    assert 'name="is_important"' in page.text and "重要信息：须经主管厅领导签字后公开" in page.text
+    checks = {"expected_state": S.CONFIDENTIALITY_REVIEW, "no_state_secret": "on", "no_commercial_secret": "on",
+              "no_personal_privacy": "on"}
+    undecided = client.post(url, checks)
+    assert undecided.status_code == 200 and "请确认该信息是否为重要信息" in undecided.text
+    assert client.post(url, {**checks, "is_important": "yes"}).status_code == 302
+    record.refresh_from_db()
+    assert (record.state, record.is_important) == (S.LEADER_SIGNOFF, True)
+
+    # Returned by the leader, the drafter's form no longer lets them untick it.
+    from disclosure import services
+
+    services.record_return(record=record, actor=world.leader_a, comment="请补充")
+    login(client, world.drafter_a)
+    change = reverse("admin:disclosure_record_change", args=[record.pk])
+    assert re.search(r'<input[^>]*name="is_important"[^>]*disabled', client.get(change).text)
+    response = client.post(change, {
+        "title": "改后的标题", "office": world.office_a.pk, "category": world.category.pk, "document_type": "other",
+        "date_formed": "2026-11-02", "attribute": "proactive", "body": "<p>x</p>",
+        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.title, record.is_important) == ("改后的标题", True)
+
+
+def test_a_category_cannot_become_its_own_ancestor(client, world):
+    from disclosure.models import CatalogueCategory
+
+    parent = CatalogueCategory.objects.get(code="m5-2")
+    child = CatalogueCategory.objects.create(code="m5-2-1", name="征求意见", parent=parent)
+    grandchild = CatalogueCategory.objects.create(code="m5-2-1-1", name="草案", parent=child)
+    login(client, world.disclosure)
+    url = reverse("admin:disclosure_cataloguecategory_change", args=[parent.pk])
+    for new_parent in (parent, child, grandchild):
+        page = client.post(url, {"name": parent.name, "code": parent.code, "parent": new_parent.pk,
+                                 "description": "", "legal_basis": "", "sort_order": 100, "is_active": "on"})
+        assert page.status_code == 200
+        assert "上级分类不能是本分类或本分类的下级分类" in page.text
+    parent.refresh_from_db()
+    assert parent.parent_id is None
+    assert str(grandchild) == f"{parent.name} / 征求意见 / 草案"
+    # A cycle stored before the check existed still renders.
+    CatalogueCategory.objects.filter(pk=parent.pk).update(parent=grandchild)
+    assert client.get(reverse("admin:disclosure_cataloguecategory_changelist")).status_code == 200
+
+
+def test_the_site_profile_needs_year_and_sequence_in_the_index_number_format(client, world):
+    client.force_login(world.admin)
+    for fmt, message in [("{uscc}-{seq:05d}", "{year}"), ("{uscc}/{year}-{seq:05x}-{foo}", "索引号格式无效"),
+                         ("{uscc.x}/{year}-{seq}", "索引号格式无效")]:
+        response = client.post(reverse("admin:portal_siteprofile_change", args=[1]), {
+            "name": "测试省工业和信息化厅", "uscc": "11220000013544357T", "index_number_format": fmt,
+        })
+        assert response.status_code == 200, fmt
+        assert message in response.text, fmt
+
+
+READ_ONLY_PAGES = [
+    ("catalogueentry", lambda record: record.catalogue_entry.pk, "drafter_a"),
+    ("workflowevent", lambda record: record.events.first().pk, "disclosure"),
+    ("releaseregisterline", lambda record: record.register_lines.first().pk, "registrar"),
+]
+
+
+@pytest.mark.parametrize(("model", "object_id", "insider"), READ_ONLY_PAGES, ids=[p[0] for p in READ_ONLY_PAGES])
+@pytest.mark.parametrize("view", ["change", "history", "delete"])
+def test_read_only_pages_of_another_offices_objects_are_404(client, world, model, object_id, insider, view):
+    record = drive(world, new_draft(world), S.REGISTERED)
+    url = reverse(f"admin:disclosure_{model}_{view}", args=[object_id(record)])
+    for username in ("drafter_b", "head_b", "leader_b"):
+        login(client, world.users_by_role()[username])
+        assert client.get(url).status_code == 404, username
+        assert client.post(url, {"post": "yes"}).status_code == 404, username
+    inside = login(client, world.users_by_role()[insider]).get(url)
+    assert inside.status_code == (403 if view == "delete" else 200)
+    assert client.get(reverse(f"admin:disclosure_{model}_change", args=[999999])).status_code == 404

@@ -58,8 +58,8 @@ def test_two_reviewers_approving_at_once_make_exactly_one_transition(world, slow
     second = type(second).objects.get(pk=second.pk)
 
     results = run_together(
-        lambda: services.record_approve_confidentiality(record=record, actor=world.disclosure, checklist=ALL_CLEAR),
-        lambda: services.record_approve_confidentiality(record=record, actor=second, checklist=ALL_CLEAR),
+        lambda: services.record_approve_confidentiality(record=record, actor=world.disclosure, **ALL_CLEAR),
+        lambda: services.record_approve_confidentiality(record=record, actor=second, **ALL_CLEAR),
     )
     conflicts = [r for r in results if isinstance(r, StateConflict)]
     assert len(conflicts) == 1, results

@@ -63,8 +63,8 @@ def test_a_record_from_draft_to_register_then_amended_and_revoked(client, demo):
     assert refused(client, "zcfg-head", record, "approve_division")  # another office's head
     record = act(client, "zbgy-head", record, "approve_division", **CHECKS)
     assert refused(client, "xxzx-publisher", record, "publish")  # cannot skip the review
-    record = act(client, "gkb", record, "approve_confidentiality", **CHECKS)
-    assert record.state == S.LEADER_SIGNOFF  # important: the supervising leader signs
+    record = act(client, "gkb", record, "approve_confidentiality", **CHECKS, is_important="yes")
+    assert record.state == S.LEADER_SIGNOFF  # important (confirmed by the review): the supervising leader signs
     assert refused(client, "leader-wang", record, "sign_off")  # does not supervise 装备工业处
     record = act(client, "leader-li", record, "sign_off", comment="同意发布")
     record = act(client, "xxzx-publisher", record, "publish", channels=["column", "website"])
@@ -81,7 +81,7 @@ def test_a_record_from_draft_to_register_then_amended_and_revoked(client, demo):
     assert draft.state == S.DRAFT and draft.previous_version_id == record.pk
     for username, name, data in [
         ("zbgy-drafter", "submit", {}), ("zbgy-head", "approve_division", CHECKS),
-        ("gkb", "approve_confidentiality", CHECKS), ("leader-li", "sign_off", {}),
+        ("gkb", "approve_confidentiality", {**CHECKS, "is_important": "yes"}), ("leader-li", "sign_off", {}),
     ]:
         draft = act(client, username, draft, name, **data)
         assert client.get(reverse("disclosure:record", args=[record.pk])).status_code == 200
@@ -94,6 +94,10 @@ def test_a_record_from_draft_to_register_then_amended_and_revoked(client, demo):
     assert refused(client, "zbgy-drafter", draft, "revoke")
     draft = act(client, "gkb", draft, "revoke", comment="认定工作调整，另行通知")
     assert draft.state == S.REVOKED
+    # The revocation covers the version it replaced: its page keeps only the notice.
+    assert Record.objects.get(pk=record.pk).state == S.REVOKED
+    old_page = client.get(reverse("disclosure:record", args=[record.pk]))
+    assert old_page.status_code == 200 and "各市（州）工业和信息化局" not in old_page.content.decode()
     assert [line.kind for line in ReleaseRegisterLine.objects.filter(record__in=[record, draft]).order_by("number")] == [
         "release", "amendment", "revocation"]
 
@@ -102,5 +106,7 @@ def test_a_record_from_draft_to_register_then_amended_and_revoked(client, demo):
     page = client.get(reverse("admin:disclosure_record_change", args=[draft.pk])).content.decode()
     for username in ("zbgy-drafter", "zbgy-head", "gkb", "leader-li", "xxzx-publisher", "bgs-register"):
         assert username in page or get_user_model().objects.get(username=username).get_full_name() in page
+    for answer in ("不涉及国家秘密：是", "重要信息认定：重要信息，须主管厅领导签字", "公开渠道：政府信息公开专栏"):
+        assert answer in page  # the checklist answers are part of the log
     history = client.get(reverse("admin:disclosure_record_history", args=[draft.pk]))
     assert history.status_code == 200
