@@ -10,12 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_manage(*args, **env):
+def run_manage(*args, timeout: int = 60, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     environment.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "PYTHONWARNINGS": "ignore", "PORTAL_ENV_FILE": "",
                         **env})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=timeout)
 
 
 def test_missing_secret_key_in_production_mode_is_one_line():
@@ -62,7 +62,7 @@ def test_make_demos_env_file_gives_hand_run_commands_the_demo_settings(tmp_path)
     database = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     env_file.write_text(f"# written by make demo\nDJANGO_DEBUG=1\nDJANGO_DEMO=1\nDATABASE_URL={database}\n",
                         encoding="utf-8")
-    assert run_manage("migrate", "-v0", PORTAL_ENV_FILE=str(env_file)).returncode == 0
+    assert run_manage("migrate", "-v0", PORTAL_ENV_FILE=str(env_file), timeout=300).returncode == 0
     result = run_manage("workdays", "2026-09-21", "20", PORTAL_ENV_FILE=str(env_file))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2026-10-26"
