@@ -28,14 +28,18 @@ from complaints.admin_forms import (
     OfflineComplaintForm,
     OfflineConsultationForm,
     PeriodForm,
+    ReporterSearchForm,
 )
 from complaints.models import (
+    AccessPurpose,
     AccountabilityFinding,
     Assessment,
     Complaint,
+    ComplaintFileRole,
     ComplaintStatus,
     Consultation,
     ConsultationStatus,
+    ReporterAccess,
     SurveyResponse,
 )
 from complaints.selectors import View
@@ -113,8 +117,9 @@ class ReadOnlyWorkflowAdmin(WorkflowActionsMixin, HistoryAdmin):
 
 # What anyone but the supervision office may filter or search the complaint list by: the
 # structured facts, never the reporter or what the reporter wrote (a filter is also a question).
-SAFE_COMPLAINT_LOOKUPS = {"status", "office", "office_id", "failure_type", "channel", "received_on", "result",
-                          "due_date"}
+# Not the channel either: a complaint taken at the window or by phone narrows down who came or
+# called, so the office complained about never learns it (M.19).
+SAFE_COMPLAINT_LOOKUPS = {"status", "office", "office_id", "failure_type", "received_on", "result", "due_date"}
 
 
 @admin.register(Complaint)
@@ -122,10 +127,11 @@ class ComplaintAdmin(ReadOnlyWorkflowAdmin):
     workflow = workflow.complaint_flow
     transition_forms = COMPLAINT_FORMS
     change_form_template = "admin/complaints/complaint/change_form.html"
-    list_filter = ["status", "failure_type", "channel", OfficeFilter, "result"]
+    list_filter = ["status", "failure_type", OfficeFilter, "result"]
     list_select_related = ["office"]
     date_hierarchy = "received_on"
     history_list_display = ["status"]
+    change_list_template = "admin/complaints/complaint/change_list.html"
 
     FULL_FIELDSETS = [
         (_("举报人（仅厅监察室可见）"), {"fields": ["anonymous", "reporter_name", "reporter_identity", "reporter_phone",
@@ -141,7 +147,7 @@ class ComplaintAdmin(ReadOnlyWorkflowAdmin):
                                            "result"]}),
     ]
     MASKED_FIELDSETS = [
-        (None, {"fields": ["tracking_code", "channel", "office", "failure_type", "status", "received_on", "due_date",
+        (None, {"fields": ["tracking_code", "office", "failure_type", "status", "received_on", "due_date",
                            "replied_on", "result"]}),
     ]
 
@@ -155,14 +161,18 @@ class ComplaintAdmin(ReadOnlyWorkflowAdmin):
         return ["tracking_code", "office", "failure_type", "status", "received_on", "due_column", "result"]
 
     def get_search_fields(self, request):
-        if selectors.is_supervision(request.user):
-            return ["tracking_code", "reporter__name", "reporter__phone", "reporter__email", "details"]
+        # The search box is a GET: what is typed lands in the access logs and the browser's
+        # history. Finding a case by its reporter is a posted form (reporter_search_view).
         return ["tracking_code"]
 
     def get_list_filter(self, request):
         if selectors.is_supervision(request.user):
-            return [*self.list_filter, "anonymous"]
+            return [*self.list_filter, "channel", "anonymous"]
         return self.list_filter
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "reporter_search": selectors.may_audit_reporter_access(request.user)}
+        return super().changelist_view(request, extra_context)
 
     def lookup_allowed(self, lookup, value, request=None):
         if request is not None and not selectors.is_supervision(request.user) and (
@@ -294,15 +304,82 @@ class ComplaintAdmin(ReadOnlyWorkflowAdmin):
             *self.workflow_urls(),
             path("<int:object_id>/files/<int:file_id>/", self.admin_site.admin_view(self.file_view),
                  name=f"{opts.app_label}_{opts.model_name}_file"),
+            path("reporter-search/", self.admin_site.admin_view(self.reporter_search_view),
+                 name=f"{opts.app_label}_{opts.model_name}_reporter_search"),
             *super().get_urls(),
         ]
+
+    @method_decorator(confidential_view)
+    def transition_view(self, request, object_id, name):
+        # The supervision office's forms may hold what it must not pass on (a refused question).
+        return super().transition_view(request, object_id, name)
 
     def file_view(self, request, object_id, file_id):
         complaint = self.scoped_object(request, object_id)
         item = selectors.complaint_files_for(request.user, complaint).filter(pk=file_id).first()
         if item is None:
             raise Http404
+        if item.role == ComplaintFileRole.EVIDENCE:  # what the reporter sent: each download recorded (M.19)
+            selectors.log_reporter_view(request.user, complaint, AccessPurpose.FILE_DOWNLOAD, file=item)
         return file_response(item)
+
+    @method_decorator(confidential_view)
+    def reporter_search_view(self, request):
+        """按举报人查找 (supervision office only): a POST, so no name or number is ever in a URL;
+        every case found is recorded in the access record, as opening it would be."""
+        if not selectors.may_audit_reporter_access(request.user):
+            raise PermissionDenied
+        form = ReporterSearchForm(request.POST if request.method == "POST" else None)
+        results = None
+        if request.method == "POST" and form.is_valid():
+            results = list(selectors.complaints_by_reporter(request.user, **form.cleaned_data)
+                           .select_related("office").order_by("-received_on", "-pk")[:50])
+            for complaint in results:
+                selectors.log_reporter_view(request.user, complaint, AccessPurpose.REPORTER_SEARCH)
+                complaint.reporter_masked = self.reporter_column(complaint)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "results": results, "title": _("按举报人查找举报投诉")}
+        response = TemplateResponse(request, "admin/complaints/complaint/reporter_search.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@admin.register(ReporterAccess)
+class ReporterAccessAdmin(admin.ModelAdmin):
+    """Who saw which reporter, when and how (M.19): read by the supervision office, never edited.
+    An IT superuser may open the page but sees no rows: they would tell which cases have a named
+    reporter, which is the supervision office's to know."""
+
+    list_display = ["at", "user", "complaint", "purpose", "file"]
+    list_filter = ["purpose"]
+    search_fields = ["complaint__tracking_code", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["complaint__office", "user", "file"]
+    fields = ["at", "user", "complaint", "purpose", "file"]
+    readonly_fields = fields
+    actions = None
+
+    def get_queryset(self, request):
+        if not selectors.may_audit_reporter_access(request.user):
+            return ReporterAccess.objects.none()
+        return super().get_queryset(request)
+
+    def has_module_permission(self, request):
+        return selectors.may_audit_reporter_access(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if selectors.may_audit_reporter_access(request.user):
+            return True
+        return obj is None and request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- Consultations ----------------------------------------------------------------------------
@@ -344,7 +421,7 @@ class ConsultationAdmin(ReadOnlyWorkflowAdmin):
         (_("咨询内容"), {"fields": ["subject", "question", "publish_consent"]}),
         (_("办理"), {"fields": ["tracking_code", "channel", "status", "office", "received_on", "due_date", "answer",
                               "answered_on", "rating", "rating_comment"]}),
-        (_("咨询问答（公开版本）"), {"fields": ["published_at", "public_question", "public_answer"]}),
+        (_("咨询问答（公开版本）"), {"fields": ["published_at", "public_subject", "public_question", "public_answer"]}),
     ]
 
     def get_queryset(self, request):
@@ -581,9 +658,10 @@ class AssessmentAdmin(admin.ModelAdmin):
         rows = [r for r in data.rows if r.has_figures]
         record_chart = charts.stacked(
             id="chart-records", title=str(_("政府信息按期公开情况")),
-            description=str(_("各处室在统计期间发布的政府信息中，20个工作日内发布和超过20个工作日发布的条数。")),
-            rows=[(r.name, [r.records_on_time, r.records_late]) for r in rows],
-            series=[("bar-ok", str(_("20个工作日内"))), ("bar-late", str(_("超过20个工作日")))])
+            description=str(_("各处室在统计期间发布的主动公开政府信息中，20个工作日内发布和超过20个工作日发布的条数，以及公开期限已过仍未发布的条数。")),
+            rows=[(r.name, [r.records_on_time, r.records_late, r.records_open_overdue]) for r in rows],
+            series=[("bar-ok", str(_("20个工作日内"))), ("bar-late", str(_("超过20个工作日"))),
+                    ("bar-open", str(_("逾期未公开")))])
         application_chart = charts.stacked(
             id="chart-applications", title=str(_("依申请公开按期答复情况")),
             description=str(_("各处室在统计期间答复的申请中，按期和逾期答复的件数，以及逾期未答复的件数。")),
@@ -596,9 +674,14 @@ class AssessmentAdmin(admin.ModelAdmin):
             rows=[(r.name, [r.complaints_received - r.complaints_substantiated, r.complaints_substantiated])
                   for r in rows],
             series=[("bar-neutral", str(_("未查实或办理中"))), ("bar-late", str(_("属实或部分属实")))])
+        consultation_chart = charts.stacked(
+            id="chart-consultations", title=str(_("咨询按期答复情况")),
+            description=str(_("各处室在统计期间答复的咨询中，按期和逾期答复的件数。")),
+            rows=[(r.name, [r.consultations_on_time, r.consultations_late]) for r in rows],
+            series=[("bar-ok", str(_("按期答复"))), ("bar-late", str(_("逾期答复")))])
         rating_chart = charts.averages(
             id="chart-ratings", title=str(_("平均评价")),
-            description=str(_("各处室在统计期间收到的申请人、举报人和咨询人评价的平均分（1–5分）。")),
+            description=str(_("各处室在统计期间收到的申请人和咨询人评价的平均分（1–5分）；举报人的评价计入厅监察室。")),
             rows=[(r.name, r.rating_average) for r in rows])
         context = {
             **self.admin_site.each_context(request),
@@ -607,7 +690,7 @@ class AssessmentAdmin(admin.ModelAdmin):
             "form": form,
             "data": data,
             "columns": exports.office_columns(),
-            "charts": [record_chart, application_chart, complaint_chart, rating_chart],
+            "charts": [record_chart, application_chart, complaint_chart, consultation_chart, rating_chart],
             "export_query": request.GET.urlencode(),
             "may_record": request.user.has_perm("complaints.record_finding") and has_role(
                 request.user, Role.SUPERVISION),

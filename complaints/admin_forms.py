@@ -120,6 +120,26 @@ class OfflineConsultationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+# --- Finding a reporter's cases (the supervision office, by POST) -----------------------------
+
+
+class ReporterSearchForm(forms.Form):
+    """按举报人查找: posted, never a query string, so the access log never holds a reporter's name."""
+
+    name = forms.CharField(label=_("举报人姓名或名称"), required=False, max_length=100)
+    phone = forms.CharField(label=_("联系电话"), required=False, max_length=30)
+    email = forms.CharField(label=_("电子邮箱"), required=False, max_length=254)
+
+    def clean(self):
+        data = super().clean()
+        given = [(data.get(name) or "").strip() for name in ("name", "phone", "email")]
+        if not any(given):
+            raise ValidationError(_("请至少填写一项：姓名或名称、联系电话或电子邮箱。"))
+        if any(value and len(value) < 2 for value in given):
+            raise ValidationError(_("每项至少填写2个字符。"))
+        return data
+
+
 # --- Transitions ------------------------------------------------------------------------------
 
 
@@ -159,10 +179,15 @@ class RequestExplanationForm(ActionForm):
     question = _text(_("要求说明的事项（被投诉处室可见）"), rows=5, max_length=5000,
                      help_text=_("概括需要说明的事项，不写举报人的姓名、联系方式或能识别举报人的内容。"))
     days = forms.IntegerField(label=_("说明期限（工作日）"), min_value=1, max_value=30, initial=clock.explanation_days)
+    reference_confirmed = forms.BooleanField(
+        label=_("确需写明申请查询码或信息名称"), required=False,
+        help_text=_("申请人可能就是举报人：写明申请的查询码或举报人提到的信息名称，被投诉处室可能据此知悉举报人。仅在处室确需知道时勾选。"))
 
     def perform(self, *, actor):
         return services.complaint_request_explanation(actor=actor, question=self.cleaned_data["question"],
-                                                      days=self.cleaned_data["days"], **self.common())
+                                                      days=self.cleaned_data["days"],
+                                                      reference_confirmed=self.cleaned_data["reference_confirmed"],
+                                                      **self.common())
 
 
 class ExplainForm(ActionForm):
@@ -172,6 +197,14 @@ class ExplainForm(ActionForm):
     def perform(self, *, actor):
         return services.complaint_explain(actor=actor, answer=self.cleaned_data["answer"],
                                           uploads=self.cleaned_data["files"], **self.common())
+
+
+class WithdrawExplanationForm(ActionForm):
+    reason = _text(_("撤回理由（被投诉处室可见）"), rows=3, max_length=2000)
+
+    def perform(self, *, actor):
+        return services.complaint_withdraw_explanation(actor=actor, reason=self.cleaned_data["reason"],
+                                                       **self.common())
 
 
 class ConcludeForm(ActionForm):
@@ -210,6 +243,7 @@ COMPLAINT_FORMS = {
     "decline": DeclineForm,
     "request_explanation": RequestExplanationForm,
     "explain": ExplainForm,
+    "withdraw_explanation": WithdrawExplanationForm,
     "conclude": ConcludeForm,
     "reopen": ReopenForm,
     "reply": ReplyForm,
@@ -248,6 +282,8 @@ class AnswerForm(ConsultationActionForm):
 
 
 class PublishForm(ConsultationActionForm):
+    public_subject = forms.CharField(label=_("公开的主题"), max_length=100,
+                                     help_text=_("咨询人自拟的主题不直接公开：请改写为不含个人信息的主题。"))
     public_question = _text(_("公开的问题"), rows=5, max_length=3000,
                             help_text=_("删去姓名、联系方式、证件号码等能识别咨询人的内容。"))
     public_answer = _text(_("公开的答复"), rows=8, help_text=_("删去称呼中的姓名等个人信息。"))
@@ -255,11 +291,13 @@ class PublishForm(ConsultationActionForm):
     def __init__(self, *args, obj, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
         if not self.is_bound:
-            self.initial.update({"public_question": obj.public_question or obj.question,
+            self.initial.update({"public_subject": obj.public_subject or obj.subject,
+                                 "public_question": obj.public_question or obj.question,
                                  "public_answer": obj.public_answer or obj.answer})
 
     def perform(self, *, actor):
-        return services.consultation_publish(actor=actor, public_question=self.cleaned_data["public_question"],
+        return services.consultation_publish(actor=actor, public_subject=self.cleaned_data["public_subject"],
+                                             public_question=self.cleaned_data["public_question"],
                                              public_answer=self.cleaned_data["public_answer"], **self.common())
 
 

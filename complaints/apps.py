@@ -34,7 +34,7 @@ class ComplaintsConfig(AppConfig):
     }
 
     def ready(self):
-        from complaints import receivers
+        from complaints import checks, receivers  # noqa: F401  (checks registers itself)
         from portal.signals import calendar_changed
 
         calendar_changed.connect(receivers.recompute_due_dates, dispatch_uid="complaints_recompute_due_dates")

@@ -3,15 +3,21 @@
 Per office and period, every figure is a count over stored dates, so each can be checked by hand:
 
 - records published (published_at in the period): within the 20 working days of M.11 when the
-  publication date is on or before the record's due date, beyond it otherwise;
+  publication date is on or before the record's due date, beyond it otherwise. Only proactive
+  records (主动公开) count: M.11's time limit is theirs; an on-request record (依申请公开) is
+  catalogued, not published to a deadline;
+- proactive records overdue and not yet published: a version still in the workflow (draft to
+  ready), its due date in the period and already past today;
 - applications answered (replied_on in the period): on time when replied_on <= due_date (R.33);
   still open and overdue: open today, clock running, due date in the period and already past;
 - complaints received (received_on in the period), and how many of them were found substantiated
   (属实 or 部分属实);
 - consultations answered (answered_on in the period), on time when answered_on <= due_date;
 - ratings given in the period (rated_at) by applicants, reporters and askers, averaged together;
-  a complaint's rating counts for the office complained about, an application's or consultation's
-  for the office that handled it;
+  an application's or consultation's rating counts for the office that handled it. A complaint's
+  rating counts for the supervision office: the reporter rates how the report was handled, and
+  the supervision office handled it (M.19) — crediting it to the office complained about would
+  let a reporter's view of the supervision office's work mark down the office they reported;
 - accountability findings decided in the period.
 
 Nothing here names a person: the dashboard and its export carry counts and averages only.
@@ -34,8 +40,13 @@ from complaints.models import (
     Consultation,
     SurveyResponse,
 )
-from disclosure.models import Record
-from portal.models import Office
+from disclosure.models import DisclosureAttribute, Record, RecordState
+from portal.models import Office, OfficeKind
+
+# A version not yet out: still in the publish workflow (M.12). Withheld and revoked are decisions.
+UNPUBLISHED_STATES = (RecordState.DRAFT, RecordState.DIVISION_REVIEW, RecordState.CONFIDENTIALITY_REVIEW,
+                      RecordState.LEADER_SIGNOFF, RecordState.READY)
+SUPERVISION_ROW = "supervision"  # the row of complaint ratings when no supervision office is set up
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,7 @@ class OfficeFigures:
     name: str
     records_published: int = 0
     records_late: int = 0
+    records_open_overdue: int = 0
     applications_replied: int = 0
     applications_late: int = 0
     applications_open_overdue: int = 0
@@ -80,7 +92,7 @@ class OfficeFigures:
     rating_sum: int = 0
     findings: int = 0
 
-    COUNTS = ("records_published", "records_late", "applications_replied", "applications_late",
+    COUNTS = ("records_published", "records_late", "records_open_overdue", "applications_replied", "applications_late",
               "applications_open_overdue", "complaints_received", "complaints_substantiated",
               "consultations_answered", "consultations_late", "rating_count", "rating_sum", "findings")
 
@@ -146,24 +158,37 @@ def _round(value) -> float | None:
     return round(float(value), 2) if value is not None else None
 
 
+def supervision_office() -> Office | None:
+    return Office.objects.filter(kind=OfficeKind.SUPERVISION).order_by("-is_active", "sort_order", "pk").first()
+
+
 def dashboard(*, period: Period, office: Office | None = None, today: dt.date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     now = timezone.now()
     start, end = period.start, period.end
-    figures: dict[int | None, OfficeFigures] = {}
+    figures: dict[int | str | None, OfficeFigures] = {}
 
-    def row(office_id: int | None) -> OfficeFigures:
+    def row(office_id: int | str | None) -> OfficeFigures:
         if office_id not in figures:
-            figures[office_id] = OfficeFigures(office_id=office_id, name="")
+            figures[office_id] = OfficeFigures(office_id=office_id if isinstance(office_id, int) else None, name="")
         return figures[office_id]
 
+    proactive = Record.objects.filter(attribute=DisclosureAttribute.PROACTIVE)
     records = _by_office(
-        Record.objects.filter(published_at__isnull=False, published_at__lte=now, published_at__date__gte=start,
-                              published_at__date__lte=end),
+        proactive.filter(published_at__isnull=False, published_at__lte=now, published_at__date__gte=start,
+                         published_at__date__lte=end),
         office, n=Count("pk"), late=Count("pk", filter=Q(due_date__isnull=False, published_at__date__gt=F("due_date"))),
     )
     for office_id, values in records.items():
         row(office_id).records_published, row(office_id).records_late = values["n"], values["late"]
+
+    pending = _by_office(
+        proactive.filter(state__in=UNPUBLISHED_STATES, published_at__isnull=True, due_date__gte=start,
+                         due_date__lte=end, due_date__lt=today),
+        office, n=Count("pk"),
+    )
+    for office_id, values in pending.items():
+        row(office_id).records_open_overdue = values["n"]
 
     replied = _by_office(
         DisclosureApplication.objects.filter(replied_on__gte=start, replied_on__lte=end),
@@ -196,12 +221,19 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
         row(office_id).consultations_answered, row(office_id).consultations_late = values["n"], values["late"]
 
     sources = []
+    supervision = supervision_office()
+    supervision_key = supervision.pk if supervision else SUPERVISION_ROW
     for label, model in ((_("依申请公开"), DisclosureApplication), (_("举报投诉"), Complaint),
                          (_("咨询"), Consultation)):
-        rated = _by_office(
-            model.objects.filter(rating__isnull=False, rated_at__date__gte=start, rated_at__date__lte=end),
-            office, n=Count("pk"), total=Sum("rating"),
-        )
+        rated_qs = model.objects.filter(rating__isnull=False, rated_at__date__gte=start, rated_at__date__lte=end)
+        if model is Complaint:
+            # The supervision office's handling is what the reporter rates (see the module).
+            if office is not None and office.pk != supervision_key:
+                rated_qs = rated_qs.none()
+            values = rated_qs.aggregate(n=Count("pk"), total=Sum("rating"))
+            rated = {supervision_key: values} if values["n"] else {}
+        else:
+            rated = _by_office(rated_qs, office, n=Count("pk"), total=Sum("rating"))
         count = sum(v["n"] for v in rated.values())
         total = sum(v["total"] or 0 for v in rated.values())
         sources.append(RatingSource(str(label), count, round(total / count, 2) if count else None))
@@ -217,7 +249,7 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
     if office is not None:
         offices = [office]
     else:
-        offices = list(Office.objects.filter(Q(is_active=True) | Q(pk__in=[k for k in figures if k])).order_by(
+        offices = list(Office.objects.filter(Q(is_active=True) | Q(pk__in=[k for k in figures if isinstance(k, int)])).order_by(
             "sort_order", "name"))
     rows = []
     for each in offices:
@@ -227,6 +259,9 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
     if None in figures:
         figures[None].name = str(_("（未分办）"))
         rows.append(figures[None])
+    if SUPERVISION_ROW in figures:
+        figures[SUPERVISION_ROW].name = str(_("厅监察室（举报投诉办理）"))
+        rows.append(figures[SUPERVISION_ROW])
     total = OfficeFigures(office_id=None, name=str(_("合计")))
     for item in rows:
         total.add(item)

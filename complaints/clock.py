@@ -77,6 +77,12 @@ def compute_complaint(events) -> Clock:
         elif event.kind == K.EXPLANATION_GIVEN:
             clock.explanation_due = None
             clock.lines.append(ClockLine(event.on, _("被投诉处室已作出说明。")))
+        elif event.kind == K.EXPLANATION_WITHDRAWN:
+            clock.explanation_due = None
+            clock.lines.append(ClockLine(event.on, _("厅监察室撤回说明要求。")))
+        elif event.kind == K.CONCLUDED and event.data.get("without_explanation"):
+            clock.explanation_due = None
+            clock.lines.append(ClockLine(event.on, _("被投诉处室未在说明期限内作出说明，厅监察室查结。")))
         elif event.kind in (K.REPLIED, K.DECLINED):
             clock.lines.append(ClockLine(event.on, _("办结：%(what)s。") % {"what": event.get_kind_display()}))
     return clock

@@ -1,11 +1,19 @@
 """Demo data for 互动交流: named and anonymous reports in every stage, consultations answered and
 published (the FAQ), counter and phone intake, survey answers and one accountability finding —
 driven through the real services at past dates, so clocks, events and dashboard figures are real.
-Idempotent: cases are recognised by their texts."""
+Idempotent: cases are recognised by their texts.
+
+One report is for a demo citizen to follow: the report against 原材料工业处 ("not-published"),
+replied to and not yet rated. It is submitted with a fixed one-time key (TRACKED_KEY), so its
+secret can be worked out again on every load, and in demo mode (DJANGO_DEMO=1 or DEBUG) the
+summary of `manage.py load_demo` prints its tracking code and secret: enter them at
+/interact/track/ to see the reply and rate it. Outside demo mode nothing is printed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import Counter
 
 import time_machine
@@ -16,6 +24,7 @@ from django.utils import timezone
 from complaints import services
 from complaints.admin_forms import overdue_applications
 from complaints.models import AccountabilityFinding, Complaint, Consultation, SurveyResponse
+from portal.demo import demo_passwords_allowed
 from portal.models import Office
 from portal.workdays import add_workdays
 
@@ -27,7 +36,7 @@ REPORTER = {"name": "赵某某", "identity_number": "", "phone": "13900001234", 
 COMPLAINTS = [
     ("late-reply", "装备工业处", "late_reply", "2026-03-09", "online", True, "replied", "substantiated", 4),
     ("not-published", "原材料工业处", "not_published", "2026-06-15", "online", False, "replied",
-     "not_substantiated", 3),
+     "not_substantiated", None),  # left for the demo citizen to track and rate (see the module)
     ("out-of-scope", "规划与产业政策处", "other", "2026-05-11", "online", False, "declined", "", None),
     ("unlawful-reply", "运行监测协调处", "unlawful_reply", "2026-11-23", "phone", False, "explanation_requested",
      "", None),
@@ -73,6 +82,8 @@ SURVEY = [
     ("2026-11-09", 4, 5, 4, "依申请公开的查询功能很好用。"),
 ]
 FINDING_TITLE = "装备工业处逾期答复政府信息公开申请"
+TRACKED = "not-published"
+TRACKED_KEY = uuid.uuid5(uuid.NAMESPACE_URL, "gov-disclosure-portal/demo/complaint/not-published")
 
 
 def _user(username: str):
@@ -100,6 +111,7 @@ def _complaint(key, office_name, failure_type, received, channel, anonymous, pla
         if channel == "online":
             complaint, _secret, _created = services.complaint_submit(
                 data=data, reporter=reporter, anonymous=anonymous,
+                idempotency_key=TRACKED_KEY if key == TRACKED else None,
                 uploads=[SimpleUploadedFile("证明材料.pdf", b"%PDF-1.4\n% demo evidence\n")])
         else:
             complaint, _secret = services.complaint_register_offline(
@@ -168,6 +180,7 @@ def _consultation(subject, office_name, received, channel, consent, plan, rating
     if plan == "published":
         with _travel(add_workdays(answered, 1).date):
             consultation = services.consultation_publish(consultation=consultation, actor=gkb,
+                                                         public_subject=subject,
                                                          public_question=QUESTIONS[subject],
                                                          public_answer=ANSWERS[subject])
     if rating:
@@ -208,7 +221,20 @@ def load() -> str:
                                        comment=comment)
             created["survey"] += 1
     created["findings"] += _finding()
-    return (f"新增举报投诉 {created['complaints']} 件、咨询 {created['consultations']} 件、"
-            f"评议问卷 {created['survey']} 份、责任追究 {created['findings']} 件 / "
-            f"{created['complaints']} complaints, {created['consultations']} consultations, "
-            f"{created['survey']} survey answers, {created['findings']} findings added")
+    summary = (f"新增举报投诉 {created['complaints']} 件、咨询 {created['consultations']} 件、"
+               f"评议问卷 {created['survey']} 份、责任追究 {created['findings']} 件 / "
+               f"{created['complaints']} complaints, {created['consultations']} consultations, "
+               f"{created['survey']} survey answers, {created['findings']} findings added")
+    return summary + tracked_case_line()
+
+
+def tracked_case_line() -> str:
+    """The demo citizen's report: its code and secret, in demo mode only (see the module)."""
+    if not demo_passwords_allowed():
+        return ""
+    complaint = Complaint.objects.filter(idempotency_key=TRACKED_KEY).first()
+    if complaint is None:  # a database seeded before the key was fixed
+        return ""
+    secret = services.submission_secret(idempotency_key=TRACKED_KEY, purpose="complaint")
+    return (f"\n  演示查询 / demo tracking (/interact/track/): 查询码 / code {complaint.tracking_code}  "
+            f"查询密码 / secret {secret}")

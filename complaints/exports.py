@@ -29,6 +29,7 @@ def office_columns() -> list[tuple[str, object]]:
         (_("发布政府信息（条）"), lambda r: r.records_published),
         (_("20个工作日内发布"), lambda r: r.records_on_time),
         (_("超过20个工作日发布"), lambda r: r.records_late),
+        (_("逾期未公开"), lambda r: r.records_open_overdue),
         (_("答复申请（件）"), lambda r: r.applications_replied),
         (_("按期答复"), lambda r: r.applications_on_time),
         (_("逾期答复"), lambda r: r.applications_late),
@@ -81,6 +82,7 @@ def dashboard_xlsx(data: Dashboard) -> bytes:
     _header(ratings, [_("来源"), _("评价（次）"), _("平均分（1–5分）")])
     for source in data.ratings:
         ratings.append([_text(source.label), source.count, source.average])
+    ratings.append([_("举报投诉的评价是举报人对厅监察室办理工作的评价，计入厅监察室，不计入被投诉处室。")])
     ratings.append([])
     _header(ratings, [_("公众问卷"), _("份数"), _("总体满意度"), _("查找信息是否方便"), _("信息是否及时、准确")])
     ratings.append([_("本期"), data.survey.count, data.survey.overall, data.survey.findability,

@@ -1,6 +1,8 @@
 """Public forms of 互动交流: complaints and reports, consultations, tracking, rating and the survey.
 No account needed. The writes are in services.py; these forms check what a person typed and say,
-field by field and in Chinese, what to correct."""
+field by field and in Chinese, what to correct. Every one carries the spam trap of
+portal.forms.HoneypotMixin (templates include _honeypot.html): filled in, the form is refused
+and nothing is stored or looked up."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import PHONE_RE, RATING_CHOICES, MultipleFileField, RatingForm
+from applications.forms import PHONE_RE, RATING_CHOICES, MultipleFileField
+from applications.forms import RatingForm as ApplicationRatingForm
 from complaints.models import FailureType
 from disclosure.files import ALLOWED_EXTENSIONS
+from portal.forms import HoneypotMixin
 from portal.models import Office, OfficeKind
 from portal.validators import resident_id_is_valid, uscc_is_valid
 
@@ -75,7 +79,7 @@ IDENTITY_CHOICES = [
 ]
 
 
-class ComplaintForm(OneTimeKeyMixin, forms.Form):
+class ComplaintForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):
     """举报投诉 (M.19): which office, what failure, what happened; named or anonymous."""
 
     office = OfficeChoiceField(label=_("被投诉的处室"), queryset=Office.objects.none(), empty_label=_("请选择"),
@@ -141,7 +145,7 @@ class ComplaintForm(OneTimeKeyMixin, forms.Form):
         return None if self.anonymous else {name: self.cleaned_data[name] for name in self.REPORTER_FIELDS}
 
 
-class ConsultationForm(OneTimeKeyMixin, forms.Form):
+class ConsultationForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):
     """咨询 (M.10)."""
 
     office = OfficeChoiceField(label=_("咨询的处室"), queryset=Office.objects.none(), required=False,
@@ -175,7 +179,7 @@ class ConsultationForm(OneTimeKeyMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in self.FIELDS}
 
 
-class TrackForm(forms.Form):
+class TrackForm(HoneypotMixin, forms.Form):
     tracking_code = forms.CharField(
         label=_("查询码"), max_length=30, help_text=_("回执上的查询码：咨询如 ZX2026-000001，举报投诉如 JB2026-000001。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
@@ -197,8 +201,12 @@ def _score(label):
                                   error_messages={"required": _("请选择评分。"), "invalid_choice": _("请选择1至5分。")})
 
 
-class SurveyForm(forms.Form):
-    """社会评议问卷 (M.18): three scores and a comment, anonymous."""
+class RatingForm(ApplicationRatingForm, HoneypotMixin):
+    """评价 (M.18) of a closed complaint or consultation: the applications' form, with the trap."""
+
+
+class SurveyForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):
+    """社会评议问卷 (M.18): three scores and a comment, anonymous. One answer per form sent."""
 
     overall = _score(_("您对本机关政府信息公开工作的总体评价"))
     findability = _score(_("在本网站查找政府信息是否方便"))
@@ -206,3 +214,13 @@ class SurveyForm(forms.Form):
     comment = forms.CharField(label=_("意见和建议"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=_("选填，最多2000字。问卷不记录您的姓名和联系方式；需要答复的问题请通过咨询提出。"))
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    SCORES = ("overall", "findability", "timeliness", "comment")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ensure_key()
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in (*self.SCORES, "idempotency_key")}

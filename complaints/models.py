@@ -178,6 +178,7 @@ class ComplaintEventKind(models.TextChoices):
     DECLINED = "declined", _("不予受理并告知")
     EXPLANATION_REQUESTED = "explanation_requested", _("要求被投诉处室说明")
     EXPLANATION_GIVEN = "explanation_given", _("被投诉处室作出说明")
+    EXPLANATION_WITHDRAWN = "explanation_withdrawn", _("撤回说明要求")
     CONCLUDED = "concluded", _("查结")
     REOPENED = "reopened", _("重新调查")
     REPLIED = "replied", _("答复举报人")
@@ -241,13 +242,23 @@ class ComplaintFile(AppendOnlyModel):
         return f"{self.get_role_display()} #{self.pk}"
 
 
-class ReporterAccess(AppendOnlyModel):
-    """Each time someone of the supervision office opened a reporter's identity (who saw it, when)."""
+class AccessPurpose(models.TextChoices):
+    CHANGE_VIEW = "change_view", _("查看案件页面")
+    FILE_DOWNLOAD = "file_download", _("下载举报材料")
+    REPORTER_SEARCH = "reporter_search", _("按举报人查找")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    purpose = models.CharField(max_length=100, blank=True)
+
+class ReporterAccess(AppendOnlyModel):
+    """Each time someone of the supervision office opened a reporter's identity or evidence, or
+    found a case by who reported it (who, when, how): M.19's secret is kept, and shown to be kept."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="+", verbose_name=_("举报投诉"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("查看人"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    purpose = models.CharField(_("方式"), max_length=100, blank=True, choices=AccessPurpose.choices)
+    file = models.ForeignKey(ComplaintFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("材料"))
 
     class Meta:
         verbose_name = _("举报人信息查看记录")
@@ -296,7 +307,9 @@ class Consultation(models.Model):
     answered_on = models.DateField(_("答复日期"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
-    # The public version in the FAQ, edited by the disclosure office: no identity in it
+    # The public version in the FAQ, edited by the disclosure office: no identity in it. The
+    # asker's own subject is never shown publicly — it is as free as the question and may name them.
+    public_subject = models.CharField(_("公开的主题"), max_length=100, blank=True)
     public_question = models.TextField(_("公开的问题"), blank=True, max_length=3000)
     public_answer = models.TextField(_("公开的答复"), blank=True, max_length=10000)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
@@ -379,6 +392,8 @@ class SurveyResponse(AppendOnlyModel):
     no address, no IP address is stored."""
 
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    # The form's one-time key: a double submit stores one answer. A random number, nothing of the person.
+    idempotency_key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)
     overall = models.PositiveSmallIntegerField(_("总体满意度"), validators=RATING_VALIDATORS)
     findability = models.PositiveSmallIntegerField(_("查找信息是否方便"), validators=RATING_VALIDATORS)
     timeliness = models.PositiveSmallIntegerField(_("信息是否及时、准确"), validators=RATING_VALIDATORS)

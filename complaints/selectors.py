@@ -15,10 +15,13 @@ Everyone else does not see complaints at all (the disclosure office reads the da
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, timedelta
 from enum import Enum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +32,7 @@ from complaints.models import (
     ComplaintStatus,
     Consultation,
     ConsultationStatus,
+    Reporter,
     ReporterAccess,
 )
 from portal.models import Role
@@ -92,14 +96,38 @@ def may_see_reporter(user, complaint: Complaint) -> bool:
     return complaint_view(user, complaint) == View.FULL and user.has_perm("complaints.view_reporter_identity")
 
 
-def log_reporter_view(user, complaint: Complaint, purpose: str = "") -> None:
-    ReporterAccess.objects.create(complaint=complaint, user=user, purpose=purpose[:100])
+def log_reporter_view(user, complaint: Complaint, purpose: str = "", *, file=None) -> None:
+    ReporterAccess.objects.create(complaint=complaint, user=user, purpose=purpose[:100], file=file)
+
+
+def may_audit_reporter_access(user) -> bool:
+    """The record of who saw which reporter: the supervision office's, like the identities."""
+    return is_supervision(user) and user.has_perm("complaints.view_reporter_identity")
+
+
+def complaints_by_reporter(user, *, name: str = "", phone: str = "", email: str = "") -> QuerySet[Complaint]:
+    """The supervision office finds the cases of one reporter (by POST, never in a URL: the access
+    log would keep the name). Each criterion given must match; spaces and dashes in phone numbers
+    are ignored. Nobody else finds anything."""
+    if not may_audit_reporter_access(user):
+        return Complaint.objects.none()
+    name, email = " ".join((name or "").split()), (email or "").strip()
+    phone = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    if not (name or phone or email):
+        return Complaint.objects.none()
+    reporters = Reporter.objects.all()
+    if name:
+        reporters = reporters.filter(name__icontains=name)
+    if phone:
+        plain = Replace(Replace(Replace("phone", Value("-"), Value("")), Value(" "), Value("")), Value("+"), Value(""))
+        reporters = reporters.annotate(phone_digits=plain).filter(phone_digits__contains=phone)
+    if email:
+        reporters = reporters.filter(email__icontains=email)
+    return Complaint.objects.filter(anonymous=False, pk__in=reporters.values("complaint_id"))
 
 
 def reporter_of(complaint: Complaint):
     """The reporter row, or None when anonymous (call only after `may_see_reporter`)."""
-    from complaints.models import Reporter
-
     return None if complaint.anonymous else Reporter.objects.filter(complaint=complaint).first()
 
 
@@ -121,7 +149,7 @@ def complaint_events_for(user, complaint: Complaint):
     if view == View.FULL:
         return events
     if view == View.OFFICE:
-        return events.filter(kind__in=["explanation_requested", "explanation_given"])
+        return events.filter(kind__in=["explanation_requested", "explanation_given", "explanation_withdrawn"])
     if view == View.MASKED:
         return events
     return events.none()
@@ -183,6 +211,8 @@ COMPLAINT_STEPS = {
     CS.CONCLUDED: _("待答复举报人"),
     CS.EXPLANATION_REQUESTED: _("待作出说明"),
 }
+WAITING_STEP = _("等待被投诉处室说明")
+EXPLANATION_OVERDUE_NOTE = _("说明期限已过：可以查结，或撤回说明要求")
 PUBLISH_REMINDER_DAYS = 30
 CONSULTATION_STEPS = {QS.SUBMITTED: _("待分办"), QS.ASSIGNED: _("待答复")}
 
@@ -203,8 +233,10 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
     offices = _own_offices(user)
     complaints: list[tuple[Complaint, str]] = []
     if Role.SUPERVISION in roles and user.has_perm("complaints.handle_complaint"):
-        complaints += [(c, "supervision") for c in Complaint.objects.filter(
-            status__in=[CS.SUBMITTED, CS.INVESTIGATING, CS.CONCLUDED]).select_related("office")[:200]]
+        # Cases waiting for an office's explanation stay on the supervision office's list, with
+        # the explanation's deadline: once it passes, the case is the supervision office's to move.
+        complaints += [(c, "waiting" if c.status == CS.EXPLANATION_REQUESTED else "supervision")
+                       for c in Complaint.objects.filter(status__in=list(COMPLAINT_STEPS)).select_related("office")[:200]]
     if offices and user.has_perm("complaints.explain_complaint"):
         complaints += [(c, "office") for c in Complaint.objects.filter(
             status=CS.EXPLANATION_REQUESTED, office_id__in=offices).select_related("office")[:200]]
@@ -219,16 +251,19 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
         consultation_filter |= Q(status=QS.ASSIGNED, office_id__in=offices)
     consultations = list(Consultation.objects.filter(consultation_filter).select_related("office")[:200])
 
-    dues = [c.explanation_due if how == "office" else c.due_date for c, how in complaints]
+    dues = [c.explanation_due if how in ("office", "waiting") else c.due_date for c, how in complaints]
     dues += [c.due_date for c in consultations if c.status != QS.CLOSED]
     left = workdays_left_many(dues, today)
     items = []
     for complaint, how in complaints:
-        due = complaint.explanation_due if how == "office" else complaint.due_date
+        due = complaint.explanation_due if how in ("office", "waiting") else complaint.due_date
+        step = WAITING_STEP if how == "waiting" else COMPLAINT_STEPS[complaint.status]
+        note = str(EXPLANATION_OVERDUE_NOTE) if how == "waiting" and due and due < today else ""
         items.append(_item(
             title=str(complaint), url=reverse("admin:complaints_complaint_change", args=[complaint.pk]),
-            kind=str(_("举报投诉")), office=complaint.office.name, step=str(COMPLAINT_STEPS[complaint.status]),
-            due=due, today=today, left=left, provisional=complaint.due_date_provisional and how != "office",
+            kind=str(_("举报投诉")), office=complaint.office.name, step=str(step),
+            due=due, today=today, left=left, provisional=complaint.due_date_provisional and how == "supervision",
+            note=note,
         ))
     for consultation in consultations:
         closed = consultation.status == QS.CLOSED

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from complaints import clock, workflow
+from complaints import clock, identity, workflow
 from complaints.models import (
     AccountabilityFinding,
     Channel,
@@ -52,6 +52,7 @@ from portal.notify import absolute_url, notify_on_commit
 from portal.pagecache import public_content_changed
 from portal.selectors import has_role, users_acting_as
 from portal.services import sequence_next
+from portal.uploads import files_removed_unless_committed
 from portal.validators import resident_id_is_valid, uscc_is_valid
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,13 @@ def _secret_for(idempotency_key: uuid.UUID | None, purpose: str) -> str:
         return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
     mac = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}-secret:{idempotency_key}".encode(), "sha256").digest()
     return "".join(SECRET_ALPHABET[b % len(SECRET_ALPHABET)] for b in mac[:SECRET_LENGTH])
+
+
+def submission_secret(*, idempotency_key: uuid.UUID, purpose: str) -> str:
+    """The secret of an online submission made with `idempotency_key` ("complaint" or
+    "consultation"): recomputable from the key and SECRET_KEY, as a double submit needs. The demo
+    uses it to tell a demo citizen the secret of a seeded report on every load."""
+    return _secret_for(idempotency_key, purpose)
 
 
 def _tracking_code(prefix: str, name: str, year: int) -> str:
@@ -138,7 +146,9 @@ def _complained_office(office) -> Office:
     return office
 
 
-def _attach(complaint: Complaint, uploads: Iterable, *, role: str, actor=None) -> list[ComplaintFile]:
+def _attach(complaint: Complaint, uploads: Iterable, *, role: str, saved, actor=None) -> list[ComplaintFile]:
+    """Store the files; `saved` (portal.uploads.files_removed_unless_committed) is told of each,
+    so a submission that does not commit leaves no reporter's file behind on disk."""
     stored = []
     for upload in uploads:
         try:
@@ -152,6 +162,7 @@ def _attach(complaint: Complaint, uploads: Iterable, *, role: str, actor=None) -
         item = ComplaintFile(complaint=complaint, role=role, original_name=upload.name.rsplit("/", 1)[-1][:255],
                              content_type=mime, size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor)
         item.file.save(upload.name, upload, save=False)
+        saved(item.file)
         item.save()
         stored.append(item)
     return stored
@@ -247,7 +258,7 @@ def complaint_submit(*, data: dict, reporter: dict | None, anonymous: bool, uplo
         raise InvalidInput(_("附件最多 %(n)d 个。") % {"n": MAX_FILES})
     today = timezone.localdate()
     try:
-        with transaction.atomic():
+        with files_removed_unless_committed() as saved, transaction.atomic():
             complaint = Complaint(
                 **_matter(data), anonymous=bool(anonymous), channel=Channel.ONLINE,
                 status=CS.SUBMITTED, received_on=today, idempotency_key=idempotency_key,
@@ -256,7 +267,7 @@ def complaint_submit(*, data: dict, reporter: dict | None, anonymous: bool, uplo
             _clean(complaint, exclude=["tracking_code"])
             complaint.save()
             _store_reporter(complaint, reporter)
-            _attach(complaint, uploads, role=ComplaintFileRole.EVIDENCE)
+            _attach(complaint, uploads, role=ComplaintFileRole.EVIDENCE, saved=saved)
             _complaint_record(complaint, kind=CK.SUBMITTED, on=today, comment=Channel.ONLINE.label,
                               data={"days": clock.complaint_reply_days(), "channel": Channel.ONLINE})
     except IntegrityError:
@@ -281,7 +292,7 @@ def complaint_register_offline(*, actor, data: dict, reporter: dict | None, anon
         raise InvalidInput(_("请选择来源渠道：政务大厅工作窗口、电话或信函。"))
     _check_received_on(received_on)
     secret = _secret_for(None, "complaint")
-    with transaction.atomic():
+    with files_removed_unless_committed() as saved, transaction.atomic():
         complaint = Complaint(
             **_matter(data), anonymous=bool(anonymous), channel=channel,
             status=CS.SUBMITTED, received_on=received_on, created_by=actor,
@@ -291,7 +302,7 @@ def complaint_register_offline(*, actor, data: dict, reporter: dict | None, anon
         _clean(complaint, exclude=["tracking_code"])
         complaint.save()
         _store_reporter(complaint, reporter)
-        _attach(complaint, uploads, role=ComplaintFileRole.EVIDENCE, actor=actor)
+        _attach(complaint, uploads, role=ComplaintFileRole.EVIDENCE, saved=saved, actor=actor)
         _complaint_record(complaint, kind=CK.SUBMITTED, actor=actor, role=Role.SUPERVISION, on=received_on,
                           comment=Channel(channel).label, data={"days": clock.complaint_reply_days(),
                                                                 "channel": channel})
@@ -325,21 +336,32 @@ def complaint_decline(*, complaint, actor, reason: str, expected_status: str | N
         return complaint
 
 
-@sensitive_variables("reporter", "pieces", "piece")
+class ReferenceConfirmationNeeded(InvalidInput):
+    """The question names an application, or repeats what the reporter referred to: sent only
+    once the supervision office confirms the office concerned must know it."""
+
+
+@sensitive_variables("reporter")
 def _refuse_identity_in(text: str, complaint: Complaint) -> None:
-    """The office concerned reads the question: a slip that copies the reporter's name, number or
-    contacts into it is refused (without repeating what was found)."""
+    """The office concerned reads the question: a slip that copies the reporter's name (or part
+    of it), number or contacts into it is refused, without repeating what was found (M.19).
+    Matching is lenient about spacing, full-width digits and separators (complaints/identity.py)."""
     reporter = Reporter.objects.filter(complaint=complaint).first()
     if reporter is None:
         return
-    pieces = [reporter.name, reporter.identity_number, reporter.phone, reporter.email, reporter.address]
-    if any(len(piece) >= 2 and piece in text for piece in (p.strip() for p in pieces if p)):
-        raise InvalidInput(_("要求说明的事项中含有举报人的姓名、证件号码或联系方式。被投诉处室不得知悉举报人，请删去后再发送（实施办法第十九条）。"))
+    if identity.identity_in(text, name=reporter.name, numbers=(reporter.phone, reporter.identity_number),
+                            emails=(reporter.email,), address=reporter.address):
+        raise InvalidInput(_("要求说明的事项中含有举报人的姓名（或姓名的一部分）、证件号码或联系方式。被投诉处室不得知悉举报人，请删去后再发送（实施办法第十九条）。"))
 
 
 def complaint_request_explanation(*, complaint, actor, question: str, days: int | None = None,
+                                  reference_confirmed: bool = False,
                                   expected_status: str | None = None) -> Complaint:
-    """Ask the office concerned to explain. The office reads `question` and nothing the reporter sent."""
+    """Ask the office concerned to explain. The office reads `question` and nothing the reporter sent.
+
+    A question naming an application (its tracking code) or repeating the reporter's own
+    reference is a warning, not a refusal — the office often must know which application is
+    meant — but the applicant may be the reporter, so it is sent only with `reference_confirmed`."""
     question = _require_text(question, _("请写明要求被投诉处室说明的事项。"), limit=5000)
     days = int(days or clock.explanation_days())
     if not 1 <= days <= 30:
@@ -347,12 +369,16 @@ def complaint_request_explanation(*, complaint, actor, question: str, days: int 
     with transaction.atomic():
         complaint, role = _begin_complaint(complaint, actor, "request_explanation", expected_status)
         _refuse_identity_in(question, complaint)
+        names_reference = identity.reference_in(question, reference=complaint.related_reference)
+        if names_reference and not reference_confirmed:
+            raise ReferenceConfirmationNeeded(_("要求说明的事项中含有申请查询码或举报人提到的申请、信息名称。申请人可能就是举报人，被投诉处室可能据此知悉举报人（实施办法第十九条）。确需写明的，请勾选确认后再发送。"))
         today = timezone.localdate()
         complaint.explanation_question = question
         complaint.explanation_answer = ""
         complaint.explanation_requested_on = today
+        data = {"days": days, **({"reference_confirmed": True} if names_reference else {})}
         _complaint_record(complaint, kind=CK.EXPLANATION_REQUESTED, actor=actor, role=role,
-                          to_status=CS.EXPLANATION_REQUESTED, on=today, comment=question, data={"days": days})
+                          to_status=CS.EXPLANATION_REQUESTED, on=today, comment=question, data=data)
         office = complaint.office
         link = absolute_url(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
         notify_on_commit(
@@ -370,27 +396,53 @@ def complaint_explain(*, complaint, actor, answer: str, uploads: Iterable = (),
     uploads = list(uploads)
     if len(uploads) > MAX_FILES:
         raise InvalidInput(_("附件最多 %(n)d 个。") % {"n": MAX_FILES})
-    with transaction.atomic():
+    with files_removed_unless_committed() as saved, transaction.atomic():
         complaint, role = _begin_complaint(complaint, actor, "explain", expected_status)
         complaint.explanation_answer = answer
-        _attach(complaint, uploads, role=ComplaintFileRole.EXPLANATION, actor=actor)
+        _attach(complaint, uploads, role=ComplaintFileRole.EXPLANATION, saved=saved, actor=actor)
         _complaint_record(complaint, kind=CK.EXPLANATION_GIVEN, actor=actor, role=role,
                           to_status=CS.INVESTIGATING, comment=answer)
         _tell_supervision(complaint, _("被投诉处室已作出说明"))
         return complaint
 
 
+def complaint_withdraw_explanation(*, complaint, actor, reason: str,
+                                   expected_status: str | None = None) -> Complaint:
+    """The supervision office no longer needs the explanation; the case is investigated on. The
+    office concerned reads the reason, so it is checked like the question."""
+    reason = _require_text(reason, _("请写明撤回说明要求的理由。"), limit=2000)
+    with transaction.atomic():
+        complaint, role = _begin_complaint(complaint, actor, "withdraw_explanation", expected_status)
+        _refuse_identity_in(reason, complaint)
+        _complaint_record(complaint, kind=CK.EXPLANATION_WITHDRAWN, actor=actor, role=role,
+                          to_status=CS.INVESTIGATING, comment=reason)
+        office = complaint.office
+        link = absolute_url(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+        notify_on_commit(
+            users=list(users_acting_as(Role.DRAFTER, office)) + list(users_acting_as(Role.DIVISION_HEAD, office)),
+            subject=f"[{_site_name()}] {_('厅监察室撤回说明要求')}：{complaint.tracking_code}",
+            body=f"{_('厅监察室已撤回对贵处室的说明要求，无需再作出说明。')}\n\n{link}\n")
+        return complaint
+
+
 def complaint_conclude(*, complaint, actor, result: str, conclusion: str,
                        expected_status: str | None = None) -> Complaint:
+    """查结. From explanation_requested only once the office's deadline has passed
+    (workflow._complaint_guard): the handling record then says it gave no explanation in time."""
     if result not in ComplaintResult.values or result == ComplaintResult.NOT_ACCEPTED:
         raise InvalidInput(_("请选择查处结果：属实、部分属实或不属实。"))
     conclusion = _require_text(conclusion, _("请写明调查结论。"))
     with transaction.atomic():
         complaint, role = _begin_complaint(complaint, actor, "conclude", expected_status)
+        data, comment = {"result": result}, ""
+        if complaint.status == CS.EXPLANATION_REQUESTED:
+            data.update(without_explanation=True, explanation_due=complaint.explanation_due.isoformat()
+                        if complaint.explanation_due else None)
+            comment = _("被投诉处室未在说明期限（%(due)s）内作出说明。") % {"due": complaint.explanation_due or "—"}
         complaint.result = result
         complaint.conclusion = conclusion
         return _complaint_record(complaint, kind=CK.CONCLUDED, actor=actor, role=role, to_status=CS.CONCLUDED,
-                                 data={"result": result})
+                                 comment=comment, data=data)
 
 
 def complaint_reopen(*, complaint, actor, reason: str, expected_status: str | None = None) -> Complaint:
@@ -603,17 +655,19 @@ def consultation_answer(*, consultation, actor, answer: str, expected_status: st
         return consultation
 
 
-def consultation_publish(*, consultation, actor, public_question: str, public_answer: str,
+def consultation_publish(*, consultation, actor, public_subject: str, public_question: str, public_answer: str,
                          expected_status: str | None = None) -> Consultation:
-    """Into the public FAQ, with the asker's consent, in a version without their identity."""
+    """Into the public FAQ, with the asker's consent, in a version without their identity: the
+    subject, question and answer are all edited versions, and all three are checked."""
+    public_subject = _require_text(public_subject, _("请填写公开的主题。"), limit=100)
     public_question = _require_text(public_question, _("请填写公开的问题。"), limit=3000)
     public_answer = _require_text(public_answer, _("请填写公开的答复。"))
     with transaction.atomic():
         consultation, role = _begin_consultation(consultation, actor, "publish", expected_status)
-        for piece in (consultation.name, consultation.phone, consultation.email):
-            piece = (piece or "").strip()
-            if len(piece) >= 2 and (piece in public_question or piece in public_answer):
-                raise InvalidInput(_("公开的问题或答复中含有咨询人的姓名或联系方式，请删去后再公开。"))
+        if identity.identity_in("\n".join((public_subject, public_question, public_answer)), name=consultation.name,
+                                numbers=(consultation.phone,), emails=(consultation.email,)):
+            raise InvalidInput(_("公开的主题、问题或答复中含有咨询人的姓名（或姓名的一部分）或联系方式，请删去后再公开。"))
+        consultation.public_subject = public_subject
         consultation.public_question = public_question
         consultation.public_answer = public_answer
         consultation.published_at = timezone.now()
@@ -650,11 +704,23 @@ def consultation_rate(*, consultation, rating: int, comment: str = "") -> Consul
 # --- The public survey (社会评议, M.18) -----------------------------------------------------------
 
 
-def survey_submit(*, overall: int, findability: int, timeliness: int, comment: str = "") -> SurveyResponse:
+def survey_submit(*, overall: int, findability: int, timeliness: int, comment: str = "",
+                  idempotency_key: uuid.UUID | None = None) -> SurveyResponse:
+    """One answer to the survey; the same form sent twice (a double click, a resend after a
+    timeout) stores one answer, so the dashboard's averages count each person once."""
+    if idempotency_key and (existing := SurveyResponse.objects.filter(idempotency_key=idempotency_key).first()):
+        return existing
     response = SurveyResponse(overall=overall, findability=findability, timeliness=timeliness,
-                              comment=(comment or "").strip())
+                              comment=(comment or "").strip(), idempotency_key=idempotency_key)
     _clean(response)
-    response.save()
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:  # the same key, sent at the same moment
+        existing = SurveyResponse.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
     return response
 
 

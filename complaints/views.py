@@ -17,7 +17,9 @@ import functools
 
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -68,16 +70,25 @@ def _scrub(request) -> None:
 
 
 def confidential_view(view):
-    """For views that receive a reporter's identity: error reports hide every posted value and
-    every local variable (Django's sensitive_* decorators), and the uploaded files' names and the
-    client's address as well."""
+    """For views that receive or show a reporter's identity: error reports hide every posted value
+    and every local variable (Django's sensitive_* decorators), and the uploaded files' names and
+    the client's address as well.
+
+    A TemplateResponse (the admin's change and add pages) is rendered here, inside the wrapper:
+    left to the handler, it would render after the wrapper returned, and an error while rendering
+    would put the page's context — the reporter's identity among it — into the report (M.19)."""
 
     @sensitive_variables()
     @sensitive_post_parameters()
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
+                response.render()
+            return response
+        except (Http404, PermissionDenied):  # answers, not failures: no error report is made
+            raise
         except Exception:
             _scrub(request)
             raise
@@ -194,7 +205,7 @@ def survey(request):
             return _limited_form(request, "complaints/survey.html", form, {}, retry_after)
         if form.is_valid():
             try:
-                services.survey_submit(**form.cleaned_data)
+                services.survey_submit(**form.service_data())
             except DomainError as error:
                 form.add_error(None, str(error))
             else:

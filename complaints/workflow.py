@@ -5,7 +5,12 @@ Complaints and reports (举报投诉), handled by the supervision office (厅监
     submitted ─accept→ investigating ─conclude→ concluded ─reply→ closed
     submitted ─decline (不予受理, reason told to the reporter)→ closed
     investigating ─request_explanation→ explanation_requested ─explain (office concerned)→ investigating
+    explanation_requested ─withdraw_explanation→ investigating
+    explanation_requested ─conclude (once the explanation is overdue: "no explanation by the deadline")→ concluded
     concluded ─reopen→ investigating
+
+The office complained about cannot hold a case up by staying silent: the supervision office may
+withdraw its request at any time, and conclude without the explanation once its deadline passed.
 
 Consultations (咨询, M.10), routed by the disclosure office and answered by the office concerned:
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintStatus, Consultation, ConsultationStatus
@@ -59,8 +65,10 @@ COMPLAINT_TRANSITIONS: dict[str, Transition] = {
                    help=_("被投诉处室只看到这里填写的事项，看不到举报人及其提交的内容和材料。请勿写入举报人的任何信息。")),
         Transition("explain", _("作出说明"), (CS.EXPLANATION_REQUESTED,), (OFFICE_CONCERNED,),
                    help=_("请就厅监察室要求说明的事项如实作出说明，可以附上有关材料。")),
-        Transition("conclude", _("查结"), (CS.INVESTIGATING,), (SUPERVISION,),
-                   help=_("认定举报是否属实，写明调查结论。结论仅供内部使用；答复举报人在下一步。")),
+        Transition("withdraw_explanation", _("撤回说明要求"), (CS.EXPLANATION_REQUESTED,), (SUPERVISION,),
+                   danger=True, help=_("不再需要被投诉处室说明的，写明理由撤回；案件回到调查核实。理由被投诉处室可见，请勿写入举报人的任何信息。")),
+        Transition("conclude", _("查结"), (CS.INVESTIGATING, CS.EXPLANATION_REQUESTED), (SUPERVISION,),
+                   help=_("认定举报是否属实，写明调查结论。结论仅供内部使用；答复举报人在下一步。被投诉处室逾期未作出说明的，可以直接查结，办理记录注明“未在说明期限内作出说明”。")),
         Transition("reopen", _("重新调查"), (CS.CONCLUDED,), (SUPERVISION,), danger=True),
         Transition("reply", _("答复举报人"), (CS.CONCLUDED,), (SUPERVISION,),
                    help=_("答复内容将显示在举报人的查询页面上；办结。")),
@@ -98,12 +106,26 @@ def _conflict(obj, transition: Transition, expected_status: str | None) -> None:
                             % {"status": obj.get_status_display(), "action": transition.label})
 
 
+def explanation_overdue(complaint: Complaint) -> bool:
+    """The office asked to explain let its deadline pass (it may still explain on the due day)."""
+    return (complaint.status == CS.EXPLANATION_REQUESTED and complaint.explanation_due is not None
+            and complaint.explanation_due < timezone.localdate())
+
+
+def _complaint_guard(transition: Transition, complaint: Complaint) -> None:
+    if (transition.name == "conclude" and complaint.status == CS.EXPLANATION_REQUESTED
+            and complaint.explanation_due is not None and not explanation_overdue(complaint)):
+        raise StateConflict(_("被投诉处室的说明期限（%(due)s）尚未届满，请等待说明；不再需要说明的，可以先撤回说明要求。")
+                            % {"due": complaint.explanation_due})
+
+
 def complaint_check(transition: Transition, user, complaint: Complaint, *, expected_status: str | None = None) -> str:
     """Raise unless `user` may carry out `transition` now (call on a locked row); return the role."""
     _conflict(complaint, transition, expected_status)
     role = complaint_acting_role(user, complaint, transition.roles)
     if role is None:
         raise ActionRefused(_("您无权对该举报投诉执行“%(action)s”。") % {"action": transition.label})
+    _complaint_guard(transition, complaint)
     return role
 
 

@@ -21,8 +21,12 @@ def notify_on_commit(*, users: Iterable = (), emails: Iterable[str] = (), subjec
     def send() -> None:
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception:  # a mail outage must never undo or break the work that was done
-            logger.exception("notification mail failed: %s", subject)
+        except Exception as error:  # a mail outage must never undo or break the work that was done
+            # No traceback and no exception text: SMTP errors (SMTPRecipientsRefused above all)
+            # carry the addresses, and a recipient may be a reporter kept secret under M.19 or an
+            # asker. The subject names the case by its tracking code only.
+            logger.error("notification mail failed: %s (%s, %d recipient(s))", subject, type(error).__name__,
+                         len(recipients))
 
     transaction.on_commit(send)
 

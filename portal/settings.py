@@ -145,6 +145,12 @@ RATE_LIMIT_SCALE = env_int("PORTAL_RATE_LIMIT_SCALE", 1)
 # How many reverse proxies in front of the app servers add X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# Working days to answer a complaint or report (M.19), a consultation (M.10), and for the office
+# complained about to explain itself; checked at start-up (complaints/checks.py).
+COMPLAINT_REPLY_WORKING_DAYS = env_int("COMPLAINT_REPLY_WORKING_DAYS", 15)
+CONSULTATION_REPLY_WORKING_DAYS = env_int("CONSULTATION_REPLY_WORKING_DAYS", 15)
+COMPLAINT_EXPLANATION_WORKING_DAYS = env_int("COMPLAINT_EXPLANATION_WORKING_DAYS", 5)
+
 # Sessions live in the database so any app server can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -1,6 +1,7 @@
 """互动交流 end to end in a real browser (issue #6): a citizen reports an office anonymously, tracks
-the report to its reply and rates it, and the supervision office's dashboard shows that office's
-figures while the office itself never sees who reported; a consultation is answered in the back
+the report to its reply and rates it — the supervision office accepting, asking, concluding and
+replying in the back office — and the supervision office's dashboard shows that office's figures
+while the office itself never sees who reported; a consultation is answered in the back
 office and published in the FAQ. The pages pass axe and raise no CSP violation."""
 
 from __future__ import annotations
@@ -55,10 +56,22 @@ def test_anonymous_report_to_reply_rating_and_dashboard(page, expect, world, set
     complaint = Complaint.objects.get(tracking_code=code)
     assert complaint.anonymous and complaint.details == DETAILS
 
-    # --- The supervision office handles it; the office explains in the back office --------------
-    complaint = services.complaint_accept(complaint=complaint, actor=world.supervisor)
-    complaint = services.complaint_request_explanation(complaint=complaint, actor=world.supervisor,
-                                                       question="请说明该申请未按期答复的原因。")
+    # --- The supervision office accepts it and asks the office, in the back office -------------
+    login(page, "supervisor")
+    page.goto(f"/admin/complaints/complaint/{complaint.pk}/change/")
+    page.get_by_role("link", name="受理", exact=True).click()
+    page.get_by_label("受理意见").fill("属于受理范围。")
+    page.get_by_role("button", name="确认受理").click()
+    expect(page.locator(".messagelist")).to_contain_text("已完成“受理”")
+    expect(page.locator("#stage-title")).to_contain_text("调查核实中")
+    page.get_by_role("link", name="要求被投诉处室说明").click()
+    page.get_by_label("要求说明的事项（被投诉处室可见）").fill("请说明该申请未按期答复的原因。")
+    page.get_by_role("button", name="确认要求被投诉处室说明").click()
+    expect(page.locator(".messagelist")).to_contain_text("已完成")
+    complaint.refresh_from_db()
+    assert complaint.status == "explanation_requested"
+
+    # --- The office explains in the back office, seeing the question only ----------------------
     login(page, "drafter_a")
     page.goto(f"/admin/complaints/complaint/{complaint.pk}/change/")
     expect(page.locator("#content-main")).to_contain_text("请说明该申请未按期答复的原因。")
@@ -67,11 +80,27 @@ def test_anonymous_report_to_reply_rating_and_dashboard(page, expect, world, set
     page.get_by_label("说明内容").fill("承办人员调整导致延误，已于近日答复。")
     page.get_by_role("button", name="确认作出说明").click()
     expect(page.locator(".messagelist")).to_contain_text("已完成")
+
+    # --- The supervision office concludes and replies, in the back office -----------------------
+    login(page, "supervisor")
+    page.goto(f"/admin/complaints/complaint/{complaint.pk}/change/")
+    expect(page.locator("#content-main")).to_contain_text("承办人员调整导致延误")
+    page.get_by_role("link", name="查结", exact=True).click()
+    page.get_by_role("radio", name="举报属实", exact=True).check()
+    page.get_by_label("调查结论（内部）").fill("经调阅办理记录，属实。")
+    page.get_by_role("button", name="确认查结").click()
+    expect(page.locator(".messagelist")).to_contain_text("已完成“查结”")
+    page.get_by_role("link", name="答复举报人").click()
+    reply = page.get_by_label("答复举报人（将显示在举报人的查询页面）")
+    expect(reply).to_have_value("经调查核实，您反映的问题属实。")
+    reply.fill("经调查核实，您反映的问题属实，已责令该处室整改。")
+    page.get_by_role("button", name="确认答复举报人").click()
+    expect(page.locator(".messagelist")).to_contain_text("已完成“答复举报人”")
+    expect(page.locator("#stage-title")).to_contain_text("已办结")
     complaint.refresh_from_db()
-    complaint = services.complaint_conclude(complaint=complaint, actor=world.supervisor, result="substantiated",
-                                            conclusion="属实")
-    services.complaint_reply(complaint=complaint, actor=world.supervisor,
-                             reply="经调查核实，您反映的问题属实，已责令该处室整改。")
+    assert (complaint.status, complaint.result) == ("closed", "substantiated")
+    assert [e.actor.username for e in complaint.events.filter(kind__in=["accepted", "replied"])] == [
+        "supervisor", "supervisor"]
 
     # --- The citizen tracks it to the reply and rates it ----------------------------------------
     page.context.clear_cookies()
@@ -94,8 +123,11 @@ def test_anonymous_report_to_reply_rating_and_dashboard(page, expect, world, set
     page.goto("/admin/complaints/assessment/")
     office_row = page.locator(".dashboard-table tbody tr", has=page.locator('th:text-is("政策法规处")'))
     cells = office_row.locator("td").all_inner_texts()
-    assert cells[7:9] == ["1", "1"]  # complaints received, substantiated
-    assert cells[12:14] == ["1", "4.0"]  # one rating, average 4
+    assert cells[8:10] == ["1", "1"]  # complaints received, substantiated
+    assert cells[13] == "0"  # the reporter rated the supervision office's handling, not this office
+    supervision_row = page.locator(".dashboard-table tbody tr", has=page.locator('th:text-is("厅监察室")'))
+    assert supervision_row.locator("td").all_inner_texts()[13:15] == ["1", "4.0"]  # one rating, average 4
+    expect(page.locator(".rating-note")).to_contain_text("计入厅监察室")
     expect(page.locator("svg.chart-svg").first).to_be_visible()
     assert csp == []
 

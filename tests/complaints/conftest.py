@@ -71,7 +71,7 @@ def drive_complaint(world, complaint, to: str, *, result: str = ComplaintResult.
     complaint = services.complaint_accept(complaint=complaint, actor=s)
     if to == "investigating":
         return complaint
-    complaint = services.complaint_request_explanation(complaint=complaint, actor=s,
+    complaint = services.complaint_request_explanation(complaint=complaint, actor=s, reference_confirmed=True,
                                                        question="请说明SQ2026-000123号申请的办理情况。")
     if to == "explanation_requested":
         return complaint

@@ -15,6 +15,8 @@ from applications import services as applications
 from applications.models import Channel as ApplicationChannel
 from complaints import assessment, services
 from complaints.assessment import Period
+from disclosure import services as services_disclosure
+from disclosure.models import DisclosureAttribute, Record
 from tests.applications.conftest import PERSON
 from tests.complaints.conftest import at, consult, drive_complaint, report
 from tests.conftest import S, drive, new_draft
@@ -114,7 +116,7 @@ def test_the_year_by_office(figures):
         2, 1, 1, 1)
     assert (a.complaints_received, a.complaints_substantiated) == (2, 1)
     assert (a.consultations_answered, a.consultations_on_time, a.consultations_late) == (2, 1, 1)
-    assert (a.rating_count, a.rating_average) == (3, 4.0)  # (5 + 3 + 4) / 3
+    assert (a.rating_count, a.rating_average) == (2, 4.5)  # (5 + 4) / 2: the complaint's 3 is not A's
     assert a.findings == 1
     assert (b.records_published, b.records_late, b.applications_replied, b.applications_late) == (1, 0, 1, 0)
     assert (b.complaints_received, b.complaints_substantiated, b.consultations_answered) == (1, 0, 0)
@@ -125,6 +127,9 @@ def test_the_year_by_office(figures):
             total.consultations_answered, total.consultations_late, total.rating_count, total.findings) == (
         3, 1, 3, 1, 1, 3, 1, 2, 1, 4, 1)
     assert total.rating_average == 3.5  # (5 + 3 + 4 + 2) / 4
+    supervision = row(data, world.supervision_office)
+    assert (supervision.rating_count, supervision.rating_average) == (1, 3.0)  # the reporter rated its handling
+    assert supervision.complaints_received == 0
     assert [(s.label, s.count, s.average) for s in data.ratings] == [
         ("依申请公开", 2, 3.5), ("举报投诉", 1, 3.0), ("咨询", 1, 4.0)]
     assert (data.survey.count, data.survey.overall, data.survey.findability, data.survey.timeliness) == (
@@ -140,6 +145,7 @@ def test_a_quarter_and_a_custom_period(figures):
     assert (a.records_published, a.records_late, a.applications_replied, a.applications_late) == (1, 0, 1, 1)
     assert (a.applications_open_overdue, a.complaints_received, a.consultations_answered) == (0, 0, 1)
     assert (a.rating_count, a.rating_average, a.findings) == (1, 4.0, 1)
+    assert row(q3, world.supervision_office).rating_count == 0
     october = assessment.dashboard(period=Period.custom(D(2026, 10, 1), D(2026, 10, 31)), today=TODAY)
     assert (row(october, world.office_a).records_late, row(october, world.office_a).applications_on_time) == (1, 1)
     assert row(october, world.office_b).applications_on_time == 1
@@ -153,6 +159,47 @@ def test_one_office_only(figures):
     data = assessment.dashboard(period=Period.year(2026), office=figures.office_b, today=TODAY)
     assert [r.name for r in data.rows] == ["装备工业处"]
     assert data.total.records_published == 1 and data.total.rating_count == 1 and not data.findings
+    office_a = assessment.dashboard(period=Period.year(2026), office=figures.office_a, today=TODAY)
+    assert office_a.total.rating_count == 2 and [s.count for s in office_a.ratings] == [1, 0, 1]
+    supervision = assessment.dashboard(period=Period.year(2026), office=figures.supervision_office, today=TODAY)
+    assert (supervision.total.rating_count, supervision.total.rating_average) == (1, 3.0)
+
+
+def test_m11_counts_proactive_records_only_and_flags_the_unpublished_overdue(figures):
+    """M.11's 20 working days are a proactive record's: an on-request record published late is not
+    'late'. A proactive record still in the workflow past its due date is counted as overdue,
+    not yet published, in the period of its due date."""
+    world = figures
+    b = world.office_b
+    record(world, b, formed=D(2026, 8, 3), published=D(2026, 10, 12), title="依申请公开的信息")
+    Record.objects.filter(title="依申请公开的信息").update(attribute=DisclosureAttribute.ON_REQUEST)
+    with at(D(2026, 9, 1)):
+        new_draft(world, office=b, date_formed=D(2026, 9, 1), title="仍在起草的通知")  # due 2026-09-29
+        in_review = new_draft(world, office=b, date_formed=D(2026, 9, 1), title="仍在审核的通知")
+        services_disclosure.record_submit(record=in_review, actor=world.drafter_b)
+        new_draft(world, office=b, date_formed=D(2026, 9, 1), title="依申请公开的草稿",
+                  attribute=DisclosureAttribute.ON_REQUEST)
+        new_draft(world, office=b, date_formed=D(2026, 11, 20), title="尚未到期的草稿")
+    data = assessment.dashboard(period=Period.year(2026), today=TODAY)
+    office_b = row(data, b)
+    assert (office_b.records_published, office_b.records_late, office_b.records_open_overdue) == (1, 0, 2)
+    assert data.total.records_open_overdue == 2
+    assert row(assessment.dashboard(period=Period.quarter(2026, 3), today=TODAY), b).records_open_overdue == 2
+    assert row(assessment.dashboard(period=Period.quarter(2026, 4), today=TODAY), b).records_open_overdue == 0
+    early = assessment.dashboard(period=Period.year(2026), today=D(2026, 9, 29))
+    assert row(early, b).records_open_overdue == 0  # not overdue on its due day
+
+
+def test_the_page_says_where_complaint_ratings_go_and_charts_consultations(client, figures):
+    with at(TODAY, 12):
+        client.force_login(figures.supervisor)
+        text = client.get(reverse("admin:complaints_assessment_changelist"), {"kind": "year", "year": "2026"}).text
+    assert "举报投诉的评价是举报人对厅监察室办理工作的评价，计入厅监察室，不计入被投诉处室。" in text
+    chart = text.split('id="chart-consultations-title"')[1].split("</figure>")[0]
+    assert "咨询按期答复情况" in chart
+    assert "<title>政策法规处 · 按期答复：1</title>" in chart and "<title>政策法规处 · 逾期答复：1</title>" in chart
+    assert 'style="' not in chart
+    assert "逾期未公开" in text
 
 
 def test_the_page_shows_tables_and_inline_charts(client, figures):
@@ -163,7 +210,7 @@ def test_the_page_shows_tables_and_inline_charts(client, figures):
     assert page.status_code == 200
     text = page.text
     assert "2026年（2026-01-01 至 2026-12-31）" in text
-    assert text.count("<svg class=\"chart-svg\"") == 4
+    assert text.count("<svg class=\"chart-svg\"") == 5
     assert 'class="bar-late"' in text and "<title>政策法规处 · 超过20个工作日：1</title>" in text
     body = text.split('id="content-main"')[1]
     assert 'style="' not in body and "<script" not in body  # CSP: no inline style or script
@@ -207,8 +254,9 @@ def test_the_xlsx_export_holds_the_same_figures(client, figures):
     assert book.sheetnames == ["各处室", "社会评议", "责任追究"]
     sheet = book["各处室"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=6, values_only=True) if r and r[0]}
-    assert rows["政策法规处"] == ("政策法规处", 2, 1, 1, 2, 1, 1, 1, 2, 1, 2, 1, 1, 3, 4.0, 1)
-    assert rows["合计"][1:8] == (3, 2, 1, 3, 2, 1, 1) and rows["合计"][14] == 3.5
+    assert rows["政策法规处"] == ("政策法规处", 2, 1, 1, 0, 2, 1, 1, 1, 2, 1, 2, 1, 1, 2, 4.5, 1)
+    assert rows["厅监察室"][14:16] == (1, 3.0)
+    assert rows["合计"][1:9] == (3, 2, 1, 0, 3, 2, 1, 1) and rows["合计"][15] == 3.5
     ratings = [tuple(v for v in r if v is not None) for r in book["社会评议"].iter_rows(values_only=True)]
     assert ("依申请公开", 2, 3.5) in ratings and ("本期", 2, 3.0, 4.0, 4.0) in ratings
     assert next(book["责任追究"].iter_rows(min_row=2, values_only=True))[:4] == (

@@ -264,7 +264,7 @@ def _published(world, subject="依申请公开是否收费"):
     consultation, _secret = consult(world, office=world.office_a, subject=subject)
     consultation = services.consultation_answer(consultation=consultation, actor=world.drafter_a,
                                                 answer="李雷咨询人：依申请提供政府信息不收费。")
-    return services.consultation_publish(consultation=consultation, actor=world.disclosure,
+    return services.consultation_publish(consultation=consultation, actor=world.disclosure, public_subject=subject,
                                          public_question="申请政府信息公开需要交费吗？",
                                          public_answer="依申请提供政府信息不收费。")
 
@@ -282,6 +282,35 @@ def test_the_faq_shows_dates_office_and_answer_never_the_asker(client, world):
     assert unpublished.subject not in page
 
 
+def test_the_faq_shows_the_edited_subject_never_the_askers_own(client, world):
+    """The asker's own subject may name them; the FAQ and the landing page show only the subject
+    the disclosure office wrote when publishing."""
+    consultation, _secret = consult(world, office=world.office_a, subject="李雷咨询人想问收费问题")
+    consultation = services.consultation_answer(consultation=consultation, actor=world.drafter_a, answer="答复")
+    with pytest.raises(services.InvalidInput, match="主题"):
+        services.consultation_publish(consultation=consultation, actor=world.disclosure,
+                                      public_subject=consultation.subject, public_question="问题", public_answer="答复")
+    services.consultation_publish(consultation=consultation, actor=world.disclosure,
+                                  public_subject="依申请公开是否收费", public_question="问题", public_answer="答复")
+    for url in (FAQ, reverse("complaints:interact")):
+        page = client.get(url).text
+        assert "依申请公开是否收费" in page
+        assert "李雷" not in page and "想问收费问题" not in page
+
+
+def test_the_publish_form_offers_the_subject_to_edit(client, world):
+    consultation, _secret = consult(world, office=world.office_a, subject="李雷咨询人想问收费问题")
+    consultation = services.consultation_answer(consultation=consultation, actor=world.drafter_a, answer="答复")
+    client.force_login(world.disclosure)
+    url = reverse("admin:complaints_consultation_transition", args=[consultation.pk, "publish"])
+    assert 'name="public_subject"' in client.get(url).text
+    response = client.post(url, {"expected_status": "closed", "public_subject": "李雷咨询人想问收费问题",
+                                 "public_question": "问题", "public_answer": "答复"})
+    assert response.status_code == 200 and "主题" in response.text
+    consultation.refresh_from_db()
+    assert not consultation.is_published
+
+
 def test_publishing_and_withdrawing_refresh_the_cached_faq(client, world):
     assert "暂无公开的咨询问答" in client.get(FAQ).text
     item = _published(world)
@@ -294,7 +323,7 @@ def test_publishing_and_withdrawing_refresh_the_cached_faq(client, world):
 def test_faq_text_is_escaped(client, world):
     consultation, _secret = consult(world, office=world.office_a)
     consultation = services.consultation_answer(consultation=consultation, actor=world.drafter_a, answer="答复")
-    services.consultation_publish(consultation=consultation, actor=world.disclosure,
+    services.consultation_publish(consultation=consultation, actor=world.disclosure, public_subject="咨询主题",
                                   public_question="<script>alert(1)</script>", public_answer="<b>粗体</b>")
     page = client.get(FAQ).text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page and "<b>粗体</b>" not in page
@@ -375,3 +404,97 @@ def test_reading_pages_is_never_limited(client, world, settings):
     for _ in range(5):
         assert client.get(COMPLAIN).status_code == 200
         assert client.get(TRACK).status_code == 200
+
+
+# --- The spam trap on every public form -----------------------------------------------------------
+
+TRAP = {"website": "http://spam.invalid"}
+
+
+def _stored():
+    return (Complaint.objects.count(), Reporter.objects.count(), Consultation.objects.count(),
+            SurveyResponse.objects.count())
+
+
+@pytest.mark.parametrize("url", [COMPLAIN, CONSULT, SURVEY, TRACK])
+def test_every_public_form_carries_the_trap(client, world, url):
+    page = client.get(url).text
+    assert 'name="website"' in page and 'class="hp"' in page and 'aria-hidden="true"' in page
+
+
+def test_a_filled_trap_stores_no_report(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = client.post(COMPLAIN, {**complaint_form(world), **TRAP, "attachments": [evidence()]})
+    assert response.status_code == 200 and "提交未被接受" in response.text
+    assert _stored() == (0, 0, 0, 0) and not any(tmp_path.rglob("*.pdf"))
+
+
+def test_a_filled_trap_stores_no_consultation(client, world):
+    response = client.post(CONSULT, {**consultation_form(), **TRAP})
+    assert response.status_code == 200 and "提交未被接受" in response.text
+    assert _stored() == (0, 0, 0, 0)
+
+
+def test_a_filled_trap_stores_no_survey_answer(client, world):
+    response = client.post(SURVEY, {"overall": "4", "findability": "4", "timeliness": "4", **TRAP})
+    assert response.status_code == 200 and "提交未被接受" in response.text
+    assert _stored() == (0, 0, 0, 0)
+
+
+def test_a_filled_trap_opens_no_case(client, world):
+    complaint, secret = report(world)
+    response = client.post(TRACK, {"tracking_code": complaint.tracking_code, "secret": secret, **TRAP})
+    assert response.status_code == 200 and "提交未被接受" in response.text
+    assert client.post(TRACK, {"tracking_code": complaint.tracking_code, "secret": secret}).status_code == 302
+
+
+@pytest.mark.parametrize("kind", ["complaint", "consultation"])
+def test_a_filled_trap_stores_no_rating(client, world, kind):
+    if kind == "complaint":
+        case = drive_complaint(world, report(world)[0], "replied")
+    else:
+        case, _secret = consult(world, office=world.office_a)
+        case = services.consultation_answer(consultation=case, actor=world.drafter_a, answer="答复")
+    url = reverse("complaints:case_rate", args=[case_token(case)])
+    assert 'name="website"' in client.get(reverse("complaints:case", args=[case_token(case)])).text
+    response = client.post(url, {"rating": "5", "comment": "好", **TRAP})
+    assert response.status_code == 200 and "提交未被接受" in response.text
+    case.refresh_from_db()
+    assert case.rating is None and not case.events.filter(kind="rated").exists()
+
+
+# --- The survey: one answer per form sent (M.18) --------------------------------------------------
+
+
+def test_a_double_survey_submit_stores_one_answer(client, world):
+    page = client.get(SURVEY).text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+    answer = {"overall": "2", "findability": "3", "timeliness": "4", "idempotency_key": key}
+    first, second = client.post(SURVEY, answer), client.post(SURVEY, answer)
+    assert first.status_code == second.status_code == 200 and "感谢您的评议" in second.text
+    assert SurveyResponse.objects.count() == 1
+    fresh = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(SURVEY).text).group(1)
+    assert fresh != key
+    client.post(SURVEY, {**answer, "idempotency_key": fresh})
+    assert SurveyResponse.objects.count() == 2  # a second form is a second answer
+    client.post(SURVEY, {**answer, "idempotency_key": "not-a-key"})
+    assert SurveyResponse.objects.count() == 3  # a damaged key gets a fresh one, not an error
+
+
+# --- Files of a report that is not stored are not kept ---------------------------------------------
+
+
+def test_the_evidence_of_a_report_that_fails_is_removed(world, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    record = services._complaint_record
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "_complaint_record", broken)
+    with pytest.raises(RuntimeError):
+        report(world)
+    assert not Complaint.objects.exists() and not [p for p in tmp_path.rglob("*") if p.is_file()]
+    monkeypatch.setattr(services, "_complaint_record", record)
+    report(world)
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1

@@ -128,6 +128,8 @@ COMPLAINT_CALLS = {
     "decline": lambda c, u: services.complaint_decline(complaint=c, actor=u, reason="理由"),
     "request_explanation": lambda c, u: services.complaint_request_explanation(complaint=c, actor=u, question="请说明"),
     "explain": lambda c, u: services.complaint_explain(complaint=c, actor=u, answer="说明"),
+    "withdraw_explanation": lambda c, u: services.complaint_withdraw_explanation(complaint=c, actor=u,
+                                                                                reason="已调取记录，无需说明"),
     "conclude": lambda c, u: services.complaint_conclude(complaint=c, actor=u, result="substantiated",
                                                          conclusion="结论"),
     "reopen": lambda c, u: services.complaint_reopen(complaint=c, actor=u, reason="理由"),
@@ -138,6 +140,7 @@ COMPLAINT_CASES = [
     ("decline", "submitted", {"supervisor"}),
     ("request_explanation", "investigating", {"supervisor"}),
     ("explain", "explanation_requested", {"drafter_a", "head_a"}),
+    ("withdraw_explanation", "explanation_requested", {"supervisor"}),
     ("conclude", "investigating", {"supervisor"}),
     ("reopen", "concluded", {"supervisor"}),
     ("reply", "concluded", {"supervisor"}),
@@ -183,6 +186,77 @@ def test_the_office_concerned_of_another_office_cannot_explain(world):
     with pytest.raises(ActionRefused):
         services.complaint_explain(complaint=complaint, actor=world.drafter_a, answer="说明")
     services.complaint_explain(complaint=complaint, actor=world.head_b, answer="说明")
+
+
+# --- The office asked to explain cannot hold the case up (M.19: 及时受理、处理) ------------------
+
+
+ASKED_ON = D(2026, 11, 2)
+
+
+def _asked(world, *, on=ASKED_ON, days=3):
+    with at(on):
+        complaint = drive_complaint(world, report(world)[0], "investigating")
+        return services.complaint_request_explanation(complaint=complaint, actor=world.supervisor,
+                                                      question="请说明情况", days=days)
+
+
+def test_without_an_explanation_by_the_deadline_the_supervision_office_concludes(world):
+    complaint = _asked(world)  # due 2026-11-05
+    assert complaint.explanation_due == D(2026, 11, 5)
+    with at(D(2026, 11, 5)), pytest.raises(StateConflict, match="尚未届满"):  # the office may still explain today
+        services.complaint_conclude(complaint=complaint, actor=world.supervisor, result="substantiated",
+                                    conclusion="结论")
+    with at(D(2026, 11, 6)):
+        assert workflow.COMPLAINT_TRANSITIONS["conclude"] in workflow.complaint_available(world.supervisor, complaint)
+        assert workflow.COMPLAINT_TRANSITIONS["conclude"] not in workflow.complaint_available(world.drafter_a,
+                                                                                              complaint)
+        complaint = services.complaint_conclude(complaint=complaint, actor=world.supervisor,
+                                                result="substantiated", conclusion="处室逾期未说明，经调阅记录认定属实")
+    assert (complaint.status, complaint.result, complaint.explanation_due) == (CS.CONCLUDED, "substantiated", None)
+    event = complaint.events.get(kind="concluded")
+    assert event.data["without_explanation"] is True and "未在说明期限（2026-11-05）内作出说明" in event.comment
+    lines = [line.text for line in clock.compute_complaint(complaint.events.order_by("on", "at", "pk")).lines]
+    assert any("未在说明期限内作出说明" in line for line in lines)
+    with pytest.raises(StateConflict):  # too late to explain now
+        services.complaint_explain(complaint=complaint, actor=world.drafter_a, answer="迟到的说明")
+
+
+def test_the_supervision_office_may_withdraw_its_request(world, django_capture_on_commit_callbacks):
+    complaint = _asked(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = services.complaint_withdraw_explanation(complaint=complaint, actor=world.supervisor,
+                                                            reason="已调取办理记录，无需说明")
+    assert (complaint.status, complaint.explanation_due) == (CS.INVESTIGATING, None)
+    assert any("撤回说明要求" in m.subject and world.drafter_a.email in m.to for m in mail.outbox)
+    with pytest.raises(StateConflict):
+        services.complaint_explain(complaint=complaint, actor=world.drafter_a, answer="说明")
+    complaint = services.complaint_conclude(complaint=complaint, actor=world.supervisor, result="not_substantiated",
+                                            conclusion="结论")
+    assert complaint.status == CS.CONCLUDED and not complaint.events.get(kind="concluded").data.get(
+        "without_explanation")
+
+
+def test_the_withdrawal_reason_is_read_by_the_office_so_it_carries_no_identity(world):
+    complaint = _asked(world)
+    with pytest.raises(InvalidInput, match="举报人"):
+        services.complaint_withdraw_explanation(complaint=complaint, actor=world.supervisor,
+                                                reason=f"{REPORTER['name']}已撤回举报")
+    complaint.refresh_from_db()
+    assert complaint.status == CS.EXPLANATION_REQUESTED
+
+
+def test_the_supervision_offices_worklist_shows_the_overdue_explanation(client, world):
+    complaint = _asked(world)
+    client.force_login(world.supervisor)
+    with at(D(2026, 11, 4), 12):
+        client.force_login(world.supervisor)
+        page = client.get(reverse("admin:index")).text
+    assert complaint.tracking_code in page and "2026-11-05" in page and "说明期限已过" not in page
+    with at(D(2026, 11, 9), 12):
+        client.force_login(world.supervisor)
+        page = client.get(reverse("admin:index")).text
+    assert complaint.tracking_code in page and "说明期限已过" in page
 
 
 # --- Intake at the window, by phone or by letter (M.10) -----------------------------------------
@@ -307,9 +381,9 @@ def test_a_consultation_is_routed_answered_and_published(world):
                                                 answer="李雷咨询人：依申请提供政府信息不收费。")
     assert consultation.status == QS.CLOSED and consultation.answered_on
     with pytest.raises(InvalidInput, match=r"个人信息|姓名"):
-        services.consultation_publish(consultation=consultation, actor=world.disclosure,
+        services.consultation_publish(consultation=consultation, actor=world.disclosure, public_subject="咨询主题",
                                       public_question=consultation.question, public_answer=consultation.answer)
-    consultation = services.consultation_publish(consultation=consultation, actor=world.disclosure,
+    consultation = services.consultation_publish(consultation=consultation, actor=world.disclosure, public_subject="咨询主题",
                                                  public_question="申请政府信息公开需要交费吗？",
                                                  public_answer="依申请提供政府信息不收费。")
     assert consultation.is_published
@@ -334,7 +408,7 @@ def test_without_consent_nothing_is_published(world):
     consultation, _secret = consult(world, office=world.office_a, consent=False)
     consultation = services.consultation_answer(consultation=consultation, actor=world.drafter_a, answer="答复")
     with pytest.raises(StateConflict):
-        services.consultation_publish(consultation=consultation, actor=world.disclosure, public_question="问",
+        services.consultation_publish(consultation=consultation, actor=world.disclosure, public_subject="咨询主题", public_question="问",
                                       public_answer="答")
 
 
@@ -342,7 +416,7 @@ CONSULTATION_CALLS = {
     "route": lambda c, u, w: services.consultation_route(consultation=c, actor=u, office=w.office_a),
     "return": lambda c, u, w: services.consultation_return(consultation=c, actor=u, reason="理由"),
     "answer": lambda c, u, w: services.consultation_answer(consultation=c, actor=u, answer="答复"),
-    "publish": lambda c, u, w: services.consultation_publish(consultation=c, actor=u, public_question="问题",
+    "publish": lambda c, u, w: services.consultation_publish(consultation=c, actor=u, public_subject="咨询主题", public_question="问题",
                                                              public_answer="答复内容"),
     "unpublish": lambda c, u, w: services.consultation_unpublish(consultation=c, actor=u, reason="理由"),
 }
@@ -360,7 +434,7 @@ def _consultation_at(world, stage: str):
     if stage in ("answered", "published"):
         consultation = services.consultation_answer(consultation=consultation, actor=world.drafter_a, answer="答复")
     if stage == "published":
-        consultation = services.consultation_publish(consultation=consultation, actor=world.disclosure,
+        consultation = services.consultation_publish(consultation=consultation, actor=world.disclosure, public_subject="咨询主题",
                                                      public_question="问题", public_answer="答复内容")
     return consultation
 
@@ -451,7 +525,8 @@ def test_worklists(client, world):
     mine, _secret = consult(world, office=world.office_a, subject="处室A的咨询")
     client.force_login(world.supervisor)
     page = client.get(reverse("admin:index")).text
-    assert submitted.tracking_code in page and complaint.tracking_code not in page  # waiting for the office
+    assert submitted.tracking_code in page
+    assert complaint.tracking_code in page and "等待被投诉处室说明" in page  # waiting for the office, in sight
     client.force_login(world.drafter_a)
     page = client.get(reverse("admin:index")).text
     assert complaint.tracking_code in page and "待作出说明" in page and submitted.tracking_code not in page
@@ -462,3 +537,45 @@ def test_worklists(client, world):
     client.force_login(world.disclosure)
     page = client.get(reverse("admin:index")).text
     assert unrouted.tracking_code in page and complaint.tracking_code not in page
+
+
+# --- The day counts are settings, checked at start-up ---------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("COMPLAINT_REPLY_WORKING_DAYS", 0), ("COMPLAINT_REPLY_WORKING_DAYS", -3),
+    ("CONSULTATION_REPLY_WORKING_DAYS", 0), ("CONSULTATION_REPLY_WORKING_DAYS", "15"),
+    ("COMPLAINT_EXPLANATION_WORKING_DAYS", 0), ("COMPLAINT_EXPLANATION_WORKING_DAYS", 31),
+])
+def test_a_day_count_that_is_not_a_positive_number_stops_the_system_check(settings, name, value):
+    from django.core import checks
+
+    setattr(settings, name, value)
+    errors = [e for e in checks.run_checks() if e.id.startswith("complaints.")]
+    assert len(errors) == 1 and errors[0].level == checks.ERROR
+    assert name in errors[0].msg and "工作日" in errors[0].msg and repr(value) in errors[0].msg
+
+
+def test_the_default_and_valid_day_counts_pass_the_check(settings):
+    from django.core import checks
+
+    settings.COMPLAINT_REPLY_WORKING_DAYS, settings.CONSULTATION_REPLY_WORKING_DAYS = 20, 10
+    settings.COMPLAINT_EXPLANATION_WORKING_DAYS = 30
+    assert not [e for e in checks.run_checks() if e.id.startswith("complaints.")]
+    for name in ("COMPLAINT_REPLY_WORKING_DAYS", "CONSULTATION_REPLY_WORKING_DAYS", "COMPLAINT_EXPLANATION_WORKING_DAYS"):
+        delattr(settings, name)
+    assert not [e for e in checks.run_checks() if e.id.startswith("complaints.")]
+    assert (clock.complaint_reply_days(), clock.consultation_reply_days(), clock.explanation_days()) == (15, 15, 5)
+
+
+def test_the_explanation_days_setting_is_the_forms_default(world, settings):
+    from complaints.admin_forms import RequestExplanationForm
+
+    settings.COMPLAINT_EXPLANATION_WORKING_DAYS = 8
+    complaint = drive_complaint(world, report(world)[0], "investigating")
+    assert RequestExplanationForm(obj=complaint)["days"].value() == 8
+    with at(D(2026, 11, 2)):
+        complaint = drive_complaint(world, report(world)[0], "investigating")
+        complaint = services.complaint_request_explanation(complaint=complaint, actor=world.supervisor,
+                                                           question="请说明情况")
+    assert complaint.explanation_due == D(2026, 11, 12)  # 8 working days after 11-02
