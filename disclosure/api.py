@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -157,7 +159,7 @@ class _PublicFilterSet(filters.FilterSet):
                                           label=_("发布日期不晚于（YYYY-MM-DD）"))
 
     def filter_category(self, queryset: QuerySet, name: str, category: CatalogueCategory) -> QuerySet:
-        return queryset.filter(Q(category=category) | Q(category__parent=category))
+        return queryset.filter(category_id__in=selectors.category_subtree_ids(category))
 
 
 class RecordFilterSet(_PublicFilterSet):
@@ -264,8 +266,10 @@ _guide_cache: dict[str, list] = {}
 
 
 def _operations() -> list[dict]:
-    """Every GET operation of the schema with its parameters, for the guide page (built once)."""
-    if "operations" not in _guide_cache:
+    """Every GET operation of the schema with its parameters, for the guide page (built once
+    per language: the descriptions are translated when the schema is generated)."""
+    language = get_language() or settings.LANGUAGE_CODE
+    if language not in _guide_cache:
         from drf_spectacular.generators import SchemaGenerator
 
         schema = SchemaGenerator(patterns=None).get_schema(request=None, public=True)
@@ -281,8 +285,8 @@ def _operations() -> list[dict]:
                         for p in operation.get("parameters", [])
                     ],
                 })
-        _guide_cache["operations"] = operations
-    return _guide_cache["operations"]
+        _guide_cache[language] = operations
+    return _guide_cache[language]
 
 
 @cache_public_page

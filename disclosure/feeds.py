@@ -7,7 +7,6 @@ records. The description is the catalogue summary; the body of 依申请公开 e
 from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -34,7 +33,7 @@ class _LatestEntriesFeed(Feed):
     def _entries(self, category: CatalogueCategory | None):
         entries = selectors.catalogue_listed().select_related("record")
         if category is not None:
-            entries = entries.filter(Q(category=category) | Q(category__parent=category))
+            entries = entries.filter(category_id__in=selectors.category_subtree_ids(category))
         return entries.order_by("-published_at", "-pk")[:FEED_SIZE]
 
     def items(self, obj):
@@ -92,7 +91,7 @@ class _LatestEntriesFeed(Feed):
 
 
 class _ByCategory:
-    """A feed of one active catalogue category and its sub-categories; 404 for any other code."""
+    """A feed of one active catalogue category and all its sub-categories; 404 for any other code."""
 
     def get_object(self, request, code: str):
         return get_object_or_404(CatalogueCategory, code=code, is_active=True)

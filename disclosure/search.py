@@ -7,12 +7,18 @@ query word needs its unigram, a two-character word its bigram, a longer word its
 row* (a phrase), and a Latin/digit word matches as a prefix. Positions keep phrases exact: the
 bigrams of “信息化公开” occurring apart in a text never make a hit.
 
-Documents are keyed by catalogue entry, whose ids grow in publication order, so the newest
-matches come straight off the index (ORDER BY id DESC ... LIMIT 20) however common the term,
-and the visibility rules are those of `selectors.catalogue_listed()`, compiled into the query.
+Results come newest published first. Entry ids do not follow publication (a scheduled entry
+is written before the ones published in the meantime; imports arrive in any order), so each
+document has a *sort key*: its publication time in whole seconds, times 10^8, plus its entry id
+(ids below 10^8, dates between the years 1000 and 4000). Keys are unique, order like
+(published_at, id), and give back the entry id as `key mod 10^8`. The newest matches then come
+straight off the index (ORDER BY key DESC ... LIMIT 20) however common the term, and the
+visibility rules are those of `selectors.catalogue_listed()`, compiled into the query.
 
-Index: a FTS5 table (columns `uni`, `bi`) on SQLite; on PostgreSQL a tsvector column written by
-us with explicit positions (no text-search parser or locale involved) and a GIN index. A
+Index: on SQLite a contentless FTS5 table (columns `uni`, `bi`) whose rowid is the sort key,
+kept by triggers on the document table; on PostgreSQL a tsvector column written by us with
+explicit positions (no text-search parser or locale involved) and a GIN index, and the sort key
+in a column with a b-tree index. A
 tsvector keeps at most 256 positions per lexeme and none past 16,383, so documents beyond that
 are flagged `long_text` and matched on their tokens plus an exact substring check instead.
 Both live in the database of the records and change inside the publishing transaction, so the
@@ -21,6 +27,7 @@ index never disagrees with what is published.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -115,26 +122,63 @@ FTS_TABLE = "disclosure_search_fts"
 SEARCH_WINDOW = 4000  # PostgreSQL: the newest entries searched first (see SearchResults._ids)
 DOCUMENT_TABLE = "disclosure_searchdocument"
 ENTRY_TABLE = "disclosure_catalogueentry"
+SORT_KEY_IDS = 10**8  # the sort key is publication second * SORT_KEY_IDS + entry id
+
+
+def sort_key(entry) -> int:
+    """Unique, in publication order (then entry id); the entry id is `key mod SORT_KEY_IDS`."""
+    return math.floor(entry.published_at.timestamp()) * SORT_KEY_IDS + entry.pk
+
+
+# The same key in SQLite's SQL (datetimes are stored as UTC text there). The statements using
+# it are run by the schema editor, which takes "%%" for a literal "%".
+_SQLITE_KEY = f"CAST(strftime('%%s', {ENTRY_TABLE}.published_at) AS INTEGER) * {SORT_KEY_IDS} + {ENTRY_TABLE}.id"
+# The entry id back from a key (also for keys of dates before 1970, which are negative), in a
+# query run with parameters ("%%" is "%").
+_SQLITE_ENTRY_ID = f"(({FTS_TABLE}.rowid %% {SORT_KEY_IDS}) + {SORT_KEY_IDS}) %% {SORT_KEY_IDS}"
+
+
+def _fts_insert(row: str) -> str:
+    return (f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) SELECT {_SQLITE_KEY}, {row}.uni, {row}.bi "
+            f"FROM {ENTRY_TABLE} WHERE {ENTRY_TABLE}.id = {row}.entry_id;")
+
+
+def _fts_delete(row: str) -> str:
+    # A contentless table forgets a row through the 'delete' command with the values it indexed.
+    return (f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, uni, bi) SELECT 'delete', {_SQLITE_KEY}, {row}.uni, "
+            f"{row}.bi FROM {ENTRY_TABLE} WHERE {ENTRY_TABLE}.id = {row}.entry_id;")
+
 
 SQLITE_SETUP = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(uni, bi, content='{DOCUMENT_TABLE}', "
-    "content_rowid='entry_id', tokenize='unicode61 remove_diacritics 0')",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {DOCUMENT_TABLE} BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) VALUES (new.entry_id, new.uni, new.bi); END",
-    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {DOCUMENT_TABLE} BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, uni, bi) VALUES ('delete', old.entry_id, old.uni, old.bi); END",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(uni, bi, content='', "
+    "tokenize='unicode61 remove_diacritics 0')",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON {DOCUMENT_TABLE} BEGIN {_fts_insert('new')} END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON {DOCUMENT_TABLE} BEGIN {_fts_delete('old')} END",
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE ON {DOCUMENT_TABLE} BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, uni, bi) VALUES ('delete', old.entry_id, old.uni, old.bi); "
-    f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) VALUES (new.entry_id, new.uni, new.bi); END",
+    f"{_fts_delete('old')} {_fts_insert('new')} END",
 ]
 SQLITE_TEARDOWN = [f"DROP TABLE IF EXISTS {FTS_TABLE}"] + [
     f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")
 ]
+# Index the documents already stored (after a change of the index's layout).
+SQLITE_FILL = [
+    f"INSERT INTO {FTS_TABLE}(rowid, uni, bi) SELECT {_SQLITE_KEY}, d.uni, d.bi FROM {DOCUMENT_TABLE} d "
+    f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = d.entry_id",
+]
 POSTGRES_SETUP = [
     f"ALTER TABLE {DOCUMENT_TABLE} ADD COLUMN IF NOT EXISTS vector tsvector",
     f"CREATE INDEX IF NOT EXISTS disclosure_search_gin ON {DOCUMENT_TABLE} USING GIN (vector)",
+    f"ALTER TABLE {DOCUMENT_TABLE} ADD COLUMN IF NOT EXISTS sort_key bigint",
+    f"CREATE INDEX IF NOT EXISTS disclosure_search_sort ON {DOCUMENT_TABLE} (sort_key)",
 ]
-POSTGRES_TEARDOWN = ["DROP INDEX IF EXISTS disclosure_search_gin", f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN IF EXISTS vector"]
+POSTGRES_TEARDOWN = [
+    "DROP INDEX IF EXISTS disclosure_search_sort", f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN IF EXISTS sort_key",
+    "DROP INDEX IF EXISTS disclosure_search_gin", f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN IF EXISTS vector",
+]
+POSTGRES_FILL = [
+    f"UPDATE {DOCUMENT_TABLE} d SET sort_key = floor(extract(epoch FROM e.published_at))::bigint * {SORT_KEY_IDS} "
+    f"+ e.id FROM {ENTRY_TABLE} e WHERE e.id = d.entry_id AND d.sort_key IS NULL",
+]
 
 
 def setup_statements(vendor: str) -> list[str]:
@@ -143,6 +187,10 @@ def setup_statements(vendor: str) -> list[str]:
 
 def teardown_statements(vendor: str) -> list[str]:
     return {"sqlite": SQLITE_TEARDOWN, "postgresql": POSTGRES_TEARDOWN}.get(vendor, [])
+
+
+def fill_statements(vendor: str) -> list[str]:
+    return {"sqlite": SQLITE_FILL, "postgresql": POSTGRES_FILL}.get(vendor, [])
 
 
 def _sqlite_match(query: Query) -> str:
@@ -166,15 +214,16 @@ def _like(words) -> tuple[str, list[str]]:
 
 
 def _matching_sql(query: Query, entries: QuerySet) -> tuple[str, str, list]:
-    """SELECT the ids of `entries` that match, and the ORDER BY for newest first (kept apart:
-    a count must not sort, so that it can stop early). `entries` must filter only on the
-    catalogue entry's own columns (it is compiled into the WHERE clause as it stands)."""
+    """SELECT the ids of `entries` that match, and the ORDER BY for newest published first
+    (kept apart: a count must not sort, so that it can stop early). `entries` must filter only
+    on the catalogue entry's own columns (it is compiled into the WHERE clause as it stands)."""
     compiler = entries.query.get_compiler(connection=connection)
     where, where_params = compiler.compile(entries.query.where)
     if connection.vendor == "postgresql":
         exact = _tsquery(query, in_a_row=True)
-        long_words = [w for w in query.words if any(len(c) > 2 for c, _latin in _pieces(w))]
-        checks, patterns = _like(long_words)
+        # The Chinese runs the phrases come from (not the words as typed: “数字化，平台建设” is two).
+        long_runs = list(dict.fromkeys(c for w in query.words for c, _latin in _pieces(w) if len(c) > 2))
+        checks, patterns = _like(long_runs)
         match = "(NOT d.long_text AND d.vector @@ %s::tsquery)"
         params = [exact]
         if query.phrases:  # texts too long for tsvector positions: tokens plus the exact words
@@ -182,8 +231,9 @@ def _matching_sql(query: Query, entries: QuerySet) -> tuple[str, str, list]:
             params += [_tsquery(query, in_a_row=False), *patterns]
         sql = (f"SELECT {ENTRY_TABLE}.id FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
                f"WHERE {match} AND ({where})")
-        return sql, f" ORDER BY {ENTRY_TABLE}.id DESC", [*params, *where_params]
-    sql = (f"SELECT {ENTRY_TABLE}.id FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {FTS_TABLE}.rowid "
+        return sql, " ORDER BY d.sort_key DESC NULLS LAST", [*params, *where_params]
+    # FTS5 yields rowids (sort keys) newest first; each is one primary-key lookup of its entry.
+    sql = (f"SELECT {ENTRY_TABLE}.id FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_SQLITE_ENTRY_ID} "
            f"WHERE {FTS_TABLE} MATCH %s AND ({where})")
     return sql, f" ORDER BY {FTS_TABLE}.rowid DESC", [_sqlite_match(query), *where_params]
 
@@ -231,17 +281,19 @@ def document_for(entry):
         bi=f" {RUN_BREAK} ".join(" ".join(run) for run in terms.bigrams), long_text=long_text,
     )
     document.pg_vector = vector
+    document.sort_key = sort_key(entry)
     return document
 
 
 def write_vectors(documents) -> None:
-    """PostgreSQL only: store the tsvector of each document (a column Django does not manage)."""
+    """PostgreSQL only: store the tsvector and the sort key of each document (columns Django does
+    not manage). On SQLite the triggers of migration 0004/0005 index each document as it is saved."""
     if connection.vendor != "postgresql" or not documents:
         return
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {DOCUMENT_TABLE} SET vector = %s::tsvector WHERE entry_id = %s",
-            [(d.pg_vector, d.entry_id) for d in documents],
+            f"UPDATE {DOCUMENT_TABLE} SET vector = %s::tsvector, sort_key = %s WHERE entry_id = %s",
+            [(d.pg_vector, d.sort_key, d.entry_id) for d in documents],
         )
 
 
@@ -264,8 +316,8 @@ def remove_entry(entry_id: int) -> None:
 
 
 class SearchResults:
-    """Matching catalogue entries, newest first, sliceable and countable like a queryset (for
-    the paginator), reading only the rows of the page shown."""
+    """Matching catalogue entries, newest published first, sliceable and countable like a
+    queryset (for the paginator), reading only the rows of the page shown."""
 
     def __init__(self, raw_query: str, entries: QuerySet):
         self.query = parse_query(raw_query)
@@ -280,18 +332,22 @@ class SearchResults:
                 cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
                 return [row[0] for row in cursor.fetchall()]
             # PostgreSQL cannot read a GIN index newest first, and misjudges how common a phrase
-            # is; so look among the newest entries first and widen the window only when it holds
-            # too few matches. A common phrase is answered from a small window, a rare one from a
-            # few cheap index scans.
-            cursor.execute(f"SELECT MAX(id) FROM {ENTRY_TABLE}")
-            newest = cursor.fetchone()[0] or 0
+            # is; so look among the newest documents first (those with the highest sort keys, the
+            # bound read off the b-tree) and widen the window only when it holds too few matches.
+            # A common phrase is answered from a small window, a rare one from a few cheap index
+            # scans; every match newer than the bound is inside the window, so the page is exact.
             window = SEARCH_WINDOW
             while True:
-                lower = newest - window
-                cursor.execute(f"{sql} AND d.entry_id > %s{order_by} LIMIT %s OFFSET %s",
-                               [*params, lower, limit, offset])
+                cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
+                               "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
+                row = cursor.fetchone()
+                if row is None:  # the window holds every document
+                    cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
+                    return [row[0] for row in cursor.fetchall()]
+                cursor.execute(f"{sql} AND d.sort_key >= %s{order_by} LIMIT %s OFFSET %s",
+                               [*params, row[0], limit, offset])
                 ids = [row[0] for row in cursor.fetchall()]
-                if len(ids) == limit or lower <= 0:
+                if len(ids) == limit:
                     return ids
                 window *= 8
 
@@ -332,11 +388,23 @@ def _aligned(text: str) -> str:
     return "".join(out)
 
 
+def highlight_terms(raw_query: str) -> list[str]:
+    """What to mark for a query, longest first: each word as typed (so “吉工信规〔2026〕3号” is
+    marked whole where it occurs) and the pieces the search actually looked for (so “工业，平台”
+    marks 工业 and 平台 wherever they are found apart)."""
+    terms: dict[str, None] = {}
+    for word in parse_query(raw_query).words:
+        terms[word] = None
+        for chinese, latin in _pieces(word):
+            terms[chinese or latin] = None
+    return sorted(terms, key=len, reverse=True)
+
+
 def highlight(text: str, raw_query: str, *, width: int | None = None) -> SafeString:
-    """Escape `text` and mark the query words; with `width`, cut a window around the first hit."""
+    """Escape `text` and mark the query's terms; with `width`, cut a window around the first hit."""
     text = " ".join((text or "").split())
-    words = [w for w in parse_query(raw_query).words if w]
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE) if words else None
+    terms = highlight_terms(raw_query)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
     if width and len(text) > width:
         start = 0
         if pattern and (hit := pattern.search(_aligned(text))):

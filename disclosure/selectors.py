@@ -26,7 +26,10 @@ PUBLIC_STATES = (S.PUBLISHED, S.REGISTERED)
 
 
 def records_published() -> QuerySet[Record]:
-    """Published, in force or not, not revoked, publication time reached."""
+    """Published, in force or not, not revoked, publication time reached.
+
+    A revocation covers every earlier version of the information too (services._end_of_life
+    revokes them in the same transaction), so the state alone decides here as well."""
     return Record.objects.filter(state__in=PUBLIC_STATES, published_at__lte=timezone.now())
 
 
@@ -49,12 +52,38 @@ def catalogue_listed() -> QuerySet[CatalogueEntry]:
     ).select_related("office", "category")
 
 
+def _category_tree() -> dict[int | None, list[int]]:
+    """Every category's children's ids, by parent id (one small query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in CatalogueCategory.objects.order_by().values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    return children
+
+
+def _subtree(children: dict[int | None, list[int]], root: int) -> list[int]:
+    """`root` and all its descendants, however deep (a cycle entered in the admin ends the walk)."""
+    found, frontier = [root], [root]
+    seen = {root}
+    while frontier:
+        frontier = [c for pk in frontier for c in children.get(pk, ()) if c not in seen]
+        seen.update(frontier)
+        found.extend(frontier)
+    return found
+
+
+def category_subtree_ids(category: CatalogueCategory) -> list[int]:
+    """The category and all its sub-categories: what a category's page, feed and count include."""
+    return _subtree(_category_tree(), category.pk)
+
+
 def categories_with_counts(categories: QuerySet[CatalogueCategory]) -> list[CatalogueCategory]:
-    """Categories with `.count` = their listed entries (one grouped index scan, not a join)."""
+    """Categories with `.count` = the listed entries of the category and all its sub-categories,
+    as its link shows them (one grouped index scan, not a join, and the small category tree)."""
     counts = dict(catalogue_listed().order_by().values_list("category_id").annotate(n=Count("id")))
+    children = _category_tree()
     result = list(categories.order_by("sort_order"))
     for category in result:
-        category.count = counts.get(category.pk, 0)
+        category.count = sum(counts.get(pk, 0) for pk in _subtree(children, category.pk))
     return result
 
 
@@ -74,11 +103,11 @@ def next_scheduled_publication():
 
 
 def catalogue_years() -> list[int]:
-    """The years that have listed entries, newest first (two index lookups, not a scan).
-
-    Listed entries only, without the time conditions: a scheduled entry may add its year a
-    little early, but both ends are then read straight from the partial index."""
-    listed = CatalogueEntry.objects.filter(is_listed=True).values_list("published_at", flat=True)
+    """The years from the first to the latest listed entry, newest first (two index lookups,
+    not a scan). The catalogue's own conditions apply, so a scheduled entry's year appears only
+    once it is published; both ends are read from the partial index, which holds every column
+    the conditions name."""
+    listed = catalogue_listed().values_list("published_at", flat=True)
     first, last = listed.order_by("published_at").first(), listed.order_by("-published_at").first()
     if not first:
         return []
@@ -161,6 +190,25 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
     return items
 
 
+def importance_decided_by_review(record: Record) -> bool:
+    """Whether the disclosure office's confidentiality review (M.12(2)) last found this
+    information important: on this version or, before its own review, on the version it amends.
+    The drafter may then not lower it (services.record_save_draft)."""
+    current, seen = record, set()
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        decision = (
+            WorkflowEvent.objects.filter(record_id=current.pk, action="approve_confidentiality")
+            .order_by("-at", "-pk").values_list("checklist", "to_state").first()
+        )
+        if decision is not None:
+            checklist, to_state = decision
+            # Events from before the decision was recorded: sent to the leader = found important.
+            return bool(checklist.get("is_important", to_state == S.LEADER_SIGNOFF))
+        current = current.previous_version if current.previous_version_id else None
+    return False
+
+
 def record_versions(record: Record) -> list[Record]:
     """All versions of the information this record belongs to, oldest first."""
     first = record
@@ -172,6 +220,37 @@ def record_versions(record: Record) -> list[Record]:
         chain.extend(children)
         frontier = children
     return chain
+
+
+def _version_chain_sql() -> str:
+    """The ids of every version linked to one record (previous versions and later ones, all
+    branches), in one recursive query whatever the number of versions."""
+    table = Record._meta.db_table
+    return (
+        f"WITH RECURSIVE chain(id, previous_id) AS ("
+        f"SELECT id, previous_version_id FROM {table} WHERE id = %s "
+        f"UNION SELECT r.id, r.previous_version_id FROM {table} r, chain c "
+        f"WHERE r.previous_version_id = c.id OR r.id = c.previous_id"
+        f") SELECT id FROM chain"
+    )
+
+
+def record_public_version(record: Record) -> Record | None:
+    """The version of this information the public should read instead: the latest published
+    version of its chain (in effect now, not revoked), when that is another record. One query.
+
+    For a replaced version that is the newest one; for a revoked amendment, the version it was
+    to replace; for the latest version, or one whose successor is only scheduled, None."""
+    from django.db.models.expressions import RawSQL
+
+    latest = (
+        records_published()
+        .filter(pk__in=RawSQL(_version_chain_sql(), [record.pk]))
+        .only("pk", "title", "published_at")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    return latest if latest is not None and latest.pk != record.pk else None
 
 
 def current_version(record: Record) -> Record:

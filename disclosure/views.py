@@ -51,8 +51,7 @@ def _filtered(request, entries):
     if code := request.GET.get("category"):
         category = CatalogueCategory.objects.filter(code=code, is_active=True).first()
         if category:
-            children = CatalogueCategory.objects.filter(parent=category).values_list("pk", flat=True)
-            entries = entries.filter(category_id__in=[category.pk, *children])
+            entries = entries.filter(category_id__in=selectors.category_subtree_ids(category))
     if is_ascii_number(office_id := request.GET.get("office", "")) and len(office_id) < 10:
         office = Office.objects.filter(pk=office_id).first()
         if office:
@@ -89,10 +88,14 @@ def statutory(request):
 
 
 def _category_page(request, code: str, heading: str, lead: str):
+    """A fixed column of the catalogue (rules, annual reports), paged like the catalogue."""
     category = CatalogueCategory.objects.filter(code=code).first()
-    entries = selectors.catalogue_listed().filter(category=category).order_by("-published_at") if category else []
+    page = None
+    if category:
+        entries = selectors.catalogue_listed().filter(category_id__in=selectors.category_subtree_ids(category))
+        page = _page(request, entries.order_by("-published_at", "-pk"))
     return render(request, "disclosure/category_page.html",
-                  {"category": category, "entries": entries, "heading": heading, "lead": lead})
+                  {"category": category, "page": page, "heading": heading, "lead": lead})
 
 
 @cache_public_page
@@ -120,13 +123,12 @@ def guide(request):
 @cache_public_page
 def record_detail(request, pk: int, printable: bool = False):
     record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
-    current = selectors.current_version(record)
     return render(
         request,
         "disclosure/record_print.html" if printable else "disclosure/record.html",
         {
             "record": record,
-            "current": current if current.pk != record.pk else None,
+            "current": selectors.record_public_version(record),
             "attachments": record.attachments.all() if record.shows_body else [],
             "apply_for": record.attribute == DisclosureAttribute.ON_REQUEST,
         },
@@ -149,6 +151,9 @@ def search(request):
     page = SearchPaginator(selectors.search_entries(query, entries), PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.title_highlighted = fulltext.highlight(entry.title, query)
+        # The numbers are searched too: show them, so that a match on them alone is seen.
+        entry.index_number_highlighted = fulltext.highlight(entry.index_number, query)
+        entry.document_number_highlighted = fulltext.highlight(entry.record.document_number, query)
         excerpt = entry.summary
         if entry.attribute == DisclosureAttribute.PROACTIVE:
             excerpt = f"{entry.summary} {strip_tags(entry.record.body)}"

@@ -119,3 +119,32 @@ def column(world, settings, tmp_path) -> Column:
         rule=drive(world, rule, S.PUBLISHED),
         report=drive(world, report, S.PUBLISHED),
     )
+
+
+@dataclass
+class Banners:
+    """Records whose pages carry a banner (M.14): replaced by a new version, revoked, repealed, expired."""
+
+    superseded: Record
+    current: Record
+    revoked: Record
+    repealed: Record
+    expired: Record
+
+
+@pytest.fixture
+def banners(world) -> Banners:
+    superseded = drive(world, new_draft(world, title="技术改造专项资金管理办法", document_number="吉工信规〔2024〕2号"),
+                       S.REGISTERED)
+    current = services.record_amend(record=superseded, actor=world.drafter_a)
+    current.title = "技术改造专项资金管理办法（2026年修订）"
+    services.record_save_draft(record=current, actor=world.drafter_a)
+    current = drive(world, current, S.PUBLISHED)
+    revoked = drive(world, new_draft(world, title="关于重复发布的通知", document_number="吉工信函〔2026〕9号"), S.REVOKED)
+    repealed = drive(world, new_draft(world, title="工业企业技术改造管理暂行办法", document_number="吉工信规〔2019〕1号"),
+                     S.REGISTERED)
+    repealed = services.record_repeal(record=repealed, actor=world.disclosure, reason="已被新办法替代")
+    expired = drive(world, new_draft(world, title="2024年度项目申报通知"), S.REGISTERED)
+    expired = services.record_expire(record=expired, actor=world.disclosure, reason="申报期已结束")
+    superseded.refresh_from_db()
+    return Banners(superseded=superseded, current=current, revoked=revoked, repealed=repealed, expired=expired)

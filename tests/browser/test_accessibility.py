@@ -4,6 +4,7 @@ high-contrast display modes; and large font reflows at 360px without sideways sc
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -16,6 +17,8 @@ from applications import services as application_services
 from applications.models import Channel
 from applications.outcomes import Outcome
 from applications.views import case_token
+from portal.models import Role
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +49,19 @@ def public_pages(column) -> dict[str, str]:
         "record, print view": reverse("disclosure:record_print", args=[column.notice.pk]),
         "apply": reverse("applications:apply") + "?" + urlencode({"title": entry.title, "index": entry.index_number}),
         "interact": reverse("complaints:interact"),
+        "api docs": reverse("api:docs"),
         "404": "/no-such-page/",
     }
+
+
+def banner_pages(banners) -> dict[str, str]:
+    """Record pages with a banner (M.14), and their print views."""
+    pages = {}
+    for name in ("superseded", "revoked", "repealed", "expired"):
+        record = getattr(banners, name)
+        pages[f"record, {name}"] = record.get_absolute_url()
+        pages[f"record, {name}, print view"] = reverse("disclosure:record_print", args=[record.pk])
+    return pages
 
 
 def use_mode(page, live_server, mode: str) -> None:
@@ -88,12 +102,73 @@ class Findings:
             f"{k}\n{v}" for k, v in self.blocking.items())
 
 
-@pytest.mark.parametrize("mode", ["standard", "high-contrast"])
-def test_every_public_page_has_no_serious_axe_violations(page, live_server, axe, column, mode):
+@pytest.mark.parametrize("mode", list(MODES))
+def test_every_public_page_has_no_serious_axe_violations(page, live_server, axe, column, banners, mode):
     use_mode(page, live_server, mode)
     findings = Findings(mode)
-    for name, path in public_pages(column).items():
+    for name, path in {**public_pages(column), **banner_pages(banners)}.items():
         page.goto(path)
+        findings.scan(page, axe, name)
+    findings.check()
+
+
+# --- 互动交流: pages reached by submitting forms ------------------------------------------------
+
+
+def interact_pages(world) -> dict[str, Callable]:
+    """The complaint and consultation receipts, a consultation's case page and the survey's thanks,
+    each as the steps that bring a visitor to it."""
+    receipts = {}
+
+    def complaint_receipt(page):
+        page.goto(reverse("complaints:complain"))
+        form = page.get_by_role("form", name="投诉举报表")
+        form.get_by_label("被投诉的处室").select_option(label=world.office_a.name)
+        form.get_by_role("radio", name="政府信息公开申请未按期答复").check()
+        form.get_by_label("具体情况").fill("申请公开技术改造项目清单，超过二十个工作日仍未答复。")
+        form.get_by_role("radio", name=re.compile("^匿名举报")).check()
+        form.get_by_role("button", name="提交投诉举报").click()
+        page.get_by_role("heading", level=1, name="投诉举报已提交").wait_for()
+
+    def consultation_receipt(page):
+        page.goto(reverse("complaints:consult"))
+        form = page.get_by_role("form", name="咨询表")
+        form.get_by_label("咨询主题").fill("申请政府信息公开需要交费吗？")
+        form.get_by_role("textbox", name="咨询内容").fill("我想申请一份文件，是否需要交费？")
+        form.get_by_label("姓名或名称").fill("王小明")
+        form.get_by_role("checkbox").check()
+        form.get_by_role("button", name="提交咨询").click()
+        page.get_by_role("heading", level=1, name="咨询已提交").wait_for()
+        receipts["code"] = page.locator("#receipt-code").inner_text().strip()
+        receipts["secret"] = page.locator("#receipt-secret").inner_text().strip()
+
+    def consultation_case(page):
+        page.goto(reverse("complaints:track"))
+        page.get_by_label("查询码").fill(receipts["code"])
+        page.get_by_label("查询密码").fill(receipts["secret"])
+        page.get_by_role("button", name="查询", exact=True).click()
+        page.wait_for_url(re.compile(r"/interact/track/[^/]+/$"))
+        page.locator(".case-status").wait_for()
+
+    def survey_thanks(page):
+        page.goto(reverse("complaints:survey"))
+        for name in ("overall", "findability", "timeliness"):
+            page.locator(f"input[name={name}][value='4']").check()
+        page.get_by_role("button", name="提交问卷").click()
+        page.get_by_role("heading", level=1, name="感谢您的评议").wait_for()
+
+    return {"complaint receipt": complaint_receipt, "consultation receipt": consultation_receipt,
+            "consultation case page": consultation_case, "survey thanks": survey_thanks}
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_interact_pages_reached_by_forms_have_no_serious_axe_violations(page, live_server, axe, world, settings,
+                                                                        tmp_path, mode):
+    settings.MEDIA_ROOT = tmp_path
+    use_mode(page, live_server, mode)
+    findings = Findings(mode)
+    for name, arrive in interact_pages(world).items():
+        arrive(page)
         findings.scan(page, axe, name)
     findings.check()
 
@@ -122,7 +197,9 @@ def status_pages(world) -> dict[str, str]:
         application=answered, actor=world.disclosure, outcome=Outcome.DISCLOSED,
         letter_html="<p>王小明：</p><p>您申请获取的信息予以公开，请在查询页面下载。</p>",
         uploads=[SimpleUploadedFile("认定名单.pdf", b"%PDF-1.4 list", content_type="application/pdf")])
-    answered = application_services.application_send_reply(application=answered, actor=world.disclosure)
+    # The reply is sent by another member of the disclosure office than its drafter.
+    reviewer = make_user("gkb_reviewer", Role.DISCLOSURE_OFFICE, world.general_office)
+    answered = application_services.application_send_reply(application=answered, actor=reviewer)
     return {"status page, supplement requested": reverse("applications:case", args=[case_token(waiting)]),
             "status page, replied": reverse("applications:case", args=[case_token(answered)])}
 
@@ -203,11 +280,11 @@ def test_application_pages_have_no_serious_axe_violations(page, live_server, axe
 
 
 @pytest.mark.parametrize("mode", ["large-font", "large-font high-contrast"])
-def test_large_font_reflows_at_360px_without_horizontal_scrolling(page, live_server, column, mode):
+def test_large_font_reflows_at_360px_without_horizontal_scrolling(page, live_server, column, banners, mode):
     page.set_viewport_size({"width": 360, "height": 740})
     use_mode(page, live_server, mode)
     too_wide = {}
-    for name, path in public_pages(column).items():
+    for name, path in {**public_pages(column), **banner_pages(banners)}.items():
         page.goto(path)
         assert page.locator("html").evaluate("e => getComputedStyle(e).fontSize") == "20px"
         width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -149,3 +149,66 @@ def test_tab_reaches_the_skip_link_first_and_it_moves_focus_to_main(page, column
     page.keyboard.press("Tab")  # the next stop is the first link inside the main content
     assert page.evaluate("document.activeElement.closest('main') !== null")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+
+
+def test_subscribe_from_the_catalogue_and_pull_the_same_record_from_the_api(page, expect, column):
+    """Issue #4, done when: a journalist finds the feed on the catalogue, a feed reader reads it, and
+    the record it announces is pulled from the open data API — the same record everywhere."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    notice = column.notice
+    page.goto("/")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="目录").click()
+    page.wait_for_url("**/catalogue/")
+
+    # A feed reader discovers the feed from the page head; a person sees the same link.
+    announced = page.locator('head link[rel="alternate"][type="application/rss+xml"]').get_attribute("href")
+    visible = page.get_by_role("main").get_by_role("link", name="RSS", exact=True)
+    expect(visible).to_be_visible()
+    assert visible.get_attribute("href") == announced == "/feeds/latest.rss"
+
+    feed = page.request.get(announced)
+    assert feed.ok and feed.headers["content-type"].startswith("application/rss+xml")
+    items = {item.findtext("title"): item for item in ET.fromstring(feed.body()).iter("item")}
+    item = items[notice.title]
+    assert item.findtext("guid") == notice.index_number
+
+    # The feed item leads to the record page…
+    page.goto(item.findtext("link"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(notice.title)
+    # …which links its data in the API.
+    api_link = page.get_by_role("link", name="数据接口（JSON）")
+    response = page.goto(api_link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"].startswith("application/json")
+    data = json.loads(response.body())
+    assert data["id"] == notice.pk
+    assert data["title"] == notice.title
+    assert data["index_number"] == item.findtext("guid")
+    assert data["url"] == item.findtext("link")
+    assert [a["name"] for a in data["attachments"]] == ["申报指南.pdf"]
+
+    # The API's guide is one click from the footer of any page.
+    page.goto(notice.get_absolute_url())
+    page.get_by_role("contentinfo").get_by_role("link", name="开放数据接口").click()
+    page.wait_for_url("**/api/docs/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("开放数据接口")
+
+
+def test_a_category_page_offers_that_categorys_feed(page, expect, column):
+    page.goto(column.notice.category.get_absolute_url())
+    announced = page.locator('head link[rel="alternate"][href$="/feeds/category/m5-2.atom"]')
+    assert announced.get_attribute("type") == "application/atom+xml"
+    link = page.get_by_role("main").get_by_role("link", name=re.compile(r"^Atom"))
+    assert link.get_attribute("href") == "/feeds/category/m5-2.atom"
+    feed = page.request.get(link.get_attribute("href"))
+    assert feed.ok and column.notice.title in feed.text() and column.rule.title not in feed.text()
+
+
+def test_an_old_version_leads_to_the_current_one(page, expect, banners):
+    page.goto(banners.superseded.get_absolute_url())
+    note = page.get_by_role("note").filter(has_text="本信息已变更")
+    note.get_by_role("link", name=re.compile("^查看现行版本")).click()
+    expect(page).to_have_url(re.compile(re.escape(banners.current.get_absolute_url()) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(banners.current.title)
+    assert page.get_by_role("note").count() == 0

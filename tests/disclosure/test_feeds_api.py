@@ -150,6 +150,47 @@ def test_unpublished_ids_are_json_404_in_the_api(client, column):
         _get_json(client, reverse("api:catalogue-detail", args=[entry.index_number]), status=404)
 
 
+def test_a_revocation_takes_every_earlier_version_out_and_an_open_amendment_stays_out(client, world, column):
+    """M.14: revoking the current version withdraws the information, the versions it replaced
+    included; an amendment begun before a revocation is refused at publication."""
+    from portal.errors import StateConflict
+
+    # Case 1: v1 published, amended, v2 published, v2 revoked.
+    v1 = _publish(world, f"{HIDDEN_MARK}链一", body="<p>旧版正文链</p>")
+    v2 = services.record_amend(record=v1, actor=world.drafter_a)
+    v2.title = f"{HIDDEN_MARK}链二"
+    services.record_save_draft(record=v2, actor=world.drafter_a)
+    v2 = services.record_revoke(record=drive(world, v2, S.PUBLISHED), actor=world.disclosure, reason="撤销")
+    # Case 2: v1 revoked while its amendment is open; the amendment is never published.
+    w1 = _publish(world, f"{HIDDEN_MARK}另一", body="<p>另一正文链</p>")
+    w2 = drive(world, services.record_amend(record=w1, actor=world.drafter_a), S.READY)
+    services.record_revoke(record=w1, actor=world.disclosure, reason="撤销")
+    with pytest.raises(StateConflict, match="上一版本已撤销"):
+        services.record_publish(record=w2, actor=world.publisher, channels=[Channel.COLUMN])
+
+    withdrawn = [v1, v2, w1, w2]
+    entries = CatalogueEntry.objects.filter(record__in=withdrawn)
+    assert entries.count() == 3
+    for where, text in _public_texts(client, column).items():
+        assert HIDDEN_MARK not in text, where
+        for record in withdrawn:
+            assert reverse("disclosure:record", args=[record.pk]) not in text, (where, record.pk)
+        for entry in entries:
+            assert entry.index_number not in text, (where, entry.index_number)
+    assert not _ids(_results(client, "api:record-list")) & {r.pk for r in withdrawn}
+    for record in withdrawn:
+        _get_json(client, reverse("api:record-detail", args=[record.pk]), status=404)
+    for entry in entries:
+        _get_json(client, reverse("api:catalogue-detail", args=[entry.pk]), status=404)
+    # The old pages keep only the notice of the revocation (M.14), not the body.
+    for record, body in ((v1, "旧版正文链"), (w1, "另一正文链")):
+        page = client.get(reverse("disclosure:record", args=[record.pk]))
+        assert page.status_code == 200 and body not in page.content.decode()
+    assert client.get(reverse("disclosure:record", args=[w2.pk])).status_code == 404
+    search = client.get(reverse("disclosure:search"), {"q": "正文链"}).content.decode()
+    assert "旧版正文链" not in search and "另一正文链" not in search and HIDDEN_MARK not in search
+
+
 # --- Feeds ----------------------------------------------------------------------------------
 
 
@@ -428,7 +469,8 @@ def test_api_guide_lists_every_endpoint_and_loads_only_local_assets(client, worl
     response = client.get(reverse("api:docs"))
     assert response.status_code == 200
     text = response.content.decode()
-    assets = re.findall(r'<(?:script|link|img|iframe|source)\b[^>]*?(?:src|href)="([^"]+)"', text)
+    # What the page loads (feed announcements, <link rel="alternate">, are links, not loaded).
+    assets = re.findall(r'<(?:script|link(?! rel="alternate")|img|iframe|source)\b[^>]*?(?:src|href)="([^"]+)"', text)
     assert assets
     for asset in assets:
         assert asset.startswith("/static/"), asset
@@ -482,3 +524,42 @@ def test_query_counts_are_constant_in_the_number_of_items(client, world, tmp_pat
         assert len(_results(client, "api:record-list")) == 15
     with django_assert_max_num_queries(2):  # count, page
         assert len(_results(client, "api:catalogue-list")) == 15
+
+
+# --- The guide page speaks the visitor's language, whoever came first --------------------------
+
+
+def test_api_guide_is_in_each_visitors_language_whoever_visited_first(client, world):
+    from django.test import Client
+    from django.utils import translation
+
+    from disclosure import api
+
+    api._guide_cache.clear()
+    with translation.override("en"):
+        english = translation.gettext("发布机构编号")
+    if english == "发布机构编号":
+        pytest.skip("the English catalogue is not compiled (make messages)")
+    chinese_first = client.get(reverse("api:docs")).content.decode()
+    assert "发布机构编号" in chinese_first and english not in chinese_first
+    visitor = Client()
+    visitor.cookies["django_language"] = "en"
+    english_page = visitor.get(reverse("api:docs")).content.decode()
+    assert '<html lang="en">' in english_page
+    assert english in english_page and "发布机构编号" not in english_page
+    assert "发布机构编号" in client.get(reverse("api:docs")).content.decode()
+
+
+# --- A category's feed and API filter include every level of sub-categories -------------------
+
+
+def test_category_feeds_and_api_filter_include_sub_sub_categories(client, world, column):
+    parent = CatalogueCategory.objects.get(code="m5-2")
+    child = CatalogueCategory.objects.create(code="m5-2-1", name="征求意见", parent=parent)
+    grandchild = CatalogueCategory.objects.create(code="m5-2-1-1", name="已结束的征求意见", parent=child)
+    _publish(world, "孙分类秘文件", category=grandchild)
+    for name in ("disclosure:category_feed_rss", "disclosure:category_feed_atom"):
+        assert "孙分类秘文件" in client.get(reverse(name, args=["m5-2"])).content.decode()
+    for name in ("api:record-list", "api:catalogue-list"):
+        assert "孙分类秘文件" in {item["title"] for item in _results(client, name, {"category": "m5-2"})}
+        assert "孙分类秘文件" in {item["title"] for item in _results(client, name, {"category": "m5-2-1"})}

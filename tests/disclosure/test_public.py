@@ -2,6 +2,8 @@
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -200,6 +202,8 @@ def test_browser_language_does_not_switch_the_portal_to_english(client, world):
 PAGES_WITH_LISTS = [
     ("disclosure:home", {}), ("disclosure:catalogue", {}), ("disclosure:catalogue", {"category": "m5-2"}),
     ("disclosure:statutory", {}), ("disclosure:search", {"q": "通知"}), ("disclosure:rules", {}),
+    ("disclosure:guide", {}), ("disclosure:annual_reports", {}),
+    ("disclosure:search", {"q": "通知", "category": "m5-2", "office": "OFFICE_A", "year": "YEAR"}),
 ]
 
 
@@ -210,20 +214,29 @@ def test_queries_per_public_page_do_not_grow_with_the_number_of_records(client, 
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
 
+    values = {"OFFICE_A": str(world.office_a.pk), "YEAR": str(timezone.localdate().year)}
+    reports = CatalogueCategory.objects.get(code="annual-report")
+
     def counts():
         result = []
         for name, params in PAGES_WITH_LISTS:
+            params = {k: values.get(v, v) for k, v in params.items()}
             with CaptureQueriesContext(connection) as captured:
-                assert client.get(reverse(name), params).status_code == 200
+                response = client.get(reverse(name), params)
+                assert response.status_code == 200
             result.append(len(captured))
         return result
 
-    for i in range(3):
-        drive(world, new_draft(world, title=f"通知{i}", office=[world.office_a, world.office_b][i % 2]), S.PUBLISHED)
+    def publish(numbers):
+        for i in numbers:
+            drive(world, new_draft(world, title=f"通知{i}", office=[world.office_a, world.office_b][i % 2]), S.PUBLISHED)
+            drive(world, new_draft(world, title=f"{2000 + i}年年度报告", category=reports), S.PUBLISHED)
+
+    publish(range(3))
     few = counts()
-    for i in range(3, 25):
-        drive(world, new_draft(world, title=f"通知{i}", office=[world.office_a, world.office_b][i % 2]), S.PUBLISHED)
+    publish(range(3, 25))
     assert counts() == few
+    assert "<mark>通知</mark>24" in client.get(reverse("disclosure:search"), {"q": "通知", "office": values["OFFICE_A"]}).text
     record = selectors_first_published()
     with CaptureQueriesContext(connection) as captured:
         client.get(reverse("disclosure:record", args=[record.pk]))
@@ -234,3 +247,355 @@ def selectors_first_published():
     from disclosure.selectors import records_published
 
     return records_published().first()
+
+
+# --- Helpers: read a page as a visitor's browser would ----------------------------------------
+
+class _Page(HTMLParser):
+    """The links, <link> elements and text of a page, with the language each text is in."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.anchors, self.alternates, self.texts = [], [], []
+        self._stack: list[tuple[str, str | None]] = []
+        self._anchor = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "alternate":
+            self.alternates.append(attrs)
+        if tag in self.VOID:
+            return
+        self._stack.append((tag, attrs.get("lang", self._stack[-1][1] if self._stack else None)))
+        if tag == "a":
+            self._anchor = {**attrs, "text": ""}
+            self.anchors.append(self._anchor)
+
+    def handle_endtag(self, tag):
+        while self._stack:
+            if self._stack.pop()[0] == tag:
+                break
+        if tag == "a":
+            self._anchor = None
+
+    def handle_data(self, data):
+        if self._anchor is not None:
+            self._anchor["text"] += data
+        if data.strip() and self._stack:
+            self.texts.append((self._stack[-1][0], self._stack[-1][1], data.strip()))
+
+    def links(self, text: str) -> list[str]:
+        """The hrefs of the links whose text (visually hidden parts included) starts with `text`."""
+        return [a["href"] for a in self.anchors if " ".join(a["text"].split()).startswith(text)]
+
+
+def _page(client, url: str, **params) -> _Page:
+    response = client.get(url, params)
+    assert response.status_code == 200, url
+    return _Page(response.text)
+
+
+# --- Entrances: every door of the column can be found from the home page (issue #4) ------------
+
+
+def test_home_offers_entrances_to_apply_complain_consult_and_the_guide(client, world):
+    home = _page(client, reverse("disclosure:home"))
+    main_links = {a["href"] for a in home.anchors}
+    for name, title in [("applications:apply", "依申请公开"), ("complaints:complain", "举报投诉"),
+                        ("complaints:consult", "咨询"), ("disclosure:guide", "公开指南")]:
+        assert reverse(name) in home.links(title), name
+        assert reverse(name) in main_links
+    for name in ("complaints:complain", "complaints:consult"):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_footer_shows_the_agency_identity_with_its_unified_social_credit_code(client, world):
+    from portal.models import SiteProfile
+
+    profile = SiteProfile.objects.get()
+    profile.address = "长春市人民大街1号"
+    profile.save()
+    for url in (reverse("disclosure:home"), reverse("disclosure:catalogue"), reverse("applications:apply")):
+        footer = client.get(url).text.split('<footer class="site-footer">', 1)[1]
+        assert re.search(r"<dt>统一社会信用代码</dt><dd>11220000013544357T</dd>", footer), url
+        assert "长春市人民大街1号" in footer
+
+
+# --- Categories: a category includes all its sub-categories, everywhere -----------------------
+
+
+@pytest.fixture
+def subcategories(world):
+    """m5-2 › 征求意见 › 已结束的征求意见, each with one published record."""
+    parent = CatalogueCategory.objects.get(code="m5-2")
+    child = CatalogueCategory.objects.create(code="m5-2-1", name="征求意见", parent=parent)
+    grandchild = CatalogueCategory.objects.create(code="m5-2-1-1", name="已结束的征求意见", parent=child)
+    drive(world, new_draft(world, title="父分类文件"), S.PUBLISHED)
+    drive(world, new_draft(world, title="子分类文件", category=child), S.PUBLISHED)
+    drive(world, new_draft(world, title="孙分类文件", category=grandchild), S.PUBLISHED)
+    drive(world, new_draft(world, title="统计文件", category=CatalogueCategory.objects.get(code="m5-7")), S.PUBLISHED)
+    return parent
+
+
+def _count_next_to(html: str, code: str) -> int:
+    match = re.search(rf'href="/catalogue/\?category={re.escape(code)}"[^>]*>[^<]*</a>\s*<span class="count">(\d+) 条',
+                      html)
+    assert match, code
+    return int(match.group(1))
+
+
+def test_home_counts_and_category_filter_include_every_level_of_sub_categories(client, subcategories):
+    home = client.get(reverse("disclosure:home")).text
+    assert _count_next_to(home, "m5-2") == 3
+    assert _count_next_to(home, "m5-7") == 1
+    statutory = client.get(reverse("disclosure:statutory")).text
+    assert re.search(r'category=m5-2"[^>]*>.*?<td class="num">3</td>', statutory, re.S)
+    listed = client.get(reverse("disclosure:catalogue"), {"category": "m5-2"}).text
+    for title in ("父分类文件", "子分类文件", "孙分类文件"):
+        assert title in listed
+    assert "统计文件" not in listed
+    assert "共 3 条" in listed
+    child = client.get(reverse("disclosure:catalogue"), {"category": "m5-2-1"}).text
+    assert "孙分类文件" in child and "父分类文件" not in child
+    search = client.get(reverse("disclosure:search"), {"q": "文件", "category": "m5-2"}).text
+    assert "孙分类<mark>文件</mark>" in search and "统计<mark>文件</mark>" not in search
+
+
+# --- The year filter ---------------------------------------------------------------------------
+
+
+def test_year_filter_offers_a_scheduled_entrys_year_only_once_it_is_published(client, world):
+    import time_machine
+
+    drive(world, new_draft(world, title="今年的文件"), S.PUBLISHED)
+    now = timezone.now()
+    next_year = timezone.localtime(now).year + 1
+    when = timezone.make_aware(dt.datetime(next_year, 1, 5, 9, 0))
+    scheduled = drive(world, new_draft(world, title="明年定时发布的文件"), S.READY)
+    services.record_publish(record=scheduled, actor=world.publisher, channels=[Channel.COLUMN], at=when)
+
+    def years() -> list[str]:
+        html = client.get(reverse("disclosure:catalogue")).text
+        select = re.search(r'<select id="filter-year".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option value="(\d{4})"', select)
+
+    assert years() == [str(next_year - 1)]
+    with time_machine.travel(when + dt.timedelta(minutes=1)):
+        assert years() == [str(next_year), str(next_year - 1)]
+
+
+# --- Rules and annual reports are paged like the catalogue --------------------------------------
+
+
+@pytest.mark.parametrize(("view", "code"), [("disclosure:rules", "rules"), ("disclosure:annual_reports", "annual-report")])
+def test_rules_and_annual_reports_are_paginated(client, world, view, code):
+    category = CatalogueCategory.objects.get(code=code)
+    for i in range(23):
+        drive(world, new_draft(world, title=f"栏目文件{i:02d}号", category=category), S.PUBLISHED)
+    first = client.get(reverse(view)).text
+    second = client.get(reverse(view), {"page": 2}).text
+    first_titles = re.findall(r"栏目文件\d\d号", first)
+    second_titles = re.findall(r"栏目文件\d\d号", second)
+    assert len(set(first_titles)) == 20 and len(set(second_titles)) == 3
+    assert not set(first_titles) & set(second_titles)
+    assert "第 1 页，共 2 页" in first and 'rel="next"' in first
+    assert "第 2 页，共 2 页" in second
+
+
+# --- Banners: a record that is no longer the one to read says so and links the current one (M.14)
+
+
+def _amend(world, record, title: str):
+    new = services.record_amend(record=record, actor=world.drafter_a)
+    new.title = title
+    services.record_save_draft(record=new, actor=world.drafter_a)
+    return drive(world, new, S.PUBLISHED)
+
+
+@pytest.fixture(params=["disclosure:record", "disclosure:record_print"])
+def record_page(request, client):
+    """The record page or its print view: both carry the same banners."""
+
+    def get(record) -> str:
+        response = client.get(reverse(request.param, args=[record.pk]))
+        assert response.status_code == 200
+        return response.text
+
+    return get
+
+
+def test_expired_record_that_was_amended_links_the_current_version(world, column, record_page):
+    v1 = services.record_expire(record=column["published"], actor=world.disclosure, reason="有效期届满")
+    v2 = _amend(world, v1, "已公开秘通知（2027年版）")
+    page = record_page(v1)
+    assert "本文件已失效" in page and "有效期届满" in page
+    assert re.search(rf'现行版本：<a href="{reverse("disclosure:record", args=[v2.pk])}"[^>]*>已公开秘通知（2027年版）</a>',
+                     page)
+    assert "本文件已失效" not in record_page(v2)
+
+
+def test_revoked_record_links_a_search_for_its_document_number_never_a_revoked_version(world, column,
+                                                                                        record_page):
+    v1 = drive(world, new_draft(world, title="撤销前的通知", document_number="吉工信函〔2026〕12号"), S.REGISTERED)
+    v2 = _amend(world, v1, "撤销前的通知（修订）")
+    v2 = services.record_revoke(record=v2, actor=world.disclosure, reason="修订稿发布有误")
+    page = record_page(v2)
+    assert "本信息已撤销" in page and "修订稿发布有误" in page
+    assert f'href="{reverse("disclosure:search")}?q={quote("吉工信函〔2026〕12号")}"' in page
+    assert "现行版本" not in page
+    # The earlier version points at no revoked version either.
+    assert reverse("disclosure:record", args=[v2.pk]) not in record_page(v1)
+
+
+def test_repealed_record_without_a_newer_version_links_a_search_for_its_document_number(world, column,
+                                                                                        record_page):
+    record = drive(world, new_draft(world, title="旧管理办法", document_number="吉工信规〔2020〕7号"), S.PUBLISHED)
+    services.record_repeal(record=record, actor=world.disclosure, reason="已被新办法替代")
+    page = record_page(record)
+    assert "本文件已废止" in page and "已被新办法替代" in page
+    link = reverse("disclosure:search") + "?q=" + quote("吉工信规〔2020〕7号")
+    assert f'href="{link}"' in page
+
+
+def test_amended_record_banner_appears_in_the_print_view_too(world, column, record_page):
+    v1 = column["published"]
+    v2 = _amend(world, v1, "已公开秘通知（修订）")
+    page = record_page(v1)
+    assert "本信息已变更" in page
+    assert re.search(rf'<a href="{reverse("disclosure:record", args=[v2.pk])}"[^>]*>查看现行版本：<span lang="zh-Hans">'
+                     r"已公开秘通知（修订）</span></a>", page)
+    assert "本信息已变更" not in record_page(v2)
+
+
+def test_a_scheduled_new_version_is_not_linked_until_it_takes_effect(client, world, column, record_page):
+    import time_machine
+
+    v1 = column["published"]
+    v2 = drive(world, services.record_amend(record=v1, actor=world.drafter_a), S.READY)
+    when = timezone.now() + dt.timedelta(days=2)
+    services.record_publish(record=v2, actor=world.publisher, channels=[Channel.COLUMN], at=when)
+    assert "本信息已变更" not in record_page(v1)
+    with time_machine.travel(when + dt.timedelta(minutes=1)):
+        assert "本信息已变更" in record_page(v1)
+
+
+# --- Feeds and the open data API can be found from the pages (issue #4 item 6) -----------------
+
+
+def test_every_page_announces_the_feeds_and_the_footer_links_the_api(client, column):
+    for url in (reverse("disclosure:home"), reverse("disclosure:guide"), reverse("applications:apply"),
+                column["published"].get_absolute_url()):
+        page = _page(client, url)
+        assert {(a["type"], a["href"]) for a in page.alternates} >= {
+            ("application/rss+xml", reverse("disclosure:feed_rss")),
+            ("application/atom+xml", reverse("disclosure:feed_atom")),
+        }, url
+        assert all(a.get("title") for a in page.alternates)
+        assert reverse("api:docs") in page.links("开放数据接口"), url
+
+
+def test_home_and_catalogue_show_subscription_links_that_work(client, column):
+    for url in (reverse("disclosure:home"), reverse("disclosure:catalogue")):
+        page = _page(client, url)
+        assert reverse("disclosure:feed_rss") in page.links("RSS"), url
+        assert reverse("disclosure:feed_atom") in page.links("Atom"), url
+        assert any(text.startswith("订阅") for _tag, _lang, text in page.texts)
+    for name, kind in (("disclosure:feed_rss", "application/rss+xml"), ("disclosure:feed_atom", "application/atom+xml")):
+        response = client.get(reverse(name))
+        assert response.status_code == 200 and response["Content-Type"].startswith(kind)
+        assert "已公开秘通知" in response.content.decode()
+
+
+def test_a_category_page_announces_and_links_that_categorys_feeds(client, column):
+    page = _page(client, reverse("disclosure:catalogue"), category="m5-2")
+    rss, atom = reverse("disclosure:category_feed_rss", args=["m5-2"]), reverse("disclosure:category_feed_atom",
+                                                                                    args=["m5-2"])
+    announced = {a["href"]: a for a in page.alternates}
+    assert announced[rss]["type"] == "application/rss+xml" and "需要社会公众广泛知晓" in announced[rss]["title"]
+    assert announced[atom]["type"] == "application/atom+xml"
+    assert rss in page.links("RSS") and atom in page.links("Atom")
+    assert "已公开秘通知" in client.get(rss).content.decode()
+    plain = _page(client, reverse("disclosure:catalogue"))
+    assert rss not in {a["href"] for a in plain.alternates}
+
+
+def test_record_page_links_its_json_in_the_api(client, column):
+    for record in (column["published"], column["on_request"]):
+        page = _page(client, record.get_absolute_url())
+        [url] = page.links("数据接口（JSON）")
+        assert url == reverse("api:record-detail", args=[record.pk])
+        data = client.get(url).json()
+        assert data["id"] == record.pk and data["title"] == record.title
+
+
+def test_revoked_record_page_does_not_link_the_api(client, world, column):
+    record = services.record_revoke(record=column["published"], actor=world.disclosure, reason="重复发布")
+    assert _page(client, record.get_absolute_url()).links("数据接口") == []
+    assert client.get(reverse("api:record-detail", args=[record.pk])).status_code == 404
+
+
+# --- WCAG 3.1.2: Chinese data keeps its language in the English interface ----------------------
+
+
+def test_in_english_chinese_titles_names_and_bodies_are_marked_zh_hans(client, world, column, subcategories):
+    record = column["published"]
+    client.cookies["django_language"] = "en"
+    # Titles and bodies wherever they appear; names (proper names, WCAG 3.1.2's exception when
+    # inside an English sentence) wherever they stand on their own.
+    contained = [record.title, "公开正文秘", "子分类文件"]
+    names = ["政策法规处", "需要社会公众广泛知晓或者参与的信息", "测试省工业和信息化厅", "公开附件.pdf"]
+    pages = {
+        "home": reverse("disclosure:home"),
+        "catalogue": reverse("disclosure:catalogue"),
+        "statutory": reverse("disclosure:statutory"),
+        "search": reverse("disclosure:search") + "?q=秘",
+        "record": record.get_absolute_url(),
+        "print": reverse("disclosure:record_print", args=[record.pk]),
+    }
+    unmarked = []
+    for name, url in pages.items():
+        response = client.get(url)
+        assert '<html lang="en"' in response.text, name
+        for tag, lang, text in _Page(response.text).texts:
+            chinese = any(d in text for d in contained) or text.lstrip("— ") in names
+            if tag != "title" and chinese and not (lang or "").lower().startswith("zh"):
+                unmarked.append(f"{name}: <{tag} lang={lang}> {text[:40]}")
+    assert not unmarked, "\n".join(unmarked)
+
+
+def test_a_record_page_costs_the_same_queries_with_more_attachments_and_versions(client, world, settings, tmp_path):
+    """The record page of a record with one attachment and two versions, and of one with five
+    attachments and five versions, take the same number of queries; so does the print view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.MEDIA_ROOT = tmp_path
+
+    def chain(title: str, attachments: int, versions: int):
+        record = new_draft(world, title=title)
+        for i in range(attachments):
+            services.attachment_add(record=record, actor=world.drafter_a,
+                                    upload=SimpleUploadedFile(f"附件{i}.pdf", b"%PDF-1.4 x"))
+        record = drive(world, record, S.REGISTERED)
+        first = record
+        for _ in range(versions - 1):
+            record = drive(world, services.record_amend(record=record, actor=world.drafter_a), S.REGISTERED)
+        return first, record
+
+    def queries(record, view="disclosure:record") -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(view, args=[record.pk])).status_code == 200
+        return len(captured)
+
+    small_first, small_last = chain("小文件", attachments=1, versions=2)
+    big_first, big_last = chain("大文件", attachments=5, versions=5)
+    assert "附件4.pdf" in client.get(reverse("disclosure:record", args=[big_last.pk])).text
+    assert "本信息已变更" in client.get(reverse("disclosure:record", args=[big_first.pk])).text
+    for view in ("disclosure:record", "disclosure:record_print"):
+        assert queries(small_first, view) == queries(big_first, view)  # old versions: banner and link
+        assert queries(small_last, view) == queries(big_last, view)  # current versions: attachments
+    assert queries(big_last) <= 6

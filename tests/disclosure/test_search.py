@@ -1,6 +1,7 @@
 """Chinese full-text search (issue #4): one- and two-character words, numbers, highlighting,
 filters, and an index that follows publish, amend and revoke — on SQLite and PostgreSQL."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -134,3 +135,81 @@ def test_a_very_long_text_is_still_found_exactly(world):
     assert SearchDocument.objects.get(entry__record=record).long_text
     assert found("中小企业发展") == ["长文"]
     assert found("小企业发展工业") == []
+
+
+# --- Highlighting what was searched --------------------------------------------------------------
+
+
+def test_words_joined_by_chinese_punctuation_are_found_and_each_is_highlighted(client, published):
+    assert found("工业，平台") == ["制造业数字化转型行动方案"]
+    page = client.get(reverse("disclosure:search"), {"q": "工业，平台"}).text
+    assert "推进<mark>工业</mark>互联网<mark>平台</mark>建设" in page
+
+
+def test_highlight_marks_a_whole_word_where_it_occurs_and_its_pieces_elsewhere():
+    assert search.highlight("数字化平台、数字化转型", "数字化，平台") == (
+        "<mark>数字化</mark><mark>平台</mark>、<mark>数字化</mark>转型")
+    assert search.highlight("见吉工信规〔2026〕3号", "吉工信规〔2026〕3号") == "见<mark>吉工信规〔2026〕3号</mark>"
+
+
+def test_a_match_on_the_document_number_alone_is_shown_and_highlighted(client, published):
+    page = client.get(reverse("disclosure:search"), {"q": "吉工信规〔2026〕3号"}).text
+    assert re.search(r"<dt>文号</dt><dd[^>]*><mark>吉工信规〔2026〕3号</mark></dd>", page)
+
+
+def test_a_match_on_the_index_number_alone_is_highlighted(client, published):
+    record = published["permit"]
+    record.refresh_from_db()
+    sequence = record.index_number[-5:]
+    page = client.get(reverse("disclosure:search"), {"q": sequence}).text
+    prefix = record.index_number[:-5]
+    assert f"<dt>索引号</dt><dd>{prefix}<mark>{sequence}</mark></dd>" in page
+
+
+# --- Newest published first, on both backends ----------------------------------------------------
+
+
+def test_results_are_in_publication_order_not_the_order_entries_were_written(client, world):
+    """A scheduled entry is written before the ones published meanwhile: once it is published it
+    is the newest, and comes first; the catalogue and the search agree."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    scheduled = drive(world, new_draft(world, title="定时发布的公告"), S.READY)
+    services.record_publish(record=scheduled, actor=world.publisher, channels=["column"],
+                            at=start + dt.timedelta(hours=2))
+    with time_machine.travel(start + dt.timedelta(minutes=10)):
+        drive(world, new_draft(world, title="上午发布的公告"), S.PUBLISHED)
+    with time_machine.travel(start + dt.timedelta(minutes=20)):
+        drive(world, new_draft(world, title="中午发布的公告"), S.PUBLISHED)
+    with time_machine.travel(start + dt.timedelta(hours=3)):
+        assert found("公告") == ["定时发布的公告", "中午发布的公告", "上午发布的公告"]
+        assert found("发布") == ["定时发布的公告", "中午发布的公告", "上午发布的公告"]
+        catalogue = [e.title for e in selectors.catalogue_listed().order_by("-published_at")]
+        assert catalogue == found("公告")
+        page = client.get(reverse("disclosure:search"), {"q": "公告"}).text
+        assert page.index("定时发布的") < page.index("中午发布的") < page.index("上午发布的")
+
+
+@pytest.mark.parametrize("window", [2, search.SEARCH_WINDOW])
+def test_search_pages_follow_publication_order_across_pages(world, monkeypatch, window):
+    """Page 2 continues where page 1 stopped, newest first, however the entries were written
+    (on PostgreSQL also when the newest-documents window must widen to fill a page)."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    monkeypatch.setattr(search, "SEARCH_WINDOW", window)
+    start = timezone.now()
+    moments = [start - dt.timedelta(days=d) for d in (3, 1, 5, 0, 4, 2)]  # written out of order
+    for i, moment in enumerate(moments):
+        with time_machine.travel(moment):
+            drive(world, new_draft(world, title=f"排序测试{i}号"), S.PUBLISHED)
+    expected = [f"排序测试{i}号" for i in sorted(range(6), key=lambda i: moments[i], reverse=True)]
+    results = selectors.search_entries("排序测试")
+    assert [e.title for e in results[:3]] + [e.title for e in results[3:6]] == expected
+    assert results.count() == 6

@@ -95,3 +95,13 @@ def test_a_scheduled_publication_appears_on_cached_pages_when_its_time_comes(cli
     assert "定时发布的通知" not in client.get(reverse("disclosure:catalogue")).text  # cached
     with time_machine.travel(when + dt.timedelta(seconds=1)):
         assert "定时发布的通知" in client.get(reverse("disclosure:catalogue")).text
+
+
+def test_a_cached_old_version_page_gains_its_banner_when_the_new_version_is_published(client, world):
+    v1 = drive(world, new_draft(world, title="缓存的旧版本"), S.REGISTERED)
+    assert "本信息已变更" not in client.get(v1.get_absolute_url()).text
+    assert "本信息已变更" not in client.get(v1.get_absolute_url()).text  # now from the cache
+    v2 = services.record_amend(record=v1, actor=world.drafter_a)
+    drive(world, v2, S.PUBLISHED)
+    page = client.get(v1.get_absolute_url()).text
+    assert "本信息已变更" in page and v2.get_absolute_url() in page
