@@ -11,12 +11,13 @@ import uuid
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import ApplicantType, DisclosureApplication, IdentityDocument
 from applications.services import MAX_FILES
 from disclosure.files import ALLOWED, ALLOWED_EXTENSIONS, check_upload
-from portal.forms import HoneypotMixin
+from portal.forms import HoneypotMixin, TrackingForm
 
 T = ApplicantType
 ORGANISATION_TYPES = (T.COMMERCIAL, T.RESEARCH, T.PUBLIC_WELFARE, T.LEGAL_SERVICE, T.OTHER_ORGANISATION)
@@ -29,7 +30,9 @@ IDENTITY_ERROR_CODES = {"invalid_resident_id", "invalid_uscc"}
 PHONE_RE = re.compile(r"^[0-9+\-() ]{7,30}$")
 POSTCODE_RE = re.compile(r"^[0-9]{6}$")
 ACCEPT = ",".join(sorted(ALLOWED))
-FILES_HELP = _("可选，最多%(n)d个文件，每个不超过20MB。支持：%(types)s。") % {"n": MAX_FILES, "types": ALLOWED_EXTENSIONS}
+# Formatted when shown, not at import: formatting a lazy string would fix it in the default language.
+FILES_HELP = lazy(lambda: _("可选，最多%(n)d个文件，每个不超过20MB。支持：%(types)s。")
+                  % {"n": MAX_FILES, "types": ALLOWED_EXTENSIONS}, str)()
 
 APPLICATION_FIELDS = [
     "applicant_type", "applicant_name", "legal_representative", "contact_person", "identity_document",
@@ -269,18 +272,5 @@ class RatingForm(HoneypotMixin, forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}), help_text=_("选填，最多2000字。"))
 
 
-class TrackForm(HoneypotMixin, forms.Form):
-    tracking_code = forms.CharField(
-        label=_("查询码"), max_length=30, help_text=_("提交申请后回执上的查询码，如 SQ2026-000001。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
-    )
-    secret = forms.CharField(
-        label=_("查询密码"), max_length=30, help_text=_("回执上的8位查询密码，不区分大小写。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
-    )
-
-    def clean_tracking_code(self) -> str:
-        return re.sub(r"\s+", "", self.cleaned_data["tracking_code"]).upper()
-
-    def clean_secret(self) -> str:
-        return re.sub(r"[\s\-]+", "", self.cleaned_data["secret"]).upper()
+class TrackForm(TrackingForm):
+    code_help = _("提交申请后回执上的查询码，如 SQ2026-000001。")

@@ -4,8 +4,6 @@ publish workflow of M.12 (disclosure/services.py) like any other record."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from applications import report as r
 from applications import report_formats
 from applications.models import AnnualReport, ApplicantType
-from disclosure.files import check_upload
+from disclosure.files import store_upload
 from disclosure.models import (
     Attachment,
     CatalogueCategory,
@@ -31,6 +29,7 @@ from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Office, OfficeKind, Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
 from portal.selectors import has_role, users_acting_as
+from portal.uploads import files_removed_unless_committed
 
 ANNUAL_REPORT_CATEGORY = "annual-report"
 FIRST_YEAR = 2008  # the first year of reports under the Regulations
@@ -152,15 +151,9 @@ def _general_office() -> Office:
     return office
 
 
-def _attach_xlsx(record: Record, report: AnnualReport, tables: r.Tables, actor) -> Attachment:
-    content = report_formats.xlsx(report, tables)
-    upload = ContentFile(content, name=report_formats.xlsx_filename(report))
-    mime = check_upload(upload)
-    attachment = Attachment(record=record, original_name=upload.name, content_type=mime, size=len(content),
-                            sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor)
-    attachment.file.save(upload.name, upload, save=False)
-    attachment.save()
-    return attachment
+def _attach_xlsx(record: Record, report: AnnualReport, tables: r.Tables, actor, saved) -> Attachment:
+    upload = ContentFile(report_formats.xlsx(report, tables), name=report_formats.xlsx_filename(report))
+    return store_upload(Attachment(record=record, uploaded_by=actor), upload, saved=saved)
 
 
 def annual_report_create_record(*, report: AnnualReport, actor) -> Record:
@@ -173,7 +166,7 @@ def annual_report_create_record(*, report: AnnualReport, actor) -> Record:
     because the disclosure office is not the general office's info officer: the office's info
     officer submits it like any draft."""
     _require_compiler(actor)
-    with transaction.atomic():
+    with files_removed_unless_committed() as saved, transaction.atomic():
         report = _lock(report)
         _require_editable(report)
         if timezone.localdate().year <= report.year:
@@ -210,7 +203,7 @@ def annual_report_create_record(*, report: AnnualReport, actor) -> Record:
         record.save()
         for old in record.attachments.all():
             old.delete()  # the draft's previous XLSX; the stored file stays for its history
-        _attach_xlsx(record, report, tables, actor)
+        _attach_xlsx(record, report, tables, actor, saved)
         report.record = record
         report.record_revision = report.revision + 1
         report.record_snapshot = report.snapshot

@@ -10,13 +10,9 @@ does not commit leaves no file behind."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import secrets
 import uuid
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -39,43 +35,27 @@ from applications.models import (
     Status,
 )
 from applications.outcomes import REFUSALS, Outcome
-from disclosure.files import check_upload
+from disclosure.files import store_upload
+from portal import tracking
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Office, Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
 from portal.selectors import has_role, users_acting_as
 from portal.services import sequence_next
+from portal.tracking import new_secret, secret_digest
 from portal.uploads import files_removed_unless_committed
 from portal.workdays import add_workdays
 
 S = Status
 K = EventKind
-SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
-SECRET_LENGTH = 8
 MAX_FILES = 10
 
 
 # --- Tracking code and secret -----------------------------------------------------------------
 
 
-def _digest(secret: str, salt: str | None = None) -> str:
-    salt = salt or secrets.token_hex(8)
-    return f"{salt}${hashlib.sha256(f'{salt}:{secret.strip().upper()}'.encode()).hexdigest()}"
-
-
 def secret_matches(application: DisclosureApplication | None, secret: str) -> bool:
-    """Constant time, and the same work whether or not the code exists (no timing oracle)."""
-    stored = application.secret_digest if application else "0000000000000000$" + "0" * 64
-    salt, _sep, _hex = stored.partition("$")
-    return hmac.compare_digest(_digest(secret or "", salt), stored) and application is not None
-
-
-def _secret_for(idempotency_key: uuid.UUID | None) -> str:
-    """Online: derived from the form's one-time key, so a double submit shows the same secret."""
-    if idempotency_key is None:
-        return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"application-secret:{idempotency_key}".encode(), "sha256").digest()
-    return "".join(SECRET_ALPHABET[b % len(SECRET_ALPHABET)] for b in mac[:SECRET_LENGTH])
+    return tracking.secret_matches(application.secret_digest if application else None, secret)
 
 
 def _tracking_code(year: int) -> str:
@@ -88,24 +68,8 @@ def _tracking_code(year: int) -> str:
 def _attach(application, uploads: Iterable, *, role: str, saved, actor=None,
             visible: bool = False) -> list[ApplicationFile]:
     """Store `uploads`; `saved` is the callback of the enclosing `files_removed_unless_committed()`."""
-    stored = []
-    for upload in uploads:
-        try:
-            mime = check_upload(upload)
-        except ValidationError as error:
-            raise InvalidInput(error.messages[0]) from None
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        item = ApplicationFile(application=application, role=role, original_name=upload.name.rsplit("/", 1)[-1][:255],
-                               content_type=mime, size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor,
-                               visible_to_applicant=visible)
-        item.file.save(upload.name, upload, save=False)
-        saved(item.file)
-        item.save()
-        stored.append(item)
-    return stored
+    return [store_upload(ApplicationFile(application=application, role=role, uploaded_by=actor,
+                                         visible_to_applicant=visible), upload, saved=saved) for upload in uploads]
 
 
 # --- Events and the clock ---------------------------------------------------------------------
@@ -214,7 +178,7 @@ def application_submit(*, data: dict, uploads: Iterable = (), idempotency_key: u
                        ) -> tuple[DisclosureApplication, str, bool]:
     """An online application (R.29). Returns (application, secret, created). Submitting the same
     form twice (same one-time key) stores one application and shows the same receipt."""
-    secret = _secret_for(idempotency_key)
+    secret = new_secret(idempotency_key, "application")
     if idempotency_key and (existing := DisclosureApplication.objects.filter(idempotency_key=idempotency_key).first()):
         return existing, secret, False
     uploads = list(uploads)
@@ -224,7 +188,7 @@ def application_submit(*, data: dict, uploads: Iterable = (), idempotency_key: u
         with files_removed_unless_committed() as saved, transaction.atomic():
             application = DisclosureApplication(
                 **data, channel=Channel.ONLINE, status=S.SUBMITTED, idempotency_key=idempotency_key,
-                tracking_code=_tracking_code(timezone.localdate().year), secret_digest=_digest(secret),
+                tracking_code=_tracking_code(timezone.localdate().year), secret_digest=secret_digest(secret),
             )
             application.full_clean(exclude=["tracking_code"])
             application.save()
@@ -256,12 +220,12 @@ def application_register_offline(*, actor, data: dict, channel: str, received_on
         raise InvalidInput(_("请选择申请方式：当面、信函、传真、电子邮件或口头。"))
     if received_on > timezone.localdate():
         raise InvalidInput(_("收到申请日期不能晚于今天。"))
-    secret = _secret_for(None)
+    secret = new_secret(None, "application")
     try:
         with files_removed_unless_committed() as saved, transaction.atomic():
             application = DisclosureApplication(
                 **data, channel=channel, status=S.RECEIVED, received_on=received_on, created_by=actor,
-                tracking_code=_tracking_code(received_on.year), secret_digest=_digest(secret),
+                tracking_code=_tracking_code(received_on.year), secret_digest=secret_digest(secret),
             )
             application.full_clean(exclude=["tracking_code"])
             application.save()

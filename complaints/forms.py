@@ -11,18 +11,21 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from applications.forms import PHONE_RE, RATING_CHOICES, MultipleFileField
 from applications.forms import RatingForm as ApplicationRatingForm
 from complaints.models import FailureType
 from disclosure.files import ALLOWED_EXTENSIONS
-from portal.forms import HoneypotMixin
+from portal.forms import HoneypotMixin, TrackingForm
 from portal.models import Office, OfficeKind
 from portal.validators import resident_id_is_valid, uscc_is_valid
 
 MAX_FILES = 10
-FILES_HELP = _("可选，最多%(n)d个文件，每个不超过20MB。支持：%(types)s。") % {"n": MAX_FILES, "types": ALLOWED_EXTENSIONS}
+# Formatted when shown, not at import: formatting a lazy string would fix it in the default language.
+FILES_HELP = lazy(lambda: _("可选，最多%(n)d个文件，每个不超过20MB。支持：%(types)s。")
+                  % {"n": MAX_FILES, "types": ALLOWED_EXTENSIONS}, str)()
 
 __all__ = ["ComplaintForm", "ConsultationForm", "RatingForm", "SurveyForm", "TrackForm"]
 
@@ -179,21 +182,8 @@ class ConsultationForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in self.FIELDS}
 
 
-class TrackForm(HoneypotMixin, forms.Form):
-    tracking_code = forms.CharField(
-        label=_("查询码"), max_length=30, help_text=_("回执上的查询码：咨询如 ZX2026-000001，举报投诉如 JB2026-000001。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
-    )
-    secret = forms.CharField(
-        label=_("查询密码"), max_length=30, help_text=_("回执上的8位查询密码，不区分大小写。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
-    )
-
-    def clean_tracking_code(self) -> str:
-        return re.sub(r"\s+", "", self.cleaned_data["tracking_code"]).upper()
-
-    def clean_secret(self) -> str:
-        return re.sub(r"[\s\-]+", "", self.cleaned_data["secret"]).upper()
+class TrackForm(TrackingForm):
+    code_help = _("回执上的查询码：咨询如 ZX2026-000001，举报投诉如 JB2026-000001。")
 
 
 def _score(label):

@@ -11,14 +11,10 @@ complaint by its tracking code only.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import logging
-import secrets
 import uuid
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -45,13 +41,15 @@ from complaints.models import (
     Reporter,
     SurveyResponse,
 )
-from disclosure.files import check_upload
+from disclosure.files import store_upload
+from portal import tracking
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Office, OfficeKind, Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
 from portal.pagecache import public_content_changed
 from portal.selectors import has_role, users_acting_as
 from portal.services import sequence_next
+from portal.tracking import new_secret, secret_digest
 from portal.uploads import files_removed_unless_committed
 from portal.validators import resident_id_is_valid, uscc_is_valid
 
@@ -61,8 +59,6 @@ CS = ComplaintStatus
 QS = ConsultationStatus
 CK = ComplaintEventKind
 QK = ConsultationEventKind
-SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
-SECRET_LENGTH = 8
 MAX_FILES = 10
 COMPLAINT_PREFIX = "JB"
 CONSULTATION_PREFIX = "ZX"
@@ -74,31 +70,15 @@ QUESTION_MAX = 3000
 # --- Tracking code and secret (as for applications) --------------------------------------------
 
 
-def _digest(secret: str, salt: str | None = None) -> str:
-    salt = salt or secrets.token_hex(8)
-    return f"{salt}${hashlib.sha256(f'{salt}:{secret.strip().upper()}'.encode()).hexdigest()}"
-
-
 def secret_matches(case, secret: str) -> bool:
-    """Constant time, and the same work whether or not the code exists (no timing oracle)."""
-    stored = case.secret_digest if case is not None else "0000000000000000$" + "0" * 64
-    salt, _sep, _hex = stored.partition("$")
-    return hmac.compare_digest(_digest(secret or "", salt), stored) and case is not None
-
-
-def _secret_for(idempotency_key: uuid.UUID | None, purpose: str) -> str:
-    """Online: derived from the form's one-time key, so a double submit shows the same secret."""
-    if idempotency_key is None:
-        return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}-secret:{idempotency_key}".encode(), "sha256").digest()
-    return "".join(SECRET_ALPHABET[b % len(SECRET_ALPHABET)] for b in mac[:SECRET_LENGTH])
+    return tracking.secret_matches(case.secret_digest if case is not None else None, secret)
 
 
 def submission_secret(*, idempotency_key: uuid.UUID, purpose: str) -> str:
     """The secret of an online submission made with `idempotency_key` ("complaint" or
     "consultation"): recomputable from the key and SECRET_KEY, as a double submit needs. The demo
     uses it to tell a demo citizen the secret of a seeded report on every load."""
-    return _secret_for(idempotency_key, purpose)
+    return new_secret(idempotency_key, purpose)
 
 
 def _tracking_code(prefix: str, name: str, year: int) -> str:
@@ -149,23 +129,8 @@ def _complained_office(office) -> Office:
 def _attach(complaint: Complaint, uploads: Iterable, *, role: str, saved, actor=None) -> list[ComplaintFile]:
     """Store the files; `saved` (portal.uploads.files_removed_unless_committed) is told of each,
     so a submission that does not commit leaves no reporter's file behind on disk."""
-    stored = []
-    for upload in uploads:
-        try:
-            mime = check_upload(upload)
-        except ValidationError as error:
-            raise InvalidInput(error.messages[0]) from None
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        item = ComplaintFile(complaint=complaint, role=role, original_name=upload.name.rsplit("/", 1)[-1][:255],
-                             content_type=mime, size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor)
-        item.file.save(upload.name, upload, save=False)
-        saved(item.file)
-        item.save()
-        stored.append(item)
-    return stored
+    return [store_upload(ComplaintFile(complaint=complaint, role=role, uploaded_by=actor), upload, saved=saved)
+            for upload in uploads]
 
 
 def _site_name() -> str:
@@ -250,7 +215,7 @@ def complaint_submit(*, data: dict, reporter: dict | None, anonymous: bool, uplo
     """An online complaint or report (M.19). `data`: office, failure_type, related_reference,
     details. `reporter`: name, identity_number, phone, email, address — ignored when anonymous.
     Returns (complaint, secret, created); the same form sent twice stores one complaint."""
-    secret = _secret_for(idempotency_key, "complaint")
+    secret = new_secret(idempotency_key, "complaint")
     if idempotency_key and (existing := Complaint.objects.filter(idempotency_key=idempotency_key).first()):
         return existing, secret, False
     uploads = list(uploads)
@@ -262,7 +227,7 @@ def complaint_submit(*, data: dict, reporter: dict | None, anonymous: bool, uplo
             complaint = Complaint(
                 **_matter(data), anonymous=bool(anonymous), channel=Channel.ONLINE,
                 status=CS.SUBMITTED, received_on=today, idempotency_key=idempotency_key,
-                tracking_code=_tracking_code(COMPLAINT_PREFIX, "complaint", today.year), secret_digest=_digest(secret),
+                tracking_code=_tracking_code(COMPLAINT_PREFIX, "complaint", today.year), secret_digest=secret_digest(secret),
             )
             _clean(complaint, exclude=["tracking_code"])
             complaint.save()
@@ -291,13 +256,13 @@ def complaint_register_offline(*, actor, data: dict, reporter: dict | None, anon
     if channel == Channel.ONLINE or channel not in Channel.values:
         raise InvalidInput(_("请选择来源渠道：政务大厅工作窗口、电话或信函。"))
     _check_received_on(received_on)
-    secret = _secret_for(None, "complaint")
+    secret = new_secret(None, "complaint")
     with files_removed_unless_committed() as saved, transaction.atomic():
         complaint = Complaint(
             **_matter(data), anonymous=bool(anonymous), channel=channel,
             status=CS.SUBMITTED, received_on=received_on, created_by=actor,
             tracking_code=_tracking_code(COMPLAINT_PREFIX, "complaint", received_on.year),
-            secret_digest=_digest(secret),
+            secret_digest=secret_digest(secret),
         )
         _clean(complaint, exclude=["tracking_code"])
         complaint.save()
@@ -570,7 +535,7 @@ def _new_consultation(consultation: Consultation, *, actor=None, role: str = "",
 def consultation_submit(*, data: dict, idempotency_key: uuid.UUID | None = None) -> tuple[Consultation, str, bool]:
     """An online consultation (M.10). `data`: name, phone, email, subject, question,
     publish_consent, office (optional: None lets the disclosure office route it)."""
-    secret = _secret_for(idempotency_key, "consultation")
+    secret = new_secret(idempotency_key, "consultation")
     if idempotency_key and (existing := Consultation.objects.filter(idempotency_key=idempotency_key).first()):
         return existing, secret, False
     today = timezone.localdate()
@@ -581,7 +546,7 @@ def consultation_submit(*, data: dict, idempotency_key: uuid.UUID | None = None)
                 publish_consent=bool(data.get("publish_consent")), office=_answering_office(data.get("office")),
                 channel=Channel.ONLINE, received_on=today, idempotency_key=idempotency_key,
                 tracking_code=_tracking_code(CONSULTATION_PREFIX, "consultation", today.year),
-                secret_digest=_digest(secret),
+                secret_digest=secret_digest(secret),
             )
             consultation = _new_consultation(consultation, on=today)
     except IntegrityError:
@@ -603,14 +568,14 @@ def consultation_register_offline(*, actor, data: dict, channel: str, received_o
     if channel == Channel.ONLINE or channel not in Channel.values:
         raise InvalidInput(_("请选择来源渠道：政务大厅工作窗口、电话或信函。"))
     _check_received_on(received_on)
-    secret = _secret_for(None, "consultation")
+    secret = new_secret(None, "consultation")
     with transaction.atomic():
         consultation = Consultation(
             **{k: data.get(k) for k in ("name", "phone", "email", "subject", "question")},
             publish_consent=bool(data.get("publish_consent")), office=_answering_office(data.get("office")),
             channel=channel, received_on=received_on, created_by=actor,
             tracking_code=_tracking_code(CONSULTATION_PREFIX, "consultation", received_on.year),
-            secret_digest=_digest(secret),
+            secret_digest=secret_digest(secret),
         )
         consultation = _new_consultation(consultation, actor=actor, role=Role.DISCLOSURE_OFFICE, on=received_on)
     if consultation.office_id:

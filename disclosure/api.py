@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
@@ -203,6 +203,8 @@ class _PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound(_("未找到。")) from None
 
 
+# The description in each visitor's language (a docstring would stay untranslated).
+@extend_schema(description=_("已公开的政府信息（新版本发布后，旧版本仍可查看，并以 superseded_by 指向新版本）。"))
 class RecordViewSet(_PublicReadOnlyViewSet):
     """已公开的政府信息（新版本发布后，旧版本仍可查看，并以 superseded_by 指向新版本）。"""
 
@@ -223,6 +225,7 @@ class RecordViewSet(_PublicReadOnlyViewSet):
         )
 
 
+@extend_schema(description=_("政府信息公开目录：现行有效版本的目录条目。详情可按索引号或编号查询。"))
 class CatalogueViewSet(_PublicReadOnlyViewSet):
     """政府信息公开目录：现行有效版本的目录条目。详情可按索引号或编号查询。"""
 
@@ -246,6 +249,7 @@ class CatalogueViewSet(_PublicReadOnlyViewSet):
         return entry
 
 
+@extend_schema(description=_("在用的目录分类。"))
 class CategoryViewSet(_PublicReadOnlyViewSet):
     """在用的目录分类。"""
 

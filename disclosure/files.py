@@ -7,6 +7,7 @@ must not reach the public column.
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import PurePath
 
@@ -98,3 +99,28 @@ def check_upload(upload) -> str:
             code="content",
         )
     return mime
+
+
+def store_upload(item, upload, *, saved=None):
+    """Check `upload` and save it as `item`'s file: every uploaded-file model (record attachments,
+    application and complaint files) has `file`, `original_name`, `content_type`, `size` and
+    `sha256`. Stored under a generated name; the original (often Chinese) name is kept for the
+    download. `saved` is the callback of `portal.uploads.files_removed_unless_committed()`.
+    A refused file raises InvalidInput with the reason; `item` is saved and returned."""
+    from portal.errors import InvalidInput
+
+    try:
+        item.content_type = check_upload(upload)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0]) from None
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    item.original_name = PurePath(upload.name).name[:255]
+    item.size, item.sha256 = upload.size, digest.hexdigest()
+    item.file.save(upload.name, upload, save=False)
+    if saved is not None:
+        saved(item.file)
+    item.save()
+    return item

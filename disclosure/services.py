@@ -5,7 +5,6 @@ Admin views, public views, commands and tests call these functions and nothing e
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disclosure import search, selectors, workflow
-from disclosure.files import check_upload
+from disclosure.files import store_upload
 from disclosure.models import (
     Attachment,
     CatalogueEntry,
@@ -39,6 +38,7 @@ from portal.notify import absolute_url, notify_on_commit
 from portal.pagecache import public_content_changed
 from portal.selectors import can_act_for_office, users_acting_as
 from portal.services import sequence_next
+from portal.uploads import files_removed_unless_committed
 from portal.workdays import add_workdays
 
 S = RecordState
@@ -146,31 +146,12 @@ def _sanitising_warnings(submitted: str, sanitised: str) -> list[str]:
 
 def attachment_add(*, record: Record, actor, upload, sort_order: int = 0) -> Attachment:
     """Attach a checked file to a draft (type from content, size limit, generated name)."""
-    with transaction.atomic():
+    with files_removed_unless_committed() as saved, transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
         if record.state != S.DRAFT:
             raise StateConflict(_("只有草稿可以增删附件。"))
         _require_drafter(actor, record.office_id)
-        try:
-            mime = check_upload(upload)
-        except ValidationError as error:
-            raise InvalidInput(error.messages[0]) from None
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        attachment = Attachment(
-            record=record,
-            original_name=upload.name.rsplit("/", 1)[-1][:255],
-            content_type=mime,
-            size=upload.size,
-            sha256=digest.hexdigest(),
-            uploaded_by=actor,
-            sort_order=sort_order,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
-        return attachment
+        return store_upload(Attachment(record=record, uploaded_by=actor, sort_order=sort_order), upload, saved=saved)
 
 
 def attachment_remove(*, attachment: Attachment, actor) -> None:

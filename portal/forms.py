@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +38,24 @@ class HoneypotMixin(forms.Form):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("提交未被接受，请刷新页面后重新填写。"), code="spam")
         return ""
+
+
+class TrackingForm(HoneypotMixin, forms.Form):
+    """The public's way into a case without an account: the code and the secret from the receipt,
+    forgiving of spaces, dashes and case. Subclasses say in `code_help` what their codes look like."""
+
+    code_help = ""
+    _typed = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+    tracking_code = forms.CharField(label=_("查询码"), max_length=30, widget=forms.TextInput(attrs=_typed))
+    secret = forms.CharField(label=_("查询密码"), max_length=30, help_text=_("回执上的8位查询密码，不区分大小写。"),
+                             widget=forms.TextInput(attrs=_typed))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tracking_code"].help_text = self.code_help
+
+    def clean_tracking_code(self) -> str:
+        return re.sub(r"\s+", "", self.cleaned_data["tracking_code"]).upper()
+
+    def clean_secret(self) -> str:
+        return re.sub(r"[\s\-]+", "", self.cleaned_data["secret"]).upper()
