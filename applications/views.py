@@ -9,18 +9,15 @@ go through the public functions of `services`; their refusals are shown, in Chin
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import unicodedata
 import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core import signing
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -32,6 +29,7 @@ from applications.outcomes import Outcome
 from portal.errors import DomainError
 from portal.notify import absolute_url
 from portal.ratelimit import rate_limit
+from portal.tracking import CaseLinks
 
 K = EventKind
 TRACK_SALT = "applications.track"
@@ -94,33 +92,10 @@ def apply(request):
 # --- Tracking ----------------------------------------------------------------------------------
 
 
-def case_token(application: DisclosureApplication) -> str:
-    return signing.dumps({"a": application.pk}, salt=TRACK_SALT)
-
-
-def _application_for(token: str) -> DisclosureApplication | None:
-    try:
-        payload = signing.loads(token, salt=TRACK_SALT, max_age=TRACK_MAX_AGE)
-    except signing.BadSignature:  # forged, damaged or expired (SignatureExpired is a subclass)
-        return None
-    pk = payload.get("a") if isinstance(payload, dict) else None
-    if not isinstance(pk, int):
-        return None
-    return DisclosureApplication.objects.filter(pk=pk).first()
-
-
-def with_case(view):
-    """Resolve the signed token of the URL into the application, or go back to the track form."""
-
-    @functools.wraps(view)
-    def wrapper(request, token: str, *args, **kwargs):
-        application = _application_for(token)
-        if application is None:
-            messages.warning(request, _("查询链接已超过30分钟或无效，请重新输入查询码和查询密码。"))
-            return redirect("applications:track")
-        return view(request, application, *args, **kwargs)
-
-    return wrapper
+links = CaseLinks(salt=TRACK_SALT, kinds={"a": DisclosureApplication}, track_url="applications:track",
+                  max_age=TRACK_MAX_AGE)
+case_token = links.token
+with_case = links.view
 
 
 @never_cache

@@ -147,31 +147,36 @@ def refresh_complaint_clock(complaint: Complaint) -> None:
     complaint.explanation_due = result.explanation_due
 
 
-def _complaint_record(complaint, *, kind: str, actor=None, role: str = "", to_status: str | None = None,
-                      on: dt.date | None = None, comment: str = "", data: dict | None = None) -> Complaint:
-    """Write the event, move the status, recompute the clock, save. The one way to change state."""
-    from_status = complaint.status
+def _case_record(case, *, kind: str, actor=None, role: str = "", to_status: str | None = None,
+                 on: dt.date | None = None, comment: str = "", data: dict | None = None):
+    """Write the event, move the status, recompute the clock, save: the one way a complaint or a
+    consultation changes state (its event model and clock are looked up from `_CASES`)."""
+    events, refresh_clock = _CASES[type(case)]
+    from_status = case.status
     if to_status:
-        complaint.status = to_status
-    ComplaintEvent.objects.create(
-        complaint=complaint, kind=kind, on=on or timezone.localdate(), actor=actor, acted_as=role,
-        from_status=from_status, to_status=complaint.status, comment=comment, data=data or {},
+        case.status = to_status
+    events.objects.create(
+        **{case._meta.model_name: case}, kind=kind, on=on or timezone.localdate(), actor=actor, acted_as=role,
+        from_status=from_status, to_status=case.status, comment=comment, data=data or {},
     )
-    refresh_complaint_clock(complaint)
-    complaint.save()
-    logger.debug("complaint %s: %s (user %s)", complaint.tracking_code, kind, getattr(actor, "pk", "-"))
-    return complaint
+    refresh_clock(case)
+    case.save()
+    logger.debug("%s %s: %s (user %s)", case._meta.model_name, case.tracking_code, kind, getattr(actor, "pk", "-"))
+    return case
 
 
-def _lock_complaint(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update(of=("self",)).select_related("office").get(pk=complaint.pk)
+def _lock_case(case):
+    return type(case).objects.select_for_update(of=("self",)).select_related("office").get(pk=case.pk)
 
 
-def _begin_complaint(complaint, actor, name: str, expected_status: str | None):
-    complaint = _lock_complaint(complaint)
-    role = workflow.complaint_check(workflow.COMPLAINT_TRANSITIONS[name], actor, complaint,
-                                    expected_status=expected_status)
-    return complaint, role
+def _begin_case(case, actor, name: str, expected_status: str | None):
+    """Lock the row, then check role and office against the transition table of its kind."""
+    case = _lock_case(case)
+    if isinstance(case, Complaint):
+        check, transitions = workflow.complaint_check, workflow.COMPLAINT_TRANSITIONS
+    else:
+        check, transitions = workflow.consultation_check, workflow.CONSULTATION_TRANSITIONS
+    return case, check(transitions[name], actor, case, expected_status=expected_status)
 
 
 def _tell_supervision(complaint: Complaint, subject: str) -> None:
@@ -233,7 +238,7 @@ def complaint_submit(*, data: dict, reporter: dict | None, anonymous: bool, uplo
             complaint.save()
             _store_reporter(complaint, reporter)
             _attach(complaint, uploads, role=ComplaintFileRole.EVIDENCE, saved=saved)
-            _complaint_record(complaint, kind=CK.SUBMITTED, on=today, comment=Channel.ONLINE.label,
+            _case_record(complaint, kind=CK.SUBMITTED, on=today, comment=Channel.ONLINE.label,
                               data={"days": clock.complaint_reply_days(), "channel": Channel.ONLINE})
     except IntegrityError:
         existing = Complaint.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
@@ -268,7 +273,7 @@ def complaint_register_offline(*, actor, data: dict, reporter: dict | None, anon
         complaint.save()
         _store_reporter(complaint, reporter)
         _attach(complaint, uploads, role=ComplaintFileRole.EVIDENCE, saved=saved, actor=actor)
-        _complaint_record(complaint, kind=CK.SUBMITTED, actor=actor, role=Role.SUPERVISION, on=received_on,
+        _case_record(complaint, kind=CK.SUBMITTED, actor=actor, role=Role.SUPERVISION, on=received_on,
                           comment=Channel(channel).label, data={"days": clock.complaint_reply_days(),
                                                                 "channel": channel})
     return complaint, secret
@@ -279,8 +284,8 @@ def complaint_register_offline(*, actor, data: dict, reporter: dict | None, anon
 
 def complaint_accept(*, complaint, actor, comment: str = "", expected_status: str | None = None) -> Complaint:
     with transaction.atomic():
-        complaint, role = _begin_complaint(complaint, actor, "accept", expected_status)
-        _complaint_record(complaint, kind=CK.ACCEPTED, actor=actor, role=role, to_status=CS.INVESTIGATING,
+        complaint, role = _begin_case(complaint, actor, "accept", expected_status)
+        _case_record(complaint, kind=CK.ACCEPTED, actor=actor, role=role, to_status=CS.INVESTIGATING,
                           comment=(comment or "").strip())
         _tell_reporter(complaint, subject=_("您的举报投诉已受理"),
                        body=_("厅监察室已受理您的举报投诉，将在 %(due)s 前办结并答复。") % {"due": complaint.due_date})
@@ -291,12 +296,12 @@ def complaint_decline(*, complaint, actor, reason: str, expected_status: str | N
     """不予受理: the reason is the reply the reporter reads."""
     reason = _require_text(reason, _("请写明不予受理的理由（将告知举报人）。"))
     with transaction.atomic():
-        complaint, role = _begin_complaint(complaint, actor, "decline", expected_status)
+        complaint, role = _begin_case(complaint, actor, "decline", expected_status)
         complaint.result = ComplaintResult.NOT_ACCEPTED
         complaint.reply = reason
         complaint.replied_on = timezone.localdate()
         complaint.closed_at = timezone.now()
-        _complaint_record(complaint, kind=CK.DECLINED, actor=actor, role=role, to_status=CS.CLOSED)
+        _case_record(complaint, kind=CK.DECLINED, actor=actor, role=role, to_status=CS.CLOSED)
         _tell_reporter(complaint, subject=_("关于您的举报投诉"), body=reason)
         return complaint
 
@@ -332,7 +337,7 @@ def complaint_request_explanation(*, complaint, actor, question: str, days: int 
     if not 1 <= days <= 30:
         raise InvalidInput(_("说明期限为1至30个工作日。"))
     with transaction.atomic():
-        complaint, role = _begin_complaint(complaint, actor, "request_explanation", expected_status)
+        complaint, role = _begin_case(complaint, actor, "request_explanation", expected_status)
         _refuse_identity_in(question, complaint)
         names_reference = identity.reference_in(question, reference=complaint.related_reference)
         if names_reference and not reference_confirmed:
@@ -342,7 +347,7 @@ def complaint_request_explanation(*, complaint, actor, question: str, days: int 
         complaint.explanation_answer = ""
         complaint.explanation_requested_on = today
         data = {"days": days, **({"reference_confirmed": True} if names_reference else {})}
-        _complaint_record(complaint, kind=CK.EXPLANATION_REQUESTED, actor=actor, role=role,
+        _case_record(complaint, kind=CK.EXPLANATION_REQUESTED, actor=actor, role=role,
                           to_status=CS.EXPLANATION_REQUESTED, on=today, comment=question, data=data)
         office = complaint.office
         link = absolute_url(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
@@ -362,10 +367,10 @@ def complaint_explain(*, complaint, actor, answer: str, uploads: Iterable = (),
     if len(uploads) > MAX_FILES:
         raise InvalidInput(_("附件最多 %(n)d 个。") % {"n": MAX_FILES})
     with files_removed_unless_committed() as saved, transaction.atomic():
-        complaint, role = _begin_complaint(complaint, actor, "explain", expected_status)
+        complaint, role = _begin_case(complaint, actor, "explain", expected_status)
         complaint.explanation_answer = answer
         _attach(complaint, uploads, role=ComplaintFileRole.EXPLANATION, saved=saved, actor=actor)
-        _complaint_record(complaint, kind=CK.EXPLANATION_GIVEN, actor=actor, role=role,
+        _case_record(complaint, kind=CK.EXPLANATION_GIVEN, actor=actor, role=role,
                           to_status=CS.INVESTIGATING, comment=answer)
         _tell_supervision(complaint, _("被投诉处室已作出说明"))
         return complaint
@@ -377,9 +382,9 @@ def complaint_withdraw_explanation(*, complaint, actor, reason: str,
     office concerned reads the reason, so it is checked like the question."""
     reason = _require_text(reason, _("请写明撤回说明要求的理由。"), limit=2000)
     with transaction.atomic():
-        complaint, role = _begin_complaint(complaint, actor, "withdraw_explanation", expected_status)
+        complaint, role = _begin_case(complaint, actor, "withdraw_explanation", expected_status)
         _refuse_identity_in(reason, complaint)
-        _complaint_record(complaint, kind=CK.EXPLANATION_WITHDRAWN, actor=actor, role=role,
+        _case_record(complaint, kind=CK.EXPLANATION_WITHDRAWN, actor=actor, role=role,
                           to_status=CS.INVESTIGATING, comment=reason)
         office = complaint.office
         link = absolute_url(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
@@ -398,7 +403,7 @@ def complaint_conclude(*, complaint, actor, result: str, conclusion: str,
         raise InvalidInput(_("请选择查处结果：属实、部分属实或不属实。"))
     conclusion = _require_text(conclusion, _("请写明调查结论。"))
     with transaction.atomic():
-        complaint, role = _begin_complaint(complaint, actor, "conclude", expected_status)
+        complaint, role = _begin_case(complaint, actor, "conclude", expected_status)
         data, comment = {"result": result}, ""
         if complaint.status == CS.EXPLANATION_REQUESTED:
             data.update(without_explanation=True, explanation_due=complaint.explanation_due.isoformat()
@@ -406,27 +411,27 @@ def complaint_conclude(*, complaint, actor, result: str, conclusion: str,
             comment = _("被投诉处室未在说明期限（%(due)s）内作出说明。") % {"due": complaint.explanation_due or "—"}
         complaint.result = result
         complaint.conclusion = conclusion
-        return _complaint_record(complaint, kind=CK.CONCLUDED, actor=actor, role=role, to_status=CS.CONCLUDED,
+        return _case_record(complaint, kind=CK.CONCLUDED, actor=actor, role=role, to_status=CS.CONCLUDED,
                                  comment=comment, data=data)
 
 
 def complaint_reopen(*, complaint, actor, reason: str, expected_status: str | None = None) -> Complaint:
     reason = _require_text(reason, _("请写明重新调查的理由。"))
     with transaction.atomic():
-        complaint, role = _begin_complaint(complaint, actor, "reopen", expected_status)
+        complaint, role = _begin_case(complaint, actor, "reopen", expected_status)
         complaint.result = ""
-        return _complaint_record(complaint, kind=CK.REOPENED, actor=actor, role=role, to_status=CS.INVESTIGATING,
+        return _case_record(complaint, kind=CK.REOPENED, actor=actor, role=role, to_status=CS.INVESTIGATING,
                                  comment=reason)
 
 
 def complaint_reply(*, complaint, actor, reply: str, expected_status: str | None = None) -> Complaint:
     reply = _require_text(reply, _("请填写答复举报人的内容。"))
     with transaction.atomic():
-        complaint, role = _begin_complaint(complaint, actor, "reply", expected_status)
+        complaint, role = _begin_case(complaint, actor, "reply", expected_status)
         complaint.reply = reply
         complaint.replied_on = timezone.localdate()
         complaint.closed_at = timezone.now()
-        _complaint_record(complaint, kind=CK.REPLIED, actor=actor, role=role, to_status=CS.CLOSED,
+        _case_record(complaint, kind=CK.REPLIED, actor=actor, role=role, to_status=CS.CLOSED,
                           data={"result": complaint.result})
         _tell_reporter(complaint, subject=_("您的举报投诉已办结"),
                        body=_("厅监察室已对您的举报投诉作出答复，请在查询页面查看。"))
@@ -438,7 +443,7 @@ def complaint_rate(*, complaint, rating: int, comment: str = "") -> Complaint:
     if not 1 <= int(rating) <= 5:
         raise InvalidInput(_("请选择1至5分。"))
     with transaction.atomic():
-        complaint = _lock_complaint(complaint)
+        complaint = _lock_case(complaint)
         if complaint.is_open:
             raise StateConflict(_("办结后才能评价。"))
         if complaint.rating:
@@ -446,7 +451,7 @@ def complaint_rate(*, complaint, rating: int, comment: str = "") -> Complaint:
         complaint.rating = int(rating)
         complaint.rating_comment = (comment or "").strip()[:2000]
         complaint.rated_at = timezone.now()
-        return _complaint_record(complaint, kind=CK.RATED, data={"rating": int(rating)})
+        return _case_record(complaint, kind=CK.RATED, data={"rating": int(rating)})
 
 
 # --- Consultations ----------------------------------------------------------------------------
@@ -458,30 +463,8 @@ def refresh_consultation_clock(consultation: Consultation) -> None:
     consultation.due_date_provisional = result.provisional
 
 
-def _consultation_record(consultation, *, kind: str, actor=None, role: str = "", to_status: str | None = None,
-                         on: dt.date | None = None, comment: str = "", data: dict | None = None) -> Consultation:
-    from_status = consultation.status
-    if to_status:
-        consultation.status = to_status
-    ConsultationEvent.objects.create(
-        consultation=consultation, kind=kind, on=on or timezone.localdate(), actor=actor, acted_as=role,
-        from_status=from_status, to_status=consultation.status, comment=comment, data=data or {},
-    )
-    refresh_consultation_clock(consultation)
-    consultation.save()
-    logger.debug("consultation %s: %s (user %s)", consultation.tracking_code, kind, getattr(actor, "pk", "-"))
-    return consultation
-
-
-def _lock_consultation(consultation: Consultation) -> Consultation:
-    return Consultation.objects.select_for_update(of=("self",)).select_related("office").get(pk=consultation.pk)
-
-
-def _begin_consultation(consultation, actor, name: str, expected_status: str | None):
-    consultation = _lock_consultation(consultation)
-    role = workflow.consultation_check(workflow.CONSULTATION_TRANSITIONS[name], actor, consultation,
-                                       expected_status=expected_status)
-    return consultation, role
+# The event model and the clock of each kind of case, for `_case_record`.
+_CASES = {Complaint: (ComplaintEvent, refresh_complaint_clock), Consultation: (ConsultationEvent, refresh_consultation_clock)}
 
 
 def _answering_office(office) -> Office | None:
@@ -524,7 +507,7 @@ def _new_consultation(consultation: Consultation, *, actor=None, role: str = "",
         data={"days": clock.consultation_reply_days(), "channel": consultation.channel},
     )
     if consultation.office_id:  # the asker (or the person at the window) chose the office
-        return _consultation_record(consultation, kind=QK.ROUTED, actor=actor, role=role, to_status=QS.ASSIGNED,
+        return _case_record(consultation, kind=QK.ROUTED, actor=actor, role=role, to_status=QS.ASSIGNED,
                                     on=on, comment=_("按咨询人选择的处室办理"),
                                     data={"office": consultation.office_id, "office_name": consultation.office.name})
     refresh_consultation_clock(consultation)
@@ -589,9 +572,9 @@ def consultation_route(*, consultation, actor, office: Office, comment: str = ""
     if office is None:
         raise InvalidInput(_("请选择答复处室。"))
     with transaction.atomic():
-        consultation, role = _begin_consultation(consultation, actor, "route", expected_status)
+        consultation, role = _begin_case(consultation, actor, "route", expected_status)
         consultation.office = office
-        _consultation_record(consultation, kind=QK.ROUTED, actor=actor, role=role, to_status=QS.ASSIGNED,
+        _case_record(consultation, kind=QK.ROUTED, actor=actor, role=role, to_status=QS.ASSIGNED,
                              comment=(comment or "").strip(), data={"office": office.pk, "office_name": office.name})
         _tell_office(consultation, _("新分办的咨询"))
         return consultation
@@ -600,9 +583,9 @@ def consultation_route(*, consultation, actor, office: Office, comment: str = ""
 def consultation_return(*, consultation, actor, reason: str, expected_status: str | None = None) -> Consultation:
     reason = _require_text(reason, _("请写明退回理由。"))
     with transaction.atomic():
-        consultation, role = _begin_consultation(consultation, actor, "return", expected_status)
+        consultation, role = _begin_case(consultation, actor, "return", expected_status)
         consultation.office = None
-        _consultation_record(consultation, kind=QK.RETURNED, actor=actor, role=role, to_status=QS.SUBMITTED,
+        _case_record(consultation, kind=QK.RETURNED, actor=actor, role=role, to_status=QS.SUBMITTED,
                              comment=reason)
         _tell_office(consultation, _("咨询被退回，请重新分办"))
         return consultation
@@ -611,11 +594,11 @@ def consultation_return(*, consultation, actor, reason: str, expected_status: st
 def consultation_answer(*, consultation, actor, answer: str, expected_status: str | None = None) -> Consultation:
     answer = _require_text(answer, _("请填写答复内容。"))
     with transaction.atomic():
-        consultation, role = _begin_consultation(consultation, actor, "answer", expected_status)
+        consultation, role = _begin_case(consultation, actor, "answer", expected_status)
         consultation.answer = answer
         consultation.answered_on = timezone.localdate()
         consultation.closed_at = timezone.now()
-        _consultation_record(consultation, kind=QK.ANSWERED, actor=actor, role=role, to_status=QS.CLOSED)
+        _case_record(consultation, kind=QK.ANSWERED, actor=actor, role=role, to_status=QS.CLOSED)
         _tell_asker(consultation, subject=_("您的咨询已答复"), body=_("本机关已答复您的咨询，请在查询页面查看。"))
         return consultation
 
@@ -628,7 +611,7 @@ def consultation_publish(*, consultation, actor, public_subject: str, public_que
     public_question = _require_text(public_question, _("请填写公开的问题。"), limit=3000)
     public_answer = _require_text(public_answer, _("请填写公开的答复。"))
     with transaction.atomic():
-        consultation, role = _begin_consultation(consultation, actor, "publish", expected_status)
+        consultation, role = _begin_case(consultation, actor, "publish", expected_status)
         if identity.identity_in("\n".join((public_subject, public_question, public_answer)), name=consultation.name,
                                 numbers=(consultation.phone,), emails=(consultation.email,)):
             raise InvalidInput(_("公开的主题、问题或答复中含有咨询人的姓名（或姓名的一部分）或联系方式，请删去后再公开。"))
@@ -636,7 +619,7 @@ def consultation_publish(*, consultation, actor, public_subject: str, public_que
         consultation.public_question = public_question
         consultation.public_answer = public_answer
         consultation.published_at = timezone.now()
-        _consultation_record(consultation, kind=QK.PUBLISHED, actor=actor, role=role)
+        _case_record(consultation, kind=QK.PUBLISHED, actor=actor, role=role)
         public_content_changed()
         return consultation
 
@@ -644,9 +627,9 @@ def consultation_publish(*, consultation, actor, public_subject: str, public_que
 def consultation_unpublish(*, consultation, actor, reason: str, expected_status: str | None = None) -> Consultation:
     reason = _require_text(reason, _("请写明撤下的理由。"))
     with transaction.atomic():
-        consultation, role = _begin_consultation(consultation, actor, "unpublish", expected_status)
+        consultation, role = _begin_case(consultation, actor, "unpublish", expected_status)
         consultation.published_at = None
-        _consultation_record(consultation, kind=QK.UNPUBLISHED, actor=actor, role=role, comment=reason)
+        _case_record(consultation, kind=QK.UNPUBLISHED, actor=actor, role=role, comment=reason)
         public_content_changed()
         return consultation
 
@@ -655,7 +638,7 @@ def consultation_rate(*, consultation, rating: int, comment: str = "") -> Consul
     if not 1 <= int(rating) <= 5:
         raise InvalidInput(_("请选择1至5分。"))
     with transaction.atomic():
-        consultation = _lock_consultation(consultation)
+        consultation = _lock_case(consultation)
         if consultation.is_open:
             raise StateConflict(_("答复后才能评价。"))
         if consultation.rating:
@@ -663,7 +646,7 @@ def consultation_rate(*, consultation, rating: int, comment: str = "") -> Consul
         consultation.rating = int(rating)
         consultation.rating_comment = (comment or "").strip()[:2000]
         consultation.rated_at = timezone.now()
-        return _consultation_record(consultation, kind=QK.RATED, data={"rating": int(rating)})
+        return _case_record(consultation, kind=QK.RATED, data={"rating": int(rating)})
 
 
 # --- The public survey (社会评议, M.18) -----------------------------------------------------------

@@ -16,14 +16,12 @@ from __future__ import annotations
 import functools
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -36,6 +34,7 @@ from portal import ratelimit
 from portal.errors import DomainError
 from portal.notify import absolute_url
 from portal.pagecache import cache_public_page
+from portal.tracking import CaseLinks
 
 TRACK_SALT = "complaints.track"
 TRACK_MAX_AGE = 30 * 60  # seconds: a status page link works for half an hour
@@ -217,33 +216,10 @@ def survey(request):
 
 # --- Tracking ----------------------------------------------------------------------------------
 
-KINDS = {"c": Complaint, "q": Consultation}
-
-
-def case_token(case) -> str:
-    return signing.dumps({"k": "c" if isinstance(case, Complaint) else "q", "p": case.pk}, salt=TRACK_SALT)
-
-
-def _case_for(token: str):
-    try:
-        payload = signing.loads(token, salt=TRACK_SALT, max_age=TRACK_MAX_AGE)
-    except signing.BadSignature:  # forged, damaged or expired (SignatureExpired is a subclass)
-        return None
-    if not isinstance(payload, dict) or payload.get("k") not in KINDS or not isinstance(payload.get("p"), int):
-        return None
-    return KINDS[payload["k"]].objects.select_related("office").filter(pk=payload["p"]).first()
-
-
-def with_case(view):
-    @functools.wraps(view)
-    def wrapper(request, token: str, *args, **kwargs):
-        case = _case_for(token)
-        if case is None:
-            messages.warning(request, _("查询链接已超过30分钟或无效，请重新输入查询码和查询密码。"))
-            return redirect("complaints:track")
-        return view(request, case, *args, **kwargs)
-
-    return wrapper
+links = CaseLinks(salt=TRACK_SALT, kinds={"c": Complaint, "q": Consultation}, track_url="complaints:track",
+                  max_age=TRACK_MAX_AGE, related=("office",))
+case_token = links.token
+with_case = links.view
 
 
 def _lookup(code: str):

@@ -6,12 +6,17 @@ plain hash would give up quickly to anyone holding a copy of the database."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by hand
 SECRET_LENGTH = 8
@@ -52,3 +57,41 @@ def new_secret(idempotency_key: uuid.UUID | None, purpose: str) -> str:
         return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
     mac = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}-secret:{idempotency_key}".encode(), "sha256").digest()
     return "".join(SECRET_ALPHABET[b % len(SECRET_ALPHABET)] for b in mac[:SECRET_LENGTH])
+
+
+class CaseLinks:
+    """The status page's link: a signed token naming the case, valid for `max_age` seconds after
+    the code and secret were typed, so the secret itself never appears in a URL or a log.
+    `kinds` maps a one-letter key to each model whose cases the link may name."""
+
+    def __init__(self, *, salt: str, kinds: dict[str, type], track_url: str, max_age: int = 30 * 60,
+                 related: tuple[str, ...] = ()):
+        self.salt, self.kinds, self.track_url, self.max_age = salt, kinds, track_url, max_age
+        self.related = related  # select_related for what every status page shows
+
+    def token(self, case) -> str:
+        key = next(key for key, model in self.kinds.items() if isinstance(case, model))
+        return signing.dumps({"k": key, "p": case.pk}, salt=self.salt)
+
+    def case_for(self, token: str):
+        """The case, or None for a forged, damaged or expired token (never an error)."""
+        try:
+            payload = signing.loads(token, salt=self.salt, max_age=self.max_age)
+        except signing.BadSignature:  # SignatureExpired is a subclass
+            return None
+        if not isinstance(payload, dict) or payload.get("k") not in self.kinds or not isinstance(payload.get("p"), int):
+            return None
+        return self.kinds[payload["k"]].objects.select_related(*self.related).filter(pk=payload["p"]).first()
+
+    def view(self, view):
+        """Decorate a view taking (request, case, …): an unusable link goes back to the track form."""
+
+        @functools.wraps(view)
+        def wrapper(request, token: str, *args, **kwargs):
+            case = self.case_for(token)
+            if case is None:
+                messages.warning(request, _("查询链接已超过30分钟或无效，请重新输入查询码和查询密码。"))
+                return redirect(self.track_url)
+            return view(request, case, *args, **kwargs)
+
+        return wrapper

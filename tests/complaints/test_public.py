@@ -486,15 +486,15 @@ def test_a_double_survey_submit_stores_one_answer(client, world):
 
 def test_the_evidence_of_a_report_that_fails_is_removed(world, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    record = services._complaint_record
+    record = services._case_record
 
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(services, "_complaint_record", broken)
+    monkeypatch.setattr(services, "_case_record", broken)
     with pytest.raises(RuntimeError):
         report(world)
     assert not Complaint.objects.exists() and not [p for p in tmp_path.rglob("*") if p.is_file()]
-    monkeypatch.setattr(services, "_complaint_record", record)
+    monkeypatch.setattr(services, "_case_record", record)
     report(world)
     assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
