@@ -47,7 +47,7 @@ from complaints.views import confidential_view
 from disclosure.downloads import file_response
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
-from portal.errors import DomainError
+from portal.errors import DomainError, NotInScope
 from portal.models import Office, Role
 from portal.selectors import has_role
 from portal.workdays import workdays_left
@@ -317,8 +317,8 @@ class ComplaintAdmin(ReadOnlyWorkflowAdmin):
     def file_view(self, request, object_id, file_id):
         complaint = self.scoped_object(request, object_id)
         item = selectors.complaint_files_for(request.user, complaint).filter(pk=file_id).first()
-        if item is None:
-            raise Http404
+        if item is None:  # a file of this case withheld from this person (the reporter's evidence) is audited
+            raise (NotInScope if complaint.files.filter(pk=file_id).exists() else Http404)
         if item.role == ComplaintFileRole.EVIDENCE:  # what the reporter sent: each download recorded (M.19)
             selectors.log_reporter_view(request.user, complaint, AccessPurpose.FILE_DOWNLOAD, file=item)
         return file_response(item)

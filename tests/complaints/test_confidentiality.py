@@ -116,6 +116,20 @@ def test_the_evidence_files_are_the_supervision_offices_alone(client, world, nam
     assert response.status_code in (302, 403, 404)
 
 
+def test_the_office_asked_to_explain_is_refused_the_evidence_and_the_attempt_is_audited(client, world, named):
+    from portal.models import AuditEntry, AuditEvent
+
+    client.force_login(world.head_a)  # sees the matter of the case, never what the reporter sent
+    assert client.get(reverse("admin:complaints_complaint_change", args=[named.pk])).status_code == 200
+    evidence = named.files.get(role="evidence")
+    response = client.get(reverse("admin:complaints_complaint_file", args=[named.pk, evidence.pk]))
+    assert response.status_code == 404
+    entry = AuditEntry.objects.get(event=AuditEvent.PERMISSION_DENIED)
+    assert entry.username == world.head_a.username and "out of scope" in entry.detail
+    assert client.get(reverse("admin:complaints_complaint_file", args=[named.pk, 999999])).status_code == 404
+    assert AuditEntry.objects.filter(event=AuditEvent.PERMISSION_DENIED).count() == 1  # a missing file is no denial
+
+
 @pytest.mark.parametrize("username", ["drafter_a", "head_a", "admin"])
 @pytest.mark.parametrize("lookup", ["details__contains", "related_reference__contains", "reporter__name",
                                     "reporter__phone__startswith", "anonymous"])
