@@ -199,39 +199,47 @@ def load() -> str:
     return f"新增依申请公开申请 {total} 件 / {total} applications added" + load_annual_report()
 
 
-# The 2025 annual report (issue #7), as the disclosure office left it: figures generated, text and
-# table-2 cells entered — and last year's carry-over copied wrongly from the 2024 paper report, so
-# that the check names the cell (二、上年结转 · 自然人) until it is corrected to 0.
-REPORT_YEAR = 2025
+# The 2026 annual report (issue #7), the first the system compiles: the 2024 and 2025 reports were
+# written by hand before the report module and are records of the 年报 category (disclosure/
+# demo_content.py). The disclosure office opens it as a preview while the year runs: figures
+# generated, text and table-2 cells entered (licensing so far up to November) — and last year's
+# carry-over copied wrongly from the 2025 report (1 自然人 that is not there: its 四、结转下年度继续办理
+# is 商业企业 2), so that the check names the cell (二、上年结转 · 自然人, and 总计) until it is
+# corrected. It can become a record from 1 January 2027 (R.49).
+REPORT_YEAR = 2026
 REPORT_TEXT = {
     "overview": (
-        "<p>2025年，省工信厅认真贯彻落实《中华人民共和国政府信息公开条例》，按照“谁产生、谁提供、谁负责”的原则，"
-        "由各处室信息员拟稿、处室负责人审核、厅政府信息公开工作领导小组办公室统一保密审查，重要信息报主管厅领导签发后公开。</p>"
+        "<p>2026年，省工信厅认真贯彻落实《中华人民共和国政府信息公开条例》和本厅政府信息公开实施办法，"
+        "按照“谁产生、谁提供、谁负责”的原则，由各处室信息员拟稿、处室负责人审核、厅政府信息公开工作领导小组办公室"
+        "统一保密审查，重要信息报主管厅领导签发后公开，发布后由厅办公室和厅信息中心统一登记。</p>"
         "<p>（一）主动公开。通过政府信息公开专栏和厅网站主动公开政府信息，及时更新政府信息公开目录。"
         "（二）依申请公开。依法受理、办理政府信息公开申请，均在法定期限内答复。"
-        "（三）政府信息管理。公开事项的变更、撤销和终止及时报领导小组办公室处理。"
-        "（四）平台建设。政府信息公开专栏按实施办法第五条设置八类主动公开目录。"
+        "（三）政府信息管理。公开事项的变更、撤销和终止及时报领导小组办公室处理，对废止、失效的文件及时标注。"
+        "（四）平台建设。启用政府信息公开工作平台，信息发布、依申请公开办理和年度报告统计均在平台完成。"
         "（五）监督保障。厅监察室依照社会评议制度开展监督检查。</p>"
     ),
     "problems": (
-        "<p>部分处室政策解读形式较为单一，个别信息发布时效不够及时。2026年，将严格执行自信息形成或者变更之日起"
-        "20个工作日内公开的要求，将公开时效纳入处室考核，并加强信息员业务培训。</p>"
+        "<p>部分处室政策解读形式仍较单一，个别依申请公开事项征求第三方意见用时较长。2027年，将丰富图解、问答等解读形式，"
+        "规范征求第三方意见的程序和时限，并加强信息员业务培训。</p>"
     ),
-    "other_matters": "<p>2025年本厅未收取信息处理费。</p>",
-    "licensing_decisions": 37, "licensing_source": "吉林省政务服务平台2025年办件统计",
-    "penalty_decisions": 12, "penalty_source": "吉林省行政执法监督平台",
+    "other_matters": "<p>2026年本厅未收取信息处理费。</p>",
+    "licensing_decisions": 37, "licensing_source": "吉林省政务服务平台2026年1—11月办件统计",
+    "penalty_decisions": 9, "penalty_source": "吉林省行政执法监督平台",
     "enforcement_decisions": 0, "enforcement_source": "吉林省行政执法监督平台",
     "fee_income": 0, "fee_income_source": "厅财务处：本厅无行政事业性收费项目",
-    "previous_carry_over": {ApplicantType.NATURAL_PERSON: 1},  # deliberately wrong: the check names it
-    "previous_carry_over_source": "2024年政府信息公开工作年度报告表3（本专栏已公开）",
+    # deliberately wrong (the 2025 report carries 商业企业 2 and nothing else): the check names it
+    "previous_carry_over": {ApplicantType.NATURAL_PERSON: 1, ApplicantType.COMMERCIAL: 2},
+    "previous_carry_over_source": "2025年政府信息公开工作年度报告表3（本专栏已公开）",
 }
 
 
 def load_annual_report() -> str:
+    """Opens the demo's report as of the day the demo is loaded (a preview while 2026 runs);
+    before 2026 (tests travelling back) there is nothing to compile yet."""
     from applications import report_services
     from applications.models import AnnualReport
 
-    if AnnualReport.objects.filter(year=REPORT_YEAR).exists() or timezone.localdate().year <= REPORT_YEAR:
+    if AnnualReport.objects.filter(year=REPORT_YEAR).exists() or timezone.localdate().year < REPORT_YEAR:
         return ""
     gkb = _user("gkb")
     report = report_services.annual_report_generate(year=REPORT_YEAR, actor=gkb)

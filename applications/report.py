@@ -43,6 +43,7 @@ from applications.models import (
 )
 from applications.outcomes import Outcome, OutcomeGroup, group_of
 from disclosure.models import DocumentType, Record, RecordState, Validity
+from disclosure.selectors import records_published
 from portal.models import Role
 from portal.selectors import has_role
 from portal.validators import is_ascii_number
@@ -532,14 +533,28 @@ def report_due_date(year: int) -> dt.date:
     return dt.date(year + 1, 1, 31)
 
 
+ANNUAL_REPORT_CATEGORY = "annual-report"  # the catalogue category of the reports (政府信息公开年报)
+
+
+def published_on_the_column(year: int) -> bool:
+    """A report for `year` is published on the column as a record of the 年报 category — also one
+    written by hand before the report module was used (with no AnnualReport): published and
+    current (neither revoked nor replaced by a newer version), its title naming the year's 年度报告."""
+    return records_published().filter(
+        category__code=ANNUAL_REPORT_CATEGORY, superseded_by__isnull=True, title__contains=f"{year}年",
+    ).filter(title__contains="年度报告").exists()
+
+
 def worklist(user, today: dt.date | None = None) -> list[WorkItem]:
-    """From 1 January until last year's report is published, the disclosure office sees it."""
+    """From 1 January until last year's report is published, the disclosure office sees it:
+    compiled here and published, or published on the column by hand (the reports from before the
+    module — also when a report for that year was opened here afterwards)."""
     if not (has_role(user, Role.DISCLOSURE_OFFICE) and user.has_perm("applications.compile_annual_report")):
         return []
     today = today or timezone.localdate()
     year = today.year - 1
     report = AnnualReport.objects.filter(year=year).select_related("record").first()
-    if report is not None and report.stage == ReportStage.PUBLISHED:
+    if (report is not None and report.stage == ReportStage.PUBLISHED) or published_on_the_column(year):
         return []
     due = report_due_date(year)
     if report is None:

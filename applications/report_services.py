@@ -31,7 +31,7 @@ from portal.notify import absolute_url, notify_on_commit
 from portal.selectors import has_role, users_acting_as
 from portal.uploads import files_removed_unless_committed
 
-ANNUAL_REPORT_CATEGORY = "annual-report"
+ANNUAL_REPORT_CATEGORY = r.ANNUAL_REPORT_CATEGORY
 FIRST_YEAR = 2008  # the first year of reports under the Regulations
 
 # What the disclosure office edits (the rest is computed or set by the workflow).

@@ -1,7 +1,8 @@
 """Demo content for the disclosure column of the default demo agency, 吉林省工业和信息化厅.
 
-Plain data, no imports. Every item is fictional but written in the style of a provincial
-department; figures, enterprise names (shown as ××) and telephone numbers are placeholders.
+Plain data (two helpers type the rows of a table), no imports. Every item is fictional but
+written in the style of a provincial department; figures, enterprise names (shown as ××) and
+telephone numbers are placeholders.
 The demo loader drives each item through the publish workflow of the Measures (M.12, M.14) up
 to its ``outcome``:
 
@@ -74,6 +75,62 @@ MEASURES_BODY = (
     "<p>第二十一条　本办法自印发之日起施行。</p>"
 )
 
+
+def _tds(*numbers: int) -> str:
+    """One row's numbers: 自然人, the five kinds of organisation, 总计."""
+    return "".join(f"<td>{n}</td>" for n in numbers)
+
+
+def _row(header: str, numbers: tuple[int, ...]) -> str:
+    return f"<tr>{header}{_tds(*numbers)}</tr>"
+
+
+NONE = (0, 0, 0, 0, 0, 0, 0)
+
+# Table 3 of the 2025 report as the disclosure office typed it in the editor, in the national
+# format (国办公开办函〔2021〕30号), from the year's applications (applications/demo.py): ten
+# received, eight closed, and the two December applications of 商业企业 carried into 2026 — the
+# 四、结转下年度继续办理 that the 2026 report, the first compiled in the system, copies by hand.
+TABLE3_2025 = (
+    "<table><caption>收到和处理政府信息公开申请情况</caption><thead>"
+    '<tr><td colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>'
+    '<th scope="col" colspan="7">申请人情况</th></tr>'
+    '<tr><th scope="col" rowspan="2">自然人</th><th scope="col" colspan="5">法人或其他组织</th>'
+    '<th scope="col" rowspan="2">总计</th></tr>'
+    '<tr><th scope="col">商业企业</th><th scope="col">科研机构</th><th scope="col">社会公益组织</th>'
+    '<th scope="col">法律服务机构</th><th scope="col">其他</th></tr></thead><tbody>'
+    + _row('<th scope="row" colspan="3">一、本年新收政府信息公开申请数量</th>', (4, 3, 1, 1, 1, 0, 10))
+    + _row('<th scope="row" colspan="3">二、上年结转政府信息公开申请数量</th>', NONE)
+    + _row('<th scope="row" rowspan="22">三、本年度办理结果</th><th scope="row" colspan="2">（一）予以公开</th>',
+           (0, 1, 1, 0, 0, 0, 2))
+    + _row('<th scope="row" colspan="2">（二）部分公开（区分处理的，只计这一情形，不计其他情形）</th>',
+           (0, 0, 0, 1, 0, 0, 1))
+    + _row('<th scope="row" rowspan="8">（三）不予公开</th><th scope="row">1.属于国家秘密</th>', NONE)
+    + _row('<th scope="row">2.其他法律行政法规禁止公开</th>', NONE)
+    + _row('<th scope="row">3.危及“三安全一稳定”</th>', NONE)
+    + _row('<th scope="row">4.保护第三方合法权益</th>', (1, 0, 0, 0, 0, 0, 1))
+    + _row('<th scope="row">5.属于三类内部事务信息</th>', NONE)
+    + _row('<th scope="row">6.属于四类过程性信息</th>', (1, 0, 0, 0, 0, 0, 1))
+    + _row('<th scope="row">7.属于行政执法案卷</th>', (0, 0, 0, 0, 1, 0, 1))
+    + _row('<th scope="row">8.属于行政查询事项</th>', NONE)
+    + _row('<th scope="row" rowspan="3">（四）无法提供</th><th scope="row">1.本机关不掌握相关政府信息</th>', NONE)
+    + _row('<th scope="row">2.没有现成信息需要另行制作</th>', (1, 0, 0, 0, 0, 0, 1))
+    + _row('<th scope="row">3.补正后申请内容仍不明确</th>', NONE)
+    + _row('<th scope="row" rowspan="5">（五）不予处理</th><th scope="row">1.信访举报投诉类申请</th>',
+           (1, 0, 0, 0, 0, 0, 1))
+    + _row('<th scope="row">2.重复申请</th>', NONE)
+    + _row('<th scope="row">3.要求提供公开出版物</th>', NONE)
+    + _row('<th scope="row">4.无正当理由大量反复申请</th>', NONE)
+    + _row('<th scope="row">5.要求行政机关确认或重新出具已获取信息</th>', NONE)
+    + _row('<th scope="row" rowspan="3">（六）其他处理</th>'
+           '<th scope="row">1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请</th>', NONE)
+    + _row('<th scope="row">2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请</th>', NONE)
+    + _row('<th scope="row">3.其他</th>', NONE)
+    + _row('<th scope="row" colspan="2">（七）总计</th>', (4, 1, 1, 1, 1, 0, 8))
+    + _row('<th scope="row" colspan="3">四、结转下年度继续办理</th>', (0, 2, 0, 0, 0, 0, 2))
+    + "</tbody></table>"
+)
+
 RECORDS = [
     # ------------------------------------------------------------------ rules / annual report
     {
@@ -93,8 +150,7 @@ RECORDS = [
         "amendment": None,
     },
     {
-        # The 2024 report, from before the portal (written by hand): earlier years stay listed, and
-        # it is the "2024 report" whose carry-over the generated 2025 report cites.
+        # The 2024 report, from before the portal (written by hand): earlier years stay listed.
         "title": "吉林省工业和信息化厅2024年政府信息公开工作年度报告",
         "office": "厅办公室",
         "category": "annual-report",
@@ -131,6 +187,55 @@ RECORDS = [
             "丰富图解、问答等解读形式；加强信息员业务培训，提升公开质量。</p>"
             "<h2>六、其他需要报告的事项</h2>"
             "<p>2024年本厅未收取信息处理费。</p>"
+        ),
+        "outcome": "registered",
+        "reason": "",
+        "ground": "",
+        "amendment": None,
+    },
+    {
+        # The 2025 report, the last one compiled before the report module (written by hand, with
+        # table 3 typed in): 2026 is the first year the system compiles (applications/demo.py).
+        "title": "吉林省工业和信息化厅2025年政府信息公开工作年度报告",
+        "office": "厅办公室",
+        "category": "annual-report",
+        "document_number": "",
+        "document_type": "other",
+        "date_formed": "2026-01-19",
+        "attribute": "proactive",
+        "important": False,
+        "summary": "报告2025年本厅主动公开、依申请公开、行政复议诉讼情况及存在问题和改进措施。",
+        "body": (
+            "<p>本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《政府信息公开工作年度报告格式》"
+            "（国办公开办函〔2021〕30号）编制，所列数据统计期限为2025年1月1日至2025年12月31日。"
+            "本报告电子版可在省工信厅政府信息公开专栏下载。</p>"
+            "<h2>一、总体情况</h2>"
+            "<p>2025年，省工信厅认真贯彻落实《条例》，印发《吉林省工业和信息化厅政府信息公开实施办法》，"
+            "按照“谁产生、谁提供、谁负责”的原则，由各处室信息员拟稿、处室负责人审核、厅政府信息公开工作领导小组办公室"
+            "统一保密审查，重要信息报主管厅领导签发后公开，发布后由厅办公室和厅信息中心统一登记。</p>"
+            "<p>（一）主动公开。全年通过政府信息公开专栏和厅网站主动公开政府信息11条，其中规范性文件4件。"
+            "（二）依申请公开。全年新收政府信息公开申请10件，办结8件，均在法定期限内答复；"
+            "12月收到的2件申请结转下年度继续办理。（三）政府信息管理。对公开事项的变更、撤销和终止及时报领导小组办公室处理，"
+            "对废止和失效的规范性文件及时标注。（四）平台建设。政府信息公开专栏按实施办法第五条设置八类主动公开目录。"
+            "（五）监督保障。厅监察室依照社会评议制度开展监督检查，印发政府信息公开受理举报制度。</p>"
+            "<h2>二、主动公开政府信息情况</h2>"
+            "<p>2025年制发规范性文件4件，废止1件，另有1件有效期届满失效，年末现行有效规范性文件2件，"
+            "均已在专栏“规章和规范性文件”目录公开；未制发规章。全年作出行政许可决定37件、行政处罚决定12件，"
+            "未实施行政强制；本厅无行政事业性收费项目。</p>"
+            "<h2>三、收到和处理政府信息公开申请情况</h2>"
+            "<p>全年新收政府信息公开申请10件（自然人4件，法人或其他组织6件），上年结转0件，共办结8件。"
+            "其中，予以公开2件，部分公开1件，不予公开3件，无法提供1件，不予处理1件；结转下年度继续办理2件。</p>"
+            + TABLE3_2025
+            + "<h2>四、政府信息公开行政复议、行政诉讼情况</h2>"
+            "<p>2025年，本厅因政府信息公开被申请行政复议1件，结果维持；被直接提起行政诉讼1件，年末尚未审结。"
+            "未发生复议后起诉的情况。</p>"
+            "<h2>五、存在的主要问题及改进情况</h2>"
+            "<p>2025年，本厅政府信息公开工作仍存在部分处室政策解读形式较为单一、个别信息发布时效不够及时等问题，"
+            "年度报告数据仍靠人工汇总。2026年，将严格执行自信息形成或者变更之日起20个工作日内公开的要求，"
+            "将公开时效纳入处室考核；启用政府信息公开工作平台编制年度报告，统计数据由平台按办理记录生成；"
+            "加强信息员业务培训。</p>"
+            "<h2>六、其他需要报告的事项</h2>"
+            "<p>2025年本厅未收取信息处理费。</p>"
         ),
         "outcome": "registered",
         "reason": "",

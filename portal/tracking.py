@@ -1,6 +1,7 @@
-"""The tracking secret (查询密码) the public gets with every application, report and consultation.
+"""The public's way into its own case without an account: the tracking secret (查询密码) of every
+application, report and consultation, and the signed link of the status page.
 
-Eight characters from an alphabet without look-alikes, shown once on the receipt and stored only
+The secret: eight characters from an alphabet without look-alikes, shown once on the receipt and stored only
 as a salted, deliberately slow digest (PBKDF2-SHA256): eight characters are about 40 bits, which a
 plain hash would give up quickly to anyone holding a copy of the database."""
 

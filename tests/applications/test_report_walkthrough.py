@@ -1,9 +1,10 @@
-"""Issue #7's "done when", end to end over HTTP with the demo agency and its accounts: in January
-2027 the disclosure office (gkb) puts right the carry-over it copied wrongly into the demo's 2025
-report once the check names the cell, generates the 2026 report, fills in what only it can
-enter, and turns it into a draft record; the general office's info officer submits it, the
-ordinary publish workflow (M.12) publishes it, and a citizen reads it on the column and
-downloads its XLSX."""
+"""Issue #7's "done when", end to end over HTTP with the demo agency and its accounts: the
+disclosure office (gkb) of the demo agency generates the 2026 report — the first compiled in the
+system; the 2024 and 2025 reports were published by hand before it — and in January 2027 fixes
+the deliberately wrong manual cell (last year's carry-over, copied from the 2025 report) when
+the check names it, completes what is missing and turns it into a draft record; the general
+office's info officer submits it, the ordinary publish workflow (M.12) publishes it, and a
+citizen reads it on the column and downloads its XLSX."""
 
 from __future__ import annotations
 
@@ -23,29 +24,26 @@ from applications import report as r
 from applications import report_formats
 from applications.models import AnnualReport, ApplicantType, ReportStage
 from disclosure.models import Record, RecordState, ReleaseRegisterLine
+from portal.admin_site import worklist_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = RecordState
 NP, COM = ApplicantType.NATURAL_PERSON, ApplicantType.COMMERCIAL
 CHECKS = {"no_state_secret": "on", "no_commercial_secret": "on", "no_personal_privacy": "on"}
+TITLE_2025 = "吉林省工业和信息化厅2025年政府信息公开工作年度报告"
 TITLE_2026 = "吉林省工业和信息化厅2026年政府信息公开工作年度报告"
+CARRY_OVER_NAMED = ("表3“二、上年结转政府信息公开申请数量” · 自然人为0，"
+                    "与手工录入的2025年度报告数字的“四、结转下年度继续办理”（1）不一致。")
 
-# What gkb enters by hand for 2026 (R.50: every section, every cell from another system with its source).
-ENTERED_2026 = {
-    "overview": "<p>2026年，省工信厅严格执行政府信息公开条例，主动公开和依申请公开工作平稳有序。</p>",
-    "problems": "<p>政策解读形式仍较单一。2027年将丰富图解、问答等解读形式。</p>",
-    "other_matters": "<p>2026年本厅未收取信息处理费。</p>",
-    "licensing_decisions": "41", "licensing_source": "吉林省政务服务平台2026年办件统计",
-    "penalty_decisions": "9", "penalty_source": "吉林省行政执法监督平台",
-    "enforcement_decisions": "0", "enforcement_source": "吉林省行政执法监督平台",
-    "fee_income": "0", "fee_income_source": "厅财务处：本厅无行政事业性收费项目",
-}
+# What gkb completes in January: the whole year's licensing decisions (the demo entered them up to
+# November) — and the wrongly copied carry-over, once the check names it.
+COMPLETED_2026 = {"licensing_decisions": "41", "licensing_source": "吉林省政务服务平台2026年办件统计"}
 
 
 @pytest.fixture
 def demo(db, settings, tmp_path):
     settings.DEMO_MODE, settings.MEDIA_ROOT = True, tmp_path
-    # Loaded as of 2 December 2026: the demo's 2025 report exists, 2026 is still running.
+    # Loaded as of 2 December 2026: the demo's 2026 report is open as a preview, 2026 still running.
     with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=SHANGHAI), tick=False):
         call_command("load_demo", stdout=StringIO())
 
@@ -76,56 +74,62 @@ def act(client, username, record, name, **data):
 
 
 def test_the_disclosure_office_publishes_the_2026_report_and_a_citizen_downloads_it(client, demo):
-    report_2025 = AnnualReport.objects.get(year=2025)
-    assert not AnnualReport.objects.filter(year=2026).exists()
+    # The 2024 and 2025 reports are on the column, written by hand; 2026 is the first compiled here.
+    assert list(AnnualReport.objects.values_list("year", flat=True)) == [2026]
+    report = AnnualReport.objects.get(year=2026)
+    url = reverse("admin:applications_annualreport_change", args=[report.pk])
+    record_2025 = Record.objects.get(title=TITLE_2025, category__code="annual-report")
+    assert record_2025.state == S.REGISTERED and record_2025.published_at.date() < dt.date(2026, 1, 31)
+    # Its table 3 carries 商业企业 2 into 2026 (the demo's two applications of December 2025).
+    carried_row = record_2025.body.split("四、结转下年度继续办理</th>")[1].split("</tr>")[0]
+    assert carried_row == "".join(f"<td>{n}</td>" for n in (0, 2, 0, 0, 0, 0, 2))
+
+    # While 2026 runs the page is a preview, and the wrong carry-over is already named.
+    with time_machine.travel(dt.datetime(2026, 12, 2, 11, tzinfo=SHANGHAI), tick=False):
+        assert not [i for i in worklist_for(get_user_model().objects.get(username="gkb")) if i.kind == "年度报告"]
+        page = as_user(client, "gkb").get(url)
+        assert page.status_code == 200
+        assert "本年度尚未结束，数字截至生成之时，仅供预览。" in page.text
+        assert CARRY_OVER_NAMED in page.text
 
     # R.49: published after the year is over — on a working day early in January 2027.
     with time_machine.travel(dt.datetime(2027, 1, 5, 10, tzinfo=SHANGHAI), tick=False):
-        # 1. The demo's 2025 report: the check names the carry-over copied wrongly from the 2024
-        #    paper report (there were no applications before 2025: 0, not 1), and it is put
-        #    right on the same page.
+        # 1. The work list's reminder opens the demo's 2026 report.
+        gkb = get_user_model().objects.get(username="gkb")
+        [item] = [i for i in worklist_for(gkb) if i.kind == "年度报告"]
+        assert item.title == "2026年政府信息公开工作年度报告" and item.url == url and not item.overdue
         as_user(client, "gkb")
-        url_2025 = reverse("admin:applications_annualreport_change", args=[report_2025.pk])
-        page = client.get(url_2025)
+        page = client.get(url)
         assert page.status_code == 200
-        assert "校验未通过：2 项" in checks_heading(page)
-        assert ("表3“二、上年结转政府信息公开申请数量” · 自然人为0，"
-                "与手工录入的2024年度报告数字的“四、结转下年度继续办理”（1）不一致。") in page.text
-        assert form_as_shown(page)["carry_natural_person"] == 1
-        response = client.post(url_2025, {**form_as_shown(page), "carry_natural_person": "0", "_continue": "1"})
-        assert response.status_code == 302, response.content.decode()[:3000]
-        page = client.get(url_2025)
-        assert checks_heading(page) == "校验全部通过"
-        report_2025.refresh_from_db()
-        assert report_2025.previous_carry_over[NP] == 0 and r.check(report_2025) == []
-        assert report_2025.overview.startswith("<p>2025年，省工信厅")  # the rest of the page kept as it was
-
-        # 2. The 2026 report: the work list's link opens the generate page for the year.
-        add = reverse("admin:applications_annualreport_add")
-        assert client.get(add, {"year": "2026"}).status_code == 200
-        response = client.post(add, {"year": "2026"})
-        report = AnnualReport.objects.get(year=2026)
-        url = reverse("admin:applications_annualreport_change", args=[report.pk])
-        assert response.status_code == 302 and response["Location"] == url
-
-        # R.50: the figures from other systems and the narrative are missing, and the page says which.
-        page = client.get(url)
-        assert "校验未通过：7 项" in checks_heading(page)
-        assert "表2 第二十条第（五）项 行政许可“本年处理决定数量”未填写（没有的填0）。" in page.text
-        assert "“五、存在的主要问题及改进情况”尚未填写。" in page.text
-        assert "上年数字来源：按本系统数据计算的2025年度报告" in page.text
-        response = client.post(url, {**form_as_shown(page), **ENTERED_2026, "_continue": "1"})
-        assert response.status_code == 302, response.content.decode()[:3000]
-        page = client.get(url)
-        assert checks_heading(page) == "校验全部通过"
         assert "本年度尚未结束" not in page.text  # 2026 is over: no longer a preview
 
-        # Table 3's 二、上年结转 of 2026 is the 2025 report's 四、结转下年度继续办理: the two
-        # applications of December 2025 closed in 2026.
+        # 2. The check names the carry-over copied wrongly from the 2025 report (1 自然人 that was
+        #    never there) and the total; gkb refreshes the figures generated in December, puts
+        #    the cell right and completes the year's licensing figure on the same page.
+        assert "校验未通过：2 项" in checks_heading(page)
+        assert CARRY_OVER_NAMED in page.text
+        assert "上年数字来源：手工录入的2025年度报告数字" in page.text
+        shown = form_as_shown(page)
+        assert (shown["carry_natural_person"], shown["carry_commercial"]) == (1, 2)
+        assert shown["previous_carry_over_source"] == "2025年政府信息公开工作年度报告表3（本专栏已公开）"
+        response = client.post(reverse("admin:applications_annualreport_refresh", args=[report.pk]))
+        assert response.status_code == 302
+        page = client.get(url)
+        assert "统计数据生成于 2027-01-05 10:00" in page.text and "校验未通过：2 项" in checks_heading(page)
+        response = client.post(url, {**form_as_shown(page), "carry_natural_person": "0", **COMPLETED_2026,
+                                     "_continue": "1"})
+        assert response.status_code == 302, response.content.decode()[:3000]
+        page = client.get(url)
+        assert checks_heading(page) == "校验全部通过"
         report.refresh_from_db()
+        assert report.previous_carry_over[NP] == 0 and report.previous_carry_over[COM] == 2
+        assert r.check(report) == []
+        assert report.overview.startswith("<p>2026年，省工信厅")  # the rest of the page kept as it was
+
+        # Table 3's 二、上年结转 of 2026 is the 2025 report's 四、结转下年度继续办理: the two
+        # applications of December 2025, closed in 2026.
         carried_2026 = r.tables_of(report).table3[r.CARRIED]
-        open_2025 = r.tables_of(report_2025).table3[r.OPEN]
-        assert carried_2026 == open_2025
+        assert carried_2026 == r.compute_open_row(2025)
         assert carried_2026[COM] == 2 and carried_2026[r.TOTAL] == 2
 
         # 3. "生成发布稿": a draft record of the general office, with the XLSX attached.
@@ -157,7 +161,8 @@ def test_the_disclosure_office_publishes_the_2026_report_and_a_citizen_downloads
         # 4. A citizen (not logged in) reads it on the column and downloads the XLSX.
         client.logout()
         listing = client.get(reverse("disclosure:annual_reports"))
-        assert listing.status_code == 200 and "2026年政府信息公开工作年度报告" in listing.text
+        assert listing.status_code == 200
+        assert all(f"{year}年政府信息公开工作年度报告" in listing.text for year in (2024, 2025, 2026))
         record_url = reverse("disclosure:record", args=[record.pk])
         assert record_url in listing.text
         page = client.get(record_url)
