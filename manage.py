@@ -19,8 +19,16 @@ def read_env_file() -> None:
             os.environ.setdefault(key.strip(), value.strip())
 
 
+# Commands that neither serve nor sign anything: they run on a fresh clone without a secret key.
+# `check --deploy` is not among them: it judges the real production settings.
+NO_SECRET_COMMANDS = {"check", "makemigrations", "showmigrations", "sqlmigrate", "help", "version",
+                      "compilemessages", "makemessages", "collectstatic"}
+
+
 def main():
     read_env_file()
+    if len(sys.argv) > 1 and sys.argv[1] in NO_SECRET_COMMANDS and "--deploy" not in sys.argv:
+        os.environ.setdefault("PORTAL_SECRET_KEY_NOT_NEEDED", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     from django.core.management import execute_from_command_line
     from django.db.utils import OperationalError, ProgrammingError
