@@ -157,3 +157,22 @@ def drive(world: World, record: Record, to: str) -> Record:
 @pytest.fixture
 def draft(world) -> Record:
     return new_draft(world)
+
+
+def as_user(client, username: str):
+    """The test client logged in as the (demo) user called `username`."""
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def act(client, username: str, record: Record, name: str, **data) -> Record:
+    """`username` opens the workflow button `name` of the record in the back office and confirms it;
+    returns the record the page leads to (an amendment leads to its new version)."""
+    from django.urls import reverse
+
+    as_user(client, username)
+    url = reverse("admin:disclosure_record_transition", args=[record.pk, name])
+    assert client.get(url).status_code == 200, f"{username} should be able to open {name}"
+    response = client.post(url, {"expected_state": Record.objects.get(pk=record.pk).state, **data})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return Record.objects.get(pk=response.url.rstrip("/").split("/")[-2])

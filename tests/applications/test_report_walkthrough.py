@@ -25,6 +25,7 @@ from applications import report_formats
 from applications.models import AnnualReport, ApplicantType, ReportStage
 from disclosure.models import Record, RecordState, ReleaseRegisterLine
 from portal.admin_site import worklist_for
+from tests.conftest import act, as_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 S = RecordState
@@ -48,10 +49,6 @@ def demo(db, settings, tmp_path):
         call_command("load_demo", stdout=StringIO())
 
 
-def as_user(client, username):
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
-
 
 def form_as_shown(page) -> dict:
     """What the change page's form would post back untouched (the values it shows)."""
@@ -62,15 +59,6 @@ def form_as_shown(page) -> dict:
 def checks_heading(page) -> str:
     return page.text.split('id="report-checks-title">')[1].split("</h2>")[0]
 
-
-def act(client, username, record, name, **data):
-    """`username` opens the workflow button `name` on the record and confirms it."""
-    as_user(client, username)
-    url = reverse("admin:disclosure_record_transition", args=[record.pk, name])
-    assert client.get(url).status_code == 200, f"{username} should be able to open {name}"
-    response = client.post(url, {"expected_state": Record.objects.get(pk=record.pk).state, **data})
-    assert response.status_code == 302, response.content.decode()[:3000]
-    return Record.objects.get(pk=record.pk)
 
 
 def test_the_disclosure_office_publishes_the_2026_report_and_a_citizen_downloads_it(client, demo):

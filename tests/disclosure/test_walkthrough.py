@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from disclosure.models import CatalogueCategory, Record, RecordState, ReleaseRegisterLine
 from portal.models import Office
+from tests.conftest import act, as_user
 
 S = RecordState
 TITLE = "关于开展2027年度省级工业设计中心认定工作的通知"
@@ -23,18 +24,6 @@ def demo(db, settings):
     call_command("load_demo", verbosity=0, stdout=StringIO())
 
 
-def as_user(client, username):
-    client.force_login(get_user_model().objects.get(username=username))
-    return client
-
-
-def act(client, username, record, name, **data):
-    as_user(client, username)
-    url = reverse("admin:disclosure_record_transition", args=[record.pk, name])
-    assert client.get(url).status_code == 200, f"{username} should be able to open {name}"
-    response = client.post(url, {"expected_state": Record.objects.get(pk=record.pk).state, **data})
-    assert response.status_code == 302, response.content.decode()[:3000]
-    return Record.objects.get(pk=response.url.rstrip("/").split("/")[-2])
 
 
 def refused(client, username, record, name):
