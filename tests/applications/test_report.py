@@ -756,6 +756,7 @@ def test_a_report_published_by_hand_before_the_module_counts_as_published(world,
     with travel("2027-01-04"):
         assert titles(worklist_for(world.disclosure)) == ["2026年政府信息公开工作年度报告"]
 
+
 # --- The demo (issue #7's walk-through) --------------------------------------------------------------
 
 
