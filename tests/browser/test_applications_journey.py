@@ -48,6 +48,9 @@ def open_action(page, application, label: str) -> None:
     """From the application's page in the back office, its workflow button."""
     page.goto(reverse("admin:applications_disclosureapplication_change", args=[application.pk]))
     page.locator(".workflow-actions").get_by_role("link", name=label, exact=True).click()
+    # The form's scripts attach on DOMContentLoaded: act only once they have (else a busy machine
+    # lets the test change a field before anything listens to it).
+    page.wait_for_load_state("load")
 
 
 def test_apply_supplement_and_download_the_reply(page, expect, world, settings, tmp_path, live_server):
