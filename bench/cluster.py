@@ -184,7 +184,10 @@ def load(args, ack_file: Path, processes: list[subprocess.Popen]) -> Path:
     subprocess.run([str(locust_binary()), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                     "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
                     "--host", f"http://127.0.0.1:{args.port}", "--csv", str(prefix), "--only-summary",
-                    "--loglevel", "WARNING", "--exit-code-on-error", "0"],
+                    "--loglevel", "WARNING", "--exit-code-on-error", "0",
+                    # Let a visitor whose submit is in flight at the end read the receipt: a cut-off
+                    # answer would count as stored-but-unacknowledged although nothing went wrong.
+                    "--stop-timeout", "30"],
                    env={**os.environ, "PORTAL_ACK_FILE": str(ack_file)}, cwd=ROOT, check=True,
                    stdout=open(OUT / "locust.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
     return prefix.with_name("locust_stats.csv")

@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from disclosure.models import Record, RecordState, ReleaseRegisterLine
 from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
@@ -52,3 +52,21 @@ def test_outside_demo_mode_accounts_get_no_password(settings):
     assert "demo-portal-2026" not in output
     assert not get_user_model().objects.get(username="zcfg-drafter").has_usable_password()
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_benchmark_records_are_generated_published_and_findable(client, settings):
+    settings.DEMO_MODE = True
+    out = StringIO()
+    with pytest.raises(CommandError, match="load_demo"):
+        call_command("generate_records", records=3, stdout=out)
+    load()
+    before = Record.objects.filter(state=RecordState.REGISTERED).count()
+    call_command("generate_records", records=30, batch=7, stdout=out, stderr=StringIO())
+    assert "已生成 30 条" in out.getvalue()
+    generated = Record.objects.filter(state=RecordState.REGISTERED).exclude(catalogue_entry__isnull=True)
+    assert generated.count() == before + 30
+    numbers = list(Record.objects.exclude(index_number=None).values_list("index_number", flat=True))
+    assert len(numbers) == len(set(numbers)), "index numbers stay unique across batches"
+    sample = Record.objects.order_by("-pk").first()
+    assert client.get(f"/records/{sample.pk}/").status_code == 200
+    assert f"/records/{sample.pk}/" in client.get("/search/", {"q": sample.title}).content.decode()
