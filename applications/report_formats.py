@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from applications import report as r
@@ -178,7 +180,7 @@ def source_notes(report: AnnualReport) -> list[str]:
     notes = []
     for value_field, source_field, _label, row in r.MANUAL_CELLS:
         if getattr(report, value_field) is not None and getattr(report, source_field).strip():
-            notes.append(f"{row}，{getattr(report, source_field).strip()}")
+            notes.append(_("%(row)s，%(source)s") % {"row": row, "source": getattr(report, source_field).strip()})
     return notes
 
 
@@ -206,8 +208,12 @@ def report_context(report: AnnualReport, tables: r.Tables, *, mode: str) -> dict
 
 
 def render_body(report: AnnualReport, tables: r.Tables) -> str:
-    """The report as the record's body: HTML that survives the record's sanitiser unchanged."""
-    return render_to_string("applications/report/_report.html", report_context(report, tables, mode="body")).strip()
+    """The report as the record's body: HTML that survives the record's sanitiser unchanged.
+    Always in the agency's language: it is the published document, whatever language the staff
+    member's browser asks for — and the record guard compares it with a fresh rendering."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string("applications/report/_report.html",
+                                report_context(report, tables, mode="body")).strip()
 
 
 # --- XLSX ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import OPEN_STATUSES, DisclosureApplication
@@ -339,18 +340,23 @@ def overdue_applications():
 
 class ComplaintChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.tracking_code}（{obj.office.name}，{obj.get_failure_type_display()}，{obj.received_on:%Y-%m-%d}）"
+        return gettext("%(code)s（%(office)s，%(failure)s，%(on)s）") % {
+            "code": obj.tracking_code, "office": obj.office.name, "failure": obj.get_failure_type_display(),
+            "on": f"{obj.received_on:%Y-%m-%d}"}
 
 
 class RecordChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.title}（{obj.office.name}，{_('期限')} {obj.due_date:%Y-%m-%d}）"
+        return gettext("%(title)s（%(office)s，期限 %(due)s）") % {
+            "title": obj.title, "office": obj.office.name, "due": f"{obj.due_date:%Y-%m-%d}"}
 
 
 class ApplicationChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         office = obj.office.name if obj.office_id else "—"
-        return f"{obj.tracking_code} {obj.information_title[:40]}（{office}，{_('期限')} {obj.due_date:%Y-%m-%d}）"
+        return gettext("%(title)s（%(office)s，期限 %(due)s）") % {
+            "title": f"{obj.tracking_code} {obj.information_title[:40]}", "office": office,
+            "due": f"{obj.due_date:%Y-%m-%d}"}
 
 
 class FindingForm(forms.ModelForm):

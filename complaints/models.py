@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -137,7 +138,8 @@ class Complaint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tracking_code}（{self.office.name if self.office_id else '—'}）"
+        return gettext("%(code)s（%(office)s）") % {"code": self.tracking_code,
+                                                "office": self.office.name if self.office_id else "—"}
 
     @property
     def is_open(self) -> bool:

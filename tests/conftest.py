@@ -66,6 +66,18 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """LocaleMiddleware leaves the language of a test's last request active in the thread: the
+    next test would start in English after one that browsed in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from applications import report as r
@@ -797,3 +798,20 @@ def test_demo_report_names_the_wrongly_copied_carry_over_until_it_is_fixed(setti
         assert r.compute_open_row(2025) == r.tables_of(report).table3["carried"]
         record = report_services.annual_report_create_record(report=report, actor=gkb)
         assert record.office.name == "厅办公室" and record.category.code == "annual-report"
+
+
+def test_the_record_is_in_the_agencys_language_whatever_language_staff_use(world, fixture_year, tmp_path,
+                                                                         settings):
+    """The disclosure office works in English; the record, its body and its XLSX are the Chinese
+    published document, and an info officer working in Chinese can submit it unchanged."""
+    settings.MEDIA_ROOT = tmp_path
+    report = generate(world)
+    with translation.override("en"):
+        record = report_services.annual_report_create_record(report=report, actor=world.disclosure)
+    assert record.title == "测试省工业和信息化厅2025年政府信息公开工作年度报告"
+    assert "<h2>三、收到和处理政府信息公开申请情况</h2>" in record.body and "Natural person" not in record.body
+    assert record.summary.startswith("测试省工业和信息化厅2025年主动公开")
+    workbook = load_workbook(record.attachments.get().file.path)
+    assert workbook.sheetnames[0] == "主动公开政府信息情况"
+    drafter = make_user("bgs_drafter", Role.DRAFTER, world.general_office)
+    assert record_services.record_submit(record=record, actor=drafter).state == RecordState.DIVISION_REVIEW

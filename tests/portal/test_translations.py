@@ -11,10 +11,14 @@ and translate the new (empty or fuzzy) entries.
 
 from __future__ import annotations
 
+import contextlib
+import html
 import os
+import re
 import shutil
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -109,3 +113,40 @@ def test_every_string_in_the_source_is_in_the_english_catalogue_and_translated(t
                  or isinstance(m.id, tuple) != isinstance(committed[key].id, tuple)]
     assert not not_ready, (f"{len(not_ready)} source strings have no finished English translation:\n"
                            + "\n".join(not_ready[:20]))
+
+
+# Full-width punctuation right after an English word, a digit or a closing bracket: the mark of
+# Chinese punctuation left outside a translation (“Status：Received”, “2026-01-05：…”).
+MIXED_PUNCTUATION = re.compile(r"[A-Za-z0-9)\]][ ]?[：；、（）]|[：；、（）][ ]?[A-Za-z][a-z]")
+
+
+@pytest.mark.django_db
+def test_the_english_back_office_shows_no_chinese_punctuation_around_english_words(client, settings):
+    """Every change page and list of the demo agency's back office, in English."""
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.urls import NoReverseMatch, reverse
+
+    settings.DEMO_MODE = True
+    call_command("load_demo", stdout=StringIO())
+    client.force_login(get_user_model().objects.get(username="admin"))
+    client.cookies["django_language"] = "en"
+    pages = [reverse("admin:index")]
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        pages.append(reverse(f"{name}_changelist"))
+        first = model._default_manager.order_by("-pk").first()
+        with contextlib.suppress(NoReverseMatch):  # views without a change page (the dashboard)
+            if first is not None:
+                pages.append(reverse(f"{name}_change", args=[first.pk]))
+    mixed = {}
+    for url in pages:
+        response = client.get(url, follow=True)  # the site profile's list leads to its one page
+        assert response.status_code == 200, url
+        text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", response.text, flags=re.S)
+        text = html.unescape(text)
+        if found := [text[max(m.start() - 30, 0):m.end() + 30].strip() for m in MIXED_PUNCTUATION.finditer(text)]:
+            mixed[url] = found[:3]
+    assert len(pages) > 40
+    assert not mixed, mixed
