@@ -150,3 +150,34 @@ def test_the_english_back_office_shows_no_chinese_punctuation_around_english_wor
             mixed[url] = found[:3]
     assert len(pages) > 40
     assert not mixed, mixed
+
+
+@pytest.mark.django_db
+def test_the_english_public_pages_show_no_chinese_punctuation_around_english_words(client, settings):
+    """The public pages in English; Chinese data (marked lang="zh-Hans", WCAG 3.1.2) keeps its own."""
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from disclosure.models import Record, RecordState
+    from tests.disclosure.test_public import _Page
+
+    settings.DEMO_MODE = True
+    call_command("load_demo", stdout=StringIO())
+    client.cookies["django_language"] = "en"
+    record = Record.objects.filter(state=RecordState.REGISTERED).order_by("-pk").first()
+    report = Record.objects.filter(category__code="annual-report", title__contains="2025年").exclude(published_at=None).get()
+    pages = [reverse(f"disclosure:{name}") for name in ("home", "guide", "rules", "catalogue", "statutory",
+                                                        "annual_reports")]
+    pages += [reverse("disclosure:search") + "?q=工业", record.get_absolute_url(), report.get_absolute_url(),
+              reverse("disclosure:record_print", args=[record.pk])]
+    pages += [reverse(f"applications:{name}") for name in ("apply", "track")]
+    pages += [reverse(f"complaints:{name}") for name in ("interact", "consult", "complain", "faq", "survey", "track")]
+    mixed = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        texts = [t for tag, lang, t in _Page(response.text).texts
+                 if tag not in ("script", "style") and not (lang or "").lower().startswith("zh")]
+        if found := [t for t in texts if MIXED_PUNCTUATION.search(t)]:
+            mixed[url] = found[:3]
+    assert not mixed, mixed
