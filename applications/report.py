@@ -42,6 +42,7 @@ from applications.models import (
     ReviewResult,
 )
 from applications.outcomes import Outcome, OutcomeGroup, group_of
+from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY
 from disclosure.models import DocumentType, Record, RecordState, Validity
 from disclosure.selectors import records_published
 from portal.models import Role
@@ -533,7 +534,6 @@ def report_due_date(year: int) -> dt.date:
     return dt.date(year + 1, 1, 31)
 
 
-ANNUAL_REPORT_CATEGORY = "annual-report"  # the catalogue category of the reports (政府信息公开年报)
 
 
 def published_on_the_column(year: int) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from applications import report as r
 from applications import report_formats
 from applications.models import AnnualReport, ApplicantType
+from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY
 from disclosure.files import store_upload
 from disclosure.models import (
     Attachment,
@@ -32,7 +33,6 @@ from portal.notify import absolute_url, notify_on_commit
 from portal.selectors import has_role, users_acting_as
 from portal.uploads import files_removed_unless_committed
 
-ANNUAL_REPORT_CATEGORY = r.ANNUAL_REPORT_CATEGORY
 FIRST_YEAR = 2008  # the first year of reports under the Regulations
 
 # What the disclosure office edits (the rest is computed or set by the workflow).

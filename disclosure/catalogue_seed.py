@@ -1,6 +1,10 @@
 """The catalogue every agency starts with: the eight proactive categories of M.5 and the two
 column pages (制度, 年报). Kept as data; the disclosure office edits it afterwards."""
 
+# The two column pages' categories, found by code (their names are the agency's to edit).
+RULES_CATEGORY = "rules"
+ANNUAL_REPORT_CATEGORY = "annual-report"
+
 SEED_CATEGORIES = [
     # code, name, legal basis, description
     ("m5-1", "涉及公民、法人或者其他组织切身利益的信息", "实施办法第五条第（一）项", ""),
@@ -13,8 +17,8 @@ SEED_CATEGORIES = [
     ("m5-6", "业务工作进展和完成情况", "实施办法第五条第（六）项", ""),
     ("m5-7", "规划计划和统计数据", "实施办法第五条第（七）项", "业务有关规划、计划及其完成情况，工业和信息化统计数据。"),
     ("m5-8", "其他依法应当主动公开的信息", "实施办法第五条第（八）项", ""),
-    ("rules", "政府信息公开制度", "实施办法第三条", "本机关的政府信息公开工作制度。"),
-    ("annual-report", "政府信息公开工作年度报告", "条例第四十九条、第五十条", ""),
+    (RULES_CATEGORY, "政府信息公开制度", "实施办法第三条", "本机关的政府信息公开工作制度。"),
+    (ANNUAL_REPORT_CATEGORY, "政府信息公开工作年度报告", "条例第四十九条、第五十条", ""),
 ]
 
 

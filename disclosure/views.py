@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from disclosure import search as fulltext
 from disclosure import selectors
+from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY, RULES_CATEGORY
 from disclosure.downloads import attachment_response
 from disclosure.models import Attachment, CatalogueCategory, DisclosureAttribute
 from portal.models import Office
@@ -18,8 +19,6 @@ from portal.pagination import CappedPaginator
 from portal.validators import is_ascii_number
 
 PAGE_SIZE = 20
-RULES_CATEGORY = "rules"
-ANNUAL_REPORT_CATEGORY = "annual-report"
 
 
 def _page(request, queryset, paginator_class=Paginator):
