@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications import clock, workflow
 from applications.models import (
@@ -39,7 +40,7 @@ from disclosure.files import store_upload
 from portal import tracking
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Office, Role, SiteProfile
-from portal.notify import absolute_url, notify_on_commit
+from portal.notify import absolute_url, in_agency_language, notify_on_commit
 from portal.selectors import has_role, users_acting_as
 from portal.services import sequence_next
 from portal.tracking import new_secret, secret_digest
@@ -165,10 +166,11 @@ def _tell_applicant(application, *, subject: str, body: str) -> None:
         )
 
 
-def _tell_staff(users, application, subject: str) -> None:
+def _tell_staff(users, application, subject) -> None:
     link = absolute_url(reverse("admin:applications_disclosureapplication_change", args=[application.pk]))
-    notify_on_commit(users=users, subject=f"[{SiteProfile.current().name}] {subject}：{application.tracking_code}",
-                     body=f"{subject}：{application.information_title}\n{link}\n")
+    with in_agency_language():
+        notify_on_commit(users=users, subject=f"[{SiteProfile.current().name}] {subject}：{application.tracking_code}",
+                         body=f"{subject}：{application.information_title}\n{link}\n")
 
 
 # --- Creating ---------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ def application_submit(*, data: dict, uploads: Iterable = (), idempotency_key: u
         raise InvalidInput("；".join(error.messages)) from None
     _tell_applicant(application, subject=_("已收到您的政府信息公开申请"),
                     body=_("您的申请已提交。本机关确认收到后开始计算答复期限（条例第三十一条、第三十三条）。请妥善保存查询码和查询密码。"))
-    _tell_staff(users_acting_as(Role.DISCLOSURE_OFFICE), application, _("新的网上申请待确认"))
+    _tell_staff(users_acting_as(Role.DISCLOSURE_OFFICE), application, gettext_lazy("新的网上申请待确认"))
     return application, secret, True
 
 
@@ -276,7 +278,7 @@ def application_assign(*, application, actor, office: Office, comment: str = "",
         _record(application, kind=K.ASSIGNED, actor=actor, role=role, to_status=S.ASSIGNED, comment=comment,
                 data={"office": office.pk, "office_name": office.name})
         _tell_staff(list(users_acting_as(Role.DRAFTER, office)) + list(users_acting_as(Role.DIVISION_HEAD, office)),
-                    application, _("新分办的政府信息公开申请"))
+                    application, gettext_lazy("新分办的政府信息公开申请"))
         return application
 
 
@@ -320,12 +322,13 @@ def _supplement_received(application, *, on: dt.date, actor=None, role: str = ""
 
 
 def _tell_staff_of_supplement(application, late: bool) -> None:
-    if late:
-        subject = _("申请人逾期提交补正（补正期限 %(date)s），请判断是否有正当理由") % {
-            "date": application.supplement_deadline}
-    else:
-        subject = _("申请人已提交补正")
-    _tell_staff(users_acting_as(Role.DISCLOSURE_OFFICE), application, subject)
+    with in_agency_language():
+        if late:
+            subject = _("申请人逾期提交补正（补正期限 %(date)s），请判断是否有正当理由") % {
+                "date": application.supplement_deadline}
+        else:
+            subject = _("申请人已提交补正")
+        _tell_staff(users_acting_as(Role.DISCLOSURE_OFFICE), application, subject)
 
 
 def application_record_supplement(*, application, actor, received_on: dt.date | None = None, comment: str = "",
@@ -528,7 +531,7 @@ def application_draft_reply(*, application, actor, outcome: str, letter_html: st
         _attach(application, uploads, role=FileRole.PROVIDED, saved=saved, actor=actor, visible=False)
         _record(application, kind=K.REPLY_DRAFTED, actor=actor, role=role, to_status=S.REPLY_DRAFTED,
                 data={"outcome": outcome})
-        _tell_staff(users_acting_as(Role.DISCLOSURE_OFFICE), application, _("答复待审核"))
+        _tell_staff(users_acting_as(Role.DISCLOSURE_OFFICE), application, gettext_lazy("答复待审核"))
         return application
 
 

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from complaints import clock, identity, workflow
@@ -45,7 +46,7 @@ from disclosure.files import store_upload
 from portal import tracking
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Office, OfficeKind, Role, SiteProfile
-from portal.notify import absolute_url, notify_on_commit
+from portal.notify import absolute_url, in_agency_language, notify_on_commit
 from portal.pagecache import public_content_changed
 from portal.selectors import has_role, users_acting_as
 from portal.services import sequence_next
@@ -179,11 +180,12 @@ def _begin_case(case, actor, name: str, expected_status: str | None):
     return case, check(transitions[name], actor, case, expected_status=expected_status)
 
 
-def _tell_supervision(complaint: Complaint, subject: str) -> None:
+def _tell_supervision(complaint: Complaint, subject) -> None:
     link = absolute_url(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
-    notify_on_commit(users=users_acting_as(Role.SUPERVISION),
-                     subject=f"[{_site_name()}] {subject}：{complaint.tracking_code}",
-                     body=f"{subject}：{complaint}\n{link}\n")
+    with in_agency_language():
+        notify_on_commit(users=users_acting_as(Role.SUPERVISION),
+                         subject=f"[{_site_name()}] {subject}：{complaint.tracking_code}",
+                         body=f"{subject}：{complaint}\n{link}\n")
 
 
 def _tell_reporter(complaint: Complaint, *, subject: str, body: str) -> None:
@@ -247,7 +249,7 @@ def complaint_submit(*, data: dict, reporter: dict | None, anonymous: bool, uplo
         return existing, secret, False
     _tell_reporter(complaint, subject=_("已收到您的举报投诉"),
                    body=_("您的举报投诉已提交，厅监察室将及时受理、处理，并为举报人保守秘密（实施办法第十九条）。"))
-    _tell_supervision(complaint, _("新的网上举报投诉"))
+    _tell_supervision(complaint, gettext_lazy("新的网上举报投诉"))
     return complaint, secret, True
 
 
@@ -372,7 +374,7 @@ def complaint_explain(*, complaint, actor, answer: str, uploads: Iterable = (),
         _attach(complaint, uploads, role=ComplaintFileRole.EXPLANATION, saved=saved, actor=actor)
         _case_record(complaint, kind=CK.EXPLANATION_GIVEN, actor=actor, role=role,
                           to_status=CS.INVESTIGATING, comment=answer)
-        _tell_supervision(complaint, _("被投诉处室已作出说明"))
+        _tell_supervision(complaint, gettext_lazy("被投诉处室已作出说明"))
         return complaint
 
 
@@ -483,15 +485,16 @@ def _tell_asker(consultation: Consultation, *, subject: str, body: str) -> None:
                          body=f"{_('您好')}：\n\n{body}\n\n{_('查询码')}：{consultation.tracking_code}\n{tracking}\n")
 
 
-def _tell_office(consultation: Consultation, subject: str) -> None:
+def _tell_office(consultation: Consultation, subject) -> None:
     link = absolute_url(reverse("admin:complaints_consultation_change", args=[consultation.pk]))
     if consultation.office_id:
         office = consultation.office
         users = list(users_acting_as(Role.DRAFTER, office)) + list(users_acting_as(Role.DIVISION_HEAD, office))
     else:
         users = list(users_acting_as(Role.DISCLOSURE_OFFICE))
-    notify_on_commit(users=users, subject=f"[{_site_name()}] {subject}：{consultation.tracking_code}",
-                     body=f"{subject}：{consultation.subject}\n{link}\n")
+    with in_agency_language():
+        notify_on_commit(users=users, subject=f"[{_site_name()}] {subject}：{consultation.tracking_code}",
+                         body=f"{subject}：{consultation.subject}\n{link}\n")
 
 
 def _new_consultation(consultation: Consultation, *, actor=None, role: str = "", on: dt.date) -> Consultation:
@@ -539,7 +542,7 @@ def consultation_submit(*, data: dict, idempotency_key: uuid.UUID | None = None)
         return existing, secret, False
     _tell_asker(consultation, subject=_("已收到您的咨询"),
                 body=_("您的咨询已提交，本机关将在 %(due)s 前答复。") % {"due": consultation.due_date})
-    _tell_office(consultation, _("新的咨询"))
+    _tell_office(consultation, gettext_lazy("新的咨询"))
     return consultation, secret, True
 
 
@@ -562,7 +565,7 @@ def consultation_register_offline(*, actor, data: dict, channel: str, received_o
         )
         consultation = _new_consultation(consultation, actor=actor, role=Role.DISCLOSURE_OFFICE, on=received_on)
     if consultation.office_id:
-        _tell_office(consultation, _("新的咨询"))
+        _tell_office(consultation, gettext_lazy("新的咨询"))
     return consultation, secret
 
 
@@ -576,7 +579,7 @@ def consultation_route(*, consultation, actor, office: Office, comment: str = ""
         consultation.office = office
         _case_record(consultation, kind=QK.ROUTED, actor=actor, role=role, to_status=QS.ASSIGNED,
                              comment=(comment or "").strip(), data={"office": office.pk, "office_name": office.name})
-        _tell_office(consultation, _("新分办的咨询"))
+        _tell_office(consultation, gettext_lazy("新分办的咨询"))
         return consultation
 
 
@@ -587,7 +590,7 @@ def consultation_return(*, consultation, actor, reason: str, expected_status: st
         consultation.office = None
         _case_record(consultation, kind=QK.RETURNED, actor=actor, role=role, to_status=QS.SUBMITTED,
                              comment=reason)
-        _tell_office(consultation, _("咨询被退回，请重新分办"))
+        _tell_office(consultation, gettext_lazy("咨询被退回，请重新分办"))
         return consultation
 
 

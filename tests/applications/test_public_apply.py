@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 
@@ -261,3 +262,14 @@ def test_flooding_the_form_is_limited_with_a_friendly_page(client, world, settin
     assert limited.status_code == 429
     assert "提交过于频繁" in limited.content.decode()
     assert int(limited["Retry-After"]) > 0
+
+
+def test_an_applicant_in_english_is_answered_in_english_and_the_office_told_in_chinese(client, world,
+                                                                                       django_capture_on_commit_callbacks):
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert submit(client, PERSON).status_code == 200
+    (to_applicant,) = [m for m in mail.outbox if m.to == [PERSON["email"]]]
+    assert "Your application for government information disclosure has been received" in to_applicant.subject
+    (to_office,) = [m for m in mail.outbox if m.to != [PERSON["email"]]]
+    assert "新的网上申请待确认" in to_office.subject and "New online" not in to_office.subject

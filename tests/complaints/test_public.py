@@ -498,3 +498,19 @@ def test_the_evidence_of_a_report_that_fails_is_removed(world, settings, tmp_pat
     monkeypatch.setattr(services, "_case_record", record)
     report(world)
     assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
+
+
+def test_in_english_the_citizen_is_answered_in_english_and_staff_told_in_chinese(client, world,
+                                                                                 django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(COMPLAIN, complaint_form(world)).status_code == 200
+        assert client.post(CONSULT, consultation_form(office=world.office_a.pk)).status_code == 200
+    citizens = {REPORTER["email"], ASKER["email"]}
+    to_citizens = sorted(m.subject for m in mail.outbox if set(m.to) <= citizens)
+    assert len(to_citizens) == 2 and all("has been received" in s for s in to_citizens), to_citizens
+    to_staff = sorted(m.subject for m in mail.outbox if not set(m.to) & citizens)
+    assert len(to_staff) == 2 and not any("New " in s for s in to_staff), to_staff
+    assert any("新的网上举报投诉" in s for s in to_staff) and any("新的咨询" in s for s in to_staff), to_staff
