@@ -534,8 +534,6 @@ def report_due_date(year: int) -> dt.date:
     return dt.date(year + 1, 1, 31)
 
 
-
-
 def published_on_the_column(year: int) -> bool:
     """A report for `year` is published on the column as a record of the 年报 category — also one
     written by hand before the report module was used (with no AnnualReport): published and
