@@ -54,14 +54,14 @@ from html.parser import HTMLParser
 from typing import Any
 
 import nh3
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from applications.fees import PAYMENT_WORKING_DAYS
 from applications.outcomes import LEGAL_BASIS, REFUSALS, Outcome, group_of
+from portal.language import agency_language
 from portal.models import SiteProfile
 
 LETTER_TITLE = _("政府信息公开申请答复告知书")
@@ -242,9 +242,7 @@ def letter_context(application, *, outcome: str, extra: dict | None = None) -> d
 
 def render_letter(application, *, outcome: str, extra: dict | None = None) -> str:
     """The draft letter for ``outcome`` as sanitized HTML, ready for staff to edit."""
-    # An official letter is in the agency's language, not in the language of the staff member's
-    # browser; the msgids stay translatable so an agency can adjust the wording in its locale.
-    with translation.override(settings.LANGUAGE_CODE):
+    with agency_language():  # an official letter, whatever the staff member's browser asks for
         context = letter_context(application, outcome=outcome, extra=extra)
         html = render_to_string(f"applications/letters/{outcome}.html", context)
     # The templates keep one block element per line; drop the indentation and blank lines so the
@@ -272,7 +270,7 @@ NOTICE_TEMPLATES = {
 def render_notice(application, *, kind: str, title: str, addressee: str, on: dt.date, extra: dict | None = None) -> str:
     """A notice (``NoticeKind``) as sanitized HTML, in the agency's language and with the letter's
     reference; ``extra`` holds the facts of its event (items and deadline, days and reason, ...)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with agency_language():
         context = {
             "title": title,
             "agency": SiteProfile.current(),

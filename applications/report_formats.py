@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from applications import report as r
 from applications.models import AnnualReport
 from applications.outcomes import Outcome, OutcomeGroup, group_of
 from disclosure.models import DocumentType
+from portal.language import agency_language
 from portal.models import SiteProfile
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -211,7 +210,7 @@ def render_body(report: AnnualReport, tables: r.Tables) -> str:
     """The report as the record's body: HTML that survives the record's sanitiser unchanged.
     Always in the agency's language: it is the published document, whatever language the staff
     member's browser asks for — and the record guard compares it with a fresh rendering."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with agency_language():
         return render_to_string("applications/report/_report.html",
                                 report_context(report, tables, mode="body")).strip()
 

@@ -4,12 +4,11 @@ publish workflow of M.12 (disclosure/services.py) like any other record."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import report as r
@@ -28,6 +27,7 @@ from disclosure.models import (
 )
 from disclosure.services import record_refresh_due_date
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.language import agency_language
 from portal.models import Office, OfficeKind, Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
 from portal.selectors import has_role, users_acting_as
@@ -153,7 +153,7 @@ def _general_office() -> Office:
 
 
 def _attach_xlsx(record: Record, report: AnnualReport, tables: r.Tables, actor, saved) -> Attachment:
-    with translation.override(settings.LANGUAGE_CODE):  # the published workbook, like the body
+    with agency_language():  # the published workbook, like the body
         upload = ContentFile(report_formats.xlsx(report, tables), name=report_formats.xlsx_filename(report))
     return store_upload(Attachment(record=record, uploaded_by=actor), upload, saved=saved)
 
@@ -191,7 +191,7 @@ def annual_report_create_record(*, report: AnnualReport, actor) -> Record:
         )
         if record.state != RecordState.DRAFT:
             raise StateConflict(_("发布稿已进入审核流程，不能再更新。"))
-        with translation.override(settings.LANGUAGE_CODE):  # the published record, like its body
+        with agency_language():  # the published record, like its body
             record.title = report_formats.title_of(report)
             record.summary = _("%(agency)s%(year)d年主动公开、依申请公开、政府信息公开行政复议和行政诉讼情况，"
                                "存在的主要问题及改进情况（条例第五十条）。") % {

@@ -39,8 +39,9 @@ from applications.outcomes import REFUSALS, Outcome
 from disclosure.files import store_upload
 from portal import tracking
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.language import agency_language
 from portal.models import Office, Role, SiteProfile
-from portal.notify import absolute_url, in_agency_language, notify_on_commit
+from portal.notify import absolute_url, notify_on_commit
 from portal.selectors import has_role, users_acting_as
 from portal.services import sequence_next
 from portal.tracking import new_secret, secret_digest
@@ -168,7 +169,7 @@ def _tell_applicant(application, *, subject: str, body: str) -> None:
 
 def _tell_staff(users, application, subject) -> None:
     link = absolute_url(reverse("admin:applications_disclosureapplication_change", args=[application.pk]))
-    with in_agency_language():
+    with agency_language():
         notify_on_commit(users=users, subject=f"[{SiteProfile.current().name}] {subject}：{application.tracking_code}",
                          body=f"{subject}：{application.information_title}\n{link}\n")
 
@@ -322,7 +323,7 @@ def _supplement_received(application, *, on: dt.date, actor=None, role: str = ""
 
 
 def _tell_staff_of_supplement(application, late: bool) -> None:
-    with in_agency_language():
+    with agency_language():
         if late:
             subject = _("申请人逾期提交补正（补正期限 %(date)s），请判断是否有正当理由") % {
                 "date": application.supplement_deadline}

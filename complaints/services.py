@@ -45,8 +45,9 @@ from complaints.models import (
 from disclosure.files import store_upload
 from portal import tracking
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.language import agency_language
 from portal.models import Office, OfficeKind, Role, SiteProfile
-from portal.notify import absolute_url, in_agency_language, notify_on_commit
+from portal.notify import absolute_url, notify_on_commit
 from portal.pagecache import public_content_changed
 from portal.selectors import has_role, users_acting_as
 from portal.services import sequence_next
@@ -182,7 +183,7 @@ def _begin_case(case, actor, name: str, expected_status: str | None):
 
 def _tell_supervision(complaint: Complaint, subject) -> None:
     link = absolute_url(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
-    with in_agency_language():
+    with agency_language():
         notify_on_commit(users=users_acting_as(Role.SUPERVISION),
                          subject=f"[{_site_name()}] {subject}：{complaint.tracking_code}",
                          body=f"{subject}：{complaint}\n{link}\n")
@@ -492,7 +493,7 @@ def _tell_office(consultation: Consultation, subject) -> None:
         users = list(users_acting_as(Role.DRAFTER, office)) + list(users_acting_as(Role.DIVISION_HEAD, office))
     else:
         users = list(users_acting_as(Role.DISCLOSURE_OFFICE))
-    with in_agency_language():
+    with agency_language():
         notify_on_commit(users=users, subject=f"[{_site_name()}] {subject}：{consultation.tracking_code}",
                          body=f"{subject}：{consultation.subject}\n{link}\n")
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +29,6 @@ def notify_on_commit(*, users: Iterable = (), emails: Iterable[str] = (), subjec
                          len(recipients))
 
     transaction.on_commit(send)
-
-
-def in_agency_language():
-    """For mail to staff about a citizen's case: written in the agency's language, not in the
-    language of the request that sends it (a citizen applying in English must not turn the
-    office's mail English). Subjects given as gettext_lazy are translated inside this block."""
-    return translation.override(settings.LANGUAGE_CODE)
 
 
 def absolute_url(path: str) -> str:
