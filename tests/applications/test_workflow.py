@@ -560,3 +560,16 @@ def test_files_of_a_refused_submission_do_not_stay_on_disk(world, settings, tmp_
                                              outcome=Outcome.DISCLOSED, letter_html=LETTER, uploads=uploads)
     assert not ApplicationFile.objects.exists()
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize(("language", "line"), [
+    ("zh-hans", "2026-09-21：收到申请；收到之日不计入"),
+    ("en", "2026-09-21: Application received; the day of receipt is not counted"),
+])
+def test_the_case_page_explains_how_the_due_date_was_computed(client, world, language, line):
+    application = offline(world)
+    client.force_login(world.disclosure)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("admin:applications_disclosureapplication_change", args=[application.pk])).text
+    explanation = page.split('class="clock-explain"')[1].split("</details>")[0]
+    assert line in explanation and f"<strong>{application.due_date:%Y-%m-%d}</strong>" in explanation
