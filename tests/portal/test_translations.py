@@ -159,6 +159,7 @@ def test_the_english_public_pages_show_no_chinese_punctuation_around_english_wor
     from django.urls import reverse
 
     from disclosure.models import Record, RecordState
+    from portal.models import SiteProfile
     from tests.disclosure.test_public import _Page
 
     settings.DEMO_MODE = True
@@ -172,12 +173,20 @@ def test_the_english_public_pages_show_no_chinese_punctuation_around_english_wor
               reverse("disclosure:record_print", args=[record.pk])]
     pages += [reverse(f"applications:{name}") for name in ("apply", "track")]
     pages += [reverse(f"complaints:{name}") for name in ("interact", "consult", "complain", "faq", "survey", "track")]
-    mixed = {}
+    site = SiteProfile.current()
+    mixed, unmarked, marked = {}, {}, 0
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
-        texts = [t for tag, lang, t in _Page(response.text).texts
-                 if tag not in ("script", "style") and not (lang or "").lower().startswith("zh")]
-        if found := [t for t in texts if MIXED_PUNCTUATION.search(t)]:
+        texts = [(t, (lang or "").lower().startswith("zh")) for tag, lang, t in _Page(response.text).texts
+                 if tag not in ("script", "style")]
+        if found := [t for t, chinese in texts if not chinese and MIXED_PUNCTUATION.search(t)]:
             mixed[url] = found[:3]
+        # The agency's address and office hours are Chinese data, wherever they are shown.
+        contact = [(t, chinese) for t, chinese in texts if site.address in t or site.office_hours in t]
+        marked += sum(chinese for _t, chinese in contact)
+        if found := [t for t, chinese in contact if not chinese]:
+            unmarked[url] = found[:3]
     assert not mixed, mixed
+    assert not unmarked, unmarked
+    assert marked > len(pages), "the footer of every page and the guide's ways to apply show them"
