@@ -74,8 +74,6 @@ def _default_language():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def pytest_collection_modifyitems(config, items):
