@@ -1,10 +1,14 @@
 """The demo agency loader: complete, realistic and idempotent."""
 
+import datetime as dt
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from disclosure.models import Record, RecordState, ReleaseRegisterLine
 from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
@@ -54,19 +58,29 @@ def test_outside_demo_mode_accounts_get_no_password(settings):
     assert not get_user_model().objects.filter(username="admin").exists()
 
 
-def test_benchmark_records_are_generated_published_and_findable(client, settings):
+@pytest.mark.parametrize("beijing_time", ["08:05", "15:30"])
+def test_benchmark_records_are_generated_published_and_findable(client, settings, beijing_time):
+    """Generated records are never in the future, whatever the hour the suite runs at: one
+    "published" at 09:xx today while it is 08:05 would be scheduled and its page 404."""
     settings.DEMO_MODE = True
     out = StringIO()
     with pytest.raises(CommandError, match="load_demo"):
         call_command("generate_records", records=3, stdout=out)
     load()
     before = Record.objects.filter(state=RecordState.REGISTERED).count()
-    call_command("generate_records", records=30, batch=7, stdout=out, stderr=StringIO())
-    assert "已生成 30 条" in out.getvalue()
-    generated = Record.objects.filter(state=RecordState.REGISTERED).exclude(catalogue_entry__isnull=True)
-    assert generated.count() == before + 30
-    numbers = list(Record.objects.exclude(index_number=None).values_list("index_number", flat=True))
-    assert len(numbers) == len(set(numbers)), "index numbers stay unique across batches"
-    sample = Record.objects.order_by("-pk").first()
-    assert client.get(f"/records/{sample.pk}/").status_code == 200
-    assert f"/records/{sample.pk}/" in client.get("/search/", {"q": sample.title}).content.decode()
+    hour, minute = map(int, beijing_time.split(":"))
+    moment = dt.datetime(2026, 12, 7, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(moment, tick=False):
+        # 400 records over ten years: several are formed within the last few weeks and so
+        # "published" today, the case that went wrong before 10:00.
+        call_command("generate_records", records=400, batch=150, stdout=out, stderr=StringIO())
+        assert "已生成 400 条" in out.getvalue()
+        generated = Record.objects.filter(state=RecordState.REGISTERED).exclude(catalogue_entry__isnull=True)
+        assert generated.count() == before + 400
+        assert not generated.filter(published_at__gt=timezone.now()).exists()
+        assert generated.filter(published_at__date=moment.date()).exists(), "some record is published today"
+        numbers = list(Record.objects.exclude(index_number=None).values_list("index_number", flat=True))
+        assert len(numbers) == len(set(numbers)), "index numbers stay unique across batches"
+        newest = generated.order_by("-published_at", "-pk").first()
+        assert client.get(f"/records/{newest.pk}/").status_code == 200
+        assert f"/records/{newest.pk}/" in client.get("/search/", {"q": newest.title}).content.decode()

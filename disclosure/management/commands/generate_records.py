@@ -67,7 +67,8 @@ class Command(BaseCommand):
             raise CommandError("请先运行 load_demo / run load_demo first")
         rng = random.Random(seed)
         sentences = _sentences()
-        today = timezone.localdate()
+        now = timezone.now()
+        today = timezone.localdate(now)
         first_day = today - dt.timedelta(days=365 * 10)
         calendar = Calendar.for_window(first_day, today + dt.timedelta(days=90))
         # In publication order, as a real catalogue grows (entry ids follow publication).
@@ -82,7 +83,10 @@ class Command(BaseCommand):
                 for offset in formed_days[done : done + size]:
                     formed = first_day + dt.timedelta(days=offset)
                     published = calendar.add(formed, rng.randint(1, 24)).date
-                    published = min(published, today)
+                    # Never in the future: a record "published" later today would be scheduled, its page 404.
+                    published_at = min(now, timezone.make_aware(
+                        dt.datetime.combine(min(published, today), dt.time(9, rng.randint(0, 59)))))
+                    published = published_at.date()
                     year = published.year
                     next_seq[year] = next_seq.get(year, self._start(year)) + 1
                     title = rng.choice(FORMS).format(year=formed.year, quarter=rng.randint(1, 4), topic=rng.choice(TOPICS))
@@ -95,7 +99,7 @@ class Command(BaseCommand):
                         date_formed=formed,
                         attribute=DisclosureAttribute.ON_REQUEST if rng.random() < 0.08 else DisclosureAttribute.PROACTIVE,
                         channels=[Channel.COLUMN, Channel.WEBSITE], state=RecordState.REGISTERED,
-                        published_at=timezone.make_aware(dt.datetime.combine(published, dt.time(9, rng.randint(0, 59)))),
+                        published_at=published_at,
                         due_date=calendar.add(formed, 20).date, index_number=profile.format_index_number(year=year, seq=next_seq[year]),
                         created_by=author,
                     ))
