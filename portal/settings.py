@@ -189,10 +189,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-# Roles whose accounts must use a TOTP second factor. Demo mode asks nobody by default, so the
-# printed demo accounts work; production asks these three (issue #8).
+# Roles whose accounts must use a TOTP second factor: every role that can see a citizen's identity
+# in full — the disclosure office (applicants, askers), the supervision office (reporters, M.19),
+# leaders and the info center (issue #8, #16). Demo mode asks nobody by default, so the printed
+# demo accounts work.
 OTP_REQUIRED_ROLES = env_list(
-    "PORTAL_OTP_REQUIRED_ROLES", [] if DEMO_MODE else ["disclosure_office", "leader", "info_center"]
+    "PORTAL_OTP_REQUIRED_ROLES", [] if DEMO_MODE else ["disclosure_office", "supervision", "leader", "info_center"]
 )
 # Superusers unlock accounts and grant roles: they need a second factor too (not in demo mode).
 OTP_REQUIRED_FOR_SUPERUSERS = env_bool("PORTAL_OTP_SUPERUSERS", not DEMO_MODE)
