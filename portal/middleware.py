@@ -40,6 +40,26 @@ class HealthCheckMiddleware:
         return response
 
 
+class ForwardedHeadersMiddleware:
+    """X-Forwarded-For, X-Forwarded-Proto and their kin are believed only from a trusted proxy
+    (settings.TRUSTED_PROXIES): a client that reaches an app server directly cannot choose its
+    address for the rate limits, the login brake and the audit trail, nor claim HTTPS."""
+
+    HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT",
+               "HTTP_X_FORWARDED_PROTOCOL", "HTTP_X_FORWARDED_SSL", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from portal.ratelimit import from_trusted_proxy
+
+        if not from_trusted_proxy(request):
+            for header in self.HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
 class RejectNulBytesMiddleware:
     """A NUL byte in the path or the query string is never a real visitor: PostgreSQL refuses it
     in any text parameter, so it would surface as a 500 in whichever query met it first. Refuse

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from portal.config import ConfigError, cache_settings, env_bool, env_int, env_list
+from portal.config import ConfigError, cache_settings, env_bool, env_int, env_list, env_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +66,9 @@ MIDDLEWARE = [
     # First: a load balancer's probe by server address over plain HTTP is answered before the
     # HTTPS redirect and the Host check (issue #16).
     "portal.middleware.HealthCheckMiddleware",
+    # Before anything reads the scheme or the client's address: forwarded headers from a peer
+    # that is not a trusted proxy are dropped.
+    "portal.middleware.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -149,8 +152,15 @@ PUBLIC_CONTENT_VERSION_SECONDS = env_int("PUBLIC_CONTENT_VERSION_SECONDS", 1)
 # Public forms count submissions per client address in the cache (portal/ratelimit.py); a
 # shared Redis cache makes every app server count together. The scale multiplies every limit.
 RATE_LIMIT_SCALE = env_int("PORTAL_RATE_LIMIT_SCALE", 1)
-# How many reverse proxies in front of the app servers add X-Forwarded-For (0: none).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The reverse proxies in front of the app servers (nginx): addresses or networks. Only a request
+# that comes from one of them may name the client (X-Forwarded-For: the right-most address that is
+# not a trusted proxy) or the scheme (X-Forwarded-Proto); from anyone else these headers are
+# dropped (portal.middleware.ForwardedHeadersMiddleware). gunicorn's forwarded_allow_ips reads the
+# same variable (deploy/gunicorn.conf.py).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+if os.environ.get("TRUSTED_PROXY_COUNT", "0").strip() not in ("", "0") and not TRUSTED_PROXIES:
+    raise ConfigError("TRUSTED_PROXY_COUNT 已由 TRUSTED_PROXIES 取代，请填写代理服务器的地址 / TRUSTED_PROXY_COUNT "
+                      "is replaced by TRUSTED_PROXIES: list the proxies' addresses (e.g. TRUSTED_PROXIES=10.0.0.10)")
 
 # Working days to answer a complaint or report (M.19), a consultation (M.10), and for the office
 # complained about to explain itself; checked at start-up (complaints/checks.py).
@@ -191,7 +201,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# The failure records name the same client address as the audit trail and the rate limits.
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_address"
 # Roles whose accounts must use a TOTP second factor: every role that can see a citizen's identity
 # in full — the disclosure office (applicants, askers), the supervision office (reporters, M.19),
 # leaders and the info center (issue #8, #16). Demo mode asks nobody by default, so the printed
@@ -294,7 +305,11 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 # sub-sites switches them off until those sites have certificates: preloading cannot be undone quickly.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY and not TRUSTED_PROXIES:
+    raise ConfigError("DJANGO_BEHIND_PROXY=1 需要 TRUSTED_PROXIES（代理服务器的地址） / DJANGO_BEHIND_PROXY=1 needs "
+                      "TRUSTED_PROXIES, the proxies' addresses (e.g. TRUSTED_PROXIES=10.0.0.10)")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 # --- Open data API: public, read-only, anonymous (no session, so no CSRF surface) -------------
 REST_FRAMEWORK = {
