@@ -84,6 +84,7 @@ def base_env(args) -> dict[str, str]:
         "DJANGO_MEDIA_ROOT": str(OUT / "media"),
         "DJANGO_STATIC_ROOT": str(OUT / "static"),
         "PORTAL_RATE_LIMIT_SCALE": "1000",
+        "PORTAL_MAIL_DIR": str(OUT / "mail"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONWARNINGS": "ignore",
     })

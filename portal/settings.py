@@ -250,13 +250,12 @@ ATTACHMENT_MAX_BYTES = env_int("PORTAL_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- E-mail: console unless an SMTP host is configured ----------------------------------------
+# --- E-mail: SMTP when a host is configured; otherwise kept in files, never in the log ---------
+# A mail carries a citizen's address (a reporter's is secret, M.19): without EMAIL_HOST each one is
+# a file in PORTAL_MAIL_DIR, readable by the portal's user only (portal/mail.py, issue #16).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "portal.mail.ProtectedFileBackend"
+EMAIL_FILE_PATH = Path(os.environ.get("PORTAL_MAIL_DIR", BASE_DIR / "var" / "mail"))
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
