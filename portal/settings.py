@@ -162,6 +162,11 @@ if os.environ.get("TRUSTED_PROXY_COUNT", "0").strip() not in ("", "0") and not T
     raise ConfigError("TRUSTED_PROXY_COUNT 已由 TRUSTED_PROXIES 取代，请填写代理服务器的地址 / TRUSTED_PROXY_COUNT "
                       "is replaced by TRUSTED_PROXIES: list the proxies' addresses (e.g. TRUSTED_PROXIES=10.0.0.10)")
 
+# Backups (manage.py backup_portal / restore_portal) are signed with this key: an HMAC of the
+# manifest, which lists the sha256 of every part. Not the secret key, and kept away from the backup
+# storage: whoever can change a backup cannot make it restorable (portal/backup.py).
+BACKUP_KEY = os.environ.get("PORTAL_BACKUP_KEY", "")
+
 # Working days to answer a complaint or report (M.19), a consultation (M.10), and for the office
 # complained about to explain itself; checked at start-up (complaints/checks.py).
 COMPLAINT_REPLY_WORKING_DAYS = env_int("COMPLAINT_REPLY_WORKING_DAYS", 15)
