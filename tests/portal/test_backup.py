@@ -327,12 +327,17 @@ def test_tampered_and_truncated_backups_leave_a_live_portal_untouched(live_porta
     truncated = copy_of(backup, "truncated")
     truncated_database(truncated)
     rehash(truncated, sign=True)
+    short_archive = copy_of(backup, "short-archive")
+    archive = short_archive / "media.tar.gz"
+    archive.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    rehash(short_archive, sign=True)
     foreign = copy_of(backup, "foreign")
 
     for attempt, expected, env in [
         (unsigned, "signature", {}),
         (resigned, "unsafe entry", {}),
         (truncated, "cannot be read", {}),
+        (short_archive, "cannot be extracted", {}),
         (foreign, "signature", {"PORTAL_BACKUP_KEY": "another-agencys-backup-key-0123456789abcdef"}),
     ]:
         result = manage("restore_portal", "--input", str(attempt), "--yes", database_url=target, media_root=media,
