@@ -74,6 +74,11 @@ OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED, Status.SUPPLEMENT_REQUESTED,
 
 
 class DisclosureApplication(models.Model):
+    # Masked in the back office except for those who may see them (each full view logged), and the
+    # tracking secret: no list may filter, search or sort by them (portal/admin_confidential.py).
+    CONFIDENTIAL_FIELDS = frozenset({"identity_number", "phone", "email", "address", "postcode", "secret_digest",
+                                     "idempotency_key"})
+
     tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
     secret_digest = models.CharField(_("查询密码摘要"), max_length=200)
     idempotency_key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)
@@ -243,6 +248,8 @@ class ApplicationNotice(AppendOnlyModel):
     """A notice as it was sent (HTML, printable and as PDF), written with the event it belongs
     to and never changed: what the applicant or third party received is what stays on file."""
 
+    CONFIDENTIAL_FIELDS = frozenset({"addressee", "html"})  # names the applicant or a third party
+
     application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="notices",
                                     verbose_name=_("申请"))
     event = models.OneToOneField(ApplicationEvent, on_delete=models.PROTECT, related_name="notice",
@@ -283,6 +290,9 @@ def application_file_path(instance, filename: str) -> str:
 
 
 class ApplicationFile(models.Model):
+    # The applicant's materials may be identity documents (IDENTITY_FILE_ROLES): never a list filter.
+    CONFIDENTIAL_FIELDS = frozenset({"file", "original_name", "sha256"})
+
     application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="files",
                                     verbose_name=_("申请"))
     role = models.CharField(_("用途"), max_length=20, choices=FileRole.choices)

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from applications.outcomes import REFUSALS, Outcome
 from disclosure.files import store_upload
 from portal import tracking
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.intake import intake_once
 from portal.language import agency_language
 from portal.models import Office, Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
@@ -180,14 +181,14 @@ def _tell_staff(users, application, subject) -> None:
 def application_submit(*, data: dict, uploads: Iterable = (), idempotency_key: uuid.UUID | None = None,
                        ) -> tuple[DisclosureApplication, str, bool]:
     """An online application (R.29). Returns (application, secret, created). Submitting the same
-    form twice (same one-time key) stores one application and shows the same receipt."""
+    form twice (same one-time key), even at the same moment, stores one application and every
+    answer is its receipt (portal.intake)."""
     secret = new_secret(idempotency_key, "application")
-    if idempotency_key and (existing := DisclosureApplication.objects.filter(idempotency_key=idempotency_key).first()):
-        return existing, secret, False
     uploads = list(uploads)
-    if len(uploads) > MAX_FILES:
-        raise InvalidInput(_("附件最多 %(n)d 个。") % {"n": MAX_FILES})
-    try:
+
+    def store() -> DisclosureApplication:
+        if len(uploads) > MAX_FILES:
+            raise InvalidInput(_("附件最多 %(n)d 个。") % {"n": MAX_FILES})
         with files_removed_unless_committed() as saved, transaction.atomic():
             application = DisclosureApplication(
                 **data, channel=Channel.ONLINE, status=S.SUBMITTED, idempotency_key=idempotency_key,
@@ -197,14 +198,14 @@ def application_submit(*, data: dict, uploads: Iterable = (), idempotency_key: u
             application.save()
             _attach(application, uploads, role=FileRole.APPLICATION, saved=saved)
             _record(application, kind=K.SUBMITTED, comment=_("网上提交"))
-    except IntegrityError:
-        # The same form arrived twice at the same moment: the other request stored it.
-        existing = DisclosureApplication.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return existing, secret, False
+        return application
+
+    try:
+        application, created = intake_once(DisclosureApplication, idempotency_key=idempotency_key, create=store)
     except ValidationError as error:
         raise InvalidInput("；".join(error.messages)) from None
+    if not created:
+        return application, secret, False
     _tell_applicant(application, subject=_("已收到您的政府信息公开申请"),
                     body=_("您的申请已提交。本机关确认收到后开始计算答复期限（条例第三十一条、第三十三条）。请妥善保存查询码和查询密码。"))
     _tell_staff(users_acting_as(Role.DISCLOSURE_OFFICE), application, gettext_lazy("新的网上申请待确认"))

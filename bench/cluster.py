@@ -78,12 +78,13 @@ def base_env(args) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_HTTPS": "0",  # TLS would end at nginx; loopback has none
         "DJANGO_BEHIND_PROXY": "1",
-        "TRUSTED_PROXY_COUNT": "1",
+        "TRUSTED_PROXIES": "127.0.0.1",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
         "CACHE_URL": args.redis,
         "DJANGO_MEDIA_ROOT": str(OUT / "media"),
         "DJANGO_STATIC_ROOT": str(OUT / "static"),
         "PORTAL_RATE_LIMIT_SCALE": "1000",
+        "PORTAL_MAIL_DIR": str(OUT / "mail"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONWARNINGS": "ignore",
     })

@@ -77,6 +77,11 @@ SUBSTANTIATED_RESULTS = (ComplaintResult.SUBSTANTIATED, ComplaintResult.PARTLY_S
 class Complaint(models.Model):
     """A complaint or report that an office fails its disclosure duties (M.19): the matter only."""
 
+    # What the reporter wrote (left out of history for the same reason) and the tracking secret: no
+    # list may filter, search or sort by them (portal/admin_confidential.py); nor by the reporter.
+    CONFIDENTIAL_FIELDS = frozenset({"details", "related_reference", "rating_comment", "secret_digest",
+                                     "idempotency_key"})
+
     tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
     secret_digest = models.CharField(_("查询密码摘要"), max_length=200)
     idempotency_key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)
@@ -155,6 +160,8 @@ class Complaint(models.Model):
 class Reporter(AppendOnlyModel):
     """Who reported (M.19: kept secret). Written once with the complaint; absent when anonymous."""
 
+    CONFIDENTIAL_FIELDS = frozenset({"name", "identity_number", "phone", "email", "address"})
+
     complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="reporter",
                                      verbose_name=_("举报投诉"))
     name = models.CharField(_("姓名或名称"), max_length=100)
@@ -223,6 +230,8 @@ def complaint_file_path(instance, filename: str) -> str:
 class ComplaintFile(AppendOnlyModel):
     """Evidence from the reporter (supervision office only) or the office's explanation files."""
 
+    CONFIDENTIAL_FIELDS = frozenset({"file", "original_name", "sha256"})
+
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="files",
                                   verbose_name=_("举报投诉"))
     role = models.CharField(_("用途"), max_length=20, choices=ComplaintFileRole.choices)
@@ -281,6 +290,9 @@ class ConsultationStatus(models.TextChoices):
 
 
 class Consultation(models.Model):
+    # The asker is masked except for the disclosure office and the office answering.
+    CONFIDENTIAL_FIELDS = frozenset({"name", "phone", "email", "secret_digest", "idempotency_key"})
+
     tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
     secret_digest = models.CharField(_("查询密码摘要"), max_length=200)
     idempotency_key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +45,7 @@ from complaints.models import (
 from disclosure.files import store_upload
 from portal import tracking
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.intake import intake_once
 from portal.language import agency_language
 from portal.models import Office, OfficeKind, Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
@@ -222,15 +223,15 @@ def complaint_submit(*, data: dict, reporter: dict | None, anonymous: bool, uplo
                      idempotency_key: uuid.UUID | None = None) -> tuple[Complaint, str, bool]:
     """An online complaint or report (M.19). `data`: office, failure_type, related_reference,
     details. `reporter`: name, identity_number, phone, email, address — ignored when anonymous.
-    Returns (complaint, secret, created); the same form sent twice stores one complaint."""
+    Returns (complaint, secret, created); the same form sent twice, even at the same moment,
+    stores one complaint and every answer is its receipt (portal.intake)."""
     secret = new_secret(idempotency_key, "complaint")
-    if idempotency_key and (existing := Complaint.objects.filter(idempotency_key=idempotency_key).first()):
-        return existing, secret, False
     uploads = list(uploads)
-    if len(uploads) > MAX_FILES:
-        raise InvalidInput(_("附件最多 %(n)d 个。") % {"n": MAX_FILES})
-    today = timezone.localdate()
-    try:
+
+    def store() -> Complaint:
+        if len(uploads) > MAX_FILES:
+            raise InvalidInput(_("附件最多 %(n)d 个。") % {"n": MAX_FILES})
+        today = timezone.localdate()
         with files_removed_unless_committed() as saved, transaction.atomic():
             complaint = Complaint(
                 **_matter(data), anonymous=bool(anonymous), channel=Channel.ONLINE,
@@ -243,11 +244,11 @@ def complaint_submit(*, data: dict, reporter: dict | None, anonymous: bool, uplo
             _attach(complaint, uploads, role=ComplaintFileRole.EVIDENCE, saved=saved)
             _case_record(complaint, kind=CK.SUBMITTED, on=today, comment=Channel.ONLINE.label,
                               data={"days": clock.complaint_reply_days(), "channel": Channel.ONLINE})
-    except IntegrityError:
-        existing = Complaint.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if existing is None:
-            raise
-        return existing, secret, False
+        return complaint
+
+    complaint, created = intake_once(Complaint, idempotency_key=idempotency_key, create=store)
+    if not created:
+        return complaint, secret, False
     _tell_reporter(complaint, subject=_("已收到您的举报投诉"),
                    body=_("您的举报投诉已提交，厅监察室将及时受理、处理，并为举报人保守秘密（实施办法第十九条）。"))
     _tell_supervision(complaint, gettext_lazy("新的网上举报投诉"))
@@ -523,10 +524,9 @@ def consultation_submit(*, data: dict, idempotency_key: uuid.UUID | None = None)
     """An online consultation (M.10). `data`: name, phone, email, subject, question,
     publish_consent, office (optional: None lets the disclosure office route it)."""
     secret = new_secret(idempotency_key, "consultation")
-    if idempotency_key and (existing := Consultation.objects.filter(idempotency_key=idempotency_key).first()):
-        return existing, secret, False
-    today = timezone.localdate()
-    try:
+
+    def store() -> Consultation:
+        today = timezone.localdate()
         with transaction.atomic():
             consultation = Consultation(
                 **{k: data.get(k) for k in ("name", "phone", "email", "subject", "question")},
@@ -535,12 +535,11 @@ def consultation_submit(*, data: dict, idempotency_key: uuid.UUID | None = None)
                 tracking_code=_tracking_code(CONSULTATION_PREFIX, "consultation", today.year),
                 secret_digest=secret_digest(secret),
             )
-            consultation = _new_consultation(consultation, on=today)
-    except IntegrityError:
-        existing = Consultation.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if existing is None:
-            raise
-        return existing, secret, False
+            return _new_consultation(consultation, on=today)
+
+    consultation, created = intake_once(Consultation, idempotency_key=idempotency_key, create=store)
+    if not created:
+        return consultation, secret, False
     _tell_asker(consultation, subject=_("已收到您的咨询"),
                 body=_("您的咨询已提交，本机关将在 %(due)s 前答复。") % {"due": consultation.due_date})
     _tell_office(consultation, gettext_lazy("新的咨询"))
@@ -660,20 +659,15 @@ def survey_submit(*, overall: int, findability: int, timeliness: int, comment: s
                   idempotency_key: uuid.UUID | None = None) -> SurveyResponse:
     """One answer to the survey; the same form sent twice (a double click, a resend after a
     timeout) stores one answer, so the dashboard's averages count each person once."""
-    if idempotency_key and (existing := SurveyResponse.objects.filter(idempotency_key=idempotency_key).first()):
-        return existing
-    response = SurveyResponse(overall=overall, findability=findability, timeliness=timeliness,
-                              comment=(comment or "").strip(), idempotency_key=idempotency_key)
-    _clean(response)
-    try:
+    def store() -> SurveyResponse:
+        response = SurveyResponse(overall=overall, findability=findability, timeliness=timeliness,
+                                  comment=(comment or "").strip(), idempotency_key=idempotency_key)
+        _clean(response)
         with transaction.atomic():
             response.save()
-    except IntegrityError:  # the same key, sent at the same moment
-        existing = SurveyResponse.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if existing is None:
-            raise
-        return existing
-    return response
+        return response
+
+    return intake_once(SurveyResponse, idempotency_key=idempotency_key, create=store)[0]
 
 
 # --- Accountability findings (责任追究, M.20) -----------------------------------------------------

@@ -7,13 +7,18 @@ import multiprocessing
 import os
 import sys
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Bind to the private interface nginx reaches (GUNICORN_BIND=10.0.0.11:8000), never to every
+# interface: the app servers are not meant to be reached except through the proxy.
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies whose X-Forwarded-Proto gunicorn believes: the same list as the app's TRUSTED_PROXIES
+# (addresses or CIDR networks), so gunicorn and Django agree on who may speak for the client.
+forwarded_allow_ips = ",".join(
+    item.strip() for item in os.environ.get("TRUSTED_PROXIES", "").split(",") if item.strip()) or "127.0.0.1,::1"
 
 
 def on_starting(server):

@@ -30,6 +30,13 @@ class PortalAdminSite(admin.AdminSite):
     index_template = "admin/portal_index.html"
     index_title = _("工作台")
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every list follows one rule for confidential fields: no filter, search or sort by them
+        (portal/admin_confidential.py), whichever app registers the admin."""
+        from portal.admin_confidential import with_confidential_rule
+
+        super().register(model_or_iterable, with_confidential_rule(admin_class or admin.ModelAdmin), **options)
+
     def has_permission(self, request):
         from portal.otp import needs_verification
 

@@ -37,6 +37,8 @@ class PortalConfig(AppConfig):
         from portal.models import Office
 
         m2m_changed.connect(signals.supervision_changed, sender=Office.supervising_leaders.through)
+        post_delete.connect(signals.totp_device_deleted, sender="otp_totp.TOTPDevice",
+                            dispatch_uid="portal_totp_device_deleted")
         self._name_third_party_apps()
 
     @staticmethod

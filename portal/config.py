@@ -7,6 +7,7 @@ printed as a single line.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 
@@ -45,6 +46,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR: 10.0.0.0/24), each checked as gunicorn
+    checks `forwarded_allow_ips` (no host bits after the prefix), so one value serves both."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item)))
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} 不是IP地址或网段 / is not an IP address or network "
+                              f"(e.g. 10.0.0.10 or 10.0.0.0/24)") from None
+    return networks
 
 
 def cache_settings(url: str, *, max_entries: int = 3000) -> dict:

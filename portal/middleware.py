@@ -10,6 +10,56 @@ from django.utils.cache import patch_vary_headers
 from portal.pagecache import chosen_language
 
 
+class HealthCheckMiddleware:
+    """`GET /healthz` for load balancers: 200 when the database answers, 503 when it does not.
+
+    First in MIDDLEWARE, so it is answered before the HTTPS redirect and before the Host header
+    is validated: a balancer probes each app server over plain HTTP by its own address
+    (`Host: 10.0.0.11:8000`), which would otherwise get a 301 or a 400. The body says ok or
+    unavailable and nothing else (no error text, no version, no host name)."""
+
+    PATH = "/healthz"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info != self.PATH or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        from django.db import connection
+        from django.http import JsonResponse
+
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            response = JsonResponse({"status": "ok"})
+        except Exception:  # any failure to reach the database means: take this server out
+            response = JsonResponse({"status": "unavailable"}, status=503)
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ForwardedHeadersMiddleware:
+    """X-Forwarded-For, X-Forwarded-Proto and their kin are believed only from a trusted proxy
+    (settings.TRUSTED_PROXIES): a client that reaches an app server directly cannot choose its
+    address for the rate limits, the login brake and the audit trail, nor claim HTTPS."""
+
+    HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT",
+               "HTTP_X_FORWARDED_PROTOCOL", "HTTP_X_FORWARDED_SSL", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from portal.ratelimit import from_trusted_proxy
+
+        if not from_trusted_proxy(request):
+            for header in self.HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
 class RejectNulBytesMiddleware:
     """A NUL byte in the path or the query string is never a real visitor: PostgreSQL refuses it
     in any text parameter, so it would surface as a 500 in whichever query met it first. Refuse

@@ -271,6 +271,7 @@ class AuditEvent(models.TextChoices):
     PERMISSION_DENIED = "permission_denied", _("拒绝访问")
     OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
     OTP_FAILED = "otp_failed", _("动态口令错误")
+    OTP_KEY_SHOWN = "otp_key_shown", _("显示动态口令密钥")
 
 
 class AuditEntry(models.Model):

@@ -4,10 +4,18 @@ superusers (they can unlock accounts and grant roles: OTP_REQUIRED_FOR_SUPERUSER
 who enrolled voluntarily — once a device is confirmed, it is always asked for.
 
 After the password, such a person is sent to one page: it enrols a new authenticator app (a QR
-code and the key, confirmed by a first code) or asks for the current code."""
+code and the key, confirmed by a first code) or asks for the current code.
+
+An enrolment key belongs to the session that asked for it (issue #16): someone else who knows the
+password and opens the page first gets a key of their own, which is deleted — never confirmable —
+as soon as another session starts an enrolment or a device is confirmed. A session never sees a
+key it did not create, every display of a key is in the audit trail, and deleting a person's
+device (the administrator's reset) ends every enrolment still pending for them."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from base64 import b32encode
 from io import BytesIO
 
@@ -15,6 +23,7 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -53,6 +62,37 @@ def _qr_svg(url: str) -> str:
     return out.getvalue().decode()
 
 
+# The session's own enrolment: the unconfirmed device it created and a digest of that device's key
+# (a deleted row's primary key can be reused, by SQLite at least: the digest tells them apart).
+ENROLMENT_SESSION_KEY = "portal_otp_enrolment"
+
+
+def _key_digest(device: TOTPDevice) -> str:
+    return hashlib.sha256(device.key.encode()).hexdigest()
+
+
+def pending_enrolments_end(*, user) -> int:
+    """Delete every unconfirmed device of `user`: no key shown for one of them can be confirmed
+    any more. Returns how many there were."""
+    deleted, _details = TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return deleted
+
+
+def _session_enrolment_device(request, user) -> TOTPDevice:
+    """The unconfirmed device this session created, or a new one with a fresh key. A new one ends
+    the enrolments of other sessions (whoever opened the page there loses their key)."""
+    bound = request.session.get(ENROLMENT_SESSION_KEY)
+    if isinstance(bound, dict) and bound.get("user") == user.pk:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=bound.get("device")).first()
+        if device is not None and hmac.compare_digest(_key_digest(device), str(bound.get("key", ""))):
+            return device
+    with transaction.atomic():
+        pending_enrolments_end(user=user)
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    request.session[ENROLMENT_SESSION_KEY] = {"user": user.pk, "device": device.pk, "key": _key_digest(device)}
+    return device
+
+
 def otp_view(request, admin_site):
     """Enrol or verify; on success continue to `next` (within this site) or the work list."""
     user = request.user
@@ -67,16 +107,17 @@ def otp_view(request, admin_site):
     if not (needs_verification(user) or volunteering):
         return redirect(target or "admin:index")
     confirmed = next(iter(devices_for_user(user, confirmed=True)), None)
-    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    device = confirmed or _session_enrolment_device(request, user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             if not device.confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                audit(AuditEvent.OTP_ENROLLED, request=request, user=user)
+                with transaction.atomic():
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    pending_enrolments_end(user=user)  # keys other sessions may have been shown
+                request.session.pop(ENROLMENT_SESSION_KEY, None)
+                audit(AuditEvent.OTP_ENROLLED, request=request, user=user, detail=f"device {device.pk}")
             otp_login(request, device)
             return redirect(target or "admin:index")
         audit(AuditEvent.OTP_FAILED, request=request, user=user)
@@ -93,4 +134,5 @@ def otp_view(request, admin_site):
         url = device.config_url.replace("otpauth://totp/", f"otpauth://totp/{settings.OTP_TOTP_ISSUER}:", 1)
         # Authenticator apps take the key in base32 when typed in by hand (RFC 4648, as in the QR code).
         context.update({"qr": mark_safe(_qr_svg(url)), "key": b32encode(device.bin_key).decode()})
+        audit(AuditEvent.OTP_KEY_SHOWN, request=request, user=user, detail=f"device {device.pk}")
     return render(request, "admin/otp.html", context)

@@ -5,11 +5,13 @@ lets one client make ten such requests in any ten-minute window of the clock. Th
 the configured cache, so with Redis every app server counts together; with the per-process memory
 cache each server counts on its own (still a brake on flooding, not an exact figure).
 
-Who is "one client": the address that connected (REMOTE_ADDR). Behind reverse proxies, set
-`TRUSTED_PROXY_COUNT` to their number: the client is then the address the outermost trusted proxy
-recorded — the Nth entry from the right of X-Forwarded-For (with one proxy, and a client that sent
-no header of its own, the first and only hop). Entries further left are written by the client and
-are never trusted. IPv6 clients are counted per /64, the block one household or office usually has.
+Who is "one client": the address that connected (REMOTE_ADDR). Behind reverse proxies, list their
+addresses or networks in `TRUSTED_PROXIES`: when the connection comes from one of them, the client
+is the right-most address of X-Forwarded-For that is not itself a trusted proxy (each proxy appends
+the address it was reached from; everything left of the first untrusted hop was written by the
+client and is never believed). From any other peer the header is ignored: a client that reaches an
+app server directly cannot choose its address. IPv6 clients are counted per /64, the block one
+household or office usually has.
 
 Settings (all optional): `RATE_LIMITS = {"name": (count, seconds)}` overrides a limit;
 `RATE_LIMIT_SCALE` multiplies every count; `RATE_LIMIT_ENABLED = False` switches counting off.
@@ -60,16 +62,36 @@ def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None
     return ip
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(configured: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in configured)
+
+
+def _trusted(address) -> bool:
+    return any(address in network for network in _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ())))
+
+
+def from_trusted_proxy(request) -> bool:
+    """Whether the connection comes from one of settings.TRUSTED_PROXIES."""
+    peer = _address(request.META.get("REMOTE_ADDR", ""))
+    return peer is not None and _trusted(peer)
+
+
 def client_address(request) -> str | None:
-    """The client's own address, following TRUSTED_PROXY_COUNT as described above (the audit
-    trail records this one; the rate limits count IPv6 clients per /64)."""
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
-    if proxies > 0:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(hops) >= proxies and (found := _address(hops[-proxies])):
-            return str(found)
-    found = _address(request.META.get("REMOTE_ADDR", ""))
-    return str(found) if found else None
+    """The client's own address, as described above (the audit trail records this one; the rate
+    limits count IPv6 clients per /64)."""
+    address = _address(request.META.get("REMOTE_ADDR", ""))
+    if address is None or not _trusted(address):
+        return str(address) if address else None
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        found = _address(hop)
+        if found is None:  # no trusted proxy writes that: the last trusted hop is all that is known
+            break
+        address = found
+        if not _trusted(found):
+            break
+    return str(address)
 
 
 def client_ip(request) -> str:

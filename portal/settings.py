@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from portal.config import ConfigError, cache_settings, env_bool, env_int, env_list
+from portal.config import ConfigError, cache_settings, env_bool, env_int, env_list, env_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +63,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probe by server address over plain HTTP is answered before the
+    # HTTPS redirect and the Host check (issue #16).
+    "portal.middleware.HealthCheckMiddleware",
+    # Before anything reads the scheme or the client's address: forwarded headers from a peer
+    # that is not a trusted proxy are dropped.
+    "portal.middleware.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -146,8 +152,20 @@ PUBLIC_CONTENT_VERSION_SECONDS = env_int("PUBLIC_CONTENT_VERSION_SECONDS", 1)
 # Public forms count submissions per client address in the cache (portal/ratelimit.py); a
 # shared Redis cache makes every app server count together. The scale multiplies every limit.
 RATE_LIMIT_SCALE = env_int("PORTAL_RATE_LIMIT_SCALE", 1)
-# How many reverse proxies in front of the app servers add X-Forwarded-For (0: none).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The reverse proxies in front of the app servers (nginx): addresses or networks. Only a request
+# that comes from one of them may name the client (X-Forwarded-For: the right-most address that is
+# not a trusted proxy) or the scheme (X-Forwarded-Proto); from anyone else these headers are
+# dropped (portal.middleware.ForwardedHeadersMiddleware). gunicorn's forwarded_allow_ips reads the
+# same variable (deploy/gunicorn.conf.py).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+if os.environ.get("TRUSTED_PROXY_COUNT", "0").strip() not in ("", "0") and not TRUSTED_PROXIES:
+    raise ConfigError("TRUSTED_PROXY_COUNT 已由 TRUSTED_PROXIES 取代，请填写代理服务器的地址 / TRUSTED_PROXY_COUNT "
+                      "is replaced by TRUSTED_PROXIES: list the proxies' addresses (e.g. TRUSTED_PROXIES=10.0.0.10)")
+
+# Backups (manage.py backup_portal / restore_portal) are signed with this key: an HMAC of the
+# manifest, which lists the sha256 of every part. Not the secret key, and kept away from the backup
+# storage: whoever can change a backup cannot make it restorable (portal/backup.py).
+BACKUP_KEY = os.environ.get("PORTAL_BACKUP_KEY", "")
 
 # Working days to answer a complaint or report (M.19), a consultation (M.10), and for the office
 # complained about to explain itself; checked at start-up (complaints/checks.py).
@@ -188,11 +206,14 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-# Roles whose accounts must use a TOTP second factor. Demo mode asks nobody by default, so the
-# printed demo accounts work; production asks these three (issue #8).
+# The failure records name the same client address as the audit trail and the rate limits.
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_address"
+# Roles whose accounts must use a TOTP second factor: every role that can see a citizen's identity
+# in full — the disclosure office (applicants, askers), the supervision office (reporters, M.19),
+# leaders and the info center (issue #8, #16). Demo mode asks nobody by default, so the printed
+# demo accounts work.
 OTP_REQUIRED_ROLES = env_list(
-    "PORTAL_OTP_REQUIRED_ROLES", [] if DEMO_MODE else ["disclosure_office", "leader", "info_center"]
+    "PORTAL_OTP_REQUIRED_ROLES", [] if DEMO_MODE else ["disclosure_office", "supervision", "leader", "info_center"]
 )
 # Superusers unlock accounts and grant roles: they need a second factor too (not in demo mode).
 OTP_REQUIRED_FOR_SUPERUSERS = env_bool("PORTAL_OTP_SUPERUSERS", not DEMO_MODE)
@@ -234,13 +255,12 @@ ATTACHMENT_MAX_BYTES = env_int("PORTAL_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- E-mail: console unless an SMTP host is configured ----------------------------------------
+# --- E-mail: SMTP when a host is configured; otherwise kept in files, never in the log ---------
+# A mail carries a citizen's address (a reporter's is secret, M.19): without EMAIL_HOST each one is
+# a file in PORTAL_MAIL_DIR, readable by the portal's user only (portal/mail.py, issue #16).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "portal.mail.ProtectedFileBackend"
+EMAIL_FILE_PATH = Path(os.environ.get("PORTAL_MAIL_DIR", BASE_DIR / "var" / "mail"))
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -289,7 +309,11 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 # sub-sites switches them off until those sites have certificates: preloading cannot be undone quickly.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY and not TRUSTED_PROXIES:
+    raise ConfigError("DJANGO_BEHIND_PROXY=1 需要 TRUSTED_PROXIES（代理服务器的地址） / DJANGO_BEHIND_PROXY=1 needs "
+                      "TRUSTED_PROXIES, the proxies' addresses (e.g. TRUSTED_PROXIES=10.0.0.10)")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 # --- Open data API: public, read-only, anonymous (no session, so no CSRF surface) -------------
 REST_FRAMEWORK = {

@@ -90,3 +90,12 @@ def locked_out(sender, request, username=None, ip_address=None, **kwargs):
     from portal.models import AuditEvent
 
     audit(AuditEvent.LOCKED_OUT, request=request, username=username or "", detail=f"ip={ip_address}")
+
+
+def totp_device_deleted(sender, instance, **kwargs):
+    """A confirmed device deleted (the administrator's reset for a lost authenticator): no
+    enrolment pending for that person may be completed with a key shown before the reset."""
+    if instance.confirmed:
+        from portal.otp import pending_enrolments_end
+
+        pending_enrolments_end(user=instance.user)

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_HTTPS", "0")
+os.environ.setdefault("PORTAL_BACKUP_KEY", "test-backup-key-not-for-production-0123456789")
 
 from portal.settings import *  # noqa: F403
 from portal.settings import STORAGES

@@ -15,7 +15,6 @@ urlpatterns = [
     # per-visitor token and can be cached whole (see portal/pagecache.py).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("preferences/", views.display_preferences, name="display_preferences"),
-    path("healthz", views.health, name="health"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # An index of sections, each paginated at 50,000 URLs (?p=2 …), so every record is reachable.
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},

@@ -1,25 +1,12 @@
-from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal.context_processors import CONTRAST_CHOICES, CONTRAST_COOKIE, FONT_CHOICES, FONT_COOKIE
 
 PREFERENCE_MAX_AGE = 365 * 24 * 60 * 60  # one year, in seconds
-
-
-@never_cache
-def health(request):
-    """For load balancers: 200 when the database answers, 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
 
 
 def not_found(request, exception=None):

@@ -23,22 +23,22 @@ def request(remote="203.0.113.5", forwarded=None, method="POST"):
 
 
 def test_without_trusted_proxies_the_connecting_address_counts(settings):
-    settings.TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXIES = []
     assert ratelimit.client_ip(request(forwarded="198.51.100.1")) == "203.0.113.5"
 
 
-def test_with_one_proxy_the_address_it_recorded_counts_not_what_the_client_wrote(settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+def test_behind_a_trusted_proxy_the_address_it_recorded_counts_not_what_the_client_wrote(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     assert ratelimit.client_ip(request(remote="10.0.0.2", forwarded="198.51.100.1")) == "198.51.100.1"
     # A client sending its own header cannot choose its address: the proxy appends the real one.
     assert ratelimit.client_ip(request(remote="10.0.0.2", forwarded="1.2.3.4, 198.51.100.1")) == "198.51.100.1"
-    settings.TRUSTED_PROXY_COUNT = 2
+    # Two proxies: the right-most hop that is not a trusted proxy.
     assert ratelimit.client_ip(request(remote="10.0.0.3", forwarded="1.2.3.4, 198.51.100.1, 10.0.0.2")) == \
         "198.51.100.1"
 
 
 def test_a_missing_or_damaged_header_falls_back_to_the_connection(settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["203.0.113.5"]
     assert ratelimit.client_ip(request(forwarded="")) == "203.0.113.5"
     assert ratelimit.client_ip(request(forwarded="not-an-address")) == "203.0.113.5"
     assert ratelimit.client_ip(request(remote="")) == ratelimit.UNKNOWN_CLIENT

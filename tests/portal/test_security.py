@@ -263,7 +263,7 @@ def test_one_address_may_try_only_so_many_passwords(client, world, settings):
 
 
 def test_the_audit_records_the_client_address_behind_the_proxy_ipv6_included(client, world, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.10"]
     for address in ("198.51.100.7", "2001:db8:1:2::42"):
         client.post(reverse("admin:login"), {"username": "drafter_a", "password": "wrong-password!"},
                     REMOTE_ADDR="10.0.0.10", HTTP_X_FORWARDED_FOR=address)

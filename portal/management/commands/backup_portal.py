@@ -3,7 +3,8 @@
     python manage.py backup_portal --output /var/backups/portal --keep 14
 
 SQLite is copied online with its backup API; PostgreSQL is dumped with `pg_dump --format=custom`
-(the password reaches it through PGPASSWORD, never the command line). See portal/backup.py.
+(the password reaches it through PGPASSWORD, never the command line). The manifest is signed with
+PORTAL_BACKUP_KEY, which restore_portal needs too. See portal/backup.py.
 """
 
 from pathlib import Path

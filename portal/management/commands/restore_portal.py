@@ -3,7 +3,10 @@
     python manage.py restore_portal --input /var/backups/portal/portal-backup-20261130-021500
 
 Stop the app servers first. A target that already holds data is refused unless --yes is given.
-Afterwards every table's row count is compared with the backup's manifest.
+The backup is verified first (the manifest's signature with PORTAL_BACKUP_KEY, every part's and every
+file's sha256, the database part's readability) and its files staged; only then are the files and
+the database switched, the database in one transaction with a check of every table's row count. If
+anything fails, the database and the files are left exactly as they were (portal/backup.py).
 """
 
 from pathlib import Path

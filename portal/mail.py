@@ -1,0 +1,54 @@
+"""Where mail goes when no SMTP server is configured (EMAIL_HOST unset): into files, not the log.
+
+A mail to a citizen carries their address next to the case's tracking code, and a reporter's
+address is kept secret (M.19): the console backend printed both into the application log, where
+anyone who reads logs (and every system logs are shipped to) saw them. This backend keeps each
+message in a file of EMAIL_FILE_PATH instead — a directory only the portal's own user may open
+(0700, files 0600) — and logs one line that says how many messages were kept and where, never to
+whom or about what."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import secrets
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail.backends import filebased
+
+logger = logging.getLogger(__name__)
+
+
+class ProtectedFileBackend(filebased.EmailBackend):
+    def __init__(self, *args, file_path=None, **kwargs):
+        from django.conf import settings
+
+        directory = os.path.abspath(file_path or settings.EMAIL_FILE_PATH)
+        try:
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+            os.chmod(directory, 0o700)  # also when it existed with a wider mode
+        except OSError as error:
+            raise ImproperlyConfigured(f"邮件目录不可用 / mail directory unusable: {directory} ({error.strerror})") from None
+        super().__init__(*args, file_path=directory, **kwargs)
+
+    def _get_filename(self):
+        if self._fname is None:
+            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+            # .eml, not .log: nothing that collects log files should pick these up.
+            self._fname = os.path.join(self.file_path, f"{stamp}-{secrets.token_hex(6)}.eml")
+        return self._fname
+
+    def open(self):
+        if self.stream is None:
+            descriptor = os.open(self._get_filename(), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            self.stream = os.fdopen(descriptor, "ab")
+            return True
+        return False
+
+    def send_messages(self, email_messages):
+        sent = super().send_messages(email_messages)
+        if sent:
+            logger.warning("EMAIL_HOST is not set: %d message(s) not sent, kept in %s (readable by the portal's "
+                           "user only)", sent, self.file_path)
+        return sent
