@@ -30,7 +30,7 @@ from applications.report_admin import ReportCellFilter  # issue #7: the annual r
 from disclosure.downloads import file_response
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
-from portal.errors import DomainError
+from portal.errors import ActionRefused, DomainError, StateConflict
 from portal.models import Office, Role
 from portal.selectors import has_role
 from portal.workdays import workdays_left
@@ -214,6 +214,10 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
                  name=f"{opts.app_label}_{opts.model_name}_letter"),
             path("<int:object_id>/letter.pdf", self.admin_site.admin_view(self.letter_pdf_view),
                  name=f"{opts.app_label}_{opts.model_name}_letter_pdf"),
+            path("<int:object_id>/letter/preview/", self.admin_site.admin_view(self.letter_preview_view),
+                 name=f"{opts.app_label}_{opts.model_name}_letter_preview"),
+            path("<int:object_id>/letter/preview.pdf", self.admin_site.admin_view(self.letter_preview_pdf_view),
+                 name=f"{opts.app_label}_{opts.model_name}_letter_preview_pdf"),
             path("<int:object_id>/notices/<int:notice_id>/", self.admin_site.admin_view(self.notice_view),
                  name=f"{opts.app_label}_{opts.model_name}_notice"),
             path("<int:object_id>/notices/<int:notice_id>.pdf", self.admin_site.admin_view(self.notice_pdf_view),
@@ -256,6 +260,37 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
                                 content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             True, f"{notice.get_kind_display()}-{application.tracking_code}-{notice.pk}.pdf")
+        return response
+
+    def _previewed_letter(self, request, object_id):
+        """The letter composed from the draft-reply form as posted (nothing is saved), for whoever
+        may draft this reply now."""
+        if request.method != "POST":
+            raise Http404
+        application = self.scoped_object(request, object_id)
+        try:
+            workflow.check(workflow.TRANSITIONS["draft_reply"], request.user, application)
+        except (ActionRefused, StateConflict) as error:
+            raise PermissionDenied(str(error)) from None
+        form = TRANSITION_FORMS["draft_reply"](request.POST, obj=application)
+        return application, form.preview_letter()
+
+    def letter_preview_view(self, request, object_id):
+        """The letter page exactly as the applicant will open it (applications:case_letter)."""
+        application, letter_html = self._previewed_letter(request, object_id)
+        return render(request, "applications/letter_print.html",
+                      {"application": application, "letter_html": letter_html, "preview": True})
+
+    def letter_preview_pdf_view(self, request, object_id):
+        """The PDF exactly as the applicant will download it (applications:case_letter_pdf), shown
+        in the browser rather than saved."""
+        from applications.letters import LETTER_TITLE, letter_pdf
+
+        application, letter_html = self._previewed_letter(request, object_id)
+        title = f"{LETTER_TITLE} {application.tracking_code}"
+        response = HttpResponse(letter_pdf(letter_html, title=title), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            False, f"{LETTER_TITLE}-{application.tracking_code}.pdf")
         return response
 
     def letter_view(self, request, object_id):
