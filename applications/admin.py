@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -139,6 +139,30 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
         else:
             text = ngettext("剩 %(n)d 个工作日", "剩 %(n)d 个工作日", left) % {"n": left}
         return format_html('{} <span class="clock {}">{}</span>', obj.due_date.isoformat(), css, text)
+
+    def approval_summary(self, obj):
+        """The application and, once drafted, the reply under approval (R.36, R.37): the outcome,
+        its reasons and the letter itself, one click away as the applicant will receive it."""
+        opts = self.model._meta
+        rows = [
+            (_("申请"), format_html('<a href="{}">{}</a> {}', self.change_url(obj), obj.tracking_code,
+                                   obj.information_title)),
+            (_("申请人"), obj.applicant_name),
+            (_("承办处室"), obj.office.name if obj.office_id else "—"),
+            (_("当前环节"), obj.get_status_display()),
+            (_("收到申请日期"), obj.received_on.isoformat() if obj.received_on else _("待确认")),
+            (_("答复期限"), obj.due_date.isoformat() if obj.due_date else "—"),
+        ]
+        if obj.outcome:
+            rows.append((_("拟答复结果"), obj.get_outcome_display()))
+        if obj.reply_note:
+            rows.append((_("理由和依据"), obj.reply_note))
+        if obj.reply_letter:
+            rows.append((_("告知书"), format_html(
+                '<a href="{}">{}</a> · <a href="{}">{}</a>',
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_letter", args=[obj.pk]), _("查看告知书（网页）"),
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_letter_pdf", args=[obj.pk]), _("下载告知书（PDF）"))))
+        return rows
 
     # --- Pages ---
 
