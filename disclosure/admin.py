@@ -202,7 +202,7 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
             (_("公开属性"), obj.get_attribute_display()),
             (_("重要信息"), _yes_no(obj.is_important)),
             (_("内容概述"), obj.summary or Truncator(strip_tags(obj.body)).chars(200) or "—"),
-            (_("附件"), ngettext("%(n)d 个", "%(n)d 个", obj.attachments.count()) % {"n": obj.attachments.count()}),
+            (_("附件"), str(obj.attachments.count())),
         ]
         if obj.version_number > 1:
             rows.append((_("版本"), _("第 %(n)d 版（变更）") % {"n": obj.version_number}))

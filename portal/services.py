@@ -13,6 +13,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from guardian.models import UserObjectPermission
 
 from portal.errors import InvalidInput
@@ -127,9 +128,10 @@ def _digest_line(number: int, item) -> str:
     elif item.days_left is None:
         clock = _("无期限")
     elif item.overdue:
-        clock = _("已逾期 %(n)d 个工作日") % {"n": item.overdue_by} if item.overdue_by else _("已逾期")
+        clock = (ngettext("逾期 %(n)d 个工作日", "逾期 %(n)d 个工作日", item.overdue_by) % {"n": item.overdue_by}
+                 if item.overdue_by else _("已逾期"))
     else:
-        clock = _("剩 %(n)d 个工作日") % {"n": item.days_left}
+        clock = ngettext("剩 %(n)d 个工作日", "剩 %(n)d 个工作日", item.days_left) % {"n": item.days_left}
     due = _("期限 %(date)s，%(clock)s") % {"date": item.due_date.isoformat(), "clock": clock} if item.due_date \
         else clock
     return "\n".join([f"{number}. {item.title}", f"   {item.kind} · {item.office} · {item.step} · {due}",

@@ -71,7 +71,7 @@ def test_an_overdue_item_says_so_in_the_digest(world, django_capture_on_commit_c
         new_draft(world, title="逾期未报的信息", date_formed=dt.date(2026, 10, 1))
     with at(2026, 11, 30):
         [message] = digest(django_capture_on_commit_callbacks)
-    assert re.search(r"逾期未报的信息\n.*已逾期 \d+ 个工作日", message.body)
+    assert re.search(r"逾期未报的信息\n.*逾期 \d+ 个工作日", message.body)
 
 
 def test_each_person_sets_their_own_mail_preference_in_the_back_office(client, world):
