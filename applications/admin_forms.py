@@ -197,6 +197,14 @@ class RegenerateLetterButton(forms.Widget):
         return bool(data.get(name))
 
 
+class LabelledProseEditorWidget(AdminProseEditorWidget):
+    """The admin's rich-text editor, named after its field's label for screen readers."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/prose-label.js"])
+
+
 class LetterPreviewButtons(forms.Widget):
     """Two buttons that send the form as it is to the preview (a new tab): the letter exactly as
     the applicant will receive it, as a page and as a PDF. Nothing is saved."""
@@ -236,7 +244,7 @@ class DraftReplyForm(ActionForm):
                                         help_text=_("申请人姓名或名称，告知书中显示为“姓名：”。"))
     letter_body = ProseEditorFormField(
         label=_("告知书正文"), config=LETTER_BODY_EDITOR, sanitize=sanitize_body,
-        widget=AdminProseEditorWidget,
+        widget=LabelledProseEditorWidget,
         help_text=_("按所选结果由模板生成，可修改。标题、文号、落款和日期单独填写；保存时按白名单清理格式。"))
     letter_signature = forms.CharField(label=_("告知书落款"), max_length=300,
                                        widget=forms.Textarea(attrs={"rows": 2}),

@@ -27,16 +27,16 @@ def staff(page, live_server, user) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_drafting_a_reply_letter_in_the_editor_and_previewing_it(browser, expect, world, live_server, width):
+def test_drafting_a_reply_letter_in_the_editor_and_previewing_it(browser, expect, axe, world, live_server, width):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
     context.set_default_timeout(10_000)
     try:
-        drafting_and_previewing(context.new_page(), expect, world, live_server, width)
+        drafting_and_previewing(context.new_page(), expect, axe, world, live_server, width)
     finally:
         context.close()
 
 
-def drafting_and_previewing(page, expect, world, live_server, width):
+def drafting_and_previewing(page, expect, axe, world, live_server, width):
     application, _secret = services.application_register_offline(
         actor=world.disclosure, data=PERSON, channel=Channel.IN_PERSON, received_on=dt.date.today())
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
@@ -53,6 +53,10 @@ def drafting_and_previewing(page, expect, world, live_server, width):
     expect(page.locator(".prose-menubar").first).to_be_visible()
     expect(page.locator("textarea[name=letter_body]")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # usable without sideways scrolling
+    # axe: no serious or critical violation (the editor is named after its label: js/prose-label.js).
+    serious = [f"{v['id']}: {v['help']} {[node['target'] for node in v['nodes']]}"
+               for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
 
     editor.get_by_text("本机关决定予以公开。").click()
     page.keyboard.press("End")
