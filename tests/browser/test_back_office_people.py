@@ -46,7 +46,13 @@ def no_sideways_scrolling(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= page.width
 
 
-def test_greeting_work_list_and_own_notification_setting(screen, expect, world, live_server):
+def no_serious_axe_violation(page, axe) -> None:
+    serious = [f"{v['id']}: {v['help']} {[node['target'] for node in v['nodes']]}"
+               for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_greeting_work_list_and_own_notification_setting(screen, expect, axe, world, live_server):
     page = screen
     world.disclosure.last_name, world.disclosure.first_name = "张", "伟"
     world.disclosure.save()
@@ -67,6 +73,7 @@ def test_greeting_work_list_and_own_notification_setting(screen, expect, world, 
     # Screen readers hear the app list's hidden headings in Chinese.
     expect(page.locator("thead.visually-hidden th").first).to_have_text("项目")
     no_sideways_scrolling(page)
+    no_serious_axe_violation(page, axe)
 
     page.get_by_role("link", name="通知设置").click()
     page.get_by_label("每天一封汇总邮件：列出等待您处理的全部事项和剩余期限").check()
@@ -75,9 +82,10 @@ def test_greeting_work_list_and_own_notification_setting(screen, expect, world, 
     expect(page.get_by_label("每天一封汇总邮件：列出等待您处理的全部事项和剩余期限")).to_be_checked()
     assert StaffPreference.objects.get(user=world.disclosure).mail_mode == MailMode.DIGEST
     no_sideways_scrolling(page)
+    no_serious_axe_violation(page, axe)
 
 
-def test_an_approval_form_shows_what_is_approved_and_says_confirm_once(screen, expect, world, live_server):
+def test_an_approval_form_shows_what_is_approved_and_says_confirm_once(screen, expect, axe, world, live_server):
     page = screen
     record = drive(world, new_draft(world, title="关于开展2026年技术改造项目申报的通知", summary="申报条件、材料和时间安排。",
                                     document_number="吉工信函〔2026〕7号"), RecordState.DIVISION_REVIEW)
@@ -89,6 +97,7 @@ def test_an_approval_form_shows_what_is_approved_and_says_confirm_once(screen, e
                  "申报条件、材料和时间安排。"):
         expect(summary).to_contain_text(text)
     no_sideways_scrolling(page)
+    no_serious_axe_violation(page, axe)
     page.get_by_label("不涉及国家秘密").check()
     page.get_by_label("不涉及商业秘密").check()
     page.get_by_label("不涉及个人隐私").check()
