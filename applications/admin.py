@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -30,7 +30,7 @@ from applications.report_admin import ReportCellFilter  # issue #7: the annual r
 from disclosure.downloads import file_response
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
-from portal.errors import DomainError
+from portal.errors import ActionRefused, DomainError, StateConflict
 from portal.models import Office, Role
 from portal.selectors import has_role
 from portal.workdays import workdays_left
@@ -140,6 +140,30 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
             text = ngettext("剩 %(n)d 个工作日", "剩 %(n)d 个工作日", left) % {"n": left}
         return format_html('{} <span class="clock {}">{}</span>', obj.due_date.isoformat(), css, text)
 
+    def approval_summary(self, obj):
+        """The application and, once drafted, the reply under approval (R.36, R.37): the outcome,
+        its reasons and the letter itself, one click away as the applicant will receive it."""
+        opts = self.model._meta
+        rows = [
+            (_("申请"), format_html('<a href="{}">{}</a> {}', self.change_url(obj), obj.tracking_code,
+                                   obj.information_title)),
+            (_("申请人"), obj.applicant_name),
+            (_("承办处室"), obj.office.name if obj.office_id else "—"),
+            (_("当前环节"), obj.get_status_display()),
+            (_("收到申请日期"), obj.received_on.isoformat() if obj.received_on else _("待确认")),
+            (_("答复期限"), obj.due_date.isoformat() if obj.due_date else "—"),
+        ]
+        if obj.outcome:
+            rows.append((_("拟答复结果"), obj.get_outcome_display()))
+        if obj.reply_note:
+            rows.append((_("理由和依据"), obj.reply_note))
+        if obj.reply_letter:
+            rows.append((_("告知书"), format_html(
+                '<a href="{}">{}</a> · <a href="{}">{}</a>',
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_letter", args=[obj.pk]), _("查看告知书（网页）"),
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_letter_pdf", args=[obj.pk]), _("下载告知书（PDF）"))))
+        return rows
+
     # --- Pages ---
 
     def get_object(self, request, object_id, from_field=None):
@@ -214,6 +238,10 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
                  name=f"{opts.app_label}_{opts.model_name}_letter"),
             path("<int:object_id>/letter.pdf", self.admin_site.admin_view(self.letter_pdf_view),
                  name=f"{opts.app_label}_{opts.model_name}_letter_pdf"),
+            path("<int:object_id>/letter/preview/", self.admin_site.admin_view(self.letter_preview_view),
+                 name=f"{opts.app_label}_{opts.model_name}_letter_preview"),
+            path("<int:object_id>/letter/preview.pdf", self.admin_site.admin_view(self.letter_preview_pdf_view),
+                 name=f"{opts.app_label}_{opts.model_name}_letter_preview_pdf"),
             path("<int:object_id>/notices/<int:notice_id>/", self.admin_site.admin_view(self.notice_view),
                  name=f"{opts.app_label}_{opts.model_name}_notice"),
             path("<int:object_id>/notices/<int:notice_id>.pdf", self.admin_site.admin_view(self.notice_pdf_view),
@@ -256,6 +284,37 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
                                 content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             True, f"{notice.get_kind_display()}-{application.tracking_code}-{notice.pk}.pdf")
+        return response
+
+    def _previewed_letter(self, request, object_id):
+        """The letter composed from the draft-reply form as posted (nothing is saved), for whoever
+        may draft this reply now."""
+        if request.method != "POST":
+            raise Http404
+        application = self.scoped_object(request, object_id)
+        try:
+            workflow.check(workflow.TRANSITIONS["draft_reply"], request.user, application)
+        except (ActionRefused, StateConflict) as error:
+            raise PermissionDenied(str(error)) from None
+        form = TRANSITION_FORMS["draft_reply"](request.POST, obj=application)
+        return application, form.preview_letter()
+
+    def letter_preview_view(self, request, object_id):
+        """The letter page exactly as the applicant will open it (applications:case_letter)."""
+        application, letter_html = self._previewed_letter(request, object_id)
+        return render(request, "applications/letter_print.html",
+                      {"application": application, "letter_html": letter_html, "preview": True})
+
+    def letter_preview_pdf_view(self, request, object_id):
+        """The PDF exactly as the applicant will download it (applications:case_letter_pdf), shown
+        in the browser rather than saved."""
+        from applications.letters import LETTER_TITLE, letter_pdf
+
+        application, letter_html = self._previewed_letter(request, object_id)
+        title = f"{LETTER_TITLE} {application.tracking_code}"
+        response = HttpResponse(letter_pdf(letter_html, title=title), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            False, f"{LETTER_TITLE}-{application.tracking_code}.pdf")
         return response
 
     def letter_view(self, request, object_id):

@@ -5,11 +5,23 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
 
 from applications import services
+from applications.letter_parts import (
+    LETTER_BODY_EDITOR,
+    LetterParts,
+    compose_letter,
+    draft_letter_parts,
+    sanitize_body,
+    split_letter,
+)
+from applications.letters import letter_text
 from applications.models import Channel, DisclosureApplication, FeeMethod, ReviewCase, ReviewKind, ReviewResult
 from applications.outcomes import Outcome
 from portal.forms import MultipleFileField
@@ -185,10 +197,41 @@ class RegenerateLetterButton(forms.Widget):
         return bool(data.get(name))
 
 
+class LabelledProseEditorWidget(AdminProseEditorWidget):
+    """The admin's rich-text editor, named after its field's label for screen readers."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/prose-label.js"])
+
+
+class LetterPreviewButtons(forms.Widget):
+    """Two buttons that send the form as it is to the preview (a new tab): the letter exactly as
+    the applicant will receive it, as a page and as a PDF. Nothing is saved."""
+
+    def __init__(self, *, page_url: str = "", pdf_url: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.page_url, self.pdf_url = page_url, pdf_url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = attrs or {}
+        return format_html(
+            '<span class="letter-preview-buttons" id="{}">'
+            '<button type="submit" class="button" formaction="{}" formtarget="_blank" formnovalidate>{}</button> '
+            '<button type="submit" class="button" formaction="{}" formtarget="_blank" formnovalidate>{}</button>'
+            "</span>",
+            attrs.get("id", ""), self.page_url, _("预览告知书（网页）"), self.pdf_url, _("预览告知书（PDF）"))
+
+    def value_from_datadict(self, data, files, name):
+        return None
+
+
 class DraftReplyForm(ActionForm):
     """The reply: the outcome and the letter drafted from that outcome's template (R.36, R.37).
-    Choosing another outcome redraws the letter (the regenerate button), and a letter drafted
-    for one outcome is not saved under another."""
+    The letter is edited in parts (applications/letter_parts.py): salutation, body (the
+    rich-text editor), signature and date; title and reference are fixed. Choosing another
+    outcome redraws the letter (the regenerate button), and a letter drafted for one outcome is
+    not saved under another."""
 
     outcome = forms.ChoiceField(label=_("办理结果（年报表三的分类）"), choices=REPLY_OUTCOMES)
     regenerate = forms.BooleanField(label=_("告知书模板"), required=False, widget=RegenerateLetterButton,
@@ -197,35 +240,76 @@ class DraftReplyForm(ActionForm):
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("不予公开、部分公开、无法提供、不予处理的，必须写明（条例第三十六条、第三十七条）。"))
     redirect_agency = forms.CharField(label=_("负责该信息的机关及联系方式"), required=False, max_length=200)
-    letter = forms.CharField(label=_("告知书"), widget=forms.Textarea(attrs={"rows": 18}),
-                             help_text=_("按所选结果由模板生成，可修改；保存时按白名单清理格式。"))
+    letter_salutation = forms.CharField(label=_("告知书称呼"), max_length=200,
+                                        help_text=_("申请人姓名或名称，告知书中显示为“姓名：”。"))
+    letter_body = ProseEditorFormField(
+        label=_("告知书正文"), config=LETTER_BODY_EDITOR, sanitize=sanitize_body,
+        widget=LabelledProseEditorWidget,
+        help_text=_("按所选结果由模板生成，可修改。标题、文号、落款和日期单独填写；保存时按白名单清理格式。"))
+    letter_signature = forms.CharField(label=_("告知书落款"), max_length=300,
+                                       widget=forms.Textarea(attrs={"rows": 2}),
+                                       help_text=_("机关名称，每行一段，显示在正文之后、日期之上。"))
+    letter_date = forms.DateField(label=_("告知书日期"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                             format="%Y-%m-%d"))
+    preview = forms.CharField(label=_("预览"), required=False,
+                              help_text=_("在新窗口中按申请人收到的样式显示告知书（网页和PDF），不保存。"))
     letter_outcome = forms.CharField(widget=forms.HiddenInput, required=False)
     files = MultipleFileField(label=_("提供的政府信息（答复发出后申请人可在查询页面下载）"))
 
     def __init__(self, *args, obj, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
         self.regenerated = False
+        self.fields["preview"].widget = LetterPreviewButtons(
+            page_url=reverse("admin:applications_disclosureapplication_letter_preview", args=[obj.pk]),
+            pdf_url=reverse("admin:applications_disclosureapplication_letter_preview_pdf", args=[obj.pk]))
         # The outcome the letter on screen was drafted for.
         self.drafted_for = obj.outcome if obj.reply_letter and obj.outcome else Outcome.DISCLOSED
         if not self.is_bound:
             outcome = obj.outcome or Outcome.DISCLOSED
+            parts = split_letter(obj.reply_letter) if obj.reply_letter else self._draft(outcome, obj.redirect_agency)
             self.initial.update({
-                "outcome": outcome, "letter": obj.reply_letter or self._draft(outcome, obj.redirect_agency),
+                "outcome": outcome, **self._letter_initial(parts),
                 "letter_outcome": self.drafted_for if obj.reply_letter else outcome,
                 "note": obj.reply_note, "redirect_agency": obj.redirect_agency})
         elif self.data.get(self.add_prefix("regenerate")):
             outcome = self.data.get(self.add_prefix("outcome"))
             if outcome in dict(REPLY_OUTCOMES):
                 self.data = self.data.copy()
-                self.data[self.add_prefix("letter")] = self._draft(outcome, self.data.get(self.add_prefix("redirect_agency")))
+                try:  # the date already chosen stays
+                    date = self.fields["letter_date"].clean(self.data.get(self.add_prefix("letter_date")))
+                except ValidationError:
+                    date = None
+                parts = self._draft(outcome, self.data.get(self.add_prefix("redirect_agency")), date=date)
+                for field, value in self._letter_initial(parts).items():
+                    self.data[self.add_prefix(field)] = value
                 self.data[self.add_prefix("letter_outcome")] = outcome
                 self.regenerated = True
 
-    def _draft(self, outcome: str, redirect_agency: str | None) -> str:
-        from applications.letters import letter_facts, render_letter
+    @staticmethod
+    def _letter_initial(parts: LetterParts) -> dict:
+        return {"letter_salutation": parts.salutation, "letter_body": parts.body,
+                "letter_signature": parts.signature, "letter_date": parts.date.isoformat()}
+
+    def _draft(self, outcome: str, redirect_agency: str | None, date=None) -> LetterParts:
+        from applications.letters import letter_facts
 
         extra = {**letter_facts(self.application), "redirect_agency": (redirect_agency or "").strip()}
-        return render_letter(self.application, outcome=outcome, extra=extra)
+        if date:
+            extra["date"] = date
+        return draft_letter_parts(self.application, outcome=outcome, extra=extra)
+
+    def clean_letter_body(self):
+        body = self.cleaned_data.get("letter_body") or ""
+        if not letter_text(body):
+            raise ValidationError(_("告知书正文不能为空。"), code="required")
+        return body
+
+    def clean_letter_date(self):
+        day = self.cleaned_data.get("letter_date")
+        received = self.application.received_on
+        if day and received and day < received:
+            raise ValidationError(_("告知书日期不能早于收到申请日期（%(date)s）。") % {"date": received.isoformat()})
+        return day
 
     def clean(self):
         data = super().clean()
@@ -234,15 +318,34 @@ class DraftReplyForm(ActionForm):
                                   code="regenerated")
         outcome, drafted_for = data.get("outcome"), data.get("letter_outcome") or self.drafted_for
         if outcome and drafted_for != outcome and drafted_for in dict(Outcome.choices):
-            self.add_error("letter", _("告知书是按“%(was)s”生成的，与所选办理结果“%(now)s”不一致，"
-                                       "请点击“按所选结果重新生成告知书”。")
+            self.add_error("letter_body", _("告知书是按“%(was)s”生成的，与所选办理结果“%(now)s”不一致，"
+                                            "请点击“按所选结果重新生成告知书”。")
                            % {"was": Outcome(drafted_for).label, "now": Outcome(outcome).label})
         return data
+
+    def letter_parts(self) -> LetterParts:
+        data = self.cleaned_data
+        return LetterParts(salutation=data["letter_salutation"], body=data["letter_body"],
+                           signature=data["letter_signature"], date=data["letter_date"])
+
+    def preview_letter(self) -> str:
+        """The letter as composed from what is on screen, without validating the rest of the
+        form (a preview of an unfinished draft): missing parts show as they would be sent."""
+        data = self.data
+        try:
+            date = self.fields["letter_date"].clean(data.get(self.add_prefix("letter_date")))
+        except ValidationError:
+            date = timezone.localdate()
+        parts = LetterParts(salutation=data.get(self.add_prefix("letter_salutation"), ""),
+                            body=sanitize_body(data.get(self.add_prefix("letter_body"), "")),
+                            signature=data.get(self.add_prefix("letter_signature"), ""), date=date)
+        return compose_letter(parts, application=self.application)
 
     def perform(self, *, actor):
         data = self.cleaned_data
         return services.application_draft_reply(
-            actor=actor, outcome=data["outcome"], letter_html=data["letter"], note=data["note"],
+            actor=actor, outcome=data["outcome"],
+            letter_html=compose_letter(self.letter_parts(), application=self.application), note=data["note"],
             redirect_agency=data["redirect_agency"], uploads=data["files"], **self.common())
 
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import DisclosureApplication, IdentityAccess, Status
 from portal.models import Role
 from portal.selectors import has_role, office_ids_for, roles_of
-from portal.workdays import workdays_left_many
-from portal.worklist import WorkItem
+from portal.workdays import Calendar, workdays_left_many
+from portal.worklist import WorkItem, waited_text
 
 S = Status
 
@@ -99,6 +99,12 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
         DisclosureApplication.objects.filter(condition).select_related("office").order_by("due_date", "submitted_at")[:200]
     )
     left = workdays_left_many([a.due_date for a in applications if not a.clock_paused], today)
+    # Online applications awaiting confirmation come first, with how long they have waited: the
+    # day of receipt, and so the reply clock, is only fixed by the confirmation (R.31).
+    awaiting = [a for a in applications if a.status == S.SUBMITTED]
+    now = timezone.now()
+    calendar = Calendar.for_window(min(timezone.localtime(a.submitted_at).date() for a in awaiting), today) \
+        if awaiting else None
     items = []
     for application in applications:
         due = application.due_date if not application.clock_paused else None
@@ -118,6 +124,9 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
             overdue=bool(due and due < today),
             provisional=bool(due and application.due_date_provisional),
             note=note,
+            **({"pinned": True, "waiting_since": application.submitted_at,
+                "waiting": waited_text(application.submitted_at, now=now, calendar=calendar)}
+               if application.status == S.SUBMITTED else {}),
         ))
     return items
 

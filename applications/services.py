@@ -172,7 +172,7 @@ def _tell_staff(users, application, subject) -> None:
     link = absolute_url(reverse("admin:applications_disclosureapplication_change", args=[application.pk]))
     with agency_language():
         notify_on_commit(users=users, subject=f"[{SiteProfile.current().name}] {subject}：{application.tracking_code}",
-                         body=f"{subject}：{application.information_title}\n{link}\n")
+                         body=f"{subject}：{application.information_title}\n{link}\n", digestible=True)
 
 
 # --- Creating ---------------------------------------------------------------------------------

@@ -422,6 +422,12 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = Office.objects.order_by("sort_order", "name")
+        # The year field shows the year on display: the current one until another is chosen.
+        this_year = timezone.localdate().year
+        self.fields["year"].initial = this_year
+        if self.is_bound and not self.data.get(self.add_prefix("year")):
+            self.data = self.data.copy()
+            self.data[self.add_prefix("year")] = str(this_year)
 
     def clean(self):
         data = super().clean()

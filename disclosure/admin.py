@@ -188,6 +188,28 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
             fieldsets.append((_("发布信息"), {"fields": self.WORKFLOW_FIELDS}))
         return fieldsets
 
+    def approval_summary(self, obj):
+        """The draft under review (M.12): what it is, whose, at which step, and its gist."""
+        from django.utils.text import Truncator
+
+        rows = [
+            (_("标题"), format_html('<a href="{}">{}</a>', self.change_url(obj), obj.title)),
+            (_("文号"), obj.document_number or "—"),
+            (_("发布机构"), obj.office.name),
+            (_("当前环节"), obj.get_state_display()),
+            (_("主题分类"), str(obj.category)),
+            (_("成文日期"), obj.date_formed.isoformat() if obj.date_formed else "—"),
+            (_("公开属性"), obj.get_attribute_display()),
+            (_("重要信息"), _yes_no(obj.is_important)),
+            (_("内容概述"), obj.summary or Truncator(strip_tags(obj.body)).chars(200) or "—"),
+            (_("附件"), str(obj.attachments.count())),
+        ]
+        if obj.version_number > 1:
+            rows.append((_("版本"), _("第 %(n)d 版（变更）") % {"n": obj.version_number}))
+        if obj.redacted_parts:
+            rows.append((_("不予公开的部分"), obj.redacted_parts))
+        return rows
+
     @admin.display(description=_("正文"))
     def body_as_published(self, obj):
         return mark_safe(obj.body)  # sanitised by nh3 in services.record_save_draft

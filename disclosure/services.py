@@ -180,14 +180,15 @@ def _event(record: Record, *, actor, role: str, action: str, from_state: str, co
     )
 
 
-def _mail(record: Record, *, users, subject: str, note: str = "") -> None:
-    """A notification about `record`, with its office, state and back-office link, on commit."""
+def _mail(record: Record, *, users, subject: str, note: str = "", digestible: bool = False) -> None:
+    """A notification about `record`, with its office, state and back-office link, on commit
+    (`digestible`: work now waiting for them, which digest readers get in their daily digest)."""
     link = absolute_url(reverse("admin:disclosure_record_change", args=[record.pk]))
     lines = [f"{subject}：{record.title}", f"{_('处室')}：{record.office}", f"{_('状态')}：{record.get_state_display()}"]
     if note:
         lines.append(note)
     notify_on_commit(users=users, subject=f"[{SiteProfile.current().name}] {subject}：{record.title}",
-                     body="\n".join([*lines, link, ""]))
+                     body="\n".join([*lines, link, ""]), digestible=digestible)
 
 
 def _notify_next(record: Record, *, subject: str, note: str = "") -> None:
@@ -197,7 +198,7 @@ def _notify_next(record: Record, *, subject: str, note: str = "") -> None:
         users.extend(users_acting_as(role, record.office))
     if record.state == S.DRAFT:
         users.append(record.created_by)
-    _mail(record, users=users, subject=subject, note=note)
+    _mail(record, users=users, subject=subject, note=note, digestible=True)
 
 
 def _notify_office(record: Record, *, subject: str, note: str = "", actor=None) -> None:
@@ -409,6 +410,9 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         search.index_entry(entry)
         if record.previous_version_id:
             _supersede(record.previous_version_id, by=record, actor=actor, role=role)
+        # The office that drafted it hears that its information is public (or when it will be).
+        _notify_office(record, actor=actor, subject=_("定时发布，%(when)s 生效") % {"when": when} if scheduled
+                       else _("已发布"))
         public_content_changed()
         return record
 

@@ -24,6 +24,12 @@ class PortalUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "last_name", "first_name", "email", "roles", "is_active"]
     list_filter = ["is_active", "memberships__role", "memberships__office"]
+    # A new staff member gets their name and e-mail with the account: without an address they
+    # would hear of no work that waits for them (disclosure and application notifications).
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("姓名和通知邮箱"), {"classes": ("wide",), "fields": ("last_name", "first_name", "email")}),
+    )
 
     @admin.display(description=_("角色"))
     def roles(self, obj):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import update_wrapper
 from urllib.parse import urlencode
 
@@ -22,7 +21,7 @@ def worklist_for(user) -> list:
     items = []
     for provider in hooks("worklist"):
         items.extend(provider(user))
-    items.sort(key=lambda i: (not i.overdue, i.due_date or date.max))
+    items.sort(key=lambda i: i.sort_key())
     return items
 
 
@@ -67,7 +66,36 @@ class PortalAdminSite(admin.AdminSite):
     def get_urls(self):
         from portal.otp import otp_view
 
-        return [path("otp/", lambda request: otp_view(request, self), name="otp"), *super().get_urls()]
+        return [path("otp/", lambda request: otp_view(request, self), name="otp"),
+                path("preferences/", self.admin_view(self.preferences_view), name="preferences"),
+                *super().get_urls()]
+
+    def each_context(self, request):
+        from portal.selectors import display_name
+
+        context = super().each_context(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            context["user_display_name"] = display_name(user)
+        return context
+
+    def preferences_view(self, request):
+        """The person's own notification settings (every staff member, for themselves only)."""
+        from django.contrib import messages
+        from django.template.response import TemplateResponse
+
+        from portal.forms import StaffPreferenceForm
+        from portal.models import StaffPreference
+        from portal.services import staff_preference_set
+
+        current = StaffPreference.objects.filter(user=request.user).first()
+        form = StaffPreferenceForm(request.POST or None, initial={"mail_mode": current.mail_mode} if current else None)
+        if request.method == "POST" and form.is_valid():
+            staff_preference_set(user=request.user, mail_mode=form.cleaned_data["mail_mode"])
+            messages.success(request, _("通知设置已保存。"))
+            return redirect("admin:preferences")
+        return TemplateResponse(request, "admin/preferences.html", {
+            **self.each_context(request), "title": _("通知设置"), "form": form, "email": request.user.email})
 
     @property
     def site_header(self):

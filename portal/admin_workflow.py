@@ -17,9 +17,23 @@ from django.utils.translation import gettext as _
 from portal.errors import ActionRefused, InvalidInput, NotInScope, StateConflict
 
 
+def submit_label(label) -> str:
+    """The form's button: "确认" and the action (确认发布), unless the action already starts with it
+    (确认收到（受理）, not 确认确认收到（受理）)."""
+    label, confirm = str(label), _("确认")
+    if label.startswith(("确认", confirm.strip(" :："))):
+        return label
+    return f"{confirm}{label}"
+
+
 class WorkflowActionsMixin:
     workflow = None
     transition_forms: dict = {}
+
+    def approval_summary(self, obj) -> list[tuple[str, str]]:
+        """What is being decided on, as (label, value) rows at the top of every action form: the
+        title, office, stage and the draft's gist, so nobody approves a thing they cannot see."""
+        return []
 
     def scoped_object(self, request, object_id):
         """The object if this person may see it, else Http404."""
@@ -70,4 +84,5 @@ class WorkflowActionsMixin:
                 messages.success(request, _("已完成“%(action)s”：%(obj)s") % {"action": transition.label, "obj": obj})
                 return HttpResponseRedirect(self.change_url(result))
         return render(request, "admin/workflow/transition.html",
-                      {**context, "form": form, "title": f"{transition.label}：{obj}"})
+                      {**context, "form": form, "title": f"{transition.label}：{obj}",
+                       "summary": self.approval_summary(obj), "submit_label": submit_label(transition.label)})

@@ -59,3 +59,14 @@ class TrackingForm(HoneypotMixin, forms.Form):
 
     def clean_secret(self) -> str:
         return re.sub(r"[\s\-]+", "", self.cleaned_data["secret"]).upper()
+
+
+class StaffPreferenceForm(forms.Form):
+    """工作台 › 通知设置: how a staff member hears of work that waits for them."""
+
+    mail_mode = forms.ChoiceField(
+        label=_("待办通知方式"), widget=forms.RadioSelect, initial="immediate",
+        choices=[("immediate", _("每件事项即时发送邮件")),
+                 ("digest", _("每天一封汇总邮件：列出等待您处理的全部事项和剩余期限"))],
+        help_text=_("不予公开、撤销、废止等结果通知始终即时发送。"),
+    )

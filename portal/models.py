@@ -132,6 +132,34 @@ class Membership(models.Model):
             raise ValidationError({"office": _("该角色只能属于：%(kinds)s。") % {"kinds": allowed}})
 
 
+class MailMode(models.TextChoices):
+    IMMEDIATE = "immediate", _("每件事项即时发送邮件")
+    DIGEST = "digest", _("每天一封汇总邮件")
+
+
+class StaffPreference(models.Model):
+    """A staff member's own settings, edited by themselves (工作台 › 通知设置).
+
+    ``mail_mode``: work that now waits for this person is mailed at once, or listed in one
+    daily digest instead (``send_staff_digest``), with the days left for each item. Results
+    that are not work (a record withheld or revoked) are always mailed at once."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preference",
+                                verbose_name=_("用户"))
+    mail_mode = models.CharField(_("待办通知方式"), max_length=20, choices=MailMode.choices,
+                                 default=MailMode.IMMEDIATE)
+    # The day of the last digest: the command sends at most one a day, however often it runs.
+    digest_sent_on = models.DateField(_("最近一次汇总邮件日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_mail_mode_display()}"
+
+
 class SiteProfile(models.Model):
     """The agency's identity (one row). Data, never code: every agency edits its own."""
 

@@ -12,8 +12,27 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def notify_on_commit(*, users: Iterable = (), emails: Iterable[str] = (), subject: str, body: str) -> None:
-    """Mail staff (`users`) or members of the public (`emails`) once the transaction commits."""
+def digest_user_ids(users: Iterable) -> set[int]:
+    """Those of `users` who asked for a daily digest instead of immediate mails about their work."""
+    from portal.models import MailMode, StaffPreference
+
+    ids = {u.pk for u in users if getattr(u, "pk", None)}
+    if not ids:
+        return set()
+    return set(StaffPreference.objects.filter(user_id__in=ids, mail_mode=MailMode.DIGEST)
+               .values_list("user_id", flat=True))
+
+
+def notify_on_commit(*, users: Iterable = (), emails: Iterable[str] = (), subject: str, body: str,
+                     digestible: bool = False) -> None:
+    """Mail staff (`users`) or members of the public (`emails`) once the transaction commits.
+
+    `digestible`: the mail tells staff that work now waits for them; whoever chose the daily
+    digest (StaffPreference) is left out here and finds the item in the next digest."""
+    users = [u for u in users if u is not None]
+    if digestible:
+        skipped = digest_user_ids(users)
+        users = [u for u in users if u.pk not in skipped]
     recipients = sorted({u.email for u in users if getattr(u, "email", "")} | {e for e in emails if e})
     if not recipients:
         return

@@ -84,10 +84,25 @@ def visible_office_ids(user) -> frozenset[int] | None:
 
 def users_acting_as(role: str, office: Office | None = None) -> QuerySet:
     """Active people who act in `role` (on `office`, for office-scoped roles): whom to notify."""
-    users = get_user_model().objects.filter(is_active=True, memberships__role=role)
+    users = get_user_model().objects.filter(is_active=True)
     if office is not None and role not in AGENCY_ROLES:
         if role == Role.LEADER:
-            users = users.filter(supervised_offices=office)
+            users = users.filter(memberships__role=role, supervised_offices=office)
         else:
-            users = users.filter(memberships__office=office)
+            # One membership with both the role and the office (two filters would match a head of
+            # this office who is an info officer elsewhere).
+            users = users.filter(memberships__role=role, memberships__office=office)
+    else:
+        users = users.filter(memberships__role=role)
     return users.distinct()
+
+
+def display_name(user) -> str:
+    """A person's name as written: 张伟 (family name first, no space) for Chinese names, "Wei Zhang"
+    for Latin ones; the username when no name is on file."""
+    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    if not (first or last):
+        return user.get_username()
+    if any(not ch.isascii() for ch in first + last):
+        return f"{last}{first}"
+    return " ".join(part for part in (first, last) if part)

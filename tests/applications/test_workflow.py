@@ -189,7 +189,9 @@ def test_draft_reply_page_offers_the_generated_letter(client, world):
     page = client.get(url)
     assert page.status_code == 200
     assert "六十日" in page.content.decode() or "60" in page.content.decode()
-    response = client.post(url, {"expected_status": "assigned", "outcome": "disclosed", "letter": LETTER, "note": ""})
+    response = client.post(url, {"expected_status": "assigned", "outcome": "disclosed", "letter_salutation": "张三",
+                                 "letter_body": LETTER, "letter_signature": "某厅", "letter_date": dt.date.today().isoformat(),
+                                 "note": ""})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == S.REPLY_DRAFTED
@@ -249,11 +251,12 @@ def test_choosing_a_refusal_in_the_back_office_redraws_the_letter_from_its_templ
     client.force_login(world.drafter_a)
     url = reverse("admin:applications_disclosureapplication_transition", args=[application.pk, "draft_reply"])
     page = client.get(url).text
-    assert "本机关决定予以公开" in textarea(page, "letter")
+    assert "本机关决定予以公开" in textarea(page, "letter_body")
     assert "data-regenerate-letter" in page and "js/letter-draft.js" in page
     assert "<script>" not in page  # no inline script (CSP): the page's scripts are files
-    disclosed_letter = textarea(page, "letter")
-    form = {"expected_status": "assigned", "outcome": "withheld_state_secret", "letter": disclosed_letter,
+    disclosed_letter = textarea(page, "letter_body")
+    form = {"expected_status": "assigned", "outcome": "withheld_state_secret", "letter_body": disclosed_letter,
+            "letter_salutation": "张三", "letter_signature": "某厅", "letter_date": dt.date.today().isoformat(),
             "letter_outcome": "disclosed", "note": "属于国家秘密"}
 
     # Saving the 予以公开 letter under a refusal is refused and changes nothing.
@@ -265,13 +268,13 @@ def test_choosing_a_refusal_in_the_back_office_redraws_the_letter_from_its_templ
     # The regenerate button redraws the letter from the refusal's template (no JavaScript needed).
     redrawn = client.post(url, {**form, "regenerate": "1"})
     assert redrawn.status_code == 200 and "已按所选办理结果重新生成告知书" in redrawn.text
-    letter = textarea(redrawn.text, "letter")
+    letter = textarea(redrawn.text, "letter_body")
     assert "属于国家秘密" in letter and "本机关决定不予公开" in letter and "第十四条" in letter
     assert "本机关决定予以公开" not in letter
     application.refresh_from_db()
     assert application.status == S.ASSIGNED
 
-    saved = client.post(url, {**form, "letter": letter, "letter_outcome": "withheld_state_secret"})
+    saved = client.post(url, {**form, "letter_body": letter, "letter_outcome": "withheld_state_secret"})
     assert saved.status_code == 302
     application.refresh_from_db()
     assert application.outcome == "withheld_state_secret" and "属于国家秘密" in application.reply_letter

@@ -131,14 +131,18 @@ def test_apply_supplement_and_download_the_reply(page, expect, world, settings, 
     staff(page, live_server, world.drafter_a)
     open_action(page, application, "拟定答复")
     expect(page.get_by_label("办理结果（年报表三的分类）")).to_have_value(Outcome.DISCLOSED)
-    letter = page.locator("textarea[name=letter]")
-    expect(letter).to_have_value(re.compile("本机关决定予以公开"))
+    # The letter's body is in the rich-text editor; salutation, signature and date are fields.
+    letter = page.locator(".tiptap[contenteditable=true]")
+    expect(letter).to_contain_text("本机关决定予以公开")
+    expect(page.get_by_label("告知书称呼")).to_have_value("王小明")
     # Choosing another outcome redraws the letter from that outcome's template (static/js/letter-draft.js).
     page.get_by_label("办理结果（年报表三的分类）").select_option(Outcome.WITHHELD_STATE_SECRET)
-    expect(letter).to_have_value(re.compile("属于国家秘密.*本机关决定不予公开", re.S))
+    expect(letter).to_contain_text(re.compile("属于国家秘密.*本机关决定不予公开", re.S))
     page.get_by_label("办理结果（年报表三的分类）").select_option(Outcome.DISCLOSED)
-    expect(letter).to_have_value(re.compile("本机关决定予以公开"))
-    letter.fill(letter.input_value().replace("本机关决定予以公开。", f"本机关决定予以公开。{EXPLANATION}"))
+    expect(letter).to_contain_text("本机关决定予以公开")
+    letter.get_by_text("本机关决定予以公开。").click()
+    page.keyboard.press("End")
+    page.keyboard.type(EXPLANATION)
     files = tmp_path / PROVIDED_NAME
     files.write_bytes(PROVIDED_BYTES)
     page.get_by_label("提供的政府信息（答复发出后申请人可在查询页面下载）").set_input_files(str(files))
