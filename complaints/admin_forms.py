@@ -24,8 +24,9 @@ from complaints.models import (
 from disclosure.models import Record, RecordState
 from portal.forms import MultipleFileField
 from portal.models import Office
+from portal.widgets import IsoDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 
 
 class OfficeChoiceField(forms.ModelChoiceField):

@@ -5,9 +5,13 @@ from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.errors import NotInScope
+from portal.widgets import admin_date_overrides
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
+    # The base of every domain admin: its date fields use the project's ISO date widget.
+    formfield_overrides = admin_date_overrides()
+
     def _require_in_scope(self, request, object_id) -> None:
         # simple-history falls back to the history rows when the object is not in the queryset;
         # that would show other offices' objects, so check the scoped queryset first.
