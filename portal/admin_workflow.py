@@ -70,4 +70,12 @@ class WorkflowActionsMixin:
                 messages.success(request, _("已完成“%(action)s”：%(obj)s") % {"action": transition.label, "obj": obj})
                 return HttpResponseRedirect(self.change_url(result))
         return render(request, "admin/workflow/transition.html",
-                      {**context, "form": form, "title": f"{transition.label}：{obj}"})
+                      {**context, "form": form, "title": f"{transition.label}：{obj}",
+                       "submit_label": submit_label(transition.label)})
+
+
+def submit_label(label) -> str:
+    """The confirming button: “确认” and the action, unless the action says so already
+    (“确认收到（受理）”, not “确认确认收到（受理）”)."""
+    label, confirm = str(label), _("确认")
+    return label if label.startswith(confirm.rstrip(":： ")) else f"{confirm}{label}"
