@@ -34,6 +34,13 @@ class WorkflowActionsMixin:
         opts = self.model._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
+    def after_action_url(self, request, obj) -> str:
+        """Back to the object — or to the work list when the action took it out of this person's
+        scope (an office returning a consultation for rerouting), instead of a “not found” page."""
+        if self.get_queryset(request).filter(pk=obj.pk).exists():
+            return self.change_url(obj)
+        return reverse("admin:index")
+
     def workflow_urls(self):
         opts = self.model._meta
         return [
@@ -68,7 +75,7 @@ class WorkflowActionsMixin:
                 return HttpResponseRedirect(self.change_url(obj))
             else:
                 messages.success(request, _("已完成“%(action)s”：%(obj)s") % {"action": transition.label, "obj": obj})
-                return HttpResponseRedirect(self.change_url(result))
+                return HttpResponseRedirect(self.after_action_url(request, result))
         return render(request, "admin/workflow/transition.html",
                       {**context, "form": form, "title": f"{transition.label}：{obj}",
                        "submit_label": submit_label(transition.label)})

@@ -43,6 +43,11 @@ def covers(*keys: str):
     return register
 
 
+def exactly(label: str) -> re.Pattern:
+    """A field's label as shown, whatever colon follows it (for labels that begin other labels)."""
+    return re.compile(rf"^{re.escape(label)}\s*[:：]?$")
+
+
 def submit_label(label: str) -> str:
     """The confirming button of an action page (portal.admin_workflow.submit_label)."""
     return label if label.startswith("确认") else f"确认{label}"
