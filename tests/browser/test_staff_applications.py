@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from applications.models import Channel, DisclosureApplication, ReviewCase, Status
+from applications.models import AnnualReport, Channel, DisclosureApplication, ReviewCase, Status
 from applications.outcomes import Outcome
 from portal.workdays import add_workdays
-from tests.browser.desk import covers
+from tests.browser.desk import covers, exactly
 
 pytestmark = pytest.mark.browser
 
@@ -240,3 +240,36 @@ def test_an_application_received_at_the_window_is_registered_with_todays_date_r2
     assert (application.status, application.received_on, application.channel) == (
         Status.RECEIVED, today, Channel.IN_PERSON)
 
+
+
+@covers("form:admin:applications_annualreport_add", "form:admin:applications_annualreport_change")
+def test_last_years_annual_report_is_generated_written_and_sent_to_the_publish_chain_r49_r50(desks, expect, world):
+    office = desks.staff(world.disclosure)
+    page = office.go(reverse("admin:applications_annualreport_add"), "生成年度报告")
+    last_year = timezone.localdate().year - 1
+    expect(page.get_by_label("年度")).to_have_value(str(last_year))  # the report due by 31 January
+    page.get_by_role("button", name="生成").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"已生成{last_year}年度报告的统计数据")
+
+    for field, text in (("overview", "本年度主动公开政府信息120条。"), ("problems", "个别处室公开不够及时。"),
+                        ("other_matters", "本年度未收取信息处理费。")):
+        page.locator(f".field-{field} [contenteditable=true]").click()
+        page.keyboard.type(text)
+    for label, value in (("行政许可：本年处理决定数量", "3"), ("行政许可数据来源", "政务服务平台"),
+                         ("行政处罚：本年处理决定数量", "0"), ("行政处罚数据来源", "行政执法平台"),
+                         ("行政强制：本年处理决定数量", "0"), ("行政强制数据来源", "行政执法平台"),
+                         ("行政事业性收费：本年收费金额（万元）", "0"), ("行政事业性收费数据来源", "财务处")):
+        page.get_by_label(label).fill(value)
+    # The first report made in the system: last year's carry-over, as last year's report says.
+    for column in ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"):
+        page.get_by_label(exactly(f"上年结转：{column}")).fill("0")
+    page.get_by_label("上年结转数字来源").fill(f"{last_year - 1}年度报告")
+    office.save("保存并继续编辑")
+    expect(page.locator(".report-checks")).to_contain_text("校验全部通过")
+
+    page.get_by_role("button", name="生成发布稿（转入发布流程）").click()
+    office.shot("生成发布稿")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    report = AnnualReport.objects.get(year=last_year)
+    assert report.record is not None and report.record.state == "draft"
+    assert "本年度主动公开政府信息120条。" in report.overview

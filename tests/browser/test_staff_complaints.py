@@ -153,7 +153,8 @@ def test_a_consultation_is_routed_returned_answered_published_and_withdrawn_from
     assert question.status == ConsultationStatus.CLOSED and not question.is_published
 
 
-@covers("form:admin:complaints_complaint_add", "form:admin:complaints_consultation_add")
+@covers("form:admin:complaints_complaint_add", "form:admin:complaints_consultation_add",
+        "form:admin:complaints_complaint_reporter_search")
 def test_complaints_and_consultations_taken_at_the_window_are_entered_with_todays_date_m10(desks, expect, world):
     today = timezone.localdate()
     supervisor = desks.staff(world.supervisor)
@@ -163,10 +164,19 @@ def test_complaints_and_consultations_taken_at_the_window_are_entered_with_today
     page.get_by_label("被投诉处室").select_option(label=world.office_a.name)
     page.get_by_label("投诉事项类型").select_option(label="政府信息公开申请未按期答复")
     page.get_by_label("具体情况").fill("来电反映：申请超过二十个工作日未获答复。")
-    page.get_by_label("匿名举报（不登记举报人信息）").check()
+    page.get_by_label("举报人姓名或名称").fill("张三")
+    page.get_by_label("联系电话").fill("13900002222")
     supervisor.save()
     entered = Complaint.objects.get(channel="phone")
-    assert (entered.received_on, entered.anonymous) == (today, True)
+    assert (entered.received_on, entered.anonymous) == (today, False)
+
+    # Found again by the reporter's name, through the posted search (M.19: never in a URL).
+    page = supervisor.go(reverse("admin:complaints_complaint_reporter_search"), "按举报人查找")
+    page.get_by_label("举报人姓名或名称").fill("张三")
+    page.get_by_role("button", name="查找").click()
+    supervisor.shot("查找结果")
+    expect(page.get_by_role("heading", name="找到 1 件")).to_be_visible()
+    expect(page.get_by_role("link", name=entered.tracking_code)).to_be_visible()
 
     office = desks.staff(world.disclosure)
     page = office.go(reverse("admin:complaints_consultation_add"), "登记咨询")
