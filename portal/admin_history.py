@@ -1,7 +1,8 @@
 """History in the back office is evidence: it can be read within one's scope, never reverted."""
 
 from django.contrib.admin.utils import unquote
-from django.http import HttpResponseNotAllowed
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.errors import NotInScope
@@ -15,7 +16,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def _require_in_scope(self, request, object_id) -> None:
         # simple-history falls back to the history rows when the object is not in the queryset;
         # that would show other offices' objects, so check the scoped queryset first.
-        if not self.get_queryset(request).filter(pk=unquote(str(object_id))).exists():
+        try:
+            in_scope = self.get_queryset(request).filter(pk=unquote(str(object_id))).exists()
+        except (ValueError, ValidationError):  # not an id at all: not found
+            raise Http404 from None
+        if not in_scope:
             raise NotInScope
 
     def history_view(self, request, object_id, extra_context=None):

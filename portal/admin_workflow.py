@@ -8,6 +8,7 @@ with a message when someone else acted first, and never changes anything itself.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -23,7 +24,10 @@ class WorkflowActionsMixin:
 
     def scoped_object(self, request, object_id):
         """The object if this person may see it, else Http404."""
-        obj = self.get_queryset(request).filter(pk=object_id).first()
+        try:
+            obj = self.get_queryset(request).filter(pk=object_id).first()
+        except (ValueError, ValidationError):  # not an id at all (…/1/change/widgets.css)
+            raise Http404(_("没有找到该事项，或您无权查看。")) from None
         if obj is None:
             message = _("没有找到该事项，或您无权查看。")
             # Outside this person's scope: the same 404, recorded as a refusal (portal.errors).
