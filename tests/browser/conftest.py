@@ -83,6 +83,9 @@ def expect():
     """Playwright's retrying assertions (imported here so that a missing package only skips)."""
     from playwright.sync_api import expect
 
+    # As long as an action may wait (the contexts' default): a loaded CI machine renders a
+    # dashboard or a report in more than expect's own 5 seconds.
+    expect.set_options(timeout=10_000)
     return expect
 
 
