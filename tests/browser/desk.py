@@ -80,9 +80,11 @@ class Steps:
 
 
 def page_errors(page) -> list[str]:
-    """What the page shows as errors: the form's note, each field's label with its message."""
+    """What the page shows as errors: the form's note, a refusal message, each field's label with
+    its message."""
     return page.evaluate("""() => {
-        const found = [...document.querySelectorAll('.errornote, [role=alert]')].map(e => e.innerText.trim());
+        const found = [...document.querySelectorAll('.errornote, [role=alert], .messagelist .error')]
+            .map(e => e.innerText.trim());
         for (const list of document.querySelectorAll('ul.errorlist')) {
             const row = list.closest('.form-row, .field-row, p, div');
             const label = row && row.querySelector('label');
