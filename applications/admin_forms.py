@@ -26,9 +26,10 @@ from applications.models import Channel, DisclosureApplication, FeeMethod, Revie
 from applications.outcomes import Outcome
 from portal.forms import MultipleFileField
 from portal.models import Office, OfficeKind
+from portal.widgets import IsoDateInput
 from portal.workdays import add_workdays
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 OFFLINE_FIELDS = [
     "applicant_type", "applicant_name", "legal_representative", "contact_person", "identity_document",
     "identity_number", "phone", "email", "address", "postcode", "information_title", "document_number",

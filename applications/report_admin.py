@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -157,6 +157,8 @@ class AnnualReportAdmin(HistoryAdmin):
         ]
 
     def _viewable(self, request, object_id) -> AnnualReport:
+        if not str(object_id).isdigit():  # not an id at all (…/1/change/widgets.css): not found
+            raise Http404
         report = get_object_or_404(AnnualReport.objects.select_related("record"), pk=object_id)
         if not self.has_view_permission(request, report):
             raise PermissionDenied

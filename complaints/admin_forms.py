@@ -24,8 +24,9 @@ from complaints.models import (
 from disclosure.models import Record, RecordState
 from portal.forms import MultipleFileField
 from portal.models import Office
+from portal.widgets import IsoDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 
 
 class OfficeChoiceField(forms.ModelChoiceField):
@@ -409,7 +410,9 @@ class PeriodForm(forms.Form):
     KINDS = [("year", _("年度")), ("quarter", _("季度")), ("custom", _("自定义"))]
 
     kind = forms.ChoiceField(label=_("统计期间"), choices=KINDS, initial="year")
-    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100, required=False)
+    # Initially the year the dashboard shows (default_period), so the field says what is displayed.
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100, required=False,
+                              initial=lambda: timezone.localdate().year)
     quarter = forms.TypedChoiceField(label=_("季度"), coerce=int, required=False, empty_value=None,
                                      choices=[(q, _("第%(q)d季度") % {"q": q}) for q in (1, 2, 3, 4)])
     start = forms.DateField(label=_("起"), required=False, widget=DATE)

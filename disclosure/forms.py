@@ -13,6 +13,7 @@ from disclosure.files import ALLOWED_EXTENSIONS, check_upload
 from disclosure.models import Attachment, CatalogueCategory, Channel, DisclosureAttribute, Record, WithholdingGround
 from portal.models import Office, Role
 from portal.selectors import office_ids_for
+from portal.widgets import IsoDateInput, IsoDateTimeInput
 
 
 class RecordForm(forms.ModelForm):
@@ -26,6 +27,7 @@ class RecordForm(forms.ModelForm):
             "title", "summary", "office", "category", "document_number", "document_type", "date_formed",
             "attribute", "is_important", "body",
         ]
+        widgets = {"date_formed": IsoDateInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +170,7 @@ class PublishForm(TransitionForm):
     publish_at = forms.DateTimeField(
         label=_("定时发布"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=IsoDateTimeInput,
         help_text=_("留空则立即发布。"),
     )
 

@@ -81,7 +81,7 @@ class MembershipAdmin(HistoryAdmin):
 class SiteProfileAdmin(HistoryAdmin):
     """One agency profile: the list page goes straight to it."""
 
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**HistoryAdmin.formfield_overrides, models.URLField: {"assume_scheme": "https"}}
 
     fieldsets = [
         (None, {"fields": ["name", "short_name", "uscc"]}),

@@ -8,6 +8,7 @@ with a message when someone else acted first, and never changes anything itself.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -37,7 +38,10 @@ class WorkflowActionsMixin:
 
     def scoped_object(self, request, object_id):
         """The object if this person may see it, else Http404."""
-        obj = self.get_queryset(request).filter(pk=object_id).first()
+        try:
+            obj = self.get_queryset(request).filter(pk=object_id).first()
+        except (ValueError, ValidationError):  # not an id at all (…/1/change/widgets.css)
+            raise Http404(_("没有找到该事项，或您无权查看。")) from None
         if obj is None:
             message = _("没有找到该事项，或您无权查看。")
             # Outside this person's scope: the same 404, recorded as a refusal (portal.errors).
@@ -47,6 +51,13 @@ class WorkflowActionsMixin:
     def change_url(self, obj) -> str:
         opts = self.model._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def after_action_url(self, request, obj) -> str:
+        """Back to the object — or to the work list when the action took it out of this person's
+        scope (an office returning a consultation for rerouting), instead of a “not found” page."""
+        if self.get_queryset(request).filter(pk=obj.pk).exists():
+            return self.change_url(obj)
+        return reverse("admin:index")
 
     def workflow_urls(self):
         opts = self.model._meta
@@ -82,7 +93,7 @@ class WorkflowActionsMixin:
                 return HttpResponseRedirect(self.change_url(obj))
             else:
                 messages.success(request, _("已完成“%(action)s”：%(obj)s") % {"action": transition.label, "obj": obj})
-                return HttpResponseRedirect(self.change_url(result))
+                return HttpResponseRedirect(self.after_action_url(request, result))
         return render(request, "admin/workflow/transition.html",
                       {**context, "form": form, "title": f"{transition.label}：{obj}",
                        "summary": self.approval_summary(obj), "submit_label": submit_label(transition.label)})

@@ -17,7 +17,8 @@ class PortalConfig(AppConfig):
     def ready(self):
         from portal import signals
 
-        # After every app: permissions of later apps exist only once their post_migrate ran.
+        # Not tied to one sender: the groups are synced at the last app's turn, once every app's
+        # permissions exist (signals.sync_role_groups).
         post_migrate.connect(signals.sync_role_groups, dispatch_uid="portal_sync_role_groups")
         post_save.connect(signals.membership_changed, sender="portal.Membership")
         post_delete.connect(signals.membership_changed, sender="portal.Membership")

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disclosure import services
 from disclosure.models import CatalogueCategory, DisclosureAttribute, Record
+from tests.browser.desk import Desks, Steps
 from tests.conftest import S, World, drive, new_draft
 
 CHROMIUM = "/usr/bin/chromium"
@@ -48,6 +49,18 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember whether a test failed, for the fixtures that write screenshots at teardown."""
+    report = yield
+    if report.failed:
+        item.stash[FAILED] = True
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -70,6 +83,9 @@ def expect():
     """Playwright's retrying assertions (imported here so that a missing package only skips)."""
     from playwright.sync_api import expect
 
+    # As long as an action may wait (the contexts' default): a loaded CI machine renders a
+    # dashboard or a report in more than expect's own 5 seconds.
+    expect.set_options(timeout=10_000)
     return expect
 
 
@@ -81,13 +97,26 @@ def axe():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
     """A fresh visitor (no cookies) on a desktop-sized window, pointed at the live server."""
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800})
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
+    if request.node.stash.get(FAILED, False):
+        steps = Steps(request.node.nodeid)
+        steps.shot(page, "at failure", full_page=True)
+        print(f"screenshot: {steps.write()}")
     context.close()
+
+
+@pytest.fixture
+def desks(browser, live_server, request):
+    """The people of a form test, each in their own browser (tests/browser/desk.py); screenshots of
+    every step are written to test-artifacts/screenshots/<test>/ when the test fails."""
+    people = Desks(browser, live_server.url, Steps(request.node.nodeid))
+    yield people
+    people.close(failed=request.node.stash.get(FAILED, False))
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import ApplicantType, Delivery, DisclosureApplication, IdentityDocument, Status
 from applications.outcomes import Outcome
+from tests.browser.desk import covers
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +54,7 @@ def open_action(page, application, label: str) -> None:
     page.wait_for_load_state("load")
 
 
+@covers("form:applications:apply", "form:applications:track", "form:applications:case_supplement")
 def test_apply_supplement_and_download_the_reply(page, expect, world, settings, tmp_path, live_server):
     settings.MEDIA_ROOT = tmp_path
 

@@ -12,6 +12,7 @@ import pytest
 
 from complaints import services
 from complaints.models import Complaint, Consultation
+from tests.browser.desk import covers
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,7 @@ def watch_csp(page) -> list[str]:
     return found
 
 
+@covers("form:complaints:complain", "form:complaints:track", "form:complaints:case_rate", "form:admin:login")
 def test_anonymous_report_to_reply_rating_and_dashboard(page, expect, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     csp = watch_csp(page)
@@ -132,6 +134,7 @@ def test_anonymous_report_to_reply_rating_and_dashboard(page, expect, world, set
     assert csp == []
 
 
+@covers("form:complaints:consult")
 def test_consultation_answered_in_the_back_office_and_published(page, expect, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     csp = watch_csp(page)

@@ -9,6 +9,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from tests.browser.desk import covers
+
 pytestmark = pytest.mark.browser
 
 CATEGORY = "需要社会公众广泛知晓或者参与的信息"
@@ -36,6 +38,7 @@ def test_home_to_category_to_record_to_attachment_download(page, expect, column)
     assert Path(download.path()).read_bytes() == b"%PDF-1.4 guide"
 
 
+@covers("form:disclosure:search")
 def test_search_from_the_header_box_with_a_chinese_word(page, column):
     page.goto("/guide/")
     box = page.get_by_role("search", name="站内搜索").get_by_role("searchbox", name="搜索关键词")
