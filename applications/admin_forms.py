@@ -250,8 +250,7 @@ class DraftReplyForm(ActionForm):
     letter_signature = forms.CharField(label=_("告知书落款"), max_length=300,
                                        widget=forms.Textarea(attrs={"rows": 2}),
                                        help_text=_("机关名称，每行一段，显示在正文之后、日期之上。"))
-    letter_date = forms.DateField(label=_("告知书日期"), widget=forms.DateInput(attrs={"type": "date"},
-                                                                             format="%Y-%m-%d"))
+    letter_date = forms.DateField(label=_("告知书日期"), widget=DATE)
     preview = forms.CharField(label=_("预览"), required=False,
                               help_text=_("在新窗口中按申请人收到的样式显示告知书（网页和PDF），不保存。"))
     letter_outcome = forms.CharField(widget=forms.HiddenInput, required=False)
