@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications import services
+from applications.letters import remedies
 from applications.models import ApplicantType, Channel, DisclosureApplication, IdentityDocument
 from applications.outcomes import LEGAL_BASIS
 from portal.models import Office
@@ -82,8 +83,12 @@ ORGS = {
     ApplicantType.OTHER_ORGANISATION: "长春市某某行业协会",
 }
 LETTER = ("<p>{name}：</p><p>本机关收到您提出的政府信息公开申请，申请获取“{title}”。经审查，现答复如下：</p>"
-          "<p>{body}根据{basis}的规定，特此告知。</p><p>如对本答复不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
-          "或者自收到本告知书之日起六个月内依法提起行政诉讼。</p><p>吉林省工业和信息化厅</p>")
+          "<p>{body}根据{basis}的规定，特此告知。</p><p>{remedies}</p><p>吉林省工业和信息化厅</p>")
+# The confidentiality check the disclosure office confirms before a reply releases information
+# (M.3(4), R.17); a partial disclosure names what it withheld.
+ALL_CLEAR = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": True}
+PARTIAL_CHECK = {"no_state_secret": True, "no_commercial_secret": False, "no_personal_privacy": True,
+                 "redacted_parts": "涉及企业技术参数和报价的内容", "redaction_grounds": ["commercial_secret"]}
 
 
 def _user(username: str):
@@ -159,9 +164,11 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
             services.application_fee_unpaid(application=application, actor=gkb)
         return
     if plan == "close_extended":
+        # R.33(2): the office asks, the head of the general office consents.
         with _travel(add_workdays(day, 15).date):
-            application = services.application_extend(application=application, actor=gkb, days=15,
-                                                      reason="所需信息涉及多个处室，需汇总核对")
+            application = services.application_request_extension(application=application, actor=gkb, days=15,
+                                                                 reason="所需信息涉及多个处室，需汇总核对")
+            application = services.application_approve_extension(application=application, actor=_user("bgs-head"))
     outcome = OUTCOME_ALIASES.get(outcome, outcome)
     reply_day = add_workdays(day, 12 if plan != "close_next_year" else 14).date
     outcome = outcome or "disclosed"
@@ -170,14 +177,15 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
         application = services.application_draft_reply(
             application=application, actor=drafter, outcome=outcome,
             letter_html=LETTER.format(name=application.applicant_name, title=title, body=body,
-                                      basis=LEGAL_BASIS[outcome]),
+                                      basis=LEGAL_BASIS[outcome], remedies=remedies()),
             note="依据《中华人民共和国政府信息公开条例》相关规定",
             uploads=[SimpleUploadedFile(f"{title[:20]}.pdf", b"%PDF-1.4\n% demo\n")] if outcome in (
                 "disclosed", "partial") else [])
     if plan == "reply_drafted":
         return
     with _travel(add_workdays(reply_day, 1).date, 15):
-        application = services.application_send_reply(application=application, actor=gkb)
+        check = {"disclosed": ALL_CLEAR, "partial": PARTIAL_CHECK}.get(outcome, {})
+        application = services.application_send_reply(application=application, actor=gkb, **check)
     if index in (1, 5):
         with _travel(add_workdays(reply_day, 30).date):
             services.application_record_review(

@@ -25,7 +25,7 @@ from disclosure.models import Attachment, CatalogueCategory, Channel, DocumentTy
 from portal.admin_site import worklist_for
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role
-from tests.applications.conftest import PERSON, complete_letter, offline
+from tests.applications.conftest import PERSON, complete_letter, offline, send_reply
 from tests.conftest import ALL_CLEAR, S, drive, make_user, new_draft
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -66,7 +66,7 @@ def reply(world, application, day: str, outcome: str, hour: int = 15, minute: in
         application = services.application_draft_reply(application=application, actor=world.disclosure,
                                                         outcome=outcome, letter_html=complete_letter(application, outcome),
                                                         note="依据条例有关规定")
-        return services.application_send_reply(application=application, actor=approver)
+        return send_reply(application, approver)
 
 
 # Applications received and closed in 2025: number, applicant column, outcome (one of each row).
