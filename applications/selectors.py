@@ -236,3 +236,40 @@ def outcome_counts(year: int) -> dict[str, dict[str, int]]:
     for outcome, applicant_type, n in rows:
         counts.setdefault(outcome, {})[applicant_type] = n
     return counts
+
+
+def event_summary(event) -> str:
+    """What the back office's handling record says of an event besides its comment: who asked
+    for and who consented to an extension (R.33(2)), the confidentiality check of a reply
+    (M.3(4)), to whom and when a notice went, the dates a clock event set."""
+    data = event.data or {}
+    kind = event.kind
+    if kind == EventKind.EXTENDED and data.get("approved_on"):
+        return str(_("延长 %(days)s 个工作日；%(requester)s于 %(requested)s 申请，%(approver)s于 %(approved)s 同意") % {
+            "days": data.get("days"), "requester": data.get("requested_by_name", ""),
+            "requested": data.get("requested_on", ""), "approver": data.get("approved_by_name", ""),
+            "approved": data["approved_on"]})
+    if kind == EventKind.EXTENSION_REQUESTED:
+        return str(_("申请延长 %(days)s 个工作日") % {"days": data.get("days")})
+    if kind == EventKind.REPLIED and data.get("checklist"):
+        checklist = data["checklist"]
+        if checklist.get("redacted_parts"):
+            return str(_("保密审查：删去（不予公开）的部分：%(parts)s；依据：%(grounds)s") % {
+                "parts": checklist["redacted_parts"], "grounds": "、".join(checklist.get("redaction_grounds", []))})
+        return str(_("保密审查：不涉及国家秘密、商业秘密、个人隐私"))
+    if kind == EventKind.THIRD_PARTY_NOTIFIED:
+        return str(_("告知%(who)s（%(via)s，%(on)s 发出）；决定公开的内容：%(content)s") % {
+            "who": data.get("third_party", ""), "via": data.get("sent_via", ""), "on": data.get("sent_on", ""),
+            "content": data.get("content", "")})
+    if kind in (EventKind.CONSULTATION_STARTED, EventKind.AGENCY_CONSULTATION_STARTED) and data.get("presumed_receipt"):
+        return str(_("推定 %(received)s 收到，应于 %(answer_by)s 前答复") % {
+            "received": data["presumed_receipt"], "answer_by": data.get("answer_by", "")})
+    if kind == EventKind.CONSULTATION_ENDED and data.get("objected"):
+        return str(_("第三方不同意公开"))
+    if kind == EventKind.NOTICE_RECEIVED:
+        return str(_("对方收到日期；期限至 %(date)s") % {"date": data.get("answer_by") or data.get("pay_by") or "—"})
+    if kind == EventKind.DELAYED_REPLY:
+        return str(_("延迟答复至 %(date)s") % {"date": data.get("until", "")})
+    if kind == EventKind.FEE_NOTICE and data.get("pay_by"):
+        return str(_("%(amount)s 元，缴费期限 %(date)s") % {"amount": data.get("amount", ""), "date": data["pay_by"]})
+    return ""

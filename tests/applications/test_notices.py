@@ -12,7 +12,7 @@ from django.urls import reverse
 from applications import services
 from applications.letters import letter_placeholders, letter_text
 from applications.models import ApplicationNotice, NoticeKind
-from tests.applications.conftest import PERSON, extend, offline
+from tests.applications.conftest import PERSON, offline
 
 D = dt.date
 

@@ -13,7 +13,7 @@ from applications.models import ApplicationEvent, IdentityAccess, Status
 from applications.outcomes import Outcome
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role
-from tests.applications.conftest import PERSON, REMEDIES_TEXT, complete_letter, extend, offline, send_reply
+from tests.applications.conftest import PERSON, REMEDIES_TEXT, complete_letter, offline, send_reply
 from tests.conftest import make_user
 
 S = Status
