@@ -238,6 +238,12 @@ def outcome_counts(year: int) -> dict[str, dict[str, int]]:
     return counts
 
 
+def _channel_label(value: str) -> str:
+    from applications.models import SendChannel
+
+    return str(SendChannel(value).label) if value in SendChannel.values else value
+
+
 def event_summary(event) -> str:
     """What the back office's handling record says of an event besides its comment: who asked
     for and who consented to an extension (R.33(2)), the confidentiality check of a reply
@@ -259,7 +265,8 @@ def event_summary(event) -> str:
         return str(_("保密审查：不涉及国家秘密、商业秘密、个人隐私"))
     if kind == EventKind.THIRD_PARTY_NOTIFIED:
         return str(_("告知%(who)s（%(via)s，%(on)s 发出）；决定公开的内容：%(content)s") % {
-            "who": data.get("third_party", ""), "via": data.get("sent_via", ""), "on": data.get("sent_on", ""),
+            "who": data.get("third_party", ""), "via": _channel_label(data.get("sent_via", "")),
+            "on": data.get("sent_on", ""),
             "content": data.get("content", "")})
     if kind in (EventKind.CONSULTATION_STARTED, EventKind.AGENCY_CONSULTATION_STARTED) and data.get("presumed_receipt"):
         return str(_("推定 %(received)s 收到，应于 %(answer_by)s 前答复") % {

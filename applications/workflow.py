@@ -206,7 +206,7 @@ TRANSITIONS: dict[str, Transition] = {
                            limit_running(_("答复期限已于 %(date)s 届满，不能再延长（条例第三十三条第二款）。")))),
         Transition("approve_extension", _("同意延长答复期限"), (S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED),
                    (EXTENSION_APPROVER,),
-                   help=_("同意后向申请人发出延期答复告知书，写明同意的日期（条例第三十三条第二款）。申请人不能批准自己的申请。"),
+                   help=_("同意后向申请人发出延期答复告知书，写明同意的日期（条例第三十三条第二款）。提出延期的人员不能自己批准。"),
                    guards=(refuse_if(lambda a: not a.extension_pending, _("没有待批准的延期申请。")), EXTENSION_USED,
                            limit_running(_("答复期限已于 %(date)s 届满，不能再同意延长（条例第三十三条第二款）。"))),
                    same_person=extension_requester_id,
