@@ -350,7 +350,13 @@ def test_a_pause_recorded_late_in_old_data_does_not_revive_the_limit_r32_r42(wor
     ApplicationEvent.objects.create(application=application, kind=started, on=D(2026, 11, 16), data=data,
                                     actor=world.disclosure)
     ApplicationEvent.objects.create(application=application, kind=ended, on=D(2026, 11, 30), actor=world.disclosure)
-    services.applications_recompute_clocks()
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("recompute_clocks", stdout=out)
+    assert "已更新 1 件" in out.getvalue()
     application.refresh_from_db()
     assert (application.due_date, application.clock_paused) == (D(2026, 11, 9), False)
     lines = compute(application.events.order_by("on", "at", "pk")).lines

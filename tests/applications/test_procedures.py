@@ -475,3 +475,52 @@ def test_each_new_action_has_its_back_office_page_with_iso_dates(client, world, 
         assert 'type="date"' in tag
         if date_field != "until":
             assert 'value="2026-11-18"' in tag
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", ["确定延迟答复的合理期限", "条例第三十五条", "征求其他机关意见", "第三十四条"]),
+    ("en", ["sets a reasonable later date", "Article 35 of the Regulations", "Another agency consulted in writing",
+            "Articles 33(3) and 34 of the Regulations"]),
+])
+def test_the_due_date_explanation_names_each_new_step_and_its_article(client, world, language, words):
+    """On the tracking page and in the back office, in both languages."""
+    application = assigned(world)
+    with at(D(2026, 11, 9)):
+        application = services.application_start_agency_consultation(
+            application=application, actor=world.drafter_a, agency="某市工信局", matter="是否同意公开", sent_via="email")
+    with at(D(2026, 11, 12)):
+        application = services.application_end_agency_consultation(application=application, actor=world.drafter_a,
+                                                                   result="同意")
+        application = services.application_delay_reply(application=application, actor=world.disclosure,
+                                                       until=D(2026, 12, 31), reasons="申请数量大")
+        client.cookies["django_language"] = language
+        public = client.get(reverse("applications:case", args=[case_token(application)])).text
+        back = admin_page(client, world.disclosure, application)
+    explanation = back.split('class="clock-explain"')[1].split("</details>")[0]
+    for word in words:
+        assert word in public, word
+        assert word in explanation, word
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("APPLICATION_EXTENSION_APPROVERS", ["chief"]),
+    ("APPLICATION_EXTENSION_APPROVERS", ["division_head:ministry"]),
+    ("APPLICATION_EXTENSION_APPROVERS", []),
+    ("NOTICE_RECEIPT_PRESUMED_DAYS", {"post": -1}),
+])
+def test_settings_nobody_could_hold_or_a_negative_presumption_are_refused_at_start_up(settings, name, value):
+    from applications.checks import check_application_settings
+
+    assert check_application_settings() == []
+    setattr(settings, name, value)
+    assert [error.id[:14] for error in check_application_settings()] == ["applications.E"]
+
+
+def test_presumed_receipt_days_are_read_from_the_environment(monkeypatch):
+    from portal.config import ConfigError, env_int_map
+
+    monkeypatch.setenv("PORTAL_NOTICE_RECEIPT_PRESUMED_DAYS", "post:5, email:1")
+    assert env_int_map("PORTAL_NOTICE_RECEIPT_PRESUMED_DAYS", {"post": 7, "fax": 0}) == {"post": 5, "email": 1, "fax": 0}
+    monkeypatch.setenv("PORTAL_NOTICE_RECEIPT_PRESUMED_DAYS", "post=5")
+    with pytest.raises(ConfigError, match="键:整数"):
+        env_int_map("PORTAL_NOTICE_RECEIPT_PRESUMED_DAYS", {})
