@@ -350,6 +350,8 @@ def test_a_pause_recorded_late_in_old_data_does_not_revive_the_limit_r32_r42(wor
     ApplicationEvent.objects.create(application=application, kind=started, on=D(2026, 11, 16), data=data,
                                     actor=world.disclosure)
     ApplicationEvent.objects.create(application=application, kind=ended, on=D(2026, 11, 30), actor=world.disclosure)
+    # What the code before the fix stored: 11-09 + the 10 working days from 11-16 to 11-30.
+    type(application).objects.filter(pk=application.pk).update(due_date=D(2026, 11, 23))
     from io import StringIO
 
     from django.core.management import call_command
