@@ -31,7 +31,7 @@ from disclosure.downloads import file_response
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
 from portal.errors import ActionRefused, DomainError, StateConflict
-from portal.models import Office, Role
+from portal.models import Office, Role, SiteProfile
 from portal.selectors import has_role
 from portal.workdays import workdays_left
 
@@ -58,7 +58,8 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
     list_display = ["tracking_code", "information_title", "applicant_name", "identity_masked", "channel", "status",
                     "office", "due_column", "outcome"]
     # ReportCellFilter (issue #7): ?report_cell=<year>:<row>:<column> lists a table-3 cell's applications.
-    list_filter = ["status", "channel", "applicant_type", OfficeFilter, "outcome", "extended", ReportCellFilter]
+    list_filter = ["status", "channel", "applicant_type", OfficeFilter, "outcome", "extended", "extension_pending",
+                   ReportCellFilter]
     search_fields = ["tracking_code", "information_title", "applicant_name"]
     list_select_related = ["office"]
     date_hierarchy = "submitted_at"
@@ -71,7 +72,8 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
         (_("所需信息"), {"fields": ["information_title", "document_number", "index_number", "description", "purpose",
                                  "medium", "delivery"]}),
         (_("办理"), {"fields": ["tracking_code", "channel", "status", "submitted_at", "received_on", "office",
-                              "due_date", "extended", "outcome", "replied_on", "rating", "rating_comment"]}),
+                              "due_date", "extended", "extension_pending", "outcome", "replied_on", "rating",
+                              "rating_comment"]}),
     ]
 
     def get_queryset(self, request):
@@ -177,8 +179,12 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
         identity_visible = selectors.may_see_identity(request.user, application)
         if identity_visible:
             selectors.log_identity_view(request.user, application, "change_view")
-        events = application.events.select_related("actor").order_by("on", "at", "pk")
+        events = list(application.events.select_related("actor").order_by("on", "at", "pk"))
+        for event in events:
+            event.summary = selectors.event_summary(event)
         last_supplement = application.events.filter(kind=EventKind.SUPPLEMENT_RECEIVED).order_by("-at", "-pk").first()
+        extension_request = (application.events.filter(kind=EventKind.EXTENSION_REQUESTED).select_related("actor")
+                             .order_by("-at", "-pk").first() if application.extension_pending else None)
         extra_context = {
             **(extra_context or {}),
             "application": application,
@@ -189,8 +195,10 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
             "identity_visible": identity_visible,
             "identity_file_roles": IDENTITY_FILE_ROLES,
             "notices": application.notices.order_by("issued_on", "pk"),
-            "late_supplement": last_supplement if last_supplement and last_supplement.data.get("late")
-            and application.is_open else None,
+            "late_supplement": last_supplement if application.status == Status.SUPPLEMENT_LATE else None,
+            "extension_request": extension_request,
+            "extension_requester": services.person_name(extension_request.actor) if extension_request else "",
+            "review_body_missing": not (SiteProfile.current().review_body or "").strip(),
             "fee_notices": application.fee_notices.all(),
             "review_cases": application.review_cases.all(),
             "similar": selectors.similar_earlier_applications(application)[:5],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.templatetags.static import static
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from applications import services
+from applications import services, workflow
 from applications.letter_parts import (
     LETTER_BODY_EDITOR,
     LetterParts,
@@ -22,8 +24,17 @@ from applications.letter_parts import (
     split_letter,
 )
 from applications.letters import letter_text
-from applications.models import Channel, DisclosureApplication, FeeMethod, ReviewCase, ReviewKind, ReviewResult
+from applications.models import (
+    Channel,
+    DisclosureApplication,
+    FeeMethod,
+    ReviewCase,
+    ReviewKind,
+    ReviewResult,
+    SendChannel,
+)
 from applications.outcomes import Outcome
+from disclosure.forms import ChecklistForm
 from portal.forms import MultipleFileField
 from portal.models import Office, OfficeKind
 from portal.widgets import IsoDateInput
@@ -118,9 +129,43 @@ class CommentForm(ActionForm):
 class DeemWithdrawnForm(CommentForm):
     service = staticmethod(services.application_deem_withdrawn)
 
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj.status == "supplement_late":
+            self.fields["comment"].label = _("认定没有正当理由的理由（必填）")
+
+
+class AcceptLateSupplementForm(ActionForm):
+    reason = forms.CharField(label=_("正当理由（记入办理记录，申请人可见）"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def perform(self, *, actor):
+        return services.application_accept_late_supplement(actor=actor, reason=self.cleaned_data["reason"],
+                                                           **self.common())
+
+
+# The confidentiality check of a record (M.6, M.12): the same fields, from disclosure/forms.py.
+CHECKLIST_FIELDS = ("no_state_secret", "no_commercial_secret", "no_personal_privacy", "redacted_parts",
+                    "redaction_grounds")
+
 
 class SendReplyForm(CommentForm):
-    service = staticmethod(services.application_send_reply)
+    """Approve and send. A reply that releases information passes the confidentiality check of a
+    record first (M.3(4), R.17): the checklist's own fields and service
+    (disclosure.services.confidentiality_checklist, called by the service)."""
+
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.releases = obj.outcome in workflow.RELEASING
+        if self.releases:
+            for name in CHECKLIST_FIELDS:
+                self.fields[name] = copy.deepcopy(ChecklistForm.base_fields[name])
+            self.fields["redacted_parts"].help_text = _("部分公开的，写明不予公开的部分（条例第三十七条）；全部公开的不填。")
+
+    def perform(self, *, actor):
+        checklist = {name: self.cleaned_data[name] for name in CHECKLIST_FIELDS} if self.releases else {}
+        return services.application_send_reply(actor=actor, comment=self.cleaned_data["comment"], **checklist,
+                                               **self.common())
 
 
 class ReturnReplyForm(ActionForm):
@@ -130,41 +175,159 @@ class ReturnReplyForm(ActionForm):
         return services.application_return_reply(actor=actor, comment=self.cleaned_data["comment"], **self.common())
 
 
+SENT_VIA_HELP = _("对方的期限自收到之日起计算；登记送达日期之前，按送达方式推定收到日期。")
+
+
+def sent_via_field(initial: str = SendChannel.POST) -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("送达方式"), choices=SendChannel.choices, initial=initial, help_text=SENT_VIA_HELP)
+
+
 class StartConsultationForm(ActionForm):
     third_party = forms.CharField(label=_("被征求意见的第三方"), max_length=200)
     sent_on = forms.DateField(label=_("发出征求意见书日期"), widget=DATE, initial=timezone.localdate)
+    sent_via = sent_via_field()
 
     def perform(self, *, actor):
         return services.application_start_consultation(actor=actor, third_party=self.cleaned_data["third_party"],
-                                                       sent_on=self.cleaned_data["sent_on"], **self.common())
+                                                       sent_on=self.cleaned_data["sent_on"],
+                                                       sent_via=self.cleaned_data["sent_via"], **self.common())
 
 
 class EndConsultationForm(ActionForm):
     ended_on = forms.DateField(label=_("收到意见（或期满）日期"), widget=DATE, initial=timezone.localdate)
     result = forms.CharField(label=_("第三方意见"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    objected = forms.BooleanField(label=_("第三方不同意公开"), required=False,
+                                  help_text=_("本机关仍决定公开的，须将决定公开的内容和理由书面告知第三方（条例第三十二条）。"))
 
     def perform(self, *, actor):
         return services.application_end_consultation(actor=actor, ended_on=self.cleaned_data["ended_on"],
-                                                     result=self.cleaned_data["result"], **self.common())
+                                                     result=self.cleaned_data["result"],
+                                                     objected=self.cleaned_data["objected"], **self.common())
 
 
-class ExtendForm(ActionForm):
+class StartAgencyConsultationForm(ActionForm):
+    agency = forms.CharField(label=_("被征求意见的机关"), max_length=200)
+    matter = forms.CharField(label=_("征求意见的事项"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    sent_on = forms.DateField(label=_("发出征求意见书日期"), widget=DATE, initial=timezone.localdate)
+    sent_via = sent_via_field()
+
+    def perform(self, *, actor):
+        data = self.cleaned_data
+        return services.application_start_agency_consultation(
+            actor=actor, agency=data["agency"], matter=data["matter"], sent_on=data["sent_on"],
+            sent_via=data["sent_via"], **self.common())
+
+
+class EndAgencyConsultationForm(ActionForm):
+    ended_on = forms.DateField(label=_("收到意见（或期满）日期"), widget=DATE, initial=timezone.localdate)
+    result = forms.CharField(label=_("被征求意见机关的意见"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("逾期未提出意见的，视为同意公开（条例第三十四条）。"))
+
+    def perform(self, *, actor):
+        return services.application_end_agency_consultation(actor=actor, ended_on=self.cleaned_data["ended_on"],
+                                                            result=self.cleaned_data["result"], **self.common())
+
+
+class RecordReceiptForm(ActionForm):
+    notice = forms.ChoiceField(label=_("文书"))
+    received_on = forms.DateField(label=_("对方收到日期"), widget=DATE, initial=timezone.localdate,
+                                  help_text=_("以邮件签收单、送达回证或电子邮件到达记录为准。"))
+
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.fields["notice"].choices = services.awaiting_receipt(obj)
+
+    def perform(self, *, actor):
+        return services.application_record_receipt(actor=actor, notice=self.cleaned_data["notice"],
+                                                   received_on=self.cleaned_data["received_on"], **self.common())
+
+
+class RequestExtensionForm(ActionForm):
     days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=20, initial=20)
     reason = forms.CharField(label=_("延期理由（将告知申请人）"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def perform(self, *, actor):
-        return services.application_extend(actor=actor, days=self.cleaned_data["days"],
-                                           reason=self.cleaned_data["reason"], **self.common())
+        return services.application_request_extension(actor=actor, days=self.cleaned_data["days"],
+                                                      reason=self.cleaned_data["reason"], **self.common())
+
+
+class ExtensionDecisionForm(ActionForm):
+    """Shows what was asked for, by whom, so that the approver decides on the request itself."""
+
+    comment = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    service = None
+
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        request = obj.events.filter(kind="extension_requested").order_by("-at", "-pk").select_related("actor").first()
+        if request is not None:
+            who = services.person_name(request.actor)
+            self.fields["comment"].help_text = _("%(who)s于 %(on)s 申请延长 %(days)s 个工作日，理由：%(reason)s") % {
+                "who": who, "on": request.on.isoformat(), "days": request.data.get("days"), "reason": request.comment}
+
+    def perform(self, *, actor):
+        return type(self).service(actor=actor, comment=self.cleaned_data["comment"], **self.common())
+
+
+class ApproveExtensionForm(ExtensionDecisionForm):
+    service = staticmethod(services.application_approve_extension)
+
+
+class RefuseExtensionForm(ExtensionDecisionForm):
+    service = staticmethod(services.application_refuse_extension)
+
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.fields["comment"].required = True
+        self.fields["comment"].label = _("不同意的理由（必填）")
+
+
+class DelayReplyForm(ActionForm):
+    until = forms.DateField(label=_("延迟答复的期限"), widget=DATE,
+                            help_text=_("应晚于现在的答复期限，并为合理期限（条例第三十五条）。"))
+    applicant_reason = forms.CharField(label=_("申请人说明的理由"), required=False, max_length=2000,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(label=_("不能按期答复的理由（将告知申请人）"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def perform(self, *, actor):
+        data = self.cleaned_data
+        return services.application_delay_reply(actor=actor, until=data["until"], reasons=data["reasons"],
+                                                applicant_reason=data["applicant_reason"], **self.common())
+
+
+class NotifyThirdPartyForm(ActionForm):
+    content = forms.CharField(label=_("决定公开的政府信息内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("不公开可能对公共利益造成重大影响的理由"), max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    sent_on = forms.DateField(label=_("发出日期"), widget=DATE, initial=timezone.localdate)
+    sent_via = sent_via_field()
+
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        objection = workflow.third_party_objection(obj)
+        if objection is not None:
+            self.fields["content"].help_text = _("第三方%(who)s于 %(on)s 提出的意见：%(result)s") % {
+                "who": objection.data.get("third_party", ""), "on": objection.on.isoformat(),
+                "result": objection.comment}
+
+    def perform(self, *, actor):
+        data = self.cleaned_data
+        return services.application_notify_third_party(actor=actor, content=data["content"], reason=data["reason"],
+                                                       sent_on=data["sent_on"], sent_via=data["sent_via"],
+                                                       **self.common())
 
 
 class FeeNoticeForm(ActionForm):
     method = forms.ChoiceField(label=_("计收方式（只能选择一种）"), choices=FeeMethod.choices)
     basis = forms.IntegerField(label=_("计费依据"), min_value=1,
                                help_text=_("按件：该申请人本月第几件申请；按量：提供信息的页数。"))
+    sent_via = sent_via_field(SendChannel.EMAIL)
 
     def perform(self, *, actor):
         return services.application_fee_notice(actor=actor, method=self.cleaned_data["method"],
-                                               basis=self.cleaned_data["basis"], **self.common())
+                                               basis=self.cleaned_data["basis"], sent_via=self.cleaned_data["sent_via"],
+                                               **self.common())
 
 
 class FeePaidForm(ActionForm):
@@ -381,10 +544,18 @@ TRANSITION_FORMS = {
     "assign": AssignForm,
     "request_supplement": SupplementRequestForm,
     "record_supplement": RecordSupplementForm,
+    "accept_late_supplement": AcceptLateSupplementForm,
     "deem_withdrawn": DeemWithdrawnForm,
     "start_consultation": StartConsultationForm,
     "end_consultation": EndConsultationForm,
-    "extend": ExtendForm,
+    "start_agency_consultation": StartAgencyConsultationForm,
+    "end_agency_consultation": EndAgencyConsultationForm,
+    "record_receipt": RecordReceiptForm,
+    "request_extension": RequestExtensionForm,
+    "approve_extension": ApproveExtensionForm,
+    "refuse_extension": RefuseExtensionForm,
+    "delay_reply": DelayReplyForm,
+    "notify_third_party": NotifyThirdPartyForm,
     "fee_notice": FeeNoticeForm,
     "fee_paid": FeePaidForm,
     "fee_unpaid": FeeUnpaidForm,

@@ -11,7 +11,7 @@ class ApplicationsConfig(AppConfig):
     demo_loader = "applications.demo.load"
     record_submission_guard = "applications.report_services.annual_report_record_guard"
 
-    role_permissions = {
+    base_role_permissions = {
         "disclosure_office": {
             "applications.view_disclosureapplication", "applications.add_disclosureapplication",
             "applications.register_application", "applications.approve_application_reply",
@@ -30,8 +30,20 @@ class ApplicationsConfig(AppConfig):
                         "applications.view_reviewcase", "applications.view_annualreport"},
     }
 
+    @property
+    def role_permissions(self) -> dict[str, set[str]]:
+        """The roles above, and whoever settings.APPLICATION_EXTENSION_APPROVERS names consents to
+        extensions (R.33(2)): they see the applications waiting for them (selectors.py)."""
+        from applications.selectors import extension_approver_rules
+
+        table = {role: set(perms) for role, perms in self.base_role_permissions.items()}
+        for role, _kind in extension_approver_rules():
+            table.setdefault(role, set()).update({"applications.view_disclosureapplication",
+                                                  "applications.approve_application_extension"})
+        return table
+
     def ready(self):
-        from applications import receivers
+        from applications import checks, receivers  # noqa: F401  (checks registers itself)
         from portal.signals import calendar_changed
 
         calendar_changed.connect(receivers.recompute_due_dates, dispatch_uid="applications_recompute_due_dates")

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications import services
+from applications.letters import remedies
 from applications.models import ApplicantType, Channel, DisclosureApplication, IdentityDocument
 from applications.outcomes import LEGAL_BASIS
 from portal.models import Office
@@ -70,6 +71,12 @@ CASES = [
     ("2026年节能监察计划及执行情况", ApplicantType.PUBLIC_WELFARE, "2026-11-16", "节能与综合利用处", "assigned", ""),
     ("工业设计中心认定专家评审意见", ApplicantType.NATURAL_PERSON, "2026-11-19", None, "supplement", ""),
     ("全省5G基站建设统计数据", ApplicantType.NATURAL_PERSON, "2026-11-23", None, "received", ""),
+    # Issue #14: a supplement that came late (R.30), a third party that objected (R.32), an
+    # extension waiting for the consent of the head of the general office (R.33(2)).
+    ("2026年工业企业技术改造专项资金使用情况", ApplicantType.NATURAL_PERSON, "2026-11-03", None, "late_supplement", ""),
+    ("某企业节能改造补贴金额及核定依据", ApplicantType.PUBLIC_WELFARE, "2026-11-04", "节能与综合利用处", "objected", ""),
+    ("全省工业互联网标识解析节点建设情况", ApplicantType.RESEARCH, "2026-11-12", "电子信息产业处", "extension_requested",
+     ""),
     ("2027年度产业政策资金申报安排", ApplicantType.COMMERCIAL, None, None, "submitted", ""),
 ]
 OUTCOME_ALIASES = {"withheld_personal_privacy_like": "withheld_third_party"}
@@ -82,8 +89,12 @@ ORGS = {
     ApplicantType.OTHER_ORGANISATION: "长春市某某行业协会",
 }
 LETTER = ("<p>{name}：</p><p>本机关收到您提出的政府信息公开申请，申请获取“{title}”。经审查，现答复如下：</p>"
-          "<p>{body}根据{basis}的规定，特此告知。</p><p>如对本答复不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
-          "或者自收到本告知书之日起六个月内依法提起行政诉讼。</p><p>吉林省工业和信息化厅</p>")
+          "<p>{body}根据{basis}的规定，特此告知。</p><p>{remedies}</p><p>吉林省工业和信息化厅</p>")
+# The confidentiality check the disclosure office confirms before a reply releases information
+# (M.3(4), R.17); a partial disclosure names what it withheld.
+ALL_CLEAR = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": True}
+PARTIAL_CHECK = {"no_state_secret": True, "no_commercial_secret": False, "no_personal_privacy": True,
+                 "redacted_parts": "涉及企业技术参数和报价的内容", "redaction_grounds": ["commercial_secret"]}
 
 
 def _user(username: str):
@@ -128,13 +139,19 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
     if plan == "received":
         return
     day = received
-    if plan == "supplement" or plan == "no_supplement":
+    if plan in ("supplement", "no_supplement", "late_supplement"):
         day = add_workdays(day, 2).date
+        deadline = add_workdays(day, 5 if plan == "late_supplement" else 10).date
         with _travel(day):
             application = services.application_request_supplement(
                 application=application, actor=gkb, items="请说明所需信息的具体年份、文号或其他特征描述。",
-                deadline=add_workdays(day, 10).date)
+                deadline=deadline)
         if plan == "supplement":
+            return
+        if plan == "late_supplement":  # two working days late: held for the office's decision
+            with _travel(add_workdays(deadline, 2).date):
+                services.application_supplement_by_applicant(
+                    application=application, text="所需信息为2026年上半年的使用情况。因外出未能按期补正。")
             return
         with _travel(add_workdays(day, 11).date):
             services.application_deem_withdrawn(application=application, actor=gkb, comment="逾期未补正")
@@ -151,6 +168,26 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
             services.application_start_consultation(application=application, actor=drafter,
                                                     third_party="拟支持企业（共12家）")
         return
+    if plan == "objected":
+        with _travel(add_workdays(day, 2).date):
+            application = services.application_start_consultation(
+                application=application, actor=drafter, third_party="长春某某节能科技有限公司", sent_via="email")
+        with _travel(add_workdays(day, 9).date):
+            application = services.application_end_consultation(
+                application=application, actor=drafter, objected=True,
+                result="不同意公开：补贴核定依据中含有本公司的工艺参数和成本数据，属于商业秘密。")
+            services.application_draft_reply(
+                application=application, actor=drafter, outcome="disclosed",
+                letter_html=LETTER.format(name=application.applicant_name, title=title,
+                                          body="经审查，补贴金额及核定依据涉及公共资金使用，予以公开。",
+                                          basis=LEGAL_BASIS["disclosed"], remedies=remedies()),
+                note="补贴金额涉及财政资金使用，拟决定公开")
+        return
+    if plan == "extension_requested":
+        with _travel(add_workdays(day, 10).date):
+            services.application_request_extension(application=application, actor=drafter, days=10,
+                                                   reason="所需信息涉及全省各市州节点数据，需汇总核对")
+        return
     if plan == "fee_unpaid":
         with _travel(add_workdays(day, 2).date):
             application = services.application_fee_notice(application=application, actor=gkb, method="by_page",
@@ -159,9 +196,11 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
             services.application_fee_unpaid(application=application, actor=gkb)
         return
     if plan == "close_extended":
+        # R.33(2): the office asks, the head of the general office consents.
         with _travel(add_workdays(day, 15).date):
-            application = services.application_extend(application=application, actor=gkb, days=15,
-                                                      reason="所需信息涉及多个处室，需汇总核对")
+            application = services.application_request_extension(application=application, actor=gkb, days=15,
+                                                                 reason="所需信息涉及多个处室，需汇总核对")
+            application = services.application_approve_extension(application=application, actor=_user("bgs-head"))
     outcome = OUTCOME_ALIASES.get(outcome, outcome)
     reply_day = add_workdays(day, 12 if plan != "close_next_year" else 14).date
     outcome = outcome or "disclosed"
@@ -170,14 +209,15 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
         application = services.application_draft_reply(
             application=application, actor=drafter, outcome=outcome,
             letter_html=LETTER.format(name=application.applicant_name, title=title, body=body,
-                                      basis=LEGAL_BASIS[outcome]),
+                                      basis=LEGAL_BASIS[outcome], remedies=remedies()),
             note="依据《中华人民共和国政府信息公开条例》相关规定",
             uploads=[SimpleUploadedFile(f"{title[:20]}.pdf", b"%PDF-1.4\n% demo\n")] if outcome in (
                 "disclosed", "partial") else [])
     if plan == "reply_drafted":
         return
     with _travel(add_workdays(reply_day, 1).date, 15):
-        application = services.application_send_reply(application=application, actor=gkb)
+        check = {"disclosed": ALL_CLEAR, "partial": PARTIAL_CHECK}.get(outcome, {})
+        application = services.application_send_reply(application=application, actor=gkb, **check)
     if index in (1, 5):
         with _travel(add_workdays(reply_day, 30).date):
             services.application_record_review(

@@ -15,7 +15,9 @@ Administrative Litigation Law art. 46).
 * ``letter_facts`` reads from the application's events what the templates need (the dates of the
   supplement request and of the fee notice), so generated letters have fewer gaps;
 * ``render_notice`` drafts the notices sent while an application is handled (补正告知书,
-  延期答复告知书, 收费通知书, 征求意见函; ``templates/applications/notices/``);
+  延期答复告知书, 延迟答复告知书, 收费通知书, 征求意见函 to a third party or another agency, 决定公开告知书
+  to a third party; ``templates/applications/notices/``);
+* ``remedies`` is the remedies paragraph, naming the agency's review body (SiteProfile);
 * ``letter_pdf`` turns the HTML into an A4 PDF with the viewer's built-in Chinese font.
 
 Facts the application row does not hold come in ``extra`` (all optional; a missing one leaves a
@@ -35,6 +37,7 @@ key                         used by
 ``searched``                UNAVAILABLE_NOT_HELD: where the agency searched (R.36(4))
 ``supplement_requested_on`` UNAVAILABLE_STILL_UNCLEAR, OTHER_NO_SUPPLEMENT (R.30)
 ``supplement_deadline``     OTHER_NO_SUPPLEMENT (else the row's ``supplement_deadline``)
+``late_supplement_on``      OTHER_NO_SUPPLEMENT: a supplement came after the deadline (R.30)
 ``previous_reply_on``       NOT_PROCESSED_REPEAT: when the same information was answered
 ``previous_reply``          NOT_PROCESSED_REPEAT: that reply's reference
 ``fee_notice_on``           OTHER_FEE_UNPAID: when the fee notice went out
@@ -66,11 +69,23 @@ from portal.models import SiteProfile
 
 LETTER_TITLE = _("政府信息公开申请答复告知书")
 
-# Always in the letter, whatever the outcome: the applicant's remedies against the reply.
+# Always in the letter, whatever the outcome: the applicant's remedies against the reply, naming
+# the review body of the agency profile (SiteProfile.review_body); without one, the general words.
 REMEDIES = _(
     "如对本答复不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
     "或者自收到本告知书之日起六个月内依法提起行政诉讼。"
 )
+REMEDIES_NAMED = _(
+    "如对本答复不服，可以自收到本告知书之日起六十日内向%(body)s申请行政复议，"
+    "或者自收到本告知书之日起六个月内依法向人民法院提起行政诉讼。"
+)
+
+
+def remedies(profile=None) -> str:
+    """The remedies paragraph (Administrative Reconsideration Law arts. 20, 24; Administrative
+    Litigation Law art. 46) with the agency's review body, for every letter that can be challenged."""
+    body = ((profile or SiteProfile.current()).review_body or "").strip()
+    return str(REMEDIES_NAMED % {"body": body}) if body else str(REMEDIES)
 
 # The HTML a letter may contain: the draft and every staff edit go through the same allowlist.
 LETTER_TAGS = frozenset(
@@ -124,17 +139,21 @@ def letter_text(html: str) -> str:
 
 
 def letter_omissions(html: str, outcome: str) -> list[str]:
-    """What a refusal letter (R.36(3)–(7), R.37, R.39) must say and does not: the articles it
-    applies (``LEGAL_BASIS``) and the applicant's remedies. Empty when nothing is missing."""
-    if outcome not in REFUSALS:
-        return []
+    """What a reply letter must say and does not: for a refusal (R.36(3)–(7), R.37, R.39) the
+    articles it applies (``LEGAL_BASIS``); for every outcome — each can be challenged — the
+    applicant's remedies, naming the review body where the agency profile has one. Empty when
+    nothing is missing."""
     text = letter_text(html)
     missing = []
-    basis = str(LEGAL_BASIS[outcome])
-    if REGULATIONS_NAME not in text or any(article not in text for article in _ARTICLE_RE.findall(basis)):
-        missing.append(str(_("法律依据（%(basis)s）") % {"basis": basis}))
+    if outcome in REFUSALS:
+        basis = str(LEGAL_BASIS[outcome])
+        if REGULATIONS_NAME not in text or any(article not in text for article in _ARTICLE_RE.findall(basis)):
+            missing.append(str(_("法律依据（%(basis)s）") % {"basis": basis}))
     if not all(any(word in text for word in words) for words in REMEDY_PARTS):
         missing.append(str(_("救济途径（自收到告知书之日起六十日内申请行政复议，或者六个月内提起行政诉讼）")))
+    body = (SiteProfile.current().review_body or "").strip()
+    if body and re.sub(r"\s+", "", body) not in text:
+        missing.append(str(_("行政复议机关（%(body)s）") % {"body": body}))
     return missing
 
 
@@ -147,6 +166,9 @@ def letter_facts(application) -> dict:
     requested = application.events.filter(kind="supplement_requested").order_by("-at", "-pk").first()
     if requested:
         facts["supplement_requested_on"] = requested.on
+    late = application.events.filter(kind="supplement_received", data__held=True).order_by("-at", "-pk").first()
+    if late:
+        facts["late_supplement_on"] = late.on
     notice = application.fee_notices.order_by("-issued_on", "-pk").first()
     if notice:
         facts["fee_notice_on"] = notice.issued_on
@@ -198,7 +220,7 @@ def letter_context(application, *, outcome: str, extra: dict | None = None) -> d
         "outcome_group": group_of(outcome),
         "outcome_label": Outcome(outcome).label,
         "legal_basis": LEGAL_BASIS[outcome],
-        "remedies": REMEDIES,
+        "remedies": remedies(),
         "title": LETTER_TITLE,
         "agency": SiteProfile.current(),
         "application": application,
@@ -226,6 +248,8 @@ def letter_context(application, *, outcome: str, extra: dict | None = None) -> d
         "supplement_requested_on": _text(extra.get("supplement_requested_on"), _("告知补正日期")),
         "supplement_deadline": _text(extra.get("supplement_deadline") or application.supplement_deadline,
                                      _("补正期限")),
+        # R.30: a supplement that came after the deadline, without good reason.
+        "late_supplement_on": _text(extra["late_supplement_on"], "") if extra.get("late_supplement_on") else "",
         # R.36(6): the earlier reply to the same request.
         "previous_reply_on": _text(extra.get("previous_reply_on"), _("前次答复日期")),
         "previous_reply": _optional(extra.get("previous_reply")),
@@ -258,13 +282,11 @@ NOTICE_TITLES = {
     "extension": _("政府信息公开申请延期答复告知书"),
     "fee": _("政府信息公开信息处理费收费通知书"),
     "consultation": _("政府信息公开第三方意见征询函"),
+    "agency_consultation": _("政府信息公开征求意见函"),
+    "delayed_reply": _("政府信息公开申请延迟答复告知书"),
+    "third_party_disclosure": _("政府信息公开决定公开告知书"),
 }
-NOTICE_TEMPLATES = {
-    "supplement_request": "applications/notices/supplement_request.html",
-    "extension": "applications/notices/extension.html",
-    "fee": "applications/notices/fee.html",
-    "consultation": "applications/notices/consultation.html",
-}
+NOTICE_TEMPLATES = {kind: f"applications/notices/{kind}.html" for kind in NOTICE_TITLES}
 
 
 def render_notice(application, *, kind: str, title: str, addressee: str, on: dt.date, extra: dict | None = None) -> str:
@@ -281,6 +303,8 @@ def render_notice(application, *, kind: str, title: str, addressee: str, on: dt.
             "information_title": application.information_title,
             "date_text": chinese_date(on),
             "payment_working_days": PAYMENT_WORKING_DAYS,
+            # The remedies, for the notices that decide something that can be challenged.
+            "review_body": (SiteProfile.current().review_body or "").strip(),
             **{key: chinese_date(value) if isinstance(value, dt.date) else value
                for key, value in (extra or {}).items()},
         }

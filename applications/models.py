@@ -65,12 +65,27 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("待确认")
     RECEIVED = "received", _("已受理")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("待补正")
+    # R.30: a supplement that came after the deadline waits for the disclosure office to decide
+    # whether there was good reason (accept: the limit counts from it) or not (deemed abandoned).
+    SUPPLEMENT_LATE = "supplement_late", _("逾期补正待决定")
     ASSIGNED = "assigned", _("办理中")
     REPLY_DRAFTED = "reply_drafted", _("答复待审核")
     CLOSED = "closed", _("已办结")
 
 
-OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.ASSIGNED, Status.REPLY_DRAFTED)
+OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED, Status.SUPPLEMENT_REQUESTED, Status.SUPPLEMENT_LATE, Status.ASSIGNED,
+                 Status.REPLY_DRAFTED)
+
+
+class SendChannel(models.TextChoices):
+    """How a notice with a time limit counted from its receipt went out (R.32, R.34, 109号): the
+    receipt is presumed from it (settings.NOTICE_RECEIPT_PRESUMED_DAYS) until the actual date of
+    receipt is recorded."""
+
+    POST = "post", _("邮寄")
+    EMAIL = "email", _("电子邮件")
+    IN_PERSON = "in_person", _("直接送达")
+    FAX = "fax", _("传真")
 
 
 class DisclosureApplication(models.Model):
@@ -120,7 +135,9 @@ class DisclosureApplication(models.Model):
     extended = models.BooleanField(_("已延期"), default=False)
     supplement_deadline = models.DateField(_("补正期限"), null=True, blank=True)
     consultation_open = models.BooleanField(_("征求第三方意见中"), default=False)
+    agency_consultation_open = models.BooleanField(_("征求其他机关意见中"), default=False)
     fee_pending = models.BooleanField(_("待缴费"), default=False)
+    extension_pending = models.BooleanField(_("延期待批准"), default=False)
 
     # The reply (R.36, R.37)
     outcome = models.CharField(_("办理结果"), max_length=40, choices=Outcome.choices, blank=True)
@@ -157,6 +174,7 @@ class DisclosureApplication(models.Model):
             ("register_application", _("确认受理、分办")),
             ("handle_application", _("承办答复")),
             ("approve_application_reply", _("审核并发出答复")),
+            ("approve_application_extension", _("批准延长答复期限")),
             ("view_applicant_identity", _("查看申请人完整身份信息")),
         ]
 
@@ -190,10 +208,18 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("分办")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("告知补正")
     SUPPLEMENT_RECEIVED = "supplement_received", _("收到补正")
+    SUPPLEMENT_ACCEPTED = "supplement_accepted", _("逾期补正有正当理由，予以接受")
     DEEMED_WITHDRAWN = "deemed_withdrawn", _("逾期未补正，视为放弃")
     CONSULTATION_STARTED = "consultation_started", _("征求第三方意见")
     CONSULTATION_ENDED = "consultation_ended", _("第三方意见征询结束")
+    AGENCY_CONSULTATION_STARTED = "agency_consultation_started", _("征求其他机关意见")
+    AGENCY_CONSULTATION_ENDED = "agency_consultation_ended", _("其他机关意见征询结束")
+    NOTICE_RECEIVED = "notice_received", _("登记送达日期")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延长答复期限")
+    EXTENSION_REFUSED = "extension_refused", _("不同意延长答复期限")
     EXTENDED = "extended", _("延长答复期限")
+    DELAYED_REPLY = "delayed_reply", _("确定延迟答复期限")
+    THIRD_PARTY_NOTIFIED = "third_party_notified", _("书面告知第三方决定公开")
     FEE_NOTICE = "fee_notice", _("发出收费通知")
     FEE_PAID = "fee_paid", _("收到费用")
     FEE_UNPAID = "fee_unpaid", _("逾期未缴费，不再处理")
@@ -242,6 +268,13 @@ class NoticeKind(models.TextChoices):
     CONSULTATION = "consultation", _("征求意见函")
     NO_SUPPLEMENT = "no_supplement", _("逾期未补正告知书")
     FEE_UNPAID = "fee_unpaid", _("逾期未缴费告知书")
+    AGENCY_CONSULTATION = "agency_consultation", _("征求其他机关意见函")
+    DELAYED_REPLY = "delayed_reply", _("延迟答复告知书")
+    THIRD_PARTY_DISCLOSURE = "third_party_disclosure", _("决定公开告知书（第三方）")
+
+
+# Notices addressed to someone other than the applicant: printed in the back office only.
+NOT_TO_APPLICANT = (NoticeKind.CONSULTATION, NoticeKind.AGENCY_CONSULTATION, NoticeKind.THIRD_PARTY_DISCLOSURE)
 
 
 class ApplicationNotice(AppendOnlyModel):
@@ -330,6 +363,9 @@ class FeeNotice(models.Model):
     basis = models.PositiveIntegerField(_("计费依据"), help_text=_("按件：本月第几件申请；按量：页数"))
     amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
     issued_on = models.DateField(_("通知日期"))
+    sent_via = models.CharField(_("送达方式"), max_length=20, choices=SendChannel.choices, default=SendChannel.EMAIL)
+    received_on = models.DateField(_("申请人收到通知日期"), null=True, blank=True,
+                                   help_text=_("空：按送达方式推定（国办函〔2020〕109号：自收到收费通知之日起计算缴费期限）"))
     pay_by = models.DateField(_("缴费期限"))
     paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
     history = HistoricalRecords()

@@ -34,7 +34,9 @@ from django.utils.translation import gettext_lazy
 from applications.models import (
     AnnualReport,
     ApplicantType,
+    ApplicationEvent,
     DisclosureApplication,
+    EventKind,
     FeeNotice,
     ReportStage,
     ReviewCase,
@@ -296,7 +298,13 @@ def compute_facts(year: int, table3: dict[str, dict[str, int]], table4: dict[str
         paid=Count("pk", filter=Q(paid_on__gte=y.first_day, paid_on__lte=y.last_day)),
         amount=Sum("amount", filter=Q(paid_on__gte=y.first_day, paid_on__lte=y.last_day)),
     )
+    # R.32–R.35 have no row in the national format (国办公开办函〔2021〕30号): they are counted here
+    # for sections 一 and 六 — consultations started, extensions consented to, delayed replies set.
+    procedures = dict(
+        ApplicationEvent.objects.filter(on__gte=y.first_day, on__lte=y.last_day, kind__in=PROCEDURE_EVENTS)
+        .values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     return {
+        **{name: procedures.get(kind, 0) for name, kind in PROCEDURE_FACTS.items()},
         "records_published": records["published"],
         "records_proactive": records["proactive"],
         "applications_new": table3[NEW][TOTAL],
@@ -314,6 +322,15 @@ def compute_facts(year: int, table3: dict[str, dict[str, int]], table4: dict[str
         "reviews": table4[ReviewKind.REVIEW][TOTAL],
         "lawsuits": table4[ReviewKind.LITIGATION_DIRECT][TOTAL] + table4[ReviewKind.LITIGATION_AFTER_REVIEW][TOTAL],
     }
+
+
+PROCEDURE_FACTS = {
+    "third_party_consultations": EventKind.CONSULTATION_STARTED,
+    "agency_consultations": EventKind.AGENCY_CONSULTATION_STARTED,
+    "extensions": EventKind.EXTENDED,
+    "delayed_replies": EventKind.DELAYED_REPLY,
+}
+PROCEDURE_EVENTS = tuple(PROCEDURE_FACTS.values())
 
 
 def fact_sentences(year: int, facts: dict) -> list[str]:
@@ -335,6 +352,12 @@ def fact_sentences(year: int, facts: dict) -> list[str]:
            "unpaid": facts["fee_unpaid_closed"]},
         _("本年因政府信息公开被申请行政复议%(reviews)d件、被提起行政诉讼%(lawsuits)d件。")
         % {"reviews": facts["reviews"], "lawsuits": facts["lawsuits"]},
+        # Figures from before these were counted (an older snapshot) read as 0.
+        _("办理依申请公开过程中，书面征求第三方意见%(third)d件、征求其他机关意见%(agencies)d件，所需时间依法不计入答复期限"
+          "（条例第三十二条至第三十四条）；经政府信息公开工作机构负责人同意延长答复期限%(extended)d件（条例第三十三条第二款）；"
+          "因申请数量、频次明显超过合理范围确定延迟答复期限%(delayed)d件（条例第三十五条）。")
+        % {"third": facts.get("third_party_consultations", 0), "agencies": facts.get("agency_consultations", 0),
+           "extended": facts.get("extensions", 0), "delayed": facts.get("delayed_replies", 0)},
     ]
 
 

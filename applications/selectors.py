@@ -7,13 +7,14 @@ import difflib
 import unicodedata
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import DisclosureApplication, IdentityAccess, Status
-from portal.models import Role
+from applications.models import ApplicationEvent, DisclosureApplication, EventKind, IdentityAccess, Status
+from portal.models import Membership, Role
 from portal.selectors import has_role, office_ids_for, roles_of
 from portal.workdays import Calendar, workdays_left_many
 from portal.worklist import WorkItem, waited_text
@@ -21,15 +22,51 @@ from portal.worklist import WorkItem, waited_text
 S = Status
 
 
+def extension_approver_rules() -> list[tuple[str, str]]:
+    """settings.APPLICATION_EXTENSION_APPROVERS as (role, office kind or "") pairs."""
+    return [(entry.partition(":")[0].strip(), entry.partition(":")[2].strip())
+            for entry in getattr(settings, "APPLICATION_EXTENSION_APPROVERS", []) if entry.strip()]
+
+
+def is_extension_approver(user) -> bool:
+    """Whether `user` may consent to an extension (R.33(2): the head of the disclosure work body;
+    by default the head of the general office or a leader, settings.APPLICATION_EXTENSION_APPROVERS)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    for role, kind in extension_approver_rules():
+        if not has_role(user, role):
+            continue
+        if not kind or Membership.objects.filter(user=user, role=role, office__kind=kind).exists():
+            return True
+    return False
+
+
+def extension_approvers(*, exclude=None) -> QuerySet:
+    """Active people who may consent to an extension (whom to tell of a request)."""
+    from django.contrib.auth import get_user_model
+
+    condition = Q(pk__in=[])
+    for role, kind in extension_approver_rules():
+        condition |= Q(memberships__role=role, **({"memberships__office__kind": kind} if kind else {}))
+    users = get_user_model().objects.filter(condition, is_active=True).distinct()
+    return users.exclude(pk=exclude.pk) if exclude is not None else users
+
+
 def applications_for_staff(user) -> QuerySet[DisclosureApplication]:
     """The disclosure office and the supervision office see all applications; an office's info
-    officer and division head see those assigned to their office; IT superusers may read."""
+    officer and division head see those assigned to their office; whoever consents to extensions
+    sees those waiting for their consent and those they decided; IT superusers may read."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return DisclosureApplication.objects.none()
     if has_role(user, Role.DISCLOSURE_OFFICE) or has_role(user, Role.SUPERVISION) or user.is_superuser:
         return DisclosureApplication.objects.all()
     offices = office_ids_for(user, Role.DRAFTER) | office_ids_for(user, Role.DIVISION_HEAD)
-    return DisclosureApplication.objects.filter(office_id__in=offices)
+    scope = Q(office_id__in=offices)
+    if is_extension_approver(user):
+        decided = ApplicationEvent.objects.filter(
+            actor=user, kind__in=(EventKind.EXTENDED, EventKind.EXTENSION_REFUSED)).values("application_id")
+        scope |= Q(extension_pending=True) | Q(pk__in=decided)
+    return DisclosureApplication.objects.filter(scope)
 
 
 def may_see_identity(user, application: DisclosureApplication) -> bool:
@@ -69,10 +106,13 @@ def _awaiting(user) -> Q | None:
     if Role.DISCLOSURE_OFFICE in roles:
         conditions.append(Q(status__in=[S.SUBMITTED, S.RECEIVED, S.REPLY_DRAFTED]))
         conditions.append(Q(status=S.SUPPLEMENT_REQUESTED, supplement_deadline__lt=timezone.localdate()))
+        conditions.append(Q(status=S.SUPPLEMENT_LATE))
         conditions.append(Q(status=S.ASSIGNED, fee_pending=True))
     offices = office_ids_for(user, Role.DRAFTER) | office_ids_for(user, Role.DIVISION_HEAD)
     if offices:
         conditions.append(Q(status=S.ASSIGNED, office_id__in=offices))
+    if is_extension_approver(user):
+        conditions.append(Q(extension_pending=True))
     if not conditions:
         return None
     combined = conditions[0]
@@ -87,6 +127,7 @@ STEP_HINTS = {
     S.ASSIGNED: _("待拟定答复"),
     S.REPLY_DRAFTED: _("答复待审核"),
     S.SUPPLEMENT_REQUESTED: _("补正期限已过"),
+    S.SUPPLEMENT_LATE: _("逾期补正待决定"),
 }
 
 
@@ -113,12 +154,15 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
             note = str(_("期限暂停"))
         if application.fee_pending:
             note = str(_("待缴费"))
+        step = STEP_HINTS.get(application.status, application.get_status_display())
+        if application.extension_pending:
+            step = _("延期待批准")
         items.append(WorkItem(
             title=f"{application.tracking_code} {application.information_title}",
             url=reverse("admin:applications_disclosureapplication_change", args=[application.pk]),
             kind=str(_("依申请公开")),
             office=application.office.name if application.office_id else "—",
-            step=str(STEP_HINTS.get(application.status, application.get_status_display())),
+            step=str(step),
             due_date=due,
             days_left=left.get(due) if due else None,
             overdue=bool(due and due < today),
@@ -201,3 +245,47 @@ def outcome_counts(year: int) -> dict[str, dict[str, int]]:
     for outcome, applicant_type, n in rows:
         counts.setdefault(outcome, {})[applicant_type] = n
     return counts
+
+
+def _channel_label(value: str) -> str:
+    from applications.models import SendChannel
+
+    return str(SendChannel(value).label) if value in SendChannel.values else value
+
+
+def event_summary(event) -> str:
+    """What the back office's handling record says of an event besides its comment: who asked
+    for and who consented to an extension (R.33(2)), the confidentiality check of a reply
+    (M.3(4)), to whom and when a notice went, the dates a clock event set."""
+    data = event.data or {}
+    kind = event.kind
+    if kind == EventKind.EXTENDED and data.get("approved_on"):
+        return str(_("延长 %(days)s 个工作日；%(requester)s于 %(requested)s 申请，%(approver)s于 %(approved)s 同意") % {
+            "days": data.get("days"), "requester": data.get("requested_by_name", ""),
+            "requested": data.get("requested_on", ""), "approver": data.get("approved_by_name", ""),
+            "approved": data["approved_on"]})
+    if kind == EventKind.EXTENSION_REQUESTED:
+        return str(_("申请延长 %(days)s 个工作日") % {"days": data.get("days")})
+    if kind == EventKind.REPLIED and data.get("checklist"):
+        checklist = data["checklist"]
+        if checklist.get("redacted_parts"):
+            return str(_("保密审查：删去（不予公开）的部分：%(parts)s；依据：%(grounds)s") % {
+                "parts": checklist["redacted_parts"], "grounds": "、".join(checklist.get("redaction_grounds", []))})
+        return str(_("保密审查：不涉及国家秘密、商业秘密、个人隐私"))
+    if kind == EventKind.THIRD_PARTY_NOTIFIED:
+        return str(_("告知%(who)s（%(via)s，%(on)s 发出）；决定公开的内容：%(content)s") % {
+            "who": data.get("third_party", ""), "via": _channel_label(data.get("sent_via", "")),
+            "on": data.get("sent_on", ""),
+            "content": data.get("content", "")})
+    if kind in (EventKind.CONSULTATION_STARTED, EventKind.AGENCY_CONSULTATION_STARTED) and data.get("presumed_receipt"):
+        return str(_("推定 %(received)s 收到，应于 %(answer_by)s 前答复") % {
+            "received": data["presumed_receipt"], "answer_by": data.get("answer_by", "")})
+    if kind == EventKind.CONSULTATION_ENDED and data.get("objected"):
+        return str(_("第三方不同意公开"))
+    if kind == EventKind.NOTICE_RECEIVED:
+        return str(_("对方收到日期；期限至 %(date)s") % {"date": data.get("answer_by") or data.get("pay_by") or "—"})
+    if kind == EventKind.DELAYED_REPLY:
+        return str(_("延迟答复至 %(date)s") % {"date": data.get("until", "")})
+    if kind == EventKind.FEE_NOTICE and data.get("pay_by"):
+        return str(_("%(amount)s 元，缴费期限 %(date)s") % {"amount": data.get("amount", ""), "date": data["pay_by"]})
+    return ""

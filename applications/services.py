@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications import clock, workflow
+from applications import clock, receipt, workflow
 from applications.models import (
+    NOT_TO_APPLICANT,
     ApplicationEvent,
     ApplicationFile,
     ApplicationNotice,
@@ -33,6 +34,7 @@ from applications.models import (
     FileRole,
     NoticeKind,
     ReviewCase,
+    SendChannel,
     Status,
 )
 from applications.outcomes import REFUSALS, Outcome
@@ -128,7 +130,7 @@ def _notice(application, event: ApplicationEvent, kind: str, **facts) -> Applica
     html = render_notice(application, kind=kind, title=NOTICE_TITLES[kind], addressee=addressee, on=event.on,
                          extra=facts)
     return _issue_notice(application, event, kind=kind, html=html, addressee=addressee,
-                         to_applicant=kind != NoticeKind.CONSULTATION)
+                         to_applicant=kind not in NOT_TO_APPLICANT)
 
 
 def _closing_letter(application, event: ApplicationEvent, kind: str, outcome: str) -> ApplicationNotice:
@@ -314,12 +316,17 @@ def _back_from_supplement(application) -> str:
 
 
 def _supplement_received(application, *, on: dt.date, actor=None, role: str = "", comment: str = "") -> bool:
-    """Record the supplement; say whether it came after the deadline set (R.30: staff then decide
-    whether there was good reason, or deem the application abandoned — they are told)."""
+    """Record the supplement. One that came after the deadline set restarts nothing: it is held
+    (supplement_late) for the disclosure office to decide whether there was good reason (R.30);
+    say whether it was late, so that they are told."""
     late = bool(application.supplement_deadline and on > application.supplement_deadline)
-    data = {"late": True, "deadline": application.supplement_deadline.isoformat()} if late else {}
-    _record(application, kind=K.SUPPLEMENT_RECEIVED, actor=actor, role=role, on=on, comment=comment, data=data,
-            to_status=_back_from_supplement(application))
+    if late:
+        _record(application, kind=K.SUPPLEMENT_RECEIVED, actor=actor, role=role, on=on, comment=comment,
+                data={"late": True, "held": True, "deadline": application.supplement_deadline.isoformat()},
+                to_status=S.SUPPLEMENT_LATE)
+    else:
+        _record(application, kind=K.SUPPLEMENT_RECEIVED, actor=actor, role=role, on=on, comment=comment,
+                to_status=_back_from_supplement(application))
     return late
 
 
@@ -335,7 +342,8 @@ def _tell_staff_of_supplement(application, late: bool) -> None:
 
 def application_record_supplement(*, application, actor, received_on: dt.date | None = None, comment: str = "",
                                   uploads: Iterable = (), expected_status: str | None = None):
-    """Staff register a supplement that arrived on paper; the clock restarts from that day."""
+    """Staff register a supplement that arrived on paper; the clock restarts from that day, or,
+    after the deadline, waits for their decision (R.30)."""
     with files_removed_unless_committed() as saved, transaction.atomic():
         application, role = _begin(application, actor, "record_supplement", expected_status)
         today = timezone.localdate()
@@ -366,11 +374,30 @@ def application_supplement_by_applicant(*, application, text: str, uploads: Iter
     return application
 
 
+def application_accept_late_supplement(*, application, actor, reason: str, expected_status: str | None = None):
+    """R.30: the applicant had good reason for supplementing late. The reason is recorded; the
+    limit counts from the day the supplement arrived (clock.py)."""
+    reason = _require_text(reason, _("请写明认定有正当理由的依据（条例第三十条）。"))
+    with transaction.atomic():
+        application, role = _begin(application, actor, "accept_late_supplement", expected_status)
+        arrived = application.events.filter(kind=K.SUPPLEMENT_RECEIVED).order_by("-at", "-pk").first()
+        _record(application, kind=K.SUPPLEMENT_ACCEPTED, actor=actor, role=role, comment=reason,
+                to_status=_back_from_supplement(application),
+                data={"supplement_on": arrived.on.isoformat() if arrived else None, "reason": reason})
+        _tell_applicant(application, subject=_("您的逾期补正已被接受"),
+                        body=_("您的补正虽已超过补正期限，本机关认定有正当理由，予以接受。答复期限自收到补正之日起计算，"
+                               "为 %(due)s（条例第三十条）。") % {"due": application.due_date})
+        return application
+
+
 def application_deem_withdrawn(*, application, actor, comment: str = "", expected_status: str | None = None):
-    """No supplement by the deadline without good reason: deemed abandoned (R.30; table 3 (六)1).
-    The applicant gets the closing letter (other_no_supplement)."""
+    """No supplement by the deadline — or one after it — without good reason: deemed abandoned
+    (R.30; table 3 (六)1). After a late supplement the reason for refusing it is required. The
+    applicant gets the closing letter (other_no_supplement)."""
     with transaction.atomic():
         application, role = _begin(application, actor, "deem_withdrawn", expected_status)
+        if application.status == S.SUPPLEMENT_LATE:
+            comment = _require_text(comment, _("申请人已逾期补正：请写明认定没有正当理由的理由（条例第三十条）。"))
         application.outcome = Outcome.OTHER_NO_SUPPLEMENT
         application.closed_at = timezone.now()
         event = _record_event(application, kind=K.DEEMED_WITHDRAWN, actor=actor, role=role, to_status=S.CLOSED,
@@ -388,28 +415,49 @@ def _date_between(day: dt.date, first: dt.date | None, last: dt.date, message: s
     return day
 
 
+def _send_channel(via: str) -> str:
+    if via not in SendChannel.values:
+        raise InvalidInput(_("请选择送达方式。"))
+    return via
+
+
+def _start_consultation(application, actor, name: str, *, flag: str, kind: str, notice: str, addressee: str, sent_on,
+                        via: str, expected_status, data: dict, facts: dict):
+    """A consultation letter goes out (R.32 third party, R.34 another agency): the other side
+    has 15 working days from its receipt, presumed from how the letter was sent (receipt.py)."""
+    via = _send_channel(via)
+    application, role = _begin(application, actor, name, expected_status)
+    setattr(application, flag, True)
+    today = timezone.localdate()
+    on = _date_between(sent_on or today, application.received_on, today,
+                       _("发出征求意见书的日期应在收到申请之日和今天之间。"))
+    presumed = receipt.presumed_receipt(on, via)
+    answer_by = add_workdays(presumed, clock.THIRD_PARTY_WORKING_DAYS).date
+    event = _record_event(application, kind=kind, actor=actor, role=role, on=on, comment=addressee,
+                          data={**data, "sent_via": via, "presumed_receipt": presumed.isoformat(),
+                                "answer_by": answer_by.isoformat()})
+    _notice(application, event, notice, addressee=addressee, sent_via=SendChannel(via).label, **facts)
+    return application
+
+
 def application_start_consultation(*, application, actor, third_party: str, sent_on: dt.date | None = None,
-                                   expected_status: str | None = None):
-    """R.32: the third party is consulted in writing (征求意见函) and has 15 working days to answer."""
+                                   sent_via: str = SendChannel.POST, expected_status: str | None = None):
+    """R.32: the third party is consulted in writing (征求意见函) and has 15 working days from its
+    receipt of the letter to answer. Only while the time limit runs (workflow.limit_running)."""
     third_party = _require_text(third_party, _("请填写被征求意见的第三方。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "start_consultation", expected_status)
-        today = timezone.localdate()
-        on = _date_between(sent_on or today, application.received_on, today,
-                           _("发出征求意见书的日期应在收到申请之日和今天之间。"))
-        answer_by = add_workdays(on, clock.THIRD_PARTY_WORKING_DAYS).date
-        application.consultation_open = True
-        event = _record_event(application, kind=K.CONSULTATION_STARTED, actor=actor, role=role, on=on,
-                              comment=third_party,
-                              data={"third_party": third_party, "answer_by": answer_by.isoformat()})
-        _notice(application, event, NoticeKind.CONSULTATION, addressee=third_party, answer_by=answer_by)
-        return application
+        return _start_consultation(application, actor, "start_consultation", flag="consultation_open",
+                                   kind=K.CONSULTATION_STARTED,
+                                   notice=NoticeKind.CONSULTATION, addressee=third_party, sent_on=sent_on,
+                                   via=sent_via, expected_status=expected_status, data={"third_party": third_party},
+                                   facts={})
 
 
 def application_end_consultation(*, application, actor, ended_on: dt.date | None = None, result: str = "",
-                                 expected_status: str | None = None):
+                                 objected: bool = False, expected_status: str | None = None):
     """The third party answered (or its 15 working days ran out). The time not counted toward
-    the limit is capped at those 15 working days (clock.py)."""
+    the limit is capped at those 15 working days (clock.py). An objection is recorded: releasing
+    the information anyway needs the written notice of R.32 (notify_third_party)."""
     result = _require_text(result, _("请填写第三方意见（或逾期未答复）。"))
     with transaction.atomic():
         application, role = _begin(application, actor, "end_consultation", expected_status)
@@ -418,24 +466,170 @@ def application_end_consultation(*, application, actor, ended_on: dt.date | None
         on = _date_between(ended_on or today, started.on if started else None, today,
                            _("征求意见结束日期应在发出征求意见书之日和今天之间。"))
         application.consultation_open = False
-        return _record(application, kind=K.CONSULTATION_ENDED, actor=actor, role=role, on=on, comment=result)
+        return _record(application, kind=K.CONSULTATION_ENDED, actor=actor, role=role, on=on, comment=result,
+                       data={"objected": bool(objected),
+                             "third_party": started.data.get("third_party", "") if started else ""})
 
 
-def application_extend(*, application, actor, days: int, reason: str, expected_status: str | None = None):
-    """One extension, at most 20 working days, decided before the limit runs out, with a notice
-    to the applicant (延期答复告知书, R.33(2))."""
+def application_start_agency_consultation(*, application, actor, agency: str, matter: str,
+                                          sent_on: dt.date | None = None, sent_via: str = SendChannel.POST,
+                                          expected_status: str | None = None):
+    """R.33(3), R.34: another agency is consulted in writing (征求意见函); it answers within 15
+    working days of receiving the letter, silence counting as consent; the time is not counted."""
+    agency = _require_text(agency, _("请填写被征求意见的机关。"))
+    matter = _require_text(matter, _("请写明征求意见的事项。"))
+    with transaction.atomic():
+        return _start_consultation(application, actor, "start_agency_consultation", flag="agency_consultation_open",
+                                   kind=K.AGENCY_CONSULTATION_STARTED, notice=NoticeKind.AGENCY_CONSULTATION,
+                                   addressee=agency, sent_on=sent_on, via=sent_via, expected_status=expected_status,
+                                   data={"agency": agency, "matter": matter}, facts={"matter": matter})
+
+
+def application_end_agency_consultation(*, application, actor, ended_on: dt.date | None = None, result: str = "",
+                                        expected_status: str | None = None):
+    """The other agency answered, or its 15 working days ran out (R.34: silence is consent)."""
+    result = _require_text(result, _("请填写被征求意见机关的意见（或逾期未提出意见，视为同意公开）。"))
+    with transaction.atomic():
+        application, role = _begin(application, actor, "end_agency_consultation", expected_status)
+        today = timezone.localdate()
+        started = application.events.filter(kind=K.AGENCY_CONSULTATION_STARTED).order_by("-at", "-pk").first()
+        on = _date_between(ended_on or today, started.on if started else None, today,
+                           _("征求意见结束日期应在发出征求意见书之日和今天之间。"))
+        application.agency_consultation_open = False
+        return _record(application, kind=K.AGENCY_CONSULTATION_ENDED, actor=actor, role=role, on=on, comment=result,
+                       data={"agency": started.data.get("agency", "") if started else ""})
+
+
+def awaiting_receipt(application) -> list[tuple[str, str]]:
+    """The notices whose receipt may be recorded now: (clock pause name, label)."""
+    found = []
+    if application.consultation_open:
+        found.append((clock.CONSULTATION, str(NoticeKind.CONSULTATION.label)))
+    if application.agency_consultation_open:
+        found.append((clock.AGENCY, str(NoticeKind.AGENCY_CONSULTATION.label)))
+    if application.fee_pending:
+        found.append((clock.FEE, str(NoticeKind.FEE.label)))
+    return found
+
+
+def application_record_receipt(*, application, actor, notice: str, received_on: dt.date,
+                               expected_status: str | None = None):
+    """The day the consultation letter (R.32, R.34) or the fee notice (109号) was received, from
+    the postal receipt or the delivery record: the other side's period counts from it."""
+    with transaction.atomic():
+        application, role = _begin(application, actor, "record_receipt", expected_status)
+        if notice not in dict(awaiting_receipt(application)):
+            raise InvalidInput(_("请选择等待送达的文书。"))
+        if notice == clock.FEE and role != workflow.DISCLOSURE_OFFICE:
+            raise ActionRefused(_("收费通知的送达日期由政府信息公开工作机构登记。"))
+        today = timezone.localdate()
+        if notice == clock.FEE:
+            fee = application.fee_notices.filter(paid_on__isnull=True).order_by("-issued_on", "-pk").first()
+            sent = fee.issued_on
+        else:
+            kind = K.CONSULTATION_STARTED if notice == clock.CONSULTATION else K.AGENCY_CONSULTATION_STARTED
+            sent = application.events.filter(kind=kind).order_by("-at", "-pk").first().on
+        on = _date_between(received_on, sent, today, _("收到日期应在发出之日和今天之间。"))
+        data = {"notice": notice, "sent_on": sent.isoformat()}
+        if notice == clock.FEE:
+            from applications.fees import PAYMENT_WORKING_DAYS
+
+            fee.received_on = on
+            fee.pay_by = add_workdays(on, PAYMENT_WORKING_DAYS).date
+            fee.save(update_fields=["received_on", "pay_by"])
+            data["pay_by"] = fee.pay_by.isoformat()
+        else:
+            data["answer_by"] = add_workdays(on, clock.THIRD_PARTY_WORKING_DAYS).date.isoformat()
+        return _record(application, kind=K.NOTICE_RECEIVED, actor=actor, role=role, on=on, data=data)
+
+
+# --- Extension (R.33(2)) and delayed reply (R.35) ---------------------------------------------------
+
+
+def application_request_extension(*, application, actor, days: int, reason: str, expected_status: str | None = None):
+    """The handling person asks for one extension of at most 20 working days (R.33(2)); it takes
+    effect only with the consent of the head of the disclosure work body (approve_extension)."""
     reason = _require_text(reason, _("请填写延期理由。"))
     if not 1 <= int(days) <= clock.MAX_EXTENSION_WORKING_DAYS:
         raise InvalidInput(_("延长期限为1至20个工作日。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "extend", expected_status)
+        application, role = _begin(application, actor, "request_extension", expected_status)
+        application.extension_pending = True
+        _record(application, kind=K.EXTENSION_REQUESTED, actor=actor, role=role, comment=reason,
+                data={"days": int(days), "reason": reason})
+    from applications.selectors import extension_approvers
+
+    _tell_staff(extension_approvers(exclude=actor), application, gettext_lazy("延长答复期限待批准"))
+    return application
+
+
+def application_approve_extension(*, application, actor, comment: str = "", expected_status: str | None = None):
+    """The head of the disclosure work body (or whoever settings.APPLICATION_EXTENSION_APPROVERS
+    names) consents — never the person who asked (workflow.check); the 延期答复告知书 goes out
+    with the date of consent (R.33(2))."""
+    with transaction.atomic():
+        application, role = _begin(application, actor, "approve_extension", expected_status)
+        request = application.events.filter(kind=K.EXTENSION_REQUESTED).order_by("-at", "-pk").first()
+        days, reason = int(request.data["days"]), request.data.get("reason") or request.comment
+        today = timezone.localdate()
+        application.extension_pending = False
+        requester = request.actor
         event = _record_event(application, kind=K.EXTENDED, actor=actor, role=role, comment=reason,
-                              data={"days": int(days)})
-        _notice(application, event, NoticeKind.EXTENSION, reason=reason, days=int(days), due=application.due_date)
+                              data={"days": days, "reason": reason, "requested_by": request.actor_id,
+                                    "requested_by_name": person_name(requester), "requested_on": request.on.isoformat(),
+                                    "approved_by_name": person_name(actor), "approved_on": today.isoformat(),
+                                    "approval_comment": (comment or "").strip()})
+        _notice(application, event, NoticeKind.EXTENSION, reason=reason, days=days, due=application.due_date,
+                approved_on=today)
         _tell_applicant(application, subject=_("答复期限延长告知"),
-                        body=_("因%(reason)s，经本机关政府信息公开工作机构负责人同意，答复期限延长 %(days)d 个工作日，"
+                        body=_("因%(reason)s，经本机关政府信息公开工作机构负责人于 %(approved)s 同意，答复期限延长 %(days)d 个工作日，"
                                "延长后的答复期限为 %(due)s（条例第三十三条第二款）。")
-                        % {"reason": reason, "days": int(days), "due": application.due_date}
+                        % {"reason": reason, "approved": today, "days": days, "due": application.due_date}
+                        + "\n" + _on_the_tracking_page())
+        return application
+
+
+def application_refuse_extension(*, application, actor, comment: str, expected_status: str | None = None):
+    """No consent: the limit stays as it is (and the handler may not ask again on this ground)."""
+    comment = _require_text(comment, _("请写明不同意延期的理由。"))
+    with transaction.atomic():
+        application, role = _begin(application, actor, "refuse_extension", expected_status)
+        application.extension_pending = False
+        return _record(application, kind=K.EXTENSION_REFUSED, actor=actor, role=role, comment=comment)
+
+
+def person_name(user) -> str:
+    """How a staff member is named in a record: full name, else the user name."""
+    if user is None:
+        return ""
+    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
+
+
+# Well beyond any reasonable delayed reply (R.35): a date further out is a typing error.
+MAX_DELAY_DAYS = 366
+
+
+def application_delay_reply(*, application, actor, until: dt.date, reasons: str, applicant_reason: str = "",
+                            expected_status: str | None = None):
+    """R.35: the volume or frequency of the applicant's requests clearly exceeds reasonable bounds,
+    the reason they gave is reasonable, but the reply cannot be made in time: the office sets a
+    reasonable later date and tells the applicant why (延迟答复告知书)."""
+    reasons = _require_text(reasons, _("请写明不能按期答复的理由（将告知申请人）。"))
+    with transaction.atomic():
+        application, role = _begin(application, actor, "delay_reply", expected_status)
+        due = workflow.current_due(application)
+        today = timezone.localdate()
+        if not until or (due and until <= due) or until > today + dt.timedelta(days=MAX_DELAY_DAYS):
+            raise InvalidInput(_("延迟答复的期限应晚于现在的答复期限（%(due)s），且在一年之内（条例第三十五条）。")
+                               % {"due": due or "—"})
+        event = _record_event(application, kind=K.DELAYED_REPLY, actor=actor, role=role, comment=reasons,
+                              data={"until": until.isoformat(), "previous_due": due.isoformat() if due else None,
+                                    "reasons": reasons, "applicant_reason": (applicant_reason or "").strip()})
+        _notice(application, event, NoticeKind.DELAYED_REPLY, reasons=reasons, until=until,
+                applicant_reason=(applicant_reason or "").strip())
+        _tell_applicant(application, subject=_("延迟答复告知"),
+                        body=_("您申请公开政府信息的数量、频次明显超过合理范围，本机关无法在规定期限内答复。因%(reasons)s，"
+                               "本机关将于 %(until)s 前答复（条例第三十五条）。") % {"reasons": reasons, "until": until}
                         + "\n" + _on_the_tracking_page())
         return application
 
@@ -446,12 +640,15 @@ def _fee_basis_text(method: str, basis: int) -> str:
     return _("提供信息%(n)d页") % {"n": basis}
 
 
-def application_fee_notice(*, application, actor, method: str, basis: int, expected_status: str | None = None):
+def application_fee_notice(*, application, actor, method: str, basis: int, sent_via: str = SendChannel.EMAIL,
+                           expected_status: str | None = None):
     """R.42: a fee only where the number or frequency of applications clearly exceeds a
-    reasonable range, by one method per application (国办函〔2020〕109号). The clock is suspended
-    from the notice until the fee is paid; the applicant has 20 working days from the notice."""
+    reasonable range, by one method per application (国办函〔2020〕109号). Only while the time
+    limit runs; the clock is suspended from the notice until the fee is paid; the applicant has
+    20 working days from receiving the notice (presumed from how it went out until recorded)."""
     from applications.fees import PAYMENT_WORKING_DAYS, fee_for
 
+    via = _send_channel(sent_via)
     try:
         amount = fee_for(method, int(basis))
     except (ValueError, TypeError) as error:
@@ -465,18 +662,21 @@ def application_fee_notice(*, application, actor, method: str, basis: int, expec
             raise InvalidInput(_("本申请已按“%(method)s”计收，同一申请只能选择一种计收方式（国办函〔2020〕109号）。")
                                % {"method": earlier.get_method_display()})
         today = timezone.localdate()
-        pay_by = add_workdays(today, PAYMENT_WORKING_DAYS).date
+        presumed = receipt.presumed_receipt(today, via)
+        pay_by = add_workdays(presumed, PAYMENT_WORKING_DAYS).date
         FeeNotice.objects.create(application=application, method=method, basis=int(basis), amount=amount,
-                                 issued_on=today, pay_by=pay_by)
+                                 issued_on=today, sent_via=via, pay_by=pay_by)
         application.fee_pending = True
         event = _record_event(application, kind=K.FEE_NOTICE, actor=actor, role=role,
-                              data={"amount": str(amount), "method": method, "basis": int(basis),
-                                    "pay_by": pay_by.isoformat()})
+                              data={"amount": str(amount), "method": method, "basis": int(basis), "sent_via": via,
+                                    "presumed_receipt": presumed.isoformat(), "pay_by": pay_by.isoformat()})
         _notice(application, event, NoticeKind.FEE, method=FeeMethod(method).label,
-                basis_text=_fee_basis_text(method, int(basis)), amount=amount, pay_by=pay_by)
+                basis_text=_fee_basis_text(method, int(basis)), amount=amount, sent_via=SendChannel(via).label,
+                pay_by=pay_by if presumed == today else None)
         _tell_applicant(application, subject=_("信息处理费缴费通知"),
-                        body=_("您的申请需缴纳信息处理费 %(amount)s 元，请于 %(date)s 前缴纳；逾期未缴纳的，本机关不再处理该申请。")
-                        % {"amount": amount, "date": pay_by} + "\n" + _on_the_tracking_page())
+                        body=_("您的申请需缴纳信息处理费 %(amount)s 元，请自收到缴费通知之日起20个工作日内缴纳；"
+                               "逾期未缴纳的，本机关不再处理该申请。缴费期限以查询页面显示的为准。")
+                        % {"amount": amount} + "\n" + _on_the_tracking_page())
         return application
 
 
@@ -545,11 +745,41 @@ def application_return_reply(*, application, actor, comment: str, expected_statu
                        to_status=S.ASSIGNED if application.office_id else S.RECEIVED)
 
 
-def application_send_reply(*, application, actor, comment: str = "", expected_status: str | None = None):
+def application_notify_third_party(*, application, actor, content: str, reason: str, sent_on: dt.date | None = None,
+                                   sent_via: str = SendChannel.POST, expected_status: str | None = None):
+    """R.32: the third party objected, but the office finds that withholding would seriously harm
+    the public interest and decides to disclose: the content to be disclosed and the reasons are
+    told to the third party in writing (决定公开告知书), with the date it was sent. Required before
+    a reply that releases the information goes out (application_send_reply)."""
+    content = _require_text(content, _("请写明决定公开的政府信息内容。"))
+    reason = _require_text(reason, _("请写明不公开可能对公共利益造成重大影响的理由（条例第三十二条）。"))
+    via = _send_channel(sent_via)
+    with transaction.atomic():
+        application, role = _begin(application, actor, "notify_third_party", expected_status)
+        objection = workflow.third_party_objection(application)
+        third_party = objection.data.get("third_party") or objection.comment
+        today = timezone.localdate()
+        on = _date_between(sent_on or today, objection.on, today, _("发出日期应在第三方提出意见之日和今天之间。"))
+        event = _record_event(application, kind=K.THIRD_PARTY_NOTIFIED, actor=actor, role=role, on=on, comment=reason,
+                              data={"third_party": third_party, "content": content, "reason": reason, "sent_via": via,
+                                    "objection_on": objection.on.isoformat(), "sent_on": on.isoformat()})
+        _notice(application, event, NoticeKind.THIRD_PARTY_DISCLOSURE, addressee=third_party, content=content,
+                reason=reason, objection_on=objection.on, sent_via=SendChannel(via).label)
+        return application
+
+
+def application_send_reply(*, application, actor, comment: str = "", no_state_secret: bool | None = None,
+                           no_commercial_secret: bool | None = None, no_personal_privacy: bool | None = None,
+                           redacted_parts: str = "", redaction_grounds: Iterable[str] = (),
+                           expected_status: str | None = None):
     """The disclosure office approves and sends the reply — not the person who drafted it
-    (workflow.check) — and the application is closed. A refusal letter must give its legal basis
-    and the remedies (R.36); the files provided become downloadable from now on."""
+    (workflow.check) — and the application is closed. Every letter names the remedies (R.36 and
+    the review body of the agency profile), a refusal its legal basis too. A reply that releases
+    information (全部或部分公开) passes the confidentiality check of a record first (M.3(4), M.6,
+    R.17: disclosure/services.confidentiality_checklist), and over a third party's objection only
+    after the written notice of R.32. The files provided become downloadable from now on."""
     from applications.letters import letter_omissions, letter_placeholders
+    from disclosure.services import confidentiality_checklist
 
     with transaction.atomic():
         application, role = _begin(application, actor, "send_reply", expected_status)
@@ -557,13 +787,26 @@ def application_send_reply(*, application, actor, comment: str = "", expected_st
             raise InvalidInput(_("告知书还有未填写的内容：%(gaps)s。请退回修改。") % {"gaps": "、".join(gaps)})
         if missing := letter_omissions(application.reply_letter, application.outcome):
             raise InvalidInput(_("告知书缺少%(missing)s。请退回修改。") % {"missing": "、".join(missing)})
+        data = {"outcome": application.outcome}
+        if application.outcome in workflow.RELEASING:
+            checklist = confidentiality_checklist(
+                no_state_secret=no_state_secret, no_commercial_secret=no_commercial_secret,
+                no_personal_privacy=no_personal_privacy, redacted_parts=redacted_parts,
+                redaction_grounds=redaction_grounds)
+            if application.outcome == Outcome.PARTIAL and not checklist["redacted_parts"]:
+                raise InvalidInput(_("部分公开的，请写明不予公开的部分及其依据（条例第三十七条）。"))
+            if application.outcome == Outcome.DISCLOSED and checklist["redacted_parts"]:
+                raise InvalidInput(_("有不予公开的部分的，办理结果应为“部分公开”（条例第三十七条）。请退回修改。"))
+            if application.outcome == Outcome.DISCLOSED and (objection := workflow.third_party_objection(application)):
+                raise StateConflict(_("第三方已于 %(date)s 表示不同意公开。决定公开的，须先将决定公开的内容和理由书面告知第三方"
+                                      "（条例第三十二条）。") % {"date": objection.on})
+            data["checklist"] = checklist
         application.replied_on = timezone.localdate()
         application.closed_at = timezone.now()
         for item in application.files.filter(role=FileRole.PROVIDED, visible_to_applicant=False):
             item.visible_to_applicant = True  # saved one by one, so that the history records it
             item.save(update_fields=["visible_to_applicant"])
-        _record(application, kind=K.REPLIED, actor=actor, role=role, to_status=S.CLOSED, comment=comment,
-                data={"outcome": application.outcome})
+        _record(application, kind=K.REPLIED, actor=actor, role=role, to_status=S.CLOSED, comment=comment, data=data)
         _tell_applicant(application, subject=_("您的申请已答复"),
                         body=_("本机关已对您的申请作出答复（%(outcome)s）。请在查询页面查看和下载告知书。")
                         % {"outcome": application.get_outcome_display()})
@@ -633,14 +876,28 @@ def application_rate(*, application, rating: int, comment: str = "") -> Disclosu
         return _record(application, kind=K.RATED, data={"rating": int(rating)})
 
 
-def applications_recompute_due_dates(*, since: dt.date) -> int:
-    """After a calendar change: recompute the clocks of open applications."""
+CLOCK_FIELDS = ("due_date", "due_date_provisional", "clock_paused", "extended")
+
+
+def applications_recompute_clocks(*, queryset=None) -> int:
+    """Replay the clock of each application (all by default) and store what changed; returns how
+    many changed. After a calendar change, and once after the rules of issue #14: a pause or an
+    extension recorded after the limit had run out no longer moves the due date (clock.py), so
+    the tracking page, the assessment dashboard and the annual report's figures (counted from
+    due_date when they are generated) count those replies as late. The events stay as they were."""
     count = 0
-    for application in DisclosureApplication.objects.filter(received_on__gte=since - dt.timedelta(days=120)):
-        before = (application.due_date, application.due_date_provisional)
+    for application in (queryset if queryset is not None else DisclosureApplication.objects.all()).iterator():
+        before = tuple(getattr(application, name) for name in CLOCK_FIELDS)
         refresh_clock(application)
-        if (application.due_date, application.due_date_provisional) != before:
-            DisclosureApplication.objects.filter(pk=application.pk).update(
-                due_date=application.due_date, due_date_provisional=application.due_date_provisional)
+        after = tuple(getattr(application, name) for name in CLOCK_FIELDS)
+        if after != before:
+            DisclosureApplication.objects.filter(pk=application.pk).update(**dict(zip(CLOCK_FIELDS, after, strict=True)))
             count += 1
     return count
+
+
+def applications_recompute_due_dates(*, since: dt.date) -> int:
+    """After a calendar change: recompute the clocks of applications received since 120 days
+    before the first date affected."""
+    return applications_recompute_clocks(
+        queryset=DisclosureApplication.objects.filter(received_on__gte=since - dt.timedelta(days=120)))

@@ -17,7 +17,9 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -40,10 +42,12 @@ INDEX_HINT_MAX = 100  # DisclosureApplication.index_number
 # What the applicant sees of the handling: the kind of each step and its date. Internal steps
 # (notes, drafts returned for correction, review records) are left out.
 PUBLIC_EVENTS = {
-    K.SUBMITTED, K.RECEIVED, K.ASSIGNED, K.SUPPLEMENT_REQUESTED, K.SUPPLEMENT_RECEIVED, K.DEEMED_WITHDRAWN,
-    K.CONSULTATION_STARTED, K.CONSULTATION_ENDED, K.EXTENDED, K.FEE_NOTICE, K.FEE_PAID, K.FEE_UNPAID,
-    K.REPLIED, K.WITHDRAWN, K.RATED,
+    K.SUBMITTED, K.RECEIVED, K.ASSIGNED, K.SUPPLEMENT_REQUESTED, K.SUPPLEMENT_RECEIVED, K.SUPPLEMENT_ACCEPTED,
+    K.DEEMED_WITHDRAWN, K.CONSULTATION_STARTED, K.CONSULTATION_ENDED, K.AGENCY_CONSULTATION_STARTED,
+    K.AGENCY_CONSULTATION_ENDED, K.NOTICE_RECEIVED, K.EXTENDED, K.DELAYED_REPLY, K.FEE_NOTICE, K.FEE_PAID,
+    K.FEE_UNPAID, K.REPLIED, K.WITHDRAWN, K.RATED,
 }
+# The extension request and its refusal, the notice to a third party, notes: internal steps.
 
 CLOSING_EVENTS = {K.REPLIED, K.WITHDRAWN, K.DEEMED_WITHDRAWN, K.FEE_UNPAID}
 
@@ -140,6 +144,7 @@ class Step:
     amount: str = ""
     pay_by: dt.date | None = None
     outcome: str = ""
+    detail: str = ""
 
 
 def _public_timeline(events: list[ApplicationEvent]) -> list[Step]:
@@ -153,9 +158,29 @@ def _public_timeline(events: list[ApplicationEvent]) -> list[Step]:
         if event.kind == K.SUPPLEMENT_REQUESTED:
             step.supplement_items = event.data.get("items") or ""
             step.deadline = _iso_date(event.data.get("deadline"))
+        elif event.kind == K.SUPPLEMENT_RECEIVED and event.data.get("held"):
+            step.detail = _("已超过补正期限（%(date)s），本机关将判断您是否有正当理由（条例第三十条）。") % {
+                "date": event.data.get("deadline", "—")}
+        elif event.kind == K.SUPPLEMENT_ACCEPTED:
+            step.detail = _("本机关认定您逾期补正有正当理由：%(reason)s。答复期限自收到补正之日起计算（条例第三十条）。") % {
+                "reason": event.comment}
         elif event.kind == K.EXTENDED:
             step.reason = event.comment
             step.days = event.data.get("days")
+            if event.data.get("approved_on"):
+                step.detail = _("经本机关政府信息公开工作机构负责人于 %(date)s 同意（条例第三十三条第二款）。") % {
+                    "date": event.data["approved_on"]}
+        elif event.kind == K.DELAYED_REPLY:
+            step.detail = _("因%(reasons)s，本机关将于 %(date)s 前答复（条例第三十五条）。") % {
+                "reasons": event.comment, "date": event.data.get("until", "—")}
+        elif event.kind in (K.AGENCY_CONSULTATION_STARTED, K.CONSULTATION_STARTED):
+            step.detail = _("征求意见所需时间不计入答复期限（条例第三十三条第三款）。")
+        elif event.kind == K.NOTICE_RECEIVED:
+            which = {"fee": _("收费通知书"), "consultation": _("征求第三方意见函"),
+                     "agency_consultation": _("征求其他机关意见函")}.get(event.data.get("notice"), "")
+            step.detail = _("%(what)s的送达日期。") % {"what": which}
+            if event.data.get("notice") == "fee":
+                step.pay_by = _iso_date(event.data.get("pay_by"))
         elif event.kind == K.FEE_NOTICE:
             step.amount = str(event.data.get("amount") or "")
             step.pay_by = _iso_date(event.data.get("pay_by"))
@@ -195,6 +220,8 @@ def _render_case(request, application: DisclosureApplication, *, status: int = 2
         "notices": selectors.applicant_notices(application),
         "supplement_form": (forms.get("supplement_form") or SupplementForm())
         if application.status == Status.SUPPLEMENT_REQUESTED else None,
+        "supplement_overdue": bool(application.status == Status.SUPPLEMENT_REQUESTED and application.supplement_deadline
+                                   and timezone.localdate() > application.supplement_deadline),
         "withdraw_form": (forms.get("withdraw_form") or WithdrawForm()) if application.is_open else None,
         "rating_form": (forms.get("rating_form") or RatingForm()) if closed and not application.rating else None,
         "error_form": error_form,
@@ -210,9 +237,10 @@ def case(request, application):
     return _render_case(request, application)
 
 
-def _case_action(form_class, form_name: str, perform, done_message: str):
-    """A POST from the status page: validate, call the service, come back with a message; on a
-    GET (a reload, a language switch) simply show the status page."""
+def _case_action(form_class, form_name: str, perform, done_message):
+    """A POST from the status page: validate, call the service, come back with a message (or
+    the message `done_message(application)` returns); on a GET (a reload, a language switch)
+    simply show the status page."""
 
     @never_cache
     @get_or_post
@@ -224,11 +252,11 @@ def _case_action(form_class, form_name: str, perform, done_message: str):
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
             try:
-                perform(application, form.cleaned_data)
+                result = perform(application, form.cleaned_data)
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, done_message)
+                messages.success(request, done_message(result) if callable(done_message) else done_message)
                 return redirect("applications:case", token=case_token(application))
         application.refresh_from_db()
         return _render_case(request, application, **{form_name: form})
@@ -240,7 +268,10 @@ case_supplement = _case_action(
     SupplementForm, "supplement_form",
     lambda application, data: services.application_supplement_by_applicant(
         application=application, text=data["text"], uploads=data["attachments"]),
-    gettext_lazy("补正已提交。答复期限自收到补正之日起重新计算（条例第三十条）。"),
+    lambda application: (
+        _("补正已提交，但已超过补正期限。本机关将判断您是否有正当理由：有的，答复期限自收到补正之日起计算；"
+          "没有的，申请视为放弃（条例第三十条）。") if application.status == Status.SUPPLEMENT_LATE
+        else _("补正已提交。答复期限自收到补正之日起重新计算（条例第三十条）。")),
 )
 case_withdraw = _case_action(
     WithdrawForm, "withdraw_form",

@@ -17,6 +17,11 @@ Consultations (咨询, M.10), routed by the disclosure office and answered by th
     submitted ─route→ assigned ─answer→ closed        assigned ─return (office concerned)→ submitted
     closed (asker consented) ─publish→ in the public FAQ ─unpublish→ out of it
 
+Separation of duties (M.12(1)): the person who judges a step is never the person who did it —
+whoever explained for the office complained about does not conclude the case on that explanation
+(one person may hold both roles), and whoever answered a consultation does not publish the answer
+to the FAQ (`SEPARATED`).
+
 "Office concerned" is a pseudo-role: the drafter or division head of the complaint's or
 consultation's office. The back office reads the tables to draw its buttons; services.py carries
 each transition out after `check()`.
@@ -30,7 +35,14 @@ from types import SimpleNamespace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Complaint, ComplaintStatus, Consultation, ConsultationStatus
+from complaints.models import (
+    Complaint,
+    ComplaintEventKind,
+    ComplaintStatus,
+    Consultation,
+    ConsultationEventKind,
+    ConsultationStatus,
+)
 from portal.errors import ActionRefused, StateConflict
 from portal.models import Role
 from portal.selectors import can_act_for_office, has_role
@@ -112,6 +124,25 @@ def explanation_overdue(complaint: Complaint) -> bool:
             and complaint.explanation_due < timezone.localdate())
 
 
+# An approve-like transition → the event whose author may not carry it out, and why (M.12(1)).
+SEPARATED = {
+    (Complaint, "conclude"): (ComplaintEventKind.EXPLANATION_GIVEN,
+                              _("您为被投诉处室作出了说明，不能再据此查结（查结与说明分离）。请由厅监察室其他人员查结。")),
+    (Consultation, "publish"): (ConsultationEventKind.ANSWERED,
+                                _("答复由您作出，须由政府信息公开工作机构的其他人员审核公开（答复与公开分离）。")),
+}
+
+
+def _separated(transition: Transition, user, case) -> None:
+    rule = SEPARATED.get((type(case), transition.name))
+    if rule is None:
+        return
+    kind, message = rule
+    last = case.events.filter(kind=kind).order_by("-at", "-pk").first()
+    if last is not None and last.actor_id == user.pk:
+        raise ActionRefused(message)
+
+
 def _complaint_guard(transition: Transition, complaint: Complaint) -> None:
     if (transition.name == "conclude" and complaint.status == CS.EXPLANATION_REQUESTED
             and complaint.explanation_due is not None and not explanation_overdue(complaint)):
@@ -125,6 +156,7 @@ def complaint_check(transition: Transition, user, complaint: Complaint, *, expec
     role = complaint_acting_role(user, complaint, transition.roles)
     if role is None:
         raise ActionRefused(_("您无权对该举报投诉执行“%(action)s”。") % {"action": transition.label})
+    _separated(transition, user, complaint)
     _complaint_guard(transition, complaint)
     return role
 
@@ -187,6 +219,7 @@ def consultation_check(transition: Transition, user, consultation: Consultation,
     role = consultation_acting_role(user, consultation, transition)
     if role is None:
         raise ActionRefused(_("您无权对该咨询执行“%(action)s”。") % {"action": transition.label})
+    _separated(transition, user, consultation)
     _consultation_guard(transition, consultation)
     return role
 

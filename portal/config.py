@@ -59,6 +59,23 @@ def env_networks(name: str) -> list[str]:
             raise ConfigError(f"{name}: {item!r} 不是IP地址或网段 / is not an IP address or network "
                               f"(e.g. 10.0.0.10 or 10.0.0.0/24)") from None
     return networks
+def env_int_map(name: str, default: dict[str, int]) -> dict[str, int]:
+    """`key:number,key:number` (e.g. `post:7,email:0`); keys not given keep their default."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return dict(default)
+    result = dict(default)
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        key, sep, value = item.partition(":")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            result[key.strip()] = int(value)
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} 格式应为 键:整数,键:整数 / must be key:number,key:number") from None
+    return result
 
 
 def cache_settings(url: str, *, max_entries: int = 3000) -> dict:

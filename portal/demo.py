@@ -24,6 +24,9 @@ PROFILE = {
     "phone": "0431-88888888",
     "email": "gongkai@demo.invalid",
     "website": "http://127.0.0.1:8000/",
+    # Since the 2024 Administrative Reconsideration Law a provincial department is reviewed by
+    # the provincial government.
+    "review_body": "吉林省人民政府",
 }
 
 # name, kind, username prefix
@@ -73,6 +76,9 @@ def load_agency() -> DemoAccounts:
     profile = SiteProfile.objects.filter(pk=1).first()
     if profile is None:
         SiteProfile(**PROFILE).save()
+    elif not profile.review_body:  # a demo database from before the field existed
+        profile.review_body = PROFILE["review_body"]
+        profile.save()
 
     offices = {}
     for order, (name, kind, _prefix) in enumerate(OFFICES, start=1):

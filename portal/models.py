@@ -176,6 +176,14 @@ class SiteProfile(models.Model):
     email = models.EmailField(_("电子邮箱"), blank=True)
     website = models.URLField(_("网站"), blank=True)
     icp_number = models.CharField(_("ICP备案号"), max_length=50, blank=True)
+    # Named in every letter that states the remedies (a reply, a closing letter, a fee notice, a
+    # decision to disclose over a third party's objection). Since the 2024 Administrative
+    # Reconsideration Law (art. 24), a department of a provincial government is reviewed by that
+    # provincial government, e.g. 吉林省人民政府.
+    review_body = models.CharField(
+        _("行政复议机关"), max_length=100, blank=True,
+        help_text=_("告知书中写明的行政复议机关。省政府工作部门为本级人民政府，例如“吉林省人民政府”（《中华人民共和国行政复议法》第二十四条）。"),
+    )
     index_number_format = models.CharField(
         _("索引号格式"),
         max_length=100,

@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from portal.config import ConfigError, cache_settings, env_bool, env_int, env_list, env_networks
+from portal.config import ConfigError, cache_settings, env_bool, env_int, env_int_map, env_list, env_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -172,6 +172,16 @@ BACKUP_KEY = os.environ.get("PORTAL_BACKUP_KEY", "")
 COMPLAINT_REPLY_WORKING_DAYS = env_int("COMPLAINT_REPLY_WORKING_DAYS", 15)
 CONSULTATION_REPLY_WORKING_DAYS = env_int("CONSULTATION_REPLY_WORKING_DAYS", 15)
 COMPLAINT_EXPLANATION_WORKING_DAYS = env_int("COMPLAINT_EXPLANATION_WORKING_DAYS", 5)
+
+# Applications, checked at start-up (applications/checks.py). Who consents to an extension of the
+# reply limit (R.33(2): the head of the disclosure work body): a role, or role:office kind; by
+# default the head of the general office (厅办公室) or a leader. Never the person who asked for it.
+APPLICATION_EXTENSION_APPROVERS = env_list("PORTAL_EXTENSION_APPROVERS", ["division_head:general_office", "leader"])
+# A notice whose period counts from its receipt (the third party's 15 working days, R.32; another
+# agency's, R.34; the applicant's 20 working days to pay, 国办函〔2020〕109号) is presumed received
+# this many calendar days after it went out, by channel, until the date of receipt is recorded.
+NOTICE_RECEIPT_PRESUMED_DAYS = env_int_map("PORTAL_NOTICE_RECEIPT_PRESUMED_DAYS",
+                                           {"post": 7, "email": 0, "in_person": 0, "fax": 0})
 
 # Sessions live in the database so any app server can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

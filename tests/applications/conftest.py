@@ -39,3 +39,35 @@ def complete_letter(application, outcome: str) -> str:
     from applications.letters import render_letter
 
     return render_letter(application, outcome=outcome, extra=LETTER_FACTS)
+
+
+def extend(world, application, *, days: int, reason: str, by=None, approver=None):
+    """An extension as R.33(2) has it: asked for by the handler (the disclosure office by
+    default), consented to by someone else holding the approving role (a leader by default)."""
+    application = services.application_request_extension(application=application, actor=by or world.disclosure,
+                                                         days=days, reason=reason)
+    return services.application_approve_extension(application=application, actor=approver or world.leader_a)
+
+
+# The confidentiality check (M.3(4), R.17) the disclosure office confirms before a reply releases
+# information: all clear for a disclosure; the part withheld and its ground for a partial one.
+ALL_CLEAR = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": True,
+             "redacted_parts": "", "redaction_grounds": []}
+PARTIAL_CHECK = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": False,
+                 "redacted_parts": "第3页第2段（个人信息）", "redaction_grounds": ["personal_privacy"]}
+
+
+def checklist_for(outcome: str) -> dict:
+    return {"disclosed": ALL_CLEAR, "partial": PARTIAL_CHECK}.get(outcome, {})
+
+
+def send_reply(application, actor, **kwargs):
+    """Approve and send the drafted reply, with the check its outcome needs."""
+    from applications.models import DisclosureApplication
+
+    outcome = DisclosureApplication.objects.get(pk=application.pk).outcome
+    return services.application_send_reply(application=application, actor=actor, **checklist_for(outcome), **kwargs)
+
+
+REMEDIES_TEXT = ("如对本答复不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
+                 "或者自收到本告知书之日起六个月内依法提起行政诉讼。")

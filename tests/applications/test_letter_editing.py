@@ -15,7 +15,7 @@ from applications.models import Status
 from applications.outcomes import Outcome
 from applications.views import case_token
 from portal.models import SiteProfile
-from tests.applications.conftest import LETTER_FACTS, offline
+from tests.applications.conftest import LETTER_FACTS, REMEDIES_TEXT, offline, send_reply
 
 TODAY = dt.date.today()
 
@@ -32,7 +32,7 @@ def draft_url(application) -> str:
 def form_data(**changes) -> dict:
     return {"expected_status": "assigned", "outcome": "disclosed", "letter_outcome": "disclosed", "note": "",
             "letter_salutation": "张三", "letter_signature": "吉林省工业和信息化厅\n政府信息公开工作领导小组办公室",
-            "letter_body": "<p>您申请的信息<strong>予以公开</strong>。</p><p>如对本答复不服，可以依法申请行政复议或者提起行政诉讼。</p>",
+            "letter_body": f"<p>您申请的信息<strong>予以公开</strong>。</p><p>{REMEDIES_TEXT}</p>",
             "letter_date": TODAY.isoformat(), **changes}
 
 
@@ -54,13 +54,13 @@ def test_every_template_letter_comes_apart_into_its_parts_and_renders_back_ident
 def test_an_older_free_form_letter_is_split_for_editing_and_shown_unchanged_to_the_applicant(client, world):
     """Letters stored before the editor (free HTML, no layout classes) keep working."""
     application = assigned(world)
-    legacy = "<p>张三：</p><p>经审查，予以公开。</p><p>如不服，可申请行政复议。</p><p>吉林省工业和信息化厅</p>"
+    legacy = f"<p>张三：</p><p>经审查，予以公开。</p><p>{REMEDIES_TEXT}</p><p>吉林省工业和信息化厅</p>"
     application = services.application_draft_reply(application=application, actor=world.drafter_a,
                                                    outcome="disclosed", letter_html=legacy)
     parts = split_letter(legacy, default_date=TODAY)
     assert (parts.salutation, parts.signature) == ("张三", "吉林省工业和信息化厅")
-    assert parts.body == "<p>经审查，予以公开。</p><p>如不服，可申请行政复议。</p>"
-    services.application_send_reply(application=application, actor=world.disclosure)
+    assert parts.body == f"<p>经审查，予以公开。</p><p>{REMEDIES_TEXT}</p>"
+    send_reply(application, world.disclosure)
     page = client.get(reverse("applications:case_letter", args=[case_token(application)]))
     assert article(page.text) == legacy
 
@@ -125,7 +125,7 @@ def test_preview_page_and_pdf_are_exactly_what_the_applicant_receives(client, wo
 
     assert client.post(draft_url(application), data).status_code == 302
     application.refresh_from_db()
-    services.application_send_reply(application=application, actor=world.disclosure)
+    send_reply(application, world.disclosure)
     client.logout()
     token = case_token(application)
     received = client.get(reverse("applications:case_letter", args=[token]))

@@ -20,6 +20,7 @@ from applications.letters import (
     letter_context,
     letter_pdf,
     letter_placeholders,
+    letter_text,
     render_letter,
     renderable_text,
     sanitize_letter,
@@ -439,7 +440,34 @@ def test_a_refusal_letter_without_its_articles_or_remedies_is_named(agency):
                      "<p>可以自收到之日起六十日内申请行政复议，或者六个月内提起行政诉讼。</p>")
     assert len(letter_omissions(wrong_article, Outcome.WITHHELD_STATE_SECRET)) == 1
     assert letter_omissions(wrong_article, Outcome.WITHHELD_INTERNAL_AFFAIRS) == []
-    assert letter_omissions(bare, Outcome.DISCLOSED) == []
+    # Every outcome can be challenged: a disclosure needs no article check, but its remedies.
+    assert [m[:4] for m in letter_omissions(bare, Outcome.DISCLOSED)] == ["救济途径"]
+    assert letter_omissions(wrong_article, Outcome.DISCLOSED) == []
+
+
+# --- The review body (issue #14 item 13) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outcome", Outcome.values)
+def test_every_letter_names_the_review_body_with_the_60_day_and_6_month_limits(agency, outcome):
+    """Since the 2024 Administrative Reconsideration Law a provincial department is reviewed by the
+    provincial government: the profile names it, and every reply and closing letter says so."""
+    agency.review_body = "吉林省人民政府"
+    agency.save()
+    letter = letter_text(render_letter(make_application(), outcome=outcome))
+    assert ("如对本答复不服，可以自收到本告知书之日起六十日内向吉林省人民政府申请行政复议，"
+            "或者自收到本告知书之日起六个月内依法向人民法院提起行政诉讼。") in letter
+
+
+def test_a_letter_that_does_not_name_the_configured_review_body_is_incomplete(agency):
+    from applications.letters import letter_omissions
+
+    general = ("<p>如对本答复不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
+               "或者自收到本告知书之日起六个月内依法提起行政诉讼。</p>")
+    assert letter_omissions(general, Outcome.DISCLOSED) == []  # no review body in the profile yet
+    agency.review_body = "吉林省人民政府"
+    agency.save()
+    assert letter_omissions(general, Outcome.DISCLOSED) == ["行政复议机关（吉林省人民政府）"]
 
 
 def test_confirmation_requests_do_not_cite_the_publications_paragraph():

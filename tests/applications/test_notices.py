@@ -47,12 +47,18 @@ def test_supplement_request_notice_r30(world):
     assert (notice.to_applicant, notice.addressee, notice.issued_on) == (True, "张三", D(2026, 11, 3))
 
 
-def test_extension_notice_r33(world):
+def test_extension_notice_names_the_date_of_consent_r33_2(world):
+    """Asked for on 2026-11-19, consented to on 11-20: the notice says who consented and when."""
     application = assigned(world)
+    with at(D(2026, 11, 19)):
+        application = services.application_request_extension(application=application, actor=world.drafter_a,
+                                                              days=10, reason="需要调取档案")
+    assert not application.notices.exists()  # nothing goes out before the consent
     with at(D(2026, 11, 20)):
-        services.application_extend(application=application, actor=world.disclosure, days=10, reason="需要调取档案")
+        services.application_approve_extension(application=application, actor=world.leader_a)
     text = letter_text(only_notice(application, NoticeKind.EXTENSION).html)
-    for phrase in ("延期答复告知书", "因需要调取档案", "第三十三条第二款", "延长10个工作日", "2026年12月14日"):
+    for phrase in ("延期答复告知书", "因需要调取档案", "第三十三条第二款", "经本机关政府信息公开工作机构负责人于2026年11月20日同意",
+                   "延长10个工作日", "2026年12月14日"):
         assert phrase in text, phrase
 
 
@@ -73,7 +79,8 @@ def test_consultation_letter_goes_to_the_third_party_without_the_applicants_iden
                                                 third_party="吉林某某机械有限公司")
     notice = only_notice(application, NoticeKind.CONSULTATION)
     text = letter_text(notice.html)
-    for phrase in ("征询函", "吉林某某机械有限公司：", "第三十二条", "15个工作日内（2026年11月30日前）", "公共利益"):
+    for phrase in ("征询函", "吉林某某机械有限公司：", "第三十二条", "自收到本函之日起15个工作日内", "公共利益",
+                   "本函于2026年11月9日以邮寄方式发出"):
         assert phrase in text, phrase
     for private in (PERSON["applicant_name"], PERSON["identity_number"], PERSON["phone"]):
         assert private not in text

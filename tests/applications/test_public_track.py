@@ -17,7 +17,7 @@ from applications import services
 from applications.models import ApplicationFile, Channel, DisclosureApplication, EventKind, FileRole, Status
 from applications.outcomes import Outcome
 from applications.views import TRACK_MAX_AGE, TRACK_SALT, case_token
-from tests.applications.conftest import PERSON
+from tests.applications.conftest import PERSON, REMEDIES_TEXT, extend, send_reply
 
 D = dt.date
 TRACK = reverse("applications:track")
@@ -146,13 +146,14 @@ def test_timeline_shows_steps_but_never_staff_names_or_internal_comments(client,
         services.application_assign(application=application, actor=world.disclosure, office=world.office_a,
                                     comment="内部分办意见：请政策法规处办理")
     with at(RECEIVED + dt.timedelta(days=10)):
-        services.application_extend(application=application, actor=world.disclosure, days=10, reason="需要调取档案")
+        extend(world, application, days=10, reason="需要调取档案")
         page = client.get(case_url(application))
     text = page.text
     assert "分办" in text and "延长答复期限" in text
     assert "需要调取档案" in text  # the extension's reason is the applicant's to know
     assert "内部分办意见" not in text and "政策法规处" not in text
-    assert world.disclosure.username not in text
+    assert world.disclosure.username not in text and world.leader_a.username not in text
+    assert "申请延长答复期限" not in text  # the internal request; the consent shows as the extension
     assert "已延长" in text
     assert "dict_items" not in text and "None" not in text
 
@@ -318,7 +319,7 @@ def provided_file(application, name: str, *, visible: bool) -> ApplicationFile:
 def test_a_visible_file_downloads_under_its_chinese_name(client, world):
     application = replied(world)
     with at(RECEIVED + dt.timedelta(days=7)):
-        services.application_send_reply(application=application, actor=world.disclosure)
+        send_reply(application, world.disclosure)
     item = provided_file(application, "2025年度平台名单.pdf", visible=True)
     page = client.get(case_url(application))
     assert "2025年度平台名单.pdf" in page.text
@@ -342,7 +343,7 @@ def test_files_not_visible_or_of_another_application_are_not_found(client, world
     assert client.get(case_url(application, "case_file", 999999)).status_code == 404
 
 
-def replied(world, letter: str = "<p>经审查，现将有关信息提供给您。</p><script>alert(1)</script>"):
+def replied(world, letter: str = "<p>经审查，现将有关信息提供给您。</p><script>alert(1)</script>" + f"<p>{REMEDIES_TEXT}</p>"):
     with at(RECEIVED):
         application, _secret = offline(world)
         services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
@@ -360,7 +361,7 @@ def test_the_reply_letter_appears_only_once_sent(client, world):
         page = client.get(case_url(application))
         assert "经审查，现将有关信息提供给您" not in page.text
         assert client.get(case_url(application, "case_letter")).status_code == 404
-        services.application_send_reply(application=application, actor=world.disclosure)
+        send_reply(application, world.disclosure)
         page = client.get(case_url(application))
     text = page.text
     assert "经审查，现将有关信息提供给您" in text and "<script>alert(1)" not in text
@@ -378,7 +379,7 @@ def test_the_reply_letter_downloads_as_pdf(client, world):
     application = replied(world)
     with at(RECEIVED + dt.timedelta(days=7)):
         assert client.get(case_url(application, "case_letter_pdf")).status_code == 404
-        services.application_send_reply(application=application, actor=world.disclosure)
+        send_reply(application, world.disclosure)
         pdf = client.get(case_url(application, "case_letter_pdf"))
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
@@ -401,8 +402,8 @@ def test_files_provided_with_a_reply_reach_the_applicant_only_once_it_is_sent(cl
         services.application_return_reply(application=application, actor=world.disclosure, comment="请核对")
         assert client.get(case_url(application, "case_file", item.pk)).status_code == 404
         services.application_draft_reply(application=application, actor=world.drafter_a, outcome=Outcome.DISCLOSED,
-                                         letter_html="<p>经审查，现将有关信息提供给您。</p>")
-        services.application_send_reply(application=application, actor=world.disclosure)
+                                         letter_html=f"<p>经审查，现将有关信息提供给您。</p><p>{REMEDIES_TEXT}</p>")
+        send_reply(application, world.disclosure)
         assert "平台名单.pdf" in client.get(case_url(application)).text
         assert client.get(case_url(application, "case_file", item.pk)).status_code == 200
 

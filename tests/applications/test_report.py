@@ -25,7 +25,7 @@ from disclosure.models import Attachment, CatalogueCategory, Channel, DocumentTy
 from portal.admin_site import worklist_for
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role
-from tests.applications.conftest import PERSON, complete_letter, offline
+from tests.applications.conftest import PERSON, complete_letter, offline, send_reply
 from tests.conftest import ALL_CLEAR, S, drive, make_user, new_draft
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -66,7 +66,7 @@ def reply(world, application, day: str, outcome: str, hour: int = 15, minute: in
         application = services.application_draft_reply(application=application, actor=world.disclosure,
                                                         outcome=outcome, letter_html=complete_letter(application, outcome),
                                                         note="依据条例有关规定")
-        return services.application_send_reply(application=application, actor=approver)
+        return send_reply(application, approver)
 
 
 # Applications received and closed in 2025: number, applicant column, outcome (one of each row).
@@ -314,6 +314,40 @@ def test_facts_for_the_narrative(world, fixture_year):
     assert facts["replies_sent"] == 21  # 19 in the list + the two carried in
     sentences = r.fact_sentences(YEAR, facts)
     assert any("收取信息处理费1件、共100.00元" in s for s in sentences)
+
+
+def test_consultations_extensions_and_delayed_replies_are_counted_for_the_narrative_r33_r35(world):
+    """The national format has no row for R.32–R.35 (table 3 counts outcomes only): the year's
+    consultations, extensions and delayed replies are offered as a sentence for sections 一/六.
+    In 2026: a third party and another agency consulted, one extension, one delayed reply; the
+    extension asked for in 2025 counts in 2025."""
+    from tests.applications.conftest import extend
+
+    with travel("2025-12-15"):
+        last_year = offline(world, received_on=dt.date(2025, 12, 15))
+        extend(world, last_year, days=5, reason="年末汇总")
+    with travel("2026-03-02"):
+        first = offline(world, received_on=dt.date(2026, 3, 2))
+        first = services.application_assign(application=first, actor=world.disclosure, office=world.office_a)
+    with travel("2026-03-03"):
+        first = services.application_start_consultation(application=first, actor=world.drafter_a, third_party="某公司")
+        first = services.application_end_consultation(application=first, actor=world.drafter_a, result="同意")
+        first = services.application_start_agency_consultation(application=first, actor=world.drafter_a,
+                                                               agency="某市工信局", matter="是否同意公开")
+        extend(world, first, days=10, reason="需要调档")
+    with travel("2026-03-04"):
+        second = offline(world, received_on=dt.date(2026, 3, 4))
+        services.application_delay_reply(application=second, actor=world.disclosure, until=dt.date(2026, 5, 29),
+                                         reasons="申请数量大")
+    facts = r.compute(2026).facts
+    assert {k: facts[k] for k in r.PROCEDURE_FACTS} == {
+        "third_party_consultations": 1, "agency_consultations": 1, "extensions": 1, "delayed_replies": 1}
+    assert r.compute(2025).facts["extensions"] == 1
+    sentence = r.fact_sentences(2026, facts)[-1]
+    assert "书面征求第三方意见1件、征求其他机关意见1件" in sentence and "第三十五条" in sentence
+    # A snapshot from before these were counted still gives its sentences.
+    old = {k: v for k, v in facts.items() if k not in r.PROCEDURE_FACTS}
+    assert "征求其他机关意见0件" in r.fact_sentences(2026, old)[-1]
 
 
 # --- Checks -----------------------------------------------------------------------------------------

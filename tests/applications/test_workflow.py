@@ -13,11 +13,11 @@ from applications.models import ApplicationEvent, IdentityAccess, Status
 from applications.outcomes import Outcome
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role
-from tests.applications.conftest import PERSON, complete_letter, offline
+from tests.applications.conftest import PERSON, REMEDIES_TEXT, complete_letter, offline, send_reply
 from tests.conftest import make_user
 
 S = Status
-LETTER = "<p>告知书正文</p>"
+LETTER = f"<p>告知书正文</p><p>{REMEDIES_TEXT}</p>"
 
 
 def assigned(world, office=None):
@@ -32,7 +32,7 @@ def test_each_outcome_from_receipt_to_closing(world, outcome):
                                                    letter_html=complete_letter(application, outcome),
                                                    note="依据条例第十四条")
     assert application.status == S.REPLY_DRAFTED
-    application = services.application_send_reply(application=application, actor=world.disclosure)
+    application = send_reply(application, world.disclosure)
     assert (application.status, application.outcome, application.replied_on) == (S.CLOSED, outcome, dt.date.today())
     assert selectors.outcome_counts(dt.date.today().year)[outcome] == {"natural_person": 1}
 
@@ -88,16 +88,47 @@ ACTIONS = {
     "assign": lambda a, u, w: services.application_assign(application=a, actor=u, office=w.office_b),
     "draft_reply": lambda a, u, w: services.application_draft_reply(application=a, actor=u, outcome="disclosed",
                                                                     letter_html=LETTER),
-    "extend": lambda a, u, w: services.application_extend(application=a, actor=u, days=5, reason="原因"),
+    "request_extension": lambda a, u, w: services.application_request_extension(application=a, actor=u, days=5,
+                                                                                reason="原因"),
+    "approve_extension": lambda a, u, w: services.application_approve_extension(application=a, actor=u),
+    "refuse_extension": lambda a, u, w: services.application_refuse_extension(application=a, actor=u, comment="不必"),
+    "delay_reply": lambda a, u, w: services.application_delay_reply(
+        application=a, actor=u, until=dt.date.today() + dt.timedelta(days=90), reasons="申请数量大"),
     "start_consultation": lambda a, u, w: services.application_start_consultation(application=a, actor=u,
                                                                                   third_party="某公司"),
+    "start_agency_consultation": lambda a, u, w: services.application_start_agency_consultation(
+        application=a, actor=u, agency="某市工业和信息化局", matter="该信息由双方共同制作，是否同意公开"),
+    "record_receipt": lambda a, u, w: services.application_record_receipt(
+        application=a, actor=u, notice="consultation", received_on=dt.date.today()),
+    "notify_third_party": lambda a, u, w: services.application_notify_third_party(
+        application=a, actor=u, content="补贴金额", reason="涉及公共资金使用，不公开将对公共利益造成重大影响"),
     "fee_notice": lambda a, u, w: services.application_fee_notice(application=a, actor=u, method="by_count", basis=15),
+}
+# What the application needs before the action makes sense (done by the people entitled to it).
+SETUP = {
+    "approve_extension": lambda a, w: services.application_request_extension(application=a, actor=w.disclosure,
+                                                                             days=5, reason="原因"),
+    "refuse_extension": lambda a, w: services.application_request_extension(application=a, actor=w.disclosure,
+                                                                            days=5, reason="原因"),
+    "record_receipt": lambda a, w: services.application_start_consultation(application=a, actor=w.disclosure,
+                                                                           third_party="某公司"),
+    "notify_third_party": lambda a, w: services.application_end_consultation(
+        application=services.application_start_consultation(application=a, actor=w.disclosure, third_party="某公司"),
+        actor=w.disclosure, result="不同意公开", objected=True),
 }
 ALLOWED = {
     "assign": {"disclosure"},
     "draft_reply": {"disclosure", "drafter_a", "head_a"},
-    "extend": {"disclosure"},
+    # R.33(2): the handler asks, a leader (or the head of the general office) consents — never
+    # the one who asked (here: the disclosure office).
+    "request_extension": {"disclosure", "drafter_a", "head_a"},
+    "approve_extension": {"leader_a"},
+    "refuse_extension": {"leader_a"},
+    "delay_reply": {"disclosure"},
     "start_consultation": {"disclosure", "drafter_a", "head_a"},
+    "start_agency_consultation": {"disclosure", "drafter_a", "head_a"},
+    "record_receipt": {"disclosure", "drafter_a", "head_a"},
+    "notify_third_party": {"disclosure"},
     "fee_notice": {"disclosure"},
 }
 USERS = ["drafter_a", "head_a", "drafter_b", "head_b", "disclosure", "leader_a", "publisher", "registrar",
@@ -108,6 +139,8 @@ USERS = ["drafter_a", "head_a", "drafter_b", "head_b", "disclosure", "leader_a",
 @pytest.mark.parametrize("action", sorted(ACTIONS))
 def test_permission_matrix(world, action, username):
     application = assigned(world)
+    if action in SETUP:
+        application = SETUP[action](application, world)
     user = world.users_by_role()[username]
     offered = workflow.TRANSITIONS[action] in workflow.available(user, application)
     assert offered == (username in ALLOWED[action])
@@ -176,7 +209,7 @@ def test_offline_entry_refuses_a_bad_identity_number(client, world):
 def test_transition_page_for_the_wrong_person_is_refused(client, world):
     application = assigned(world)
     client.force_login(world.drafter_a)
-    url = reverse("admin:applications_disclosureapplication_transition", args=[application.pk, "extend"])
+    url = reverse("admin:applications_disclosureapplication_transition", args=[application.pk, "delay_reply"])
     assert client.get(url).status_code == 403
     client.force_login(world.drafter_b)
     assert client.get(url).status_code == 404
@@ -201,9 +234,9 @@ def test_stale_second_click_changes_nothing(world):
     application = assigned(world)
     application = services.application_draft_reply(application=application, actor=world.drafter_a,
                                                    outcome="disclosed", letter_html=LETTER)
-    services.application_send_reply(application=application, actor=world.disclosure)
+    send_reply(application, world.disclosure)
     with pytest.raises(StateConflict):
-        services.application_send_reply(application=application, actor=world.disclosure, expected_status="reply_drafted")
+        send_reply(application, world.disclosure, expected_status="reply_drafted")
     assert ApplicationEvent.objects.filter(application=application, kind="replied").count() == 1
 
 
@@ -295,7 +328,7 @@ def test_a_refusal_letter_missing_its_basis_or_remedies_cannot_be_sent(world, wo
                                                    outcome=Outcome.WITHHELD_STATE_SECRET, letter_html=letter,
                                                    note="属于国家秘密")
     with pytest.raises(InvalidInput, match=missing):
-        services.application_send_reply(application=application, actor=world.disclosure)
+        send_reply(application, world.disclosure)
     application.refresh_from_db()
     assert application.status == S.REPLY_DRAFTED and application.replied_on is None
 
@@ -304,7 +337,7 @@ def test_a_disclosure_letter_needs_no_refusal_basis(world):
     application = assigned(world)
     application = services.application_draft_reply(application=application, actor=world.drafter_a,
                                                    outcome=Outcome.DISCLOSED, letter_html=LETTER)
-    assert services.application_send_reply(application=application, actor=world.disclosure).status == S.CLOSED
+    assert send_reply(application, world.disclosure).status == S.CLOSED
 
 
 # --- Separation of duties --------------------------------------------------------------------------
@@ -316,7 +349,7 @@ def test_who_drafted_a_reply_may_not_approve_it(client, world):
                                                    outcome=Outcome.DISCLOSED, letter_html=LETTER)
     assert workflow.TRANSITIONS["send_reply"] not in workflow.available(world.disclosure, application)
     with pytest.raises(ActionRefused, match="审核与起草分离"):
-        services.application_send_reply(application=application, actor=world.disclosure)
+        send_reply(application, world.disclosure)
     client.force_login(world.disclosure)
     url = reverse("admin:applications_disclosureapplication_transition", args=[application.pk, "send_reply"])
     assert client.post(url, {"expected_status": "reply_drafted"}).status_code == 403
@@ -324,7 +357,7 @@ def test_who_drafted_a_reply_may_not_approve_it(client, world):
     assert application.status == S.REPLY_DRAFTED
 
     colleague = make_user("gkb2", Role.DISCLOSURE_OFFICE, world.general_office)
-    application = services.application_send_reply(application=application, actor=colleague)
+    application = send_reply(application, colleague)
     assert application.status == S.CLOSED
 
 
@@ -340,7 +373,7 @@ def test_sending_a_reply_needs_the_approve_permission(world):
     office = get_user_model().objects.get(pk=world.disclosure.pk)  # no cached permissions
     assert workflow.TRANSITIONS["send_reply"] not in workflow.available(office, application)
     with pytest.raises(ActionRefused):
-        services.application_send_reply(application=application, actor=office)
+        send_reply(application, office)
     with pytest.raises(ActionRefused):
         services.application_return_reply(application=application, actor=office, comment="改")
 
@@ -523,7 +556,8 @@ def test_a_late_supplement_is_flagged_to_staff_r30(client, world, django_capture
                                                               items="请说明年份", deadline=dt.date(2026, 11, 10))
     with at(dt.date(2026, 11, 12)), django_capture_on_commit_callbacks(execute=True):
         application = services.application_supplement_by_applicant(application=application, text="2025年")
-    assert application.events.get(kind="supplement_received").data == {"late": True, "deadline": "2026-11-10"}
+    assert application.events.get(kind="supplement_received").data == {"late": True, "held": True,
+                                                                      "deadline": "2026-11-10"}
     assert any("逾期提交补正" in m.subject and m.to == ["gkb@example.invalid"] for m in mail.outbox)
     client.force_login(world.disclosure)
     with at(dt.date(2026, 11, 12)):

@@ -18,6 +18,7 @@ from applications.models import Channel
 from applications.outcomes import Outcome
 from applications.views import case_token
 from portal.models import Role
+from tests.applications.conftest import REMEDIES_TEXT, send_reply
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
@@ -195,11 +196,11 @@ def status_pages(world) -> dict[str, str]:
         actor=world.disclosure, data=PERSON, channel=Channel.IN_PERSON, received_on=today)
     answered = application_services.application_draft_reply(
         application=answered, actor=world.disclosure, outcome=Outcome.DISCLOSED,
-        letter_html="<p>王小明：</p><p>您申请获取的信息予以公开，请在查询页面下载。</p>",
+        letter_html=f"<p>王小明：</p><p>您申请获取的信息予以公开，请在查询页面下载。</p><p>{REMEDIES_TEXT}</p>",
         uploads=[SimpleUploadedFile("认定名单.pdf", b"%PDF-1.4 list", content_type="application/pdf")])
     # The reply is sent by another member of the disclosure office than its drafter.
     reviewer = make_user("gkb_reviewer", Role.DISCLOSURE_OFFICE, world.general_office)
-    answered = application_services.application_send_reply(application=answered, actor=reviewer)
+    answered = send_reply(answered, reviewer)  # with the confidentiality check (M.3(4))
     return {"status page, supplement requested": reverse("applications:case", args=[case_token(waiting)]),
             "status page, replied": reverse("applications:case", args=[case_token(answered)])}
 

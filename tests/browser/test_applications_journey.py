@@ -157,6 +157,9 @@ def test_apply_supplement_and_download_the_reply(page, expect, world, settings, 
 
     staff(page, live_server, world.disclosure)
     open_action(page, application, "审核并发出答复")
+    # The confidentiality check before information is released (M.3(4), R.17; issue #14).
+    for label in ("不涉及国家秘密", "不涉及商业秘密", "不涉及个人隐私"):
+        page.get_by_label(label).check()
     page.get_by_role("button", name="确认审核并发出答复").click()
     expect(page.locator(".messagelist")).to_contain_text("已完成“审核并发出答复”")
     application.refresh_from_db()

@@ -17,13 +17,13 @@ from complaints import assessment, services
 from complaints.assessment import Period
 from disclosure import services as services_disclosure
 from disclosure.models import DisclosureAttribute, Record
-from tests.applications.conftest import PERSON
+from tests.applications.conftest import PERSON, REMEDIES_TEXT, send_reply
 from tests.complaints.conftest import at, consult, drive_complaint, report
 from tests.conftest import S, drive, new_draft
 
 D = dt.date
 TODAY = D(2026, 11, 30)
-LETTER = "<p>告知书正文</p>"
+LETTER = f"<p>告知书正文</p><p>{REMEDIES_TEXT}</p>"
 
 
 def record(world, office, *, formed: dt.date, published: dt.date, title: str):
@@ -41,7 +41,7 @@ def application(world, office, *, received: dt.date, replied: dt.date | None, ra
         with at(replied):
             item = applications.application_draft_reply(application=item, actor=drafter, outcome="disclosed",
                                                         letter_html=LETTER)
-            item = applications.application_send_reply(application=item, actor=world.disclosure)
+            item = send_reply(item, world.disclosure)
         if rating:
             with at(replied + dt.timedelta(days=1)):
                 applications.application_rate(application=item, rating=rating)

@@ -23,6 +23,7 @@ from complaints.models import (
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import CalendarDay
 from tests.complaints.conftest import REPORTER, at, consult, drive_complaint, report, report_offline
+from tests.conftest import make_user
 
 D = dt.date
 CS = ComplaintStatus
@@ -579,3 +580,47 @@ def test_the_explanation_days_setting_is_the_forms_default(world, settings):
         complaint = services.complaint_request_explanation(complaint=complaint, actor=world.supervisor,
                                                            question="请说明情况")
     assert complaint.explanation_due == D(2026, 11, 12)  # 8 working days after 11-02
+
+
+# --- Separation of duties (M.12(1); issue #14 item 12) -------------------------------------------------
+
+
+def test_who_explained_for_the_office_complained_about_may_not_conclude_on_it_m12(world):
+    """One person is both in the supervision office and the info officer of office A: they explain
+    for office A, so a colleague in the supervision office concludes."""
+    from portal.models import Membership, Role
+
+    Membership.objects.create(user=world.supervisor, role=Role.DRAFTER, office=world.office_a)
+    complaint, _secret = report(world)
+    complaint = drive_complaint(world, complaint, "explanation_requested")
+    complaint = services.complaint_explain(complaint=complaint, actor=world.supervisor, answer="已于近日答复。")
+    assert workflow.COMPLAINT_TRANSITIONS["conclude"] not in workflow.complaint_available(world.supervisor, complaint)
+    with pytest.raises(ActionRefused, match="查结与说明分离"):
+        services.complaint_conclude(complaint=complaint, actor=world.supervisor, result=ComplaintResult.SUBSTANTIATED,
+                                    conclusion="经查属实。")
+    complaint.refresh_from_db()
+    assert complaint.status == CS.INVESTIGATING
+    colleague = make_user("jcs2", Role.SUPERVISION, world.supervision_office)
+    complaint = services.complaint_conclude(complaint=complaint, actor=colleague,
+                                            result=ComplaintResult.SUBSTANTIATED, conclusion="经查属实。")
+    assert complaint.status == CS.CONCLUDED
+
+
+def test_who_answered_a_consultation_may_not_publish_the_answer_m12(world):
+    """The disclosure office may answer a consultation itself; then another of its members reviews
+    the public version and publishes it."""
+    from portal.models import Role
+
+    consultation, _secret = consult(world)
+    consultation = services.consultation_route(consultation=consultation, actor=world.disclosure,
+                                               office=world.office_a)
+    consultation = services.consultation_answer(consultation=consultation, actor=world.disclosure, answer="不收费。")
+    public = {"public_subject": "咨询主题", "public_question": "申请需要交费吗？", "public_answer": "不收费。"}
+    assert workflow.CONSULTATION_TRANSITIONS["publish"] not in workflow.consultation_available(world.disclosure,
+                                                                                                consultation)
+    with pytest.raises(ActionRefused, match="答复与公开分离"):
+        services.consultation_publish(consultation=consultation, actor=world.disclosure, **public)
+    assert not consultation.events.filter(kind="published").exists()
+    colleague = make_user("gkb2", Role.DISCLOSURE_OFFICE, world.general_office)
+    consultation = services.consultation_publish(consultation=consultation, actor=colleague, **public)
+    assert consultation.is_published
