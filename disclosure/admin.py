@@ -184,9 +184,14 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
             return [*self.WORKFLOW_FIELDS, *(f for f in RecordForm.Meta.fields if f != "body"), "body_as_published"]
         return self.WORKFLOW_FIELDS
 
+    # Shown read-only only when a law sets the record's period (M.11, second sentence).
+    PERIOD_FIELDS = ("due_period_days", "due_period_basis")
+
     def get_fieldsets(self, request, obj=None):
         editable = obj is None or self._editable(request, obj)
         content = [f for f in RecordForm.Meta.fields if f != "body"] + ["body" if editable else "body_as_published"]
+        if not editable and not (obj.due_period_days or obj.due_period_basis):
+            content = [f for f in content if f not in self.PERIOD_FIELDS]
         fieldsets = [(None, {"fields": content})]
         if obj is not None:
             fieldsets.append((_("发布信息"), {"fields": self.WORKFLOW_FIELDS}))
@@ -374,9 +379,10 @@ def _checklist_lines(checklist: dict) -> list[tuple[str, str]]:
             lines.append((str(_("发布时间")), f"{moment:%Y-%m-%d %H:%M}"))
         except (TypeError, ValueError):
             lines.append((str(_("发布时间")), str(checklist["published_at"])))
-    if checklist.get("late_reason") or (checklist.get("due_date") and checklist.get("published_at")):
-        lines.append((str(_("公开期限")), str(checklist.get("due_date", "—"))))
-        lines.append((str(_("推迟发布的原因")), str(checklist.get("late_reason") or "—")))
+    if checklist.get("due_date") and checklist.get("published_at"):  # published after its due date (M.11)
+        lines.append((str(_("公开期限")), str(checklist["due_date"])))
+    if checklist.get("late_reason"):
+        lines.append((str(_("推迟发布的原因")), str(checklist["late_reason"])))
     if checklist.get("kind") in ChangeRequestKind.values:
         lines.append((str(_("报请事项")), _choice_label(ChangeRequestKind, checklist["kind"])))
     if checklist.get("register_number"):

@@ -307,6 +307,7 @@ class RequestChangeForm(TransitionForm):
 
     kind = forms.ChoiceField(label=_("报请事项"), choices=ChangeRequestKind.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("理由（必填）"), widget=forms.Textarea(attrs={"rows": 3}))
+    field_order = ["kind", "comment"]
 
     def perform(self, *, actor):
         services.record_request_change(record=self.record, actor=actor, kind=self.cleaned_data["kind"],
@@ -325,6 +326,7 @@ class HandleChangeRequestForm(TransitionForm):
     )
     comment = forms.CharField(label=_("处理意见（不同意的必填）"), widget=forms.Textarea(attrs={"rows": 3}),
                               required=False)
+    field_order = ["decision", "comment"]
 
     def __init__(self, *args, obj: Record, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)

@@ -10,6 +10,11 @@ changes a record's state.
     review steps ─return_to_draft (comment)→ draft;  review steps ─withhold (ground)→ withheld
     published/registered ─revoke→ revoked; ─repeal / expire→ validity changes (M.14)
     published/registered ─amend→ a new version starts at draft
+    published/registered ─request_change (the office)→ ─handle_change_request (disclosure office)→
+      granted: amend / revoke / repeal / expire as above; declined: with a reason (M.14)
+
+A review step (approve_division, approve_confidentiality, sign_off) is never done by the person
+who did the step before it (`SEPARATED_STEPS`, M.12).
 """
 
 from __future__ import annotations

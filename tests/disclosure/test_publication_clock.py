@@ -63,7 +63,7 @@ def test_a_schedule_past_the_due_date_needs_a_recorded_reason_m11_r26(world):
     with at(D(2026, 11, 20)):
         record = drive(world, new_draft(world, date_formed=D(2026, 11, 2)), S.READY)
         assert record.due_date == D(2026, 11, 30)
-        with pytest.raises(InvalidInput, match="定时发布日期 2027-03-01 晚于公开期限 2026-11-30.*推迟发布的原因"):
+        with pytest.raises(InvalidInput, match=r"定时发布日期 2027-03-01 晚于公开期限 2026-11-30.*推迟发布的原因"):
             services.record_publish(record=record, actor=world.publisher, channels=[Channel.COLUMN],
                                     at=moment(D(2027, 3, 1)))
         assert Record.objects.get(pk=record.pk).state == S.READY
