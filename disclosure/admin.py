@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import difflib
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -467,8 +468,14 @@ class StatutoryItemAdmin(HistoryAdmin):
     list_display = ["name", "article", "category_names", "sort_order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "article", "description"]
-    filter_horizontal = ["categories"]
     fields = ["article", "name", "description", "categories", "sort_order", "is_active"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "categories":
+            # Tick boxes: readable on a phone, and no script needed.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["queryset"] = CatalogueCategory.objects.order_by("sort_order", "code")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories")

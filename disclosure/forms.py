@@ -332,7 +332,8 @@ class HandleChangeRequestForm(TransitionForm):
         super().__init__(*args, obj=obj, **kwargs)
         pending = selectors.pending_change_request(obj)
         if pending is not None:
-            who = pending.requested_by.get_full_name() or pending.requested_by.username
+            person = pending.requested_by
+            who = f"{person.last_name}{person.first_name}" or person.username  # Chinese order, as in the event log
             self.fields["decision"].help_text = _("处室报请：%(kind)s。理由：%(reason)s（%(who)s，%(when)s）") % {
                 "kind": pending.get_kind_display(), "reason": pending.reason, "who": who,
                 "when": f"{timezone.localtime(pending.requested_at):%Y-%m-%d %H:%M}"}
