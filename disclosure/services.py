@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -835,7 +836,10 @@ def records_recompute_due_dates(*, since: dt.date) -> int:
     """After a calendar change: recompute the due dates that could depend on it."""
     count = 0
     window_start = since - dt.timedelta(days=60)
-    for record in Record.objects.filter(date_formed__gte=window_start).only(
+    # A period set by law (M.11, second sentence) may run up to 366 working days.
+    long_period_start = since - dt.timedelta(days=600)
+    affected = Q(date_formed__gte=window_start) | Q(due_period_days__isnull=False, date_formed__gte=long_period_start)
+    for record in Record.objects.filter(affected, due_date_by_law__isnull=True).only(
             "pk", "date_formed", "due_date", "due_date_provisional", "due_period_days", "due_date_by_law"):
         before = (record.due_date, record.due_date_provisional)
         record_refresh_due_date(record)
