@@ -34,6 +34,7 @@ from portal.selectors import has_role, users_acting_as
 from portal.uploads import files_removed_unless_committed
 
 FIRST_YEAR = 2008  # the first year of reports under the Regulations
+REPORT_DUE_BASIS = "条例第四十九条：每年1月31日前公布上一年度年度报告"
 
 # What the disclosure office edits (the rest is computed or set by the workflow).
 EDITABLE_FIELDS = [
@@ -198,6 +199,9 @@ def annual_report_create_record(*, report: AnnualReport, actor) -> Record:
                 "agency": SiteProfile.current().name, "year": report.year}
         record.body = report_formats.render_body(report, tables)
         record.date_formed = timezone.localdate()
+        # R.49 sets the report's own period (M.11, second sentence): 31 January of the next year.
+        record.due_date_by_law = r.report_due_date(report.year)
+        record.due_period_days, record.due_period_basis = None, REPORT_DUE_BASIS
         record_refresh_due_date(record)
         try:
             record.full_clean()

@@ -21,7 +21,7 @@ from complaints.models import (
     ComplaintResult,
     Consultation,
 )
-from disclosure.models import Record, RecordState
+from disclosure.models import Record
 from portal.forms import MultipleFileField
 from portal.models import Office
 from portal.widgets import IsoDateInput
@@ -323,12 +323,9 @@ CONSULTATION_FORMS = {
 
 
 def overdue_records():
-    """Records published beyond their 20 working days, or still unpublished past them (M.11)."""
-    today = timezone.localdate()
-    late = Q(published_at__isnull=False, due_date__isnull=False, published_at__date__gt=F("due_date"))
-    pending = Q(published_at__isnull=True, due_date__lt=today) & ~Q(state__in=[RecordState.WITHHELD,
-                                                                               RecordState.REVOKED])
-    return Record.objects.filter(late | pending).select_related("office").order_by("-due_date")
+    """Records published beyond their time limit, or not yet out past it — in the workflow or
+    scheduled for later (M.11, `Record.objects`)."""
+    return (Record.objects.published_late() | Record.objects.overdue()).select_related("office").order_by("-due_date")
 
 
 def overdue_applications():

@@ -2,12 +2,15 @@
 
 Per office and period, every figure is a count over stored dates, so each can be checked by hand:
 
-- records published (published_at in the period): within the 20 working days of M.11 when the
-  publication date is on or before the record's due date, beyond it otherwise. Only proactive
-  records (主动公开) count: M.11's time limit is theirs; an on-request record (依申请公开) is
+- records published (published_at in the period and reached): within the time limit of M.11
+  (20 working days, or the period a law sets for the record) when the actual publication date
+  is on or before the record's due date, beyond it otherwise — a publication scheduled past
+  the due date counts as late whatever reason was recorded for it. Only proactive records
+  (主动公开) count: M.11's time limit is theirs; an on-request record (依申请公开) is
   catalogued, not published to a deadline;
 - proactive records overdue and not yet published: a version still in the workflow (draft to
-  ready), its due date in the period and already past today;
+  ready) or scheduled for a time still to come, its due date in the period and already past
+  today (`Record.objects.overdue`);
 - applications answered (replied_on in the period): on time when replied_on <= due_date (R.33);
   still open and overdue: open today, clock running, due date in the period and already past;
 - complaints received (received_on in the period), and how many of them were found substantiated
@@ -40,12 +43,9 @@ from complaints.models import (
     Consultation,
     SurveyResponse,
 )
-from disclosure.models import DisclosureAttribute, Record, RecordState
+from disclosure.models import PUBLISHED_LATE, DisclosureAttribute, Record
 from portal.models import Office, OfficeKind
 
-# A version not yet out: still in the publish workflow (M.12). Withheld and revoked are decisions.
-UNPUBLISHED_STATES = (RecordState.DRAFT, RecordState.DIVISION_REVIEW, RecordState.CONFIDENTIALITY_REVIEW,
-                      RecordState.LEADER_SIGNOFF, RecordState.READY)
 SUPERVISION_ROW = "supervision"  # the row of complaint ratings when no supervision office is set up
 
 
@@ -177,14 +177,13 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
     records = _by_office(
         proactive.filter(published_at__isnull=False, published_at__lte=now, published_at__date__gte=start,
                          published_at__date__lte=end),
-        office, n=Count("pk"), late=Count("pk", filter=Q(due_date__isnull=False, published_at__date__gt=F("due_date"))),
+        office, n=Count("pk"), late=Count("pk", filter=PUBLISHED_LATE),
     )
     for office_id, values in records.items():
         row(office_id).records_published, row(office_id).records_late = values["n"], values["late"]
 
     pending = _by_office(
-        proactive.filter(state__in=UNPUBLISHED_STATES, published_at__isnull=True, due_date__gte=start,
-                         due_date__lte=end, due_date__lt=today),
+        proactive.overdue(today=today, now=now).filter(due_date__gte=start, due_date__lte=end),
         office, n=Count("pk"),
     )
     for office_id, values in pending.items():

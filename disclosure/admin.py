@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import difflib
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -21,16 +22,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from disclosure import selectors, services, workflow
-from disclosure.downloads import attachment_response
+from disclosure.downloads import attachment_response, file_response
 from disclosure.forms import TRANSITION_FORMS, AttachmentForm, RecordForm
 from disclosure.models import (
     Attachment,
     CatalogueCategory,
     CatalogueEntry,
+    ChangeRequest,
+    ChangeRequestKind,
     Channel,
+    DisclosureOverride,
     Record,
     RecordState,
     ReleaseRegisterLine,
+    StatutoryItem,
     WithholdingGround,
     WorkflowEvent,
 )
@@ -180,9 +185,14 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
             return [*self.WORKFLOW_FIELDS, *(f for f in RecordForm.Meta.fields if f != "body"), "body_as_published"]
         return self.WORKFLOW_FIELDS
 
+    # Shown read-only only when a law sets the record's period (M.11, second sentence).
+    PERIOD_FIELDS = ("due_period_days", "due_period_basis")
+
     def get_fieldsets(self, request, obj=None):
         editable = obj is None or self._editable(request, obj)
         content = [f for f in RecordForm.Meta.fields if f != "body"] + ["body" if editable else "body_as_published"]
+        if not editable and not (obj.due_period_days or obj.due_period_basis):
+            content = [f for f in content if f not in self.PERIOD_FIELDS]
         fieldsets = [(None, {"fields": content})]
         if obj is not None:
             fieldsets.append((_("发布信息"), {"fields": self.WORKFLOW_FIELDS}))
@@ -265,7 +275,9 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
     def due_column(self, obj):
         if not obj.due_date:
             return "—"
-        if obj.state in (RecordState.PUBLISHED, RecordState.REGISTERED, RecordState.REVOKED, RecordState.WITHHELD):
+        scheduled = obj.published_at is not None and obj.published_at > timezone.now()
+        if obj.state in (RecordState.PUBLISHED, RecordState.REGISTERED, RecordState.REVOKED,
+                         RecordState.WITHHELD) and not scheduled:
             return obj.due_date.isoformat()
         left = workdays_left(obj.due_date)
         css = "overdue" if left < 0 else ("due-soon" if left <= 3 else "")
@@ -291,7 +303,12 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
             "versions": versions if len(versions) > 1 else [],
             "register_lines": record.register_lines.order_by("year", "number"),
             "days_left": workdays_left(record.due_date) if record.due_date else None,
-            "clock_running": record.state in workflow.IN_PROGRESS_STATES,
+            # A scheduled publication has not stopped the clock of M.11 yet.
+            "clock_running": record.state in workflow.IN_PROGRESS_STATES or bool(
+                record.published_at and record.published_at > timezone.now()
+                and record.state in workflow.LIVE_STATES),
+            "change_requests": record.change_requests.select_related("requested_by", "decided_by"),
+            "review_documents": record.review_documents.select_related("uploaded_by"),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -301,8 +318,18 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
             path("<int:object_id>/diff/", self.admin_site.admin_view(self.diff_view), name="disclosure_record_diff"),
             path("<int:object_id>/attachments/<int:attachment_id>/", self.admin_site.admin_view(self.attachment_view),
                  name="disclosure_record_attachment"),
+            path("<int:object_id>/review-documents/<int:document_id>/",
+                 self.admin_site.admin_view(self.review_document_view), name="disclosure_record_review_document"),
         ]
         return urls + super().get_urls()
+
+    def review_document_view(self, request, object_id, document_id):
+        """A consent kept with the review papers (M.6 para. 2): staff who may see the record."""
+        record = _in_scope(request, object_id)
+        document = record.review_documents.filter(pk=document_id).first()
+        if document is None:
+            raise Http404
+        return file_response(document)
 
     def attachment_view(self, request, object_id, attachment_id):
         """Staff download, for any record they may see (the public one checks publication)."""
@@ -357,6 +384,14 @@ def _checklist_lines(checklist: dict) -> list[tuple[str, str]]:
             value = _("%(decision)s（信息员原标注为“%(proposal)s”）") % {
                 "decision": value, "proposal": _("重要") if checklist["importance_proposed"] else _("非重要")}
         lines.append((str(_("重要信息认定")), str(value)))
+    if checklist.get("override"):
+        lines.append((str(_("涉及商业秘密、个人隐私但予以公开")), _choice_label(DisclosureOverride, checklist["override"])))
+    for key, label in (("consent_how", _("权利人同意的方式")), ("consent_on", _("同意的日期")),
+                       ("consent_document", _("同意书")), ("public_interest_reason", _("公共利益理由"))):
+        if checklist.get(key):
+            lines.append((str(label), str(checklist[key])))
+    if checklist.get("requires_leader_signoff"):
+        lines.append((str(_("主管厅领导签发")), str(_("须经签发（实施办法第六条第二款）"))))
     if checklist.get("ground"):
         lines.append((str(_("不予公开依据")), _choice_label(WithholdingGround, checklist["ground"])))
     if checklist.get("channels"):
@@ -367,6 +402,12 @@ def _checklist_lines(checklist: dict) -> list[tuple[str, str]]:
             lines.append((str(_("发布时间")), f"{moment:%Y-%m-%d %H:%M}"))
         except (TypeError, ValueError):
             lines.append((str(_("发布时间")), str(checklist["published_at"])))
+    if checklist.get("due_date") and checklist.get("published_at"):  # published after its due date (M.11)
+        lines.append((str(_("公开期限")), str(checklist["due_date"])))
+    if checklist.get("late_reason"):
+        lines.append((str(_("推迟发布的原因")), str(checklist["late_reason"])))
+    if checklist.get("kind") in ChangeRequestKind.values:
+        lines.append((str(_("报请事项")), _choice_label(ChangeRequestKind, checklist["kind"])))
     if checklist.get("register_number"):
         lines.append((str(_("登记号")), str(checklist["register_number"])))
     return lines
@@ -386,7 +427,11 @@ def _with_checklist_lines(events) -> list[WorkflowEvent]:
 def _pipeline(record: Record) -> list[dict]:
     """The steps of M.12 with the record's position, for the stage indicator."""
     steps = [RecordState.DRAFT, RecordState.DIVISION_REVIEW, RecordState.CONFIDENTIALITY_REVIEW]
-    if record.is_important:
+    # Important information, and information disclosed in the public interest (M.6 para. 2),
+    # is signed by the supervising leader.
+    if record.is_important or record.state == RecordState.LEADER_SIGNOFF or (
+            record.state in (RecordState.READY, RecordState.PUBLISHED, RecordState.REGISTERED)
+            and record.events.filter(action="sign_off").exists()):
         steps.append(RecordState.LEADER_SIGNOFF)
     steps += [RecordState.READY, RecordState.PUBLISHED, RecordState.REGISTERED]
     current = steps.index(record.state) if record.state in steps else len(steps)
@@ -435,6 +480,59 @@ class CatalogueCategoryAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # categories carry records; set "在用" off instead
+
+
+@admin.register(StatutoryItem)
+class StatutoryItemAdmin(HistoryAdmin):
+    """The items of R.20 on the statutory-content page and the categories they are filed under;
+    the disclosure office edits them (M.3: it compiles the catalogue)."""
+
+    list_display = ["name", "article", "category_names", "sort_order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "article", "description"]
+    fields = ["article", "name", "description", "categories", "sort_order", "is_active"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "categories":
+            # Tick boxes: readable on a phone, and no script needed.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["queryset"] = CatalogueCategory.objects.order_by("sort_order", "code")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("categories")
+
+    @admin.display(description=_("对应目录分类"))
+    def category_names(self, obj):
+        return "、".join(c.name for c in obj.categories.all()) or "—"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # set "在用" off instead: the page's history stays explainable
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, HistoryAdmin):
+    """Offices' requests to change, revoke or terminate published information (M.14). Made and
+    handled from the record's page; listed here for the disclosure office and the offices."""
+
+    list_display = ["record_link", "office", "kind", "status", "requested_by", "requested_at", "decided_by",
+                    "decided_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["record__title", "reason", "decision_note"]
+    list_select_related = ["record__office", "requested_by", "decided_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))
+
+    @admin.display(description=_("政府信息"), ordering="record__title")
+    def record_link(self, obj):
+        # The record's page carries the buttons (报请, 处理处室报请) and the request's history.
+        url = reverse("admin:disclosure_record_change", args=[obj.record_id])
+        return format_html('<a href="{}">{}</a>', url, obj.record.title)
+
+    @admin.display(description=_("处室"), ordering="record__office__name")
+    def office(self, obj):
+        return obj.record.office.name
 
 
 @admin.register(CatalogueEntry)

@@ -7,7 +7,7 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("主动公开")
     default_auto_field = "django.db.models.BigAutoField"
 
-    worklist = "disclosure.selectors.worklist"
+    worklist = ["disclosure.selectors.worklist", "disclosure.selectors.change_request_worklist"]
     demo_loader = "disclosure.demo.load"
     public_schedule = "disclosure.selectors.next_scheduled_publication"
 
@@ -19,16 +19,20 @@ class DisclosureConfig(AppConfig):
             "disclosure.submit_record", "disclosure.amend_record", "disclosure.view_catalogueentry",
             "disclosure.view_attachment", "disclosure.add_attachment", "disclosure.change_attachment",
             "disclosure.delete_attachment", "disclosure.view_cataloguecategory",
+            "disclosure.request_record_change", "disclosure.view_changerequest",
         },
         "division_head": {
             "disclosure.view_record", "disclosure.review_division_record", "disclosure.view_attachment",
             "disclosure.view_catalogueentry", "disclosure.view_cataloguecategory",
+            "disclosure.request_record_change", "disclosure.view_changerequest",
         },
         "disclosure_office": {
             "disclosure.view_record", "disclosure.review_confidentiality_record", "disclosure.revoke_record",
             "disclosure.view_attachment", "disclosure.view_workflowevent", "disclosure.view_releaseregisterline",
             "disclosure.view_catalogueentry", "disclosure.view_cataloguecategory",
             "disclosure.add_cataloguecategory", "disclosure.change_cataloguecategory",
+            "disclosure.view_changerequest", "disclosure.view_statutoryitem", "disclosure.add_statutoryitem",
+            "disclosure.change_statutoryitem",
         },
         "leader": {
             "disclosure.view_record", "disclosure.signoff_record", "disclosure.view_attachment",
@@ -60,3 +64,11 @@ class DisclosureConfig(AppConfig):
 
         post_save.connect(public_content_saved, sender="disclosure.CatalogueCategory")
         post_delete.connect(public_content_saved, sender="disclosure.CatalogueCategory")
+        # The statutory-content page lists these items and their categories (cached pages).
+        from django.db.models.signals import m2m_changed
+
+        from disclosure.models import StatutoryItem
+
+        post_save.connect(public_content_saved, sender="disclosure.StatutoryItem")
+        post_delete.connect(public_content_saved, sender="disclosure.StatutoryItem")
+        m2m_changed.connect(public_content_saved, sender=StatutoryItem.categories.through)

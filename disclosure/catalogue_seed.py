@@ -1,5 +1,8 @@
-"""The catalogue every agency starts with: the eight proactive categories of M.5 and the two
-column pages (制度, 年报). Kept as data; the disclosure office edits it afterwards."""
+"""The catalogue every agency starts with: the eight proactive categories of M.5, the two column
+pages (制度, 年报), and the items of R.20 that M.5 does not name, as sub-categories of M.5(8)
+(其他依法应当主动公开的信息). The fifteen items of R.20 are listed on the statutory-content page,
+each mapped to the categories where its information is filed. Kept as data; the disclosure
+office edits all of it afterwards."""
 
 # The two column pages' categories, found by code (their names are the agency's to edit).
 RULES_CATEGORY = "rules"
@@ -22,9 +25,71 @@ SEED_CATEGORIES = [
 ]
 
 
+OTHER_BY_LAW_CATEGORY = "m5-8"
+
+# R.20 items that none of M.5's categories covers: filed under M.5(8). code, name, basis, description
+R20_CATEGORIES = [
+    ("r20-6", "行政处罚和行政强制", "条例第二十条第（六）项",
+     "实施行政处罚、行政强制的依据、条件、程序以及具有一定社会影响的行政处罚决定。"),
+    ("r20-7", "财政预算、决算", "条例第二十条第（七）项", "部门预算、决算及说明。"),
+    ("r20-8", "行政事业性收费", "条例第二十条第（八）项", "行政事业性收费项目及其依据、标准。"),
+    ("r20-9", "政府集中采购", "条例第二十条第（九）项", "政府集中采购项目的目录、标准及实施情况。"),
+    ("r20-10", "重大建设项目", "条例第二十条第（十）项", "重大建设项目的批准和实施情况。"),
+    ("r20-11", "扶贫、教育、医疗、社会保障、促进就业", "条例第二十条第（十一）项",
+     "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况。"),
+    ("r20-12", "突发公共事件应对", "条例第二十条第（十二）项", "突发公共事件的应急预案、预警信息及应对情况。"),
+    ("r20-13", "监督检查", "条例第二十条第（十三）项",
+     "环境保护、公共卫生、安全生产、食品药品、产品质量的监督检查情况。"),
+]
+
+# The fifteen items of R.20: article, name, what it covers, the catalogue categories it maps to.
+STATUTORY_ITEMS = [
+    ("条例第二十条第（一）项", "法规、规章和规范性文件", "行政法规、规章和规范性文件。", ["m5-4"]),
+    ("条例第二十条第（二）项", "机关职能和机构设置",
+     "机关职能、机构设置、办公地址、办公时间、联系方式、负责人姓名。", ["m5-3"]),
+    ("条例第二十条第（三）项", "规划", "国民经济和社会发展规划、专项规划、区域规划及相关政策。", ["m5-7"]),
+    ("条例第二十条第（四）项", "统计信息", "国民经济和社会发展统计信息。", ["m5-7"]),
+    ("条例第二十条第（五）项", "行政许可和对外管理服务",
+     "办理行政许可和其他对外管理服务事项的依据、条件、程序以及办理结果。", ["m5-5"]),
+    ("条例第二十条第（六）项", "行政处罚和行政强制",
+     "实施行政处罚、行政强制的依据、条件、程序以及本行政机关认为具有一定社会影响的行政处罚决定。", ["r20-6"]),
+    ("条例第二十条第（七）项", "财政预算、决算", "财政预算、决算信息。", ["r20-7"]),
+    ("条例第二十条第（八）项", "行政事业性收费", "行政事业性收费项目及其依据、标准。", ["r20-8"]),
+    ("条例第二十条第（九）项", "政府集中采购", "政府集中采购项目的目录、标准及实施情况。", ["r20-9"]),
+    ("条例第二十条第（十）项", "重大建设项目", "重大建设项目的批准和实施情况。", ["r20-10"]),
+    ("条例第二十条第（十一）项", "扶贫、教育、医疗、社会保障、促进就业",
+     "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况。", ["r20-11"]),
+    ("条例第二十条第（十二）项", "突发公共事件", "突发公共事件的应急预案、预警信息及应对情况。", ["r20-12"]),
+    ("条例第二十条第（十三）项", "监督检查",
+     "环境保护、公共卫生、安全生产、食品药品、产品质量的监督检查情况。", ["r20-13"]),
+    ("条例第二十条第（十四）项", "公务员招考录用",
+     "公务员招考的职位、名额、报考条件等事项以及录用结果。", ["m5-3"]),
+    ("条例第二十条第（十五）项", "其他应当主动公开的信息",
+     "法律、行政法规、规章和国家有关规定规定应当主动公开的其他政府信息。", ["m5-8"]),
+]
+
+
 def seed_categories(CatalogueCategory) -> None:
     for order, (code, name, basis, description) in enumerate(SEED_CATEGORIES, start=1):
         CatalogueCategory.objects.get_or_create(
             code=code,
             defaults={"name": name, "legal_basis": basis, "description": description, "sort_order": order * 10},
         )
+    parent = CatalogueCategory.objects.filter(code=OTHER_BY_LAW_CATEGORY).first()
+    for order, (code, name, basis, description) in enumerate(R20_CATEGORIES, start=1):
+        CatalogueCategory.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "legal_basis": basis, "description": description, "parent": parent,
+                      "sort_order": 800 + order},
+        )
+
+
+def seed_statutory_items(CatalogueCategory, StatutoryItem) -> None:
+    """The items of R.20, once: an item the disclosure office has edited (or its mapping) is
+    left as it is; a category that does not exist (renamed code) is simply not mapped."""
+    for order, (article, name, description, codes) in enumerate(STATUTORY_ITEMS, start=1):
+        item, created = StatutoryItem.objects.get_or_create(
+            article=article, defaults={"name": name, "description": description, "sort_order": order * 10},
+        )
+        if created:
+            item.categories.set(CatalogueCategory.objects.filter(code__in=codes))

@@ -123,4 +123,26 @@ def load() -> str:
             _run(spec, clock)
         created[outcome] += 1
     total = sum(created.values())
-    return f"新增政府信息 {total} 条 / {total} records added" + (f" ({dict(created)})" if total else "")
+    requests = _change_request()
+    return (f"新增政府信息 {total} 条 / {total} records added" + (f" ({dict(created)})" if total else "")
+            + ("；处室报请 1 件 / 1 change request" if requests else ""))
+
+
+# M.14: an office's pending request, waiting on the disclosure office's work list (gkb).
+CHANGE_REQUEST = {
+    "title": "吉林省工业和信息化厅关于公布2025年度省级“专精特新”中小企业名单的通告",
+    "kind": "amend",
+    "reason": "名单中2家企业已更名，需发布更正后的名单（附件）。",
+}
+
+
+def _change_request() -> bool:
+    from disclosure.models import ChangeRequest
+
+    record = Record.objects.filter(title=CHANGE_REQUEST["title"], superseded_by__isnull=True).first()
+    if record is None or ChangeRequest.objects.filter(record=record).exists():
+        return False
+    drafter = _user(f"{PREFIX[record.office.name]}-drafter")
+    services.record_request_change(record=record, actor=drafter, kind=CHANGE_REQUEST["kind"],
+                                   reason=CHANGE_REQUEST["reason"])
+    return True

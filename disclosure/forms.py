@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from disclosure import selectors, services
 from disclosure.files import ALLOWED_EXTENSIONS, check_upload
-from disclosure.models import Attachment, CatalogueCategory, Channel, DisclosureAttribute, Record, WithholdingGround
+from disclosure.models import (
+    Attachment,
+    CatalogueCategory,
+    ChangeRequestKind,
+    Channel,
+    DisclosureAttribute,
+    DisclosureOverride,
+    Record,
+    WithholdingGround,
+)
 from portal.models import Office, Role
 from portal.selectors import office_ids_for
 from portal.widgets import IsoDateInput, IsoDateTimeInput
@@ -25,7 +34,7 @@ class RecordForm(forms.ModelForm):
         model = Record
         fields = [
             "title", "summary", "office", "category", "document_number", "document_type", "date_formed",
-            "attribute", "is_important", "body",
+            "due_period_days", "due_period_basis", "attribute", "is_important", "body",
         ]
         widgets = {"date_formed": IsoDateInput}
 
@@ -51,6 +60,13 @@ class RecordForm(forms.ModelForm):
         if not title:
             raise ValidationError(_("标题不能为空。"))
         return title
+
+    def clean_date_formed(self):
+        # The service refuses it too (services._refuse_future_date_formed); here it is shown at the field.
+        day = self.cleaned_data.get("date_formed")
+        if day and day > timezone.localdate():
+            raise ValidationError(_("成文日期不能晚于今天：公开期限自信息形成或变更之日起计算（实施办法第十一条）。"))
+        return day
 
 
 class AttachmentForm(forms.ModelForm):
@@ -109,6 +125,27 @@ class ChecklistForm(TransitionForm):
     redaction_grounds = forms.MultipleChoiceField(
         label=_("删去部分的依据"), choices=WithholdingGround.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    # M.6 para. 2, R.15: information involving a commercial secret or privacy disclosed all the same.
+    override = forms.ChoiceField(
+        label=_("涉及商业秘密、个人隐私但予以公开"),
+        choices=[("", _("不适用")), *DisclosureOverride.choices],
+        required=False, widget=forms.RadioSelect,
+        help_text=_("经权利人同意公开，或者不公开可能对公共利益造成重大影响的，可以予以公开（实施办法第六条第二款、条例第十五条）。"
+                    "国家秘密不适用。"),
+    )
+    consent_how = forms.CharField(label=_("权利人同意的方式"), required=False, max_length=200,
+                                  help_text=_("例如：书面同意函、加盖公章的回复函。"))
+    consent_on = forms.DateField(label=_("同意的日期"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    consent_document = forms.FileField(
+        label=_("同意书"), required=False,
+        help_text=_("作为审查材料保存，不随信息公开。已在上一环节上传的，可不再上传。允许：%(types)s。")
+        % {"types": ALLOWED_EXTENSIONS},
+    )
+    public_interest_reason = forms.CharField(
+        label=_("不公开可能对公共利益造成重大影响的理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("由领导小组办公室认定，并须经主管厅领导签发，不论是否为重要信息。"),
+    )
 
     def __init__(self, *args, obj: Record, **kwargs):
         initial = kwargs.setdefault("initial", {})
@@ -116,11 +153,17 @@ class ChecklistForm(TransitionForm):
         initial.setdefault("redaction_grounds", obj.redaction_grounds)
         super().__init__(*args, obj=obj, **kwargs)
 
+    def clean_consent_document(self):
+        upload = self.cleaned_data.get("consent_document")
+        if upload:
+            check_upload(upload)
+        return upload
+
     def service_kwargs(self) -> dict:
         # The service checks the answers (services.confidentiality_checklist); its message is
         # shown above the form.
         data = self.cleaned_data
-        return {
+        kwargs = {
             **super().service_kwargs(),
             "no_state_secret": data["no_state_secret"],
             "no_commercial_secret": data["no_commercial_secret"],
@@ -128,9 +171,22 @@ class ChecklistForm(TransitionForm):
             "redacted_parts": data["redacted_parts"],
             "redaction_grounds": data["redaction_grounds"],
         }
+        if data.get("override"):
+            kwargs.update(override=data["override"], consent_how=data.get("consent_how") or "",
+                          consent_on=data.get("consent_on"), consent_document=data.get("consent_document"),
+                          public_interest_reason=data.get("public_interest_reason") or "")
+        return kwargs
 
 
 class DivisionApproveForm(ChecklistForm):
+    def __init__(self, *args, obj: Record, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        # The division head proposes; the unified review decides (M.12(2)).
+        self.fields["override"].choices = [
+            ("", _("不适用")), (DisclosureOverride.CONSENT, DisclosureOverride.CONSENT.label),
+            (DisclosureOverride.PUBLIC_INTEREST, _("提请认定：不公开可能对公共利益造成重大影响（由领导小组办公室认定）")),
+        ]
+
     def perform(self, *, actor):
         return services.record_approve_division(record=self.record, actor=actor, **self.service_kwargs())
 
@@ -174,9 +230,16 @@ class PublishForm(TransitionForm):
         help_text=_("留空则立即发布。"),
     )
 
+    late_reason = forms.CharField(
+        label=_("推迟发布的原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("定时发布日期晚于公开期限的必须填写（实施办法第十一条）；逾期发布计入考核。"),
+    )
+
     def __init__(self, *args, obj: Record, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("channels", obj.channels or [Channel.COLUMN, Channel.WEBSITE])
         super().__init__(*args, obj=obj, **kwargs)
+        if obj.due_date:
+            self.fields["publish_at"].help_text = _("留空则立即发布。公开期限：%(due)s。") % {"due": obj.due_date}
 
     def clean_publish_at(self):
         at = self.cleaned_data.get("publish_at")
@@ -187,7 +250,8 @@ class PublishForm(TransitionForm):
     def perform(self, *, actor):
         return services.record_publish(
             record=self.record, actor=actor, channels=self.cleaned_data["channels"],
-            at=self.cleaned_data.get("publish_at"), **self.service_kwargs(),
+            at=self.cleaned_data.get("publish_at"), late_reason=self.cleaned_data.get("late_reason") or "",
+            **self.service_kwargs(),
         )
 
 
@@ -240,6 +304,48 @@ class ExpireForm(ReasonForm):
     service = staticmethod(services.record_expire)
 
 
+class RequestChangeForm(TransitionForm):
+    """The office reports a change, revocation or termination to the disclosure office (M.14)."""
+
+    kind = forms.ChoiceField(label=_("报请事项"), choices=ChangeRequestKind.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("理由（必填）"), widget=forms.Textarea(attrs={"rows": 3}))
+    field_order = ["kind", "comment"]
+
+    def perform(self, *, actor):
+        services.record_request_change(record=self.record, actor=actor, kind=self.cleaned_data["kind"],
+                                       reason=self.cleaned_data["comment"],
+                                       expected_state=self.cleaned_data["expected_state"] or None)
+        return self.record
+
+
+class HandleChangeRequestForm(TransitionForm):
+    """The disclosure office grants the office's request (carried out at once) or declines it."""
+
+    decision = forms.TypedChoiceField(
+        label=_("处理"), choices=[("accept", _("同意，按报请事项办理")), ("decline", _("不同意"))],
+        coerce=lambda value: value == "accept", widget=forms.RadioSelect,
+        error_messages={"required": _("请选择同意或不同意。")},
+    )
+    comment = forms.CharField(label=_("处理意见（不同意的必填）"), widget=forms.Textarea(attrs={"rows": 3}),
+                              required=False)
+    field_order = ["decision", "comment"]
+
+    def __init__(self, *args, obj: Record, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        pending = selectors.pending_change_request(obj)
+        if pending is not None:
+            person = pending.requested_by
+            who = f"{person.last_name}{person.first_name}" or person.username  # Chinese order, as in the event log
+            self.fields["decision"].help_text = _("处室报请：%(kind)s。理由：%(reason)s（%(who)s，%(when)s）") % {
+                "kind": pending.get_kind_display(), "reason": pending.reason, "who": who,
+                "when": f"{timezone.localtime(pending.requested_at):%Y-%m-%d %H:%M}"}
+
+    def perform(self, *, actor):
+        return services.change_request_decide(record=self.record, actor=actor, accept=self.cleaned_data["decision"],
+                                              note=self.cleaned_data["comment"],
+                                              expected_state=self.cleaned_data["expected_state"] or None)
+
+
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "submit": SubmitForm,
     "approve_division": DivisionApproveForm,
@@ -253,4 +359,6 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "revoke": RevokeForm,
     "repeal": RepealForm,
     "expire": ExpireForm,
+    "request_change": RequestChangeForm,
+    "handle_change_request": HandleChangeRequestForm,
 }

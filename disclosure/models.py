@@ -30,6 +30,11 @@ class RecordState(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
+# A version not yet out: still in the publish workflow (M.12). Withheld and revoked are decisions.
+UNPUBLISHED_STATES = (RecordState.DRAFT, RecordState.DIVISION_REVIEW, RecordState.CONFIDENTIALITY_REVIEW,
+                      RecordState.LEADER_SIGNOFF, RecordState.READY)
+
+
 class DisclosureAttribute(models.TextChoices):
     PROACTIVE = "proactive", _("主动公开")
     ON_REQUEST = "on_request", _("依申请公开")
@@ -48,6 +53,14 @@ class WithholdingGround(models.TextChoices):
     INTERNAL_AFFAIRS = "internal_affairs", _("属于三类内部事务信息")
     PROCESS_INFORMATION = "process_information", _("属于四类过程性信息")
     ENFORCEMENT_FILE = "enforcement_file", _("属于行政执法案卷")
+
+
+class DisclosureOverride(models.TextChoices):
+    """Why information that involves a commercial secret or personal privacy is disclosed all the
+    same (M.6 para. 2, R.15)."""
+
+    CONSENT = "consent", _("权利人同意公开")
+    PUBLIC_INTEREST = "public_interest", _("不公开可能对公共利益造成重大影响")
 
 
 class Channel(models.TextChoices):
@@ -164,6 +177,36 @@ def record_body_sanitizer(extensions: dict):
     return sanitize
 
 
+# Published on a day after the due date of M.11 / R.26 (the publication date in the agency's
+# time zone): for filters and for counting (Count(filter=...)).
+PUBLISHED_LATE = models.Q(published_at__isnull=False, due_date__isnull=False,
+                          published_at__date__gt=models.F("due_date"))
+
+
+class RecordQuerySet(models.QuerySet):
+    """The clock of M.11 / R.26 as queries: what was published late and what is overdue now.
+    The dashboard, the accountability findings and the work lists all ask these."""
+
+    def not_yet_out(self, now=None) -> RecordQuerySet:
+        """Still in the publish workflow, or published with a time that has not come (定时发布):
+        a scheduled publication does not stop the clock before it takes effect."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(state__in=UNPUBLISHED_STATES, published_at__isnull=True)
+            | models.Q(state__in=(RecordState.PUBLISHED, RecordState.REGISTERED), published_at__gt=now)
+        )
+
+    def overdue(self, today=None, now=None) -> RecordQuerySet:
+        """Not yet out and past the due date."""
+        today = today or timezone.localdate()
+        return self.not_yet_out(now).filter(due_date__lt=today)
+
+    def published_late(self) -> RecordQuerySet:
+        """Published (or scheduled) on a day after the due date: the actual publication date
+        against the due date, in the agency's time zone."""
+        return self.filter(PUBLISHED_LATE)
+
+
 class Record(models.Model):
     """One piece of government information (M.2), in one version.
 
@@ -210,6 +253,18 @@ class Record(models.Model):
     published_at = models.DateTimeField(_("发布日期"), null=True, blank=True)
     due_date = models.DateField(_("公开期限"), null=True, blank=True)
     due_date_provisional = models.BooleanField(_("期限暂定"), default=False)
+    # M.11, second sentence: a law or regulation that sets another period for this information
+    # prevails over the 20 working days; the record carries that period and where it is set.
+    due_period_days = models.PositiveSmallIntegerField(
+        _("法定公开期限（工作日）"), null=True, blank=True,
+        help_text=_("法律、法规对公开期限另有规定的，填写其规定的工作日数，并写明依据；留空则为20个工作日（实施办法第十一条）。"),
+    )
+    due_period_basis = models.CharField(
+        _("公开期限依据"), max_length=200, blank=True, help_text=_("例如：《××法》第××条。"),
+    )
+    # A period the law sets as a calendar date, not in working days (R.49: the annual report by
+    # 31 January). Set by the portal for the records it generates, never on the drafter's form.
+    due_date_by_law = models.DateField(_("法定公开截止日"), null=True, blank=True)
     version_number = models.PositiveIntegerField(_("版本"), default=1)
     previous_version = models.ForeignKey(
         "self",
@@ -229,6 +284,8 @@ class Record(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    objects = RecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("政府信息")
         verbose_name_plural = _("政府信息")
@@ -247,6 +304,7 @@ class Record(models.Model):
             ("register_record", _("登记")),
             ("amend_record", _("变更（修订）")),
             ("revoke_record", _("撤销、废止、失效")),
+            ("request_record_change", _("报请变更、撤销或终止")),
         ]
 
     def __str__(self) -> str:
@@ -254,6 +312,17 @@ class Record(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("disclosure:record", args=[self.pk])
+
+    def clean(self) -> None:
+        """M.11, second sentence: another period is given with the law that sets it, and a
+        basis without a period says nothing."""
+        super().clean()
+        if self.due_period_days is not None and not (1 <= self.due_period_days <= 366):
+            raise ValidationError({"due_period_days": _("法定公开期限应为1至366个工作日。")})
+        if self.due_period_days and not (self.due_period_basis or "").strip():
+            raise ValidationError({"due_period_basis": _("填写了其他公开期限，须写明规定该期限的法律、法规（实施办法第十一条）。")})
+        if (self.due_period_basis or "").strip() and not (self.due_period_days or self.due_date_by_law):
+            raise ValidationError({"due_period_days": _("写明了期限依据，请填写该依据规定的工作日数。")})
 
     @property
     def is_public(self) -> bool:
@@ -383,6 +452,9 @@ class EventAction(models.TextChoices):
     REVOKE = "revoke", _("撤销")
     REPEAL = "repeal", _("废止")
     EXPIRE = "expire", _("标记失效")
+    REQUEST_CHANGE = "request_change", _("报请变更、撤销或终止")
+    ACCEPT_CHANGE_REQUEST = "accept_change_request", _("同意处室报请")
+    DECLINE_CHANGE_REQUEST = "decline_change_request", _("不同意处室报请")
 
 
 class WorkflowEvent(AppendOnlyModel):
@@ -468,3 +540,108 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.entry_id)
+
+
+def review_document_path(instance: ReviewDocument, filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"review/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ReviewDocument(models.Model):
+    """A paper of the confidentiality review that is never published with the record: the right
+    holder's written consent to disclosure (M.6 para. 2, R.15). Staff who may see the record may
+    download it from its back-office page; the public has no door to it."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="review_documents",
+                               verbose_name=_("政府信息"))
+    purpose = models.CharField(_("用途"), max_length=30, choices=DisclosureOverride.choices,
+                               default=DisclosureOverride.CONSENT)
+    file = models.FileField(_("文件"), upload_to=review_document_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("审查材料")
+        verbose_name_plural = _("审查材料")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ChangeRequestKind(models.TextChoices):
+    """What an office may report for its published information (M.14: 变更、撤销或终止)."""
+
+    AMEND = "amend", _("变更（发布新版本）")
+    REVOKE = "revoke", _("撤销")
+    REPEAL = "repeal", _("废止（终止）")
+    EXPIRE = "expire", _("失效（终止）")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    ACCEPTED = "accepted", _("已同意并办理")
+    DECLINED = "declined", _("不同意")
+
+
+class ChangeRequest(models.Model):
+    """An office reports that its published information is to be changed, revoked or terminated,
+    for the disclosure office to handle (M.14: 公开事项如变更、撤销或终止，要及时报……领导小组办公室处理)."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="change_requests",
+                               verbose_name=_("政府信息"))
+    kind = models.CharField(_("报请事项"), max_length=20, choices=ChangeRequestKind.choices)
+    reason = models.TextField(_("理由"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("报请人"))
+    requested_at = models.DateTimeField(_("报请时间"), default=timezone.now)
+    status = models.CharField(_("处理结果"), max_length=20, choices=ChangeRequestStatus.choices,
+                              default=ChangeRequestStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("处理人"))
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.TextField(_("处理意见"), blank=True)
+    new_version = models.ForeignKey(Record, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("新版本"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("变更、撤销或终止报请")
+        verbose_name_plural = _("变更、撤销或终止报请")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["record"], condition=models.Q(status="pending"),
+                                    name="change_request_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}{_('：')}{self.record}"
+
+
+class StatutoryItem(models.Model):
+    """One item of the information an agency must publish proactively by law (R.20 (一)–(十五)),
+    and the catalogue categories where that information is filed. The statutory-content page
+    lists the items; the disclosure office edits the text and the mapping."""
+
+    article = models.CharField(_("条款"), max_length=60, help_text=_("例如：条例第二十条第（一）项"))
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("内容"), blank=True)
+    categories = models.ManyToManyField(CatalogueCategory, blank=True, related_name="statutory_items",
+                                        verbose_name=_("对应目录分类"))
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+    is_active = models.BooleanField(_("在用"), default=True)
+    history = HistoricalRecords(m2m_fields=[categories])
+
+    class Meta:
+        verbose_name = _("法定主动公开事项")
+        verbose_name_plural = _("法定主动公开事项")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,7 +7,7 @@ searches, autocomplete, exports and direct URLs all start from it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -15,10 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disclosure import workflow
-from disclosure.models import CatalogueCategory, CatalogueEntry, Record, RecordState, WorkflowEvent
-from portal.models import AGENCY_ROLES
-from portal.selectors import office_ids_for, roles_of, visible_office_ids
-from portal.workdays import workdays_left_many
+from disclosure.models import (
+    CatalogueCategory,
+    CatalogueEntry,
+    ChangeRequest,
+    ChangeRequestStatus,
+    Record,
+    RecordState,
+    StatutoryItem,
+    WorkflowEvent,
+)
+from portal.models import AGENCY_ROLES, Role
+from portal.selectors import has_role, office_ids_for, roles_of, visible_office_ids
+from portal.workdays import Calendar, workdays_left_many
 from portal.worklist import WorkItem
 
 S = RecordState
@@ -187,6 +196,63 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
             )
         )
     items.sort(key=lambda i: (not i.overdue, i.due_date or date.max))
+    return items
+
+
+# A change reported under M.14 is to be public within the period of M.11 (变更之日起20个工作日).
+CHANGE_REQUEST_WORKING_DAYS = 20
+
+
+def change_request_worklist(user, today: date | None = None) -> list[WorkItem]:
+    """The disclosure office's part of M.14: offices' pending requests to change, revoke or
+    terminate published information, oldest first."""
+    if not (has_role(user, Role.DISCLOSURE_OFFICE) and user.has_perm("disclosure.revoke_record")):
+        return []
+    today = today or timezone.localdate()
+    requests = list(ChangeRequest.objects.filter(status=ChangeRequestStatus.PENDING)
+                    .select_related("record__office").order_by("requested_at")[:200])
+    if not requests:
+        return []
+    days = [timezone.localtime(r.requested_at).date() for r in requests]
+    calendar = Calendar.for_window(min([*days, today]), max([*days, today]) + timedelta(days=60))
+    items = []
+    for change, day in zip(requests, days, strict=True):
+        due = calendar.add(day, CHANGE_REQUEST_WORKING_DAYS)
+        items.append(WorkItem(
+            title=change.record.title,
+            kind=str(_("处室报请（实施办法第十四条）")),
+            office=change.record.office.name,
+            step=str(_("报请%(kind)s") % {"kind": change.get_kind_display()}),
+            due_date=due.date,
+            days_left=calendar.between(today, due.date),
+            overdue=due.date < today,
+            provisional=due.provisional,
+            note=str(_("理由：")) + change.reason,
+            url=reverse("admin:disclosure_record_transition", args=[change.record_id, "handle_change_request"]),
+        ))
+    return items
+
+
+def pending_change_request(record: Record) -> ChangeRequest | None:
+    return (ChangeRequest.objects.filter(record=record, status=ChangeRequestStatus.PENDING)
+            .select_related("requested_by").first())
+
+
+def statutory_items() -> list[StatutoryItem]:
+    """The items of R.20 in use, each with `.category_list` (active categories, with `.count`
+    of listed entries of the category and its sub-categories) and `.count` (entries under any
+    of them, each counted once): the statutory-content page."""
+    items = list(StatutoryItem.objects.filter(is_active=True).prefetch_related("categories").order_by("sort_order", "pk"))
+    counts = dict(catalogue_listed().order_by().values_list("category_id").annotate(n=Count("id")))
+    children = _category_tree()
+    for item in items:
+        item.category_list = [c for c in item.categories.all() if c.is_active]
+        covered: set[int] = set()
+        for category in item.category_list:
+            subtree = _subtree(children, category.pk)
+            category.count = sum(counts.get(pk, 0) for pk in subtree)
+            covered.update(subtree)
+        item.count = sum(counts.get(pk, 0) for pk in covered)
     return items
 
 

@@ -12,21 +12,29 @@ from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from disclosure import search, selectors, workflow
 from disclosure.files import store_upload
 from disclosure.models import (
     Attachment,
     CatalogueEntry,
+    ChangeRequest,
+    ChangeRequestKind,
+    ChangeRequestStatus,
     Channel,
     DisclosureAttribute,
+    DisclosureOverride,
+    EventAction,
     Record,
     RecordState,
     RegisterKind,
     ReleaseRegisterLine,
+    ReviewDocument,
     Validity,
     WithholdingGround,
     WorkflowEvent,
@@ -49,9 +57,23 @@ DUE_WORKING_DAYS = 20  # M.11, R.26
 
 
 def record_refresh_due_date(record: Record) -> None:
-    """Due 20 working days after the information was formed or changed (M.11, R.26)."""
-    result = add_workdays(record.date_formed, DUE_WORKING_DAYS)
+    """Due 20 working days after the information was formed or changed (M.11, R.26) — unless a
+    law or regulation sets another period (M.11, second sentence): then the record's own period
+    in working days, or the date the law fixes (R.49: the annual report by 31 January)."""
+    if record.due_date_by_law:
+        record.due_date, record.due_date_provisional = record.due_date_by_law, False
+        return
+    result = add_workdays(record.date_formed, record.due_period_days or DUE_WORKING_DAYS)
     record.due_date, record.due_date_provisional = result.date, result.provisional
+
+
+def _refuse_future_date_formed(record: Record) -> None:
+    """The clock of M.11 runs from the day the information was formed or changed: a date still
+    to come would start it late (and push the due date out), so it is refused."""
+    today = timezone.localdate()
+    if record.date_formed and record.date_formed > today:
+        raise InvalidInput(_("成文日期 %(date)s 晚于今天（%(today)s）：公开期限自信息形成或变更之日起计算（实施办法第十一条），"
+                             "请填写信息实际形成的日期。") % {"date": record.date_formed, "today": today})
 
 
 def _require_drafter(actor, office_id: int) -> None:
@@ -67,6 +89,7 @@ WORKFLOW_OWNED_FIELDS = {
     "state": S.DRAFT, "index_number": None, "published_at": None, "previous_version_id": None,
     "superseded_by_id": None, "version_number": 1, "validity": Validity.VALID, "validity_changed_on": None,
     "status_note": "", "withholding_ground": "", "redacted_parts": "", "redaction_grounds": [],
+    "due_date_by_law": None,
 }
 
 
@@ -97,13 +120,14 @@ def record_save_draft(*, record: Record, actor) -> Record:
         _require_drafter(actor, record.office_id)
         if record.attribute == DisclosureAttribute.NOT_DISCLOSED:
             raise InvalidInput(_("草稿的公开属性只能是主动公开或依申请公开；不予公开由审核人决定。"))
+        _refuse_future_date_formed(record)
         submitted_body = record.body or ""
         record.body = Record._meta.get_field("body").sanitize(submitted_body)
-        record_refresh_due_date(record)
         try:
             record.full_clean()
         except ValidationError as error:
             raise InvalidInput("；".join(error.messages)) from None
+        record_refresh_due_date(record)  # after the checks: the period is then one the law may set
         record.save()
         record.draft_warnings = _sanitising_warnings(submitted_body, record.body)
         return record
@@ -245,11 +269,24 @@ def record_submit(*, record: Record, actor, comment: str = "", expected_state: s
 
 
 def confidentiality_checklist(*, no_state_secret: bool, no_commercial_secret: bool, no_personal_privacy: bool,
-                              redacted_parts: str = "", redaction_grounds: Iterable[str] = ()) -> dict:
+                              redacted_parts: str = "", redaction_grounds: Iterable[str] = (),
+                              override: str = "", consent_how: str = "", consent_on: dt.date | None = None,
+                              consent_document: str = "", public_interest_reason: str = "") -> dict:
     """The confidentiality check of M.6 and M.12(1)-(2) as stored in the event.
 
     Each of the three must be confirmed, or the parts withheld and their grounds named: the
-    body then holds only what can be disclosed (M.6, last paragraph: separable parts)."""
+    body then holds only what can be disclosed (M.6, last paragraph: separable parts).
+
+    Information that involves a commercial secret or personal privacy may still be disclosed
+    (M.6 para. 2, R.15) — `override`:
+    - `consent`: the right holder agreed; how (`consent_how`), when (`consent_on`, not after
+      today) and the consent itself (`consent_document`: the stored document's name) are
+      required;
+    - `public_interest`: withholding would seriously harm the public interest; the reason is
+      required, and the result says `requires_leader_signoff` (the decision is the agency's,
+      signed by the supervising leader whatever the information's importance).
+    A state secret is never disclosed this way: it is taken out or the whole is withheld.
+    The keys of the override appear in the result only when it is used."""
     answers = (no_state_secret, no_commercial_secret, no_personal_privacy)
     if not all(isinstance(answer, bool) for answer in answers):
         raise InvalidInput(_("请逐项回答保密审查的三项确认（是否涉及国家秘密、商业秘密、个人隐私）。"))
@@ -259,21 +296,76 @@ def confidentiality_checklist(*, no_state_secret: bool, no_commercial_secret: bo
     unknown = set(grounds) - set(WithholdingGround.values)
     if unknown:
         raise InvalidInput(_("未知的不予公开依据：%(grounds)s") % {"grounds": "、".join(sorted(map(str, unknown)))})
-    all_clear = all(answers)
+    override = (override or "").strip()
+    if override and override not in DisclosureOverride.values:
+        raise InvalidInput(_("未知的公开理由：%(value)s") % {"value": override})
     redacted_parts = (redacted_parts or "").strip()
-    if not all_clear and not (redacted_parts and grounds):
+    if not override and not all(answers) and not (redacted_parts and grounds):
         raise InvalidInput(
-            _("保密审查未全部确认：请说明删去（不予公开）的部分及其依据；整体不能公开的，请选择“不予公开”。")
+            _("保密审查未全部确认：请说明删去（不予公开）的部分及其依据；经权利人同意或不公开可能对公共利益造成重大影响的，"
+              "请选择公开理由（实施办法第六条第二款）；整体不能公开的，请选择“不予公开”。")
         )
     if (redacted_parts or grounds) and not (redacted_parts and grounds):
         raise InvalidInput(_("区分处理时，删去的部分和依据必须同时填写。"))
-    return {
+    if override:
+        if no_commercial_secret and no_personal_privacy:
+            raise InvalidInput(_("“%(override)s”只适用于涉及商业秘密或个人隐私的信息（实施办法第六条第二款、条例第十五条）；"
+                                 "本信息已确认不涉及商业秘密和个人隐私，请不要选择。")
+                               % {"override": DisclosureOverride(override).label})
+        if not no_state_secret and not redacted_parts:
+            raise InvalidInput(_("涉及国家秘密的内容不能因权利人同意或公共利益而公开：请删去并说明依据，或整体不予公开。"))
+    result = {
         "no_state_secret": no_state_secret,
         "no_commercial_secret": no_commercial_secret,
         "no_personal_privacy": no_personal_privacy,
         "redacted_parts": redacted_parts,
         "redaction_grounds": grounds,
     }
+    if override == DisclosureOverride.CONSENT:
+        consent_how, consent_document = (consent_how or "").strip(), (consent_document or "").strip()
+        missing = [label for label, value in ((pgettext("consent record", "同意的方式"), consent_how),
+                                              (pgettext("consent record", "同意的日期"), consent_on),
+                                              (pgettext("consent record", "同意书"), consent_document)) if not value]
+        if missing:
+            raise InvalidInput(_("经权利人同意公开的，须记录%(missing)s（实施办法第六条第二款、条例第十五条）。")
+                               % {"missing": pgettext("list separator", "、").join(missing)})
+        if not isinstance(consent_on, dt.date):
+            raise InvalidInput(_("同意的日期无效。"))
+        if consent_on > timezone.localdate():
+            raise InvalidInput(_("同意的日期不能晚于今天。"))
+        result.update(override=override, consent_how=consent_how, consent_on=consent_on.isoformat(),
+                      consent_document=consent_document)
+    elif override == DisclosureOverride.PUBLIC_INTEREST:
+        reason = (public_interest_reason or "").strip()
+        if not reason:
+            raise InvalidInput(_("认定不公开可能对公共利益造成重大影响的，须写明理由（实施办法第六条第二款、条例第十五条）。"))
+        result.update(override=override, public_interest_reason=reason, requires_leader_signoff=True)
+    return result
+
+
+def _consent_document_name(record: Record, upload) -> str:
+    """The consent the checklist refers to: a file uploaded with it, or the latest one already
+    kept with the record's review papers (the division head's, at the unified review)."""
+    if upload:
+        return upload.name or ""
+    latest = (ReviewDocument.objects.filter(record=record, purpose=DisclosureOverride.CONSENT)
+              .order_by("-uploaded_at", "-pk").values_list("original_name", flat=True).first())
+    return latest or ""
+
+
+def _keep_consent(record: Record, checklist: dict, *, upload, actor, saved) -> None:
+    """Store an uploaded consent with the review papers (never published) and name it in the
+    checklist; without an upload the checklist names the latest one already kept."""
+    if checklist.get("override") != DisclosureOverride.CONSENT:
+        return
+    if upload:
+        document = store_upload(ReviewDocument(record=record, uploaded_by=actor), upload, saved=saved)
+    else:
+        document = (ReviewDocument.objects.filter(record=record, purpose=DisclosureOverride.CONSENT)
+                    .order_by("-uploaded_at", "-pk").first())
+    if document is not None:
+        checklist["consent_document"] = document.original_name
+        checklist["consent_document_id"] = document.pk
 
 
 def _apply_checklist(record: Record, checklist: dict) -> None:
@@ -282,18 +374,39 @@ def _apply_checklist(record: Record, checklist: dict) -> None:
         record.redaction_grounds = checklist["redaction_grounds"]
 
 
-def record_approve_division(*, record: Record, actor, no_state_secret: bool, no_commercial_secret: bool,
-                            no_personal_privacy: bool, redacted_parts: str = "", redaction_grounds: Iterable[str] = (),
-                            comment: str = "", expected_state: str | None = None) -> Record:
-    """The division head approves, having checked confidentiality (M.12(1)): no state secret, no
-    commercial secret, no personal privacy, or the parts withheld and their grounds (M.6)."""
-    checklist = confidentiality_checklist(
+def _review_checklist(record: Record, *, no_state_secret, no_commercial_secret, no_personal_privacy, redacted_parts,
+                      redaction_grounds, override, consent_how, consent_on, consent_document,
+                      public_interest_reason) -> dict:
+    return confidentiality_checklist(
         no_state_secret=no_state_secret, no_commercial_secret=no_commercial_secret,
         no_personal_privacy=no_personal_privacy, redacted_parts=redacted_parts, redaction_grounds=redaction_grounds,
+        override=override, consent_how=consent_how, consent_on=consent_on,
+        consent_document=_consent_document_name(record, consent_document) if override else "",
+        public_interest_reason=public_interest_reason,
     )
-    with transaction.atomic():
+
+
+def record_approve_division(*, record: Record, actor, no_state_secret: bool, no_commercial_secret: bool,
+                            no_personal_privacy: bool, redacted_parts: str = "", redaction_grounds: Iterable[str] = (),
+                            comment: str = "", expected_state: str | None = None, override: str = "",
+                            consent_how: str = "", consent_on: dt.date | None = None, consent_document=None,
+                            public_interest_reason: str = "") -> Record:
+    """The division head approves, having checked confidentiality (M.12(1)): no state secret, no
+    commercial secret, no personal privacy, or the parts withheld and their grounds (M.6) — or
+    the right holder's consent (kept with the review papers: `consent_document` is the upload,
+    or none to refer to one already kept), or a proposal that the public interest requires
+    disclosure, which the unified review then decides (M.6 para. 2, R.15)."""
+    checklist = _review_checklist(
+        record, no_state_secret=no_state_secret, no_commercial_secret=no_commercial_secret,
+        no_personal_privacy=no_personal_privacy, redacted_parts=redacted_parts, redaction_grounds=redaction_grounds,
+        override=override, consent_how=consent_how, consent_on=consent_on, consent_document=consent_document,
+        public_interest_reason=public_interest_reason,
+    )
+    checklist.pop("requires_leader_signoff", None)  # a proposal here; the unified review decides
+    with files_removed_unless_committed() as saved, transaction.atomic():
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS["approve_division"], actor, record, expected_state=expected_state)
+        _keep_consent(record, checklist, upload=consent_document, actor=actor, saved=saved)
         _apply_checklist(record, checklist)
         return _move(record, actor=actor, role=role, action="approve_division", to_state=S.CONFIDENTIALITY_REVIEW,
                      comment=comment.strip(), checklist=checklist, subject=_("待保密审查"))
@@ -302,18 +415,26 @@ def record_approve_division(*, record: Record, actor, no_state_secret: bool, no_
 def record_approve_confidentiality(*, record: Record, actor, no_state_secret: bool, no_commercial_secret: bool,
                                    no_personal_privacy: bool, redacted_parts: str = "",
                                    redaction_grounds: Iterable[str] = (), is_important: bool | None = None,
-                                   comment: str = "", expected_state: str | None = None) -> Record:
+                                   comment: str = "", expected_state: str | None = None, override: str = "",
+                                   consent_how: str = "", consent_on: dt.date | None = None, consent_document=None,
+                                   public_interest_reason: str = "") -> Record:
     """The leading group's office reviews confidentiality for the whole agency (M.12(2)) and
     decides whether the information is important, which then needs the supervising leader's
     signature (重要信息需请主管厅领导签字). `is_important=None` confirms what the drafter
-    proposed; the decision and the proposal are both kept in the event's checklist."""
-    checklist = confidentiality_checklist(
-        no_state_secret=no_state_secret, no_commercial_secret=no_commercial_secret,
+    proposed; the decision and the proposal are both kept in the event's checklist.
+
+    Deciding that withholding would seriously harm the public interest (M.6 para. 2, R.15)
+    sends the information to the supervising leader whatever its importance: it discloses a
+    third party's secret or privacy, which is the agency's decision, not the review's alone."""
+    checklist = _review_checklist(
+        record, no_state_secret=no_state_secret, no_commercial_secret=no_commercial_secret,
         no_personal_privacy=no_personal_privacy, redacted_parts=redacted_parts, redaction_grounds=redaction_grounds,
+        override=override, consent_how=consent_how, consent_on=consent_on, consent_document=consent_document,
+        public_interest_reason=public_interest_reason,
     )
     if is_important is not None and not isinstance(is_important, bool):
         raise InvalidInput(_("请确认该信息是否为重要信息。"))
-    with transaction.atomic():
+    with files_removed_unless_committed() as saved, transaction.atomic():
         record = _lock(record)
         role = workflow.check(
             workflow.TRANSITIONS["approve_confidentiality"], actor, record, expected_state=expected_state
@@ -322,10 +443,13 @@ def record_approve_confidentiality(*, record: Record, actor, no_state_secret: bo
         record.is_important = proposed if is_important is None else is_important
         checklist = {**checklist, "is_important": record.is_important, "importance_proposed": proposed}
         to_state = workflow.next_state_after_confidentiality(record)
+        if checklist.get("requires_leader_signoff"):
+            to_state = S.LEADER_SIGNOFF
         if to_state == S.LEADER_SIGNOFF and not record.office.supervising_leaders.filter(is_active=True).exists():
             raise InvalidInput(
                 _("“%(office)s”尚未设置主管厅领导，重要信息无法送签。请先在“处室”中设置。") % {"office": record.office}
             )
+        _keep_consent(record, checklist, upload=consent_document, actor=actor, saved=saved)
         _apply_checklist(record, checklist)
         subject = _("待厅领导签发") if to_state == S.LEADER_SIGNOFF else _("待发布")
         return _move(record, actor=actor, role=role, action="approve_confidentiality", to_state=to_state,
@@ -370,9 +494,13 @@ def _index_number_taken(number: str) -> InvalidInput:
 
 
 def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.datetime | None = None,
-                   comment: str = "", expected_state: str | None = None) -> Record:
+                   comment: str = "", expected_state: str | None = None, late_reason: str = "") -> Record:
     """The info center publishes (M.12(3)): index number, catalogue entry, and the previous
-    version, if any, is replaced from this moment on (M.14)."""
+    version, if any, is replaced from this moment on (M.14).
+
+    A publication scheduled for a day after the due date (M.11, R.26) needs `late_reason`: the
+    delay is then the agency's recorded decision, and the dashboard counts the record as late
+    from the day it was due until it is out. A reason given for any late publication is kept."""
     channels = [c for c in Channel.values if c in set(channels)]
     if not channels:
         raise InvalidInput(_("请至少选择一个公开渠道。"))
@@ -385,6 +513,18 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS["publish"], actor, record, expected_state=expected_state)
         _run_submission_guards(record)
+        late_reason = (late_reason or "").strip()
+        publication_day = timezone.localtime(at).date()
+        late = bool(record.due_date and publication_day > record.due_date)
+        if scheduled and late and not late_reason:
+            raise InvalidInput(
+                _("定时发布日期 %(day)s 晚于公开期限 %(due)s（实施办法第十一条、条例第二十六条）：请填写推迟发布的原因，"
+                  "或提前发布时间。逾期发布将计入考核。") % {"day": publication_day, "due": record.due_date})
+        publish_checklist = {"channels": channels, "published_at": at.isoformat()}
+        if late:
+            publish_checklist["due_date"] = record.due_date.isoformat()
+        if late_reason:
+            publish_checklist["late_reason"] = late_reason
         record.channels = channels
         record.published_at = at
         record.index_number = next_index_number(at=at)
@@ -399,7 +539,7 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         try:
             with transaction.atomic():  # a savepoint: a duplicate number (a race) is a message, not a 500
                 _move(record, actor=actor, role=role, action="publish", to_state=S.PUBLISHED, comment=comment.strip(),
-                      checklist={"channels": channels, "published_at": at.isoformat()}, subject=subject, note=note)
+                      checklist=publish_checklist, subject=subject, note=note)
                 entry = CatalogueEntry.objects.create(
                     record=record, index_number=record.index_number, title=record.title, summary=record.summary,
                     office=record.office, category=record.category, date_formed=record.date_formed,
@@ -486,15 +626,24 @@ def record_withhold(*, record: Record, actor, ground: str, comment: str = "",
 def record_amend(*, record: Record, actor, comment: str = "", expected_state: str | None = None) -> Record:
     """Start a new version of published information. It runs the whole workflow; the published
     version stays public until the new one is published (M.14)."""
+    return _amend(record=record, actor=actor, comment=comment, expected_state=expected_state)
+
+
+def _amend(*, record: Record, actor, comment: str, expected_state: str | None, transition: str = "amend",
+           created_by=None, reference: dict | None = None) -> Record:
+    """The new version, started by the office's info officer (`amend`) or by the disclosure
+    office granting the office's request (`handle_change_request`, drafted by `created_by`)."""
     with transaction.atomic():
         record = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["amend"], actor, record, expected_state=expected_state)
+        role = workflow.check(workflow.TRANSITIONS[transition], actor, record, expected_state=expected_state)
         draft = Record(
             title=record.title, summary=record.summary, body=record.body, office=record.office,
             category=record.category, document_number=record.document_number,
             document_type=record.document_type, date_formed=timezone.localdate(), attribute=record.attribute,
             channels=record.channels, is_important=record.is_important, version_number=record.version_number + 1,
-            previous_version=record, created_by=actor, state=S.DRAFT,
+            previous_version=record, created_by=created_by or actor, state=S.DRAFT,
+            # The law's own period for this information (M.11, second sentence) holds for its changes.
+            due_period_days=record.due_period_days, due_period_basis=record.due_period_basis,
             # The body was published with these parts taken out (M.6, last paragraph); the new
             # version starts from the same body, so it carries the same account of them.
             redacted_parts=record.redacted_parts, redaction_grounds=list(record.redaction_grounds or []),
@@ -511,9 +660,9 @@ def record_amend(*, record: Record, actor, comment: str = "", expected_state: st
                 sort_order=attachment.sort_order,
             )
         _event(record, actor=actor, role=role, action="amend", from_state=record.state, comment=comment.strip(),
-               checklist={"new_version": draft.pk})
+               checklist={"new_version": draft.pk, **(reference or {})})
         _event(draft, actor=actor, role=role, action="create_version", from_state="", comment=comment.strip(),
-               checklist={"previous_version": record.pk})
+               checklist={"previous_version": record.pk, **(reference or {})})
         _notify_office(draft, subject=_("已发起变更（第 %(n)d 版）") % {"n": draft.version_number},
                        note=comment.strip(), actor=actor)
         return draft
@@ -603,12 +752,99 @@ def record_expire(*, record: Record, actor, reason: str, expected_state: str | N
                         kind=RegisterKind.EXPIRY)
 
 
+# --- Changes reported by the office (M.14) -------------------------------------------------
+
+
+def record_request_change(*, record: Record, actor, kind: str, reason: str,
+                          expected_state: str | None = None) -> ChangeRequest:
+    """The office that produced published information reports that it is to be changed, revoked
+    or terminated (M.14: 公开事项如变更、撤销或终止，要及时报……领导小组办公室处理). The request
+    waits on the disclosure office's work list; one at a time per record."""
+    if kind not in ChangeRequestKind.values:
+        raise InvalidInput(_("请选择报请事项：变更、撤销、废止或失效。"))
+    reason = _require_comment(reason, _("请填写报请的理由。"))
+    with transaction.atomic():
+        record = _lock(record)
+        role = workflow.check(workflow.TRANSITIONS["request_change"], actor, record, expected_state=expected_state)
+        _check_change_possible(record, kind)
+        try:
+            with transaction.atomic():
+                change = ChangeRequest.objects.create(record=record, kind=kind, reason=reason, requested_by=actor)
+        except IntegrityError:
+            raise StateConflict(_("该信息已有待处理的报请，请等待政府信息公开工作领导小组办公室处理。")) from None
+        _event(record, actor=actor, role=role, action=EventAction.REQUEST_CHANGE, from_state=record.state,
+               comment=reason, checklist={"change_request": change.pk, "kind": kind})
+        _mail(record, users=users_acting_as(Role.DISCLOSURE_OFFICE),
+              subject=_("处室报请%(kind)s") % {"kind": change.get_kind_display()},
+              note=_("理由：%(reason)s") % {"reason": reason})
+        return change
+
+
+def _check_change_possible(record: Record, kind: str) -> None:
+    if kind == ChangeRequestKind.AMEND and record.next_versions.filter(state__in=workflow.IN_PROGRESS_STATES).exists():
+        raise StateConflict(_("该信息已有正在办理的新版本。"))
+    if kind == ChangeRequestKind.REPEAL and record.validity == Validity.REPEALED:
+        raise StateConflict(_("该信息已废止。"))
+    if kind == ChangeRequestKind.EXPIRE and record.validity != Validity.VALID:
+        raise StateConflict(_("只有有效的信息才能标记失效。"))
+
+
+def change_request_decide(*, record: Record, actor, accept: bool, note: str = "",
+                          expected_state: str | None = None) -> Record:
+    """The disclosure office handles the office's pending request on `record` (M.14): granting
+    it carries it out through the ordinary service (a new version drafted by the requesting
+    office, or the revocation, repeal or expiry with its register line); declining needs a
+    reason. Either way the request, the record's events and the office are told. Returns the
+    record the back office shows next (the new version, for a change)."""
+    if not isinstance(accept, bool):
+        raise InvalidInput(_("请选择同意或不同意。"))
+    note = (note or "").strip()
+    if not accept and not note:
+        raise InvalidInput(_("不同意处室报请的，须写明理由。"))
+    with transaction.atomic():
+        locked = _lock(record)
+        role = workflow.check(workflow.TRANSITIONS["handle_change_request"], actor, locked,
+                              expected_state=expected_state)
+        change = ChangeRequest.objects.select_for_update().get(record=locked, status=ChangeRequestStatus.PENDING)
+        reference = {"change_request": change.pk, "kind": change.kind}
+        label = change.get_kind_display()
+        result = locked
+        if accept:
+            _check_change_possible(locked, change.kind)
+            _event(locked, actor=actor, role=role, action=EventAction.ACCEPT_CHANGE_REQUEST, from_state=locked.state,
+                   comment=note, checklist=reference)
+            reason = change.reason + (f"\n{note}" if note else "")
+            if change.kind == ChangeRequestKind.AMEND:
+                drafter = change.requested_by if can_act_for_office(change.requested_by, Role.DRAFTER,
+                                                                     locked.office_id) else None
+                result = _amend(record=locked, actor=actor, comment=reason, expected_state=None,
+                                transition="handle_change_request", created_by=drafter, reference=reference)
+                change.new_version = result
+            else:
+                service = {ChangeRequestKind.REVOKE: record_revoke, ChangeRequestKind.REPEAL: record_repeal,
+                           ChangeRequestKind.EXPIRE: record_expire}[change.kind]
+                result = service(record=locked, actor=actor, reason=reason)
+            change.status = ChangeRequestStatus.ACCEPTED
+        else:
+            _event(locked, actor=actor, role=role, action=EventAction.DECLINE_CHANGE_REQUEST,
+                   from_state=locked.state, comment=note, checklist=reference)
+            change.status = ChangeRequestStatus.DECLINED
+            _notify_office(locked, subject=_("报请%(kind)s未获同意") % {"kind": label},
+                           note=_("理由：%(note)s") % {"note": note}, actor=actor)
+        change.decided_by, change.decided_at, change.decision_note = actor, timezone.now(), note
+        change.save()
+        return result
+
+
 def records_recompute_due_dates(*, since: dt.date) -> int:
     """After a calendar change: recompute the due dates that could depend on it."""
     count = 0
     window_start = since - dt.timedelta(days=60)
-    for record in Record.objects.filter(date_formed__gte=window_start).only("pk", "date_formed", "due_date",
-                                                                           "due_date_provisional"):
+    # A period set by law (M.11, second sentence) may run up to 366 working days.
+    long_period_start = since - dt.timedelta(days=600)
+    affected = Q(date_formed__gte=window_start) | Q(due_period_days__isnull=False, date_formed__gte=long_period_start)
+    for record in Record.objects.filter(affected, due_date_by_law__isnull=True).only(
+            "pk", "date_formed", "due_date", "due_date_provisional", "due_period_days", "due_date_by_law"):
         before = (record.due_date, record.due_date_provisional)
         record_refresh_due_date(record)
         if (record.due_date, record.due_date_provisional) != before:

@@ -79,11 +79,13 @@ def catalogue(request):
 
 @cache_public_page
 def statutory(request):
-    """法定主动公开内容: the categories of M.5 and R.20, with their entries' counts."""
+    """法定主动公开内容: the items of R.20, each with the catalogue categories it is filed under,
+    then the catalogue's categories (M.5 and the R.20 additions), with their entries' counts."""
     categories = selectors.categories_with_counts(
         CatalogueCategory.objects.filter(is_active=True).exclude(code__in=[RULES_CATEGORY, ANNUAL_REPORT_CATEGORY])
     )
-    return render(request, "disclosure/statutory.html", {"categories": categories})
+    return render(request, "disclosure/statutory.html",
+                  {"items": selectors.statutory_items(), "categories": categories})
 
 
 def _category_page(request, code: str, heading: str, lead: str):

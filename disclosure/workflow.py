@@ -10,6 +10,11 @@ changes a record's state.
     review steps ─return_to_draft (comment)→ draft;  review steps ─withhold (ground)→ withheld
     published/registered ─revoke→ revoked; ─repeal / expire→ validity changes (M.14)
     published/registered ─amend→ a new version starts at draft
+    published/registered ─request_change (the office)→ ─handle_change_request (disclosure office)→
+      granted: amend / revoke / repeal / expire as above; declined: with a reason (M.14)
+
+A review step (approve_division, approve_confidentiality, sign_off) is never done by the person
+who did the step before it (`SEPARATED_STEPS`, M.12).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from disclosure.models import DisclosureAttribute, Record, RecordState, Validity
+from disclosure.models import DisclosureAttribute, EventAction, Record, RecordState, Validity, WorkflowEvent
 from portal.errors import ActionRefused, StateConflict
 from portal.models import AGENCY_ROLES, Role
 from portal.selectors import can_act_for_office, has_role
@@ -95,8 +100,28 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("revoke", _("撤销"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
         Transition("repeal", _("废止"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
         Transition("expire", _("标记失效"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
+        Transition(
+            "request_change",
+            _("报请变更、撤销或终止"),
+            LIVE_STATES,
+            (Role.DRAFTER, Role.DIVISION_HEAD),
+            "disclosure.request_record_change",
+            help=_("公开事项如变更、撤销或终止，由处室报政府信息公开工作领导小组办公室处理（实施办法第十四条）。"),
+        ),
+        Transition(
+            "handle_change_request",
+            _("处理处室报请"),
+            LIVE_STATES,
+            (Role.DISCLOSURE_OFFICE,),
+            "disclosure.revoke_record",
+            help=_("同意的，按报请事项办理：变更由处室起草新版本并重新审核发布；撤销、废止或失效即时办理并登记（实施办法第十四条）。"),
+        ),
     ]
 }
+
+# Review steps where the person deciding may not be the one who did the step before (M.12(1):
+# the office drafts, its head reviews; M.12(2): a unified review, then the leader's signature).
+SEPARATED_STEPS = ("approve_division", "approve_confidentiality", "sign_off")
 
 
 def _acting_role(transition: Transition, user, record: Record) -> str | None:
@@ -127,8 +152,13 @@ def _guard(transition: Transition, record: Record) -> None:
         raise StateConflict(_("上一版本已撤销，本新版本不能发布。如仍需公开，请作为新的信息起草。"))
     if name == "register" and (record.published_at is None or record.published_at > timezone.now()):
         raise StateConflict(_("定时发布尚未生效，生效后再登记。"))
-    if name in ("amend", "revoke", "repeal", "expire") and record.superseded_by_id:
+    if name in ("amend", "revoke", "repeal", "expire", "request_change", "handle_change_request") \
+            and record.superseded_by_id:
         raise StateConflict(_("该版本已被新版本替代，请对现行版本操作。"))
+    if name == "request_change" and record.change_requests.filter(status="pending").exists():
+        raise StateConflict(_("该信息已有待处理的报请，请等待政府信息公开工作领导小组办公室处理。"))
+    if name == "handle_change_request" and not record.change_requests.filter(status="pending").exists():
+        raise StateConflict(_("该信息没有待处理的处室报请。"))
     if name == "amend" and record.next_versions.filter(state__in=IN_PROGRESS_STATES).exists():
         raise StateConflict(_("该信息已有正在办理的新版本。"))
     if name == "repeal" and record.validity == Validity.REPEALED:
@@ -155,8 +185,26 @@ def check(transition: Transition, user, record: Record, *, expected_state: str |
     role = _acting_role(transition, user, record)
     if role is None:
         raise ActionRefused(_("您无权对本处室以外或不在您职责范围内的信息执行“%(action)s”。") % {"action": transition.label})
+    if transition.name in SEPARATED_STEPS:
+        _require_another_person(transition, user, record)
     _guard(transition, record)
     return role
+
+
+def _require_another_person(transition: Transition, user, record: Record) -> None:
+    """M.12: whoever did the step that brought the record here (submitted it, or approved it at
+    the step before) does not also approve it now — even when they hold both roles."""
+    previous = (WorkflowEvent.objects.filter(record_id=record.pk, to_state=record.state)
+                .exclude(from_state=record.state).order_by("-at", "-pk").values_list("actor_id", "action").first())
+    if previous is not None and previous[0] == user.pk:
+        raise ActionRefused(
+            _("上一环节（%(previous)s）由您本人办理，“%(action)s”须由另一人办理（实施办法第十二条：起草、审核、签发分离）。")
+            % {"previous": _event_label(previous[1]), "action": transition.label}
+        )
+
+
+def _event_label(action: str) -> str:
+    return str(EventAction(action).label) if action in EventAction.values else action
 
 
 def available(user, record: Record) -> list[Transition]:

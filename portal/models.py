@@ -251,7 +251,7 @@ class CalendarYear(models.Model):
     is_complete = models.BooleanField(
         _("已录入全年安排"),
         default=False,
-        help_text=_("国务院办公厅公布该年节假日安排并全部录入后勾选；未勾选的年份按周一至周五计算并提示“暂定”。"),
+        help_text=_("国务院办公厅公布该年节假日安排并全部录入后勾选；未勾选的年份按周一至周五、扣除《全国年节及纪念日放假办法》规定的节假日计算，并提示“暂定”。"),
     )
     note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("例如：国办发明电〔2026〕X号"))
     history = HistoricalRecords()

@@ -4,8 +4,11 @@ Sources, strongest first:
 1. overrides kept in the database (`CalendarDay`), edited in the back office;
 2. the official arrangement of holidays and make-up workdays (调休) shipped in the
    `chinesecalendar` package, for the years it covers;
-3. Monday to Friday. A result that rests on this fallback for a year whose arrangement has not
-   been entered (no `CalendarYear` marked complete) is *provisional*: callers show a warning.
+3. Monday to Friday less the holidays fixed by law in 《全国年节及纪念日放假办法》 (as amended
+   in 2024, `statutory_holidays`), with the law's own make-up day for a holiday that falls on a
+   weekend. The State Council's yearly arrangement moves days around these (调休), so a result
+   that rests on this fallback for a year whose arrangement has not been entered (no
+   `CalendarYear` marked complete) is *provisional*: callers show a warning.
 
 Counting rule (R.33 and the general rule for periods in Chinese law): the starting day does not
 count; a period of N working days ends on the Nth working day after it.
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import chinese_calendar
+from lunardate import LunarDate
 
 # Longest run of consecutive days off that can occur (the Spring Festival week plus weekends),
 # with a wide margin: used to size the window of overrides fetched in one query.
@@ -44,6 +48,59 @@ def package_covers(year: int) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+def _qingming(year: int) -> dt.date | None:
+    """清明: the solar term, between 4 and 6 April (computed by `chinesecalendar`, 1900–2100)."""
+    try:
+        terms = chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 30))
+    except NotImplementedError:
+        return None
+    return next((day for day, name in terms if name == "清明"), None)
+
+
+def _lunar(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return LunarDate(year, month, day).to_solar_date()
+    except ValueError:  # outside the tables of `lunardate` (lunar years 1900–2099)
+        return None
+
+
+@cache
+def statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The days off for everyone fixed by 《全国年节及纪念日放假办法》 (State Council, as amended
+    on 2024-11-10, in force from 2025): 元旦 1 January; 春节 农历除夕 and 正月初一 to 初三; 清明
+    (the solar term); 劳动节 1–2 May; 端午 农历五月初五; 中秋 农历八月十五; 国庆 1–3 October.
+
+    Article 6: such a holiday that falls on a Saturday or Sunday is made up on a working day;
+    here on the first weekdays after the festival. The yearly arrangement (调休, make-up
+    Saturdays) is the State Council's and is entered as overrides; it is not guessed here.
+    Festivals whose lunar or solar-term date cannot be computed for `year` are left out."""
+    new_year = _lunar(year, 1, 1)
+    festivals = [
+        [dt.date(year, 1, 1)],
+        [new_year + dt.timedelta(days=offset) for offset in range(-1, 3)] if new_year else [],
+        [day] if (day := _qingming(year)) else [],
+        [dt.date(year, 5, 1), dt.date(year, 5, 2)],
+        [day] if (day := _lunar(year, 5, 5)) else [],
+        [day] if (day := _lunar(year, 8, 15)) else [],
+        [dt.date(year, 10, day) for day in (1, 2, 3)],
+    ]
+    days = {day for festival in festivals for day in festival}
+    for festival in festivals:
+        make_up = sum(1 for day in festival if day.weekday() >= 5)
+        day = max(festival, default=None)
+        while make_up and day is not None:
+            day += dt.timedelta(days=1)
+            if day.weekday() < 5 and day not in days:
+                days.add(day)
+                make_up -= 1
+    return frozenset(day for day in days if day.year == year)
+
+
+def fallback_is_workday(day: dt.date) -> bool:
+    """A year the package does not know: Monday to Friday, less the statutory holidays."""
+    return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
 
 class Calendar:
@@ -80,7 +137,7 @@ class Calendar:
             return self.overrides[day]
         if package_covers(day.year):
             return chinese_calendar.is_workday(day)
-        return day.weekday() < 5
+        return fallback_is_workday(day)
 
     def add(self, start: dt.date, n: int) -> WorkdayResult:
         if n < 0:

@@ -262,7 +262,8 @@ def test_table2_documents_made_repealed_and_in_force_r20(world):
         version = record_services.record_amend(record=first, actor=world.drafter_a, comment="修订")
         drive(world, version, S.PUBLISHED)
     with travel("2025-08-04"):
-        drive(world, new_draft(world, title="发布有误（撤销）", document_type=normative), S.REVOKED)
+        drive(world, new_draft(world, title="发布有误（撤销）", document_type=normative, date_formed=dt.date(2025, 8, 4)),
+              S.REVOKED)
     new_draft(world, title="未发布的规范性文件", document_type=normative)
     publish_at(world, "2025-03-10", title="一般通知", document_type=DocumentType.OTHER)
 

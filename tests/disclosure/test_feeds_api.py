@@ -51,7 +51,7 @@ def column(world, tmp_path, settings):
         hidden[title] = drive(world, record, state)
     signoff = drive(world, new_draft(world, title=f"{HIDDEN_MARK}签发", is_important=True), S.LEADER_SIGNOFF)
     hidden[signoff.title] = signoff
-    scheduled = drive(world, new_draft(world, title=f"{HIDDEN_MARK}定时"), S.READY)
+    scheduled = drive(world, new_draft(world, title=f"{HIDDEN_MARK}定时", date_formed=timezone.localdate()), S.READY)
     hidden[scheduled.title] = services.record_publish(
         record=scheduled, actor=world.publisher, channels=[Channel.COLUMN], at=timezone.now() + dt.timedelta(days=3))
     revoked = drive(world, new_draft(world, title=f"{HIDDEN_MARK}撤销", body="<p>撤销正文</p>"), S.REVOKED)

@@ -40,7 +40,7 @@ def column(world, tmp_path, settings):
         hidden[title] = drive(world, record, state)
     signoff = drive(world, new_draft(world, title="未公开秘签发", is_important=True), S.LEADER_SIGNOFF)
     hidden[signoff.title] = signoff
-    scheduled = drive(world, new_draft(world, title="未公开秘定时"), S.READY)
+    scheduled = drive(world, new_draft(world, title="未公开秘定时", date_formed=timezone.localdate()), S.READY)
     services.record_publish(record=scheduled, actor=world.publisher, channels=[Channel.COLUMN],
                             at=timezone.now() + dt.timedelta(days=3))
     hidden[scheduled.title] = scheduled
@@ -375,7 +375,8 @@ def test_year_filter_offers_a_scheduled_entrys_year_only_once_it_is_published(cl
     next_year = timezone.localtime(now).year + 1
     when = timezone.make_aware(dt.datetime(next_year, 1, 5, 9, 0))
     scheduled = drive(world, new_draft(world, title="明年定时发布的文件"), S.READY)
-    services.record_publish(record=scheduled, actor=world.publisher, channels=[Channel.COLUMN], at=when)
+    services.record_publish(record=scheduled, actor=world.publisher, channels=[Channel.COLUMN], at=when,
+                            late_reason="按文件要求于次年1月5日公布")
 
     def years() -> list[str]:
         html = client.get(reverse("disclosure:catalogue")).text

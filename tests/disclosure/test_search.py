@@ -71,7 +71,7 @@ def test_unpublished_and_scheduled_records_are_not_found(world):
     from django.utils import timezone
 
     drive(world, new_draft(world, title="审核中的草稿秘"), S.CONFIDENTIALITY_REVIEW)
-    scheduled = drive(world, new_draft(world, title="定时发布秘"), S.READY)
+    scheduled = drive(world, new_draft(world, title="定时发布秘", date_formed=timezone.localdate()), S.READY)
     services.record_publish(record=scheduled, actor=world.publisher, channels=["column"],
                             at=timezone.now() + dt.timedelta(days=1))
     assert found("秘") == []
@@ -178,7 +178,7 @@ def test_results_are_in_publication_order_not_the_order_entries_were_written(cli
     from django.utils import timezone
 
     start = timezone.now()
-    scheduled = drive(world, new_draft(world, title="定时发布的公告"), S.READY)
+    scheduled = drive(world, new_draft(world, title="定时发布的公告", date_formed=timezone.localdate()), S.READY)
     services.record_publish(record=scheduled, actor=world.publisher, channels=["column"],
                             at=start + dt.timedelta(hours=2))
     with time_machine.travel(start + dt.timedelta(minutes=10)):

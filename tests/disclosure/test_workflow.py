@@ -223,8 +223,9 @@ def test_register_numbers_run_without_gaps(world):
     assert sorted(ReleaseRegisterLine.objects.values_list("number", flat=True)) == [1, 2, 3]
 
 
-def test_scheduled_publication_is_invisible_until_its_time(world, draft):
-    record = drive(world, draft, S.READY)
+def test_scheduled_publication_is_invisible_until_its_time(world):
+    # Formed today: the scheduled day is within the 20 working days of M.11 (no reason needed).
+    record = drive(world, new_draft(world, date_formed=timezone.localdate()), S.READY)
     later = timezone.now() + dt.timedelta(days=2)
     record = services.record_publish(record=record, actor=world.publisher, channels=[Channel.WEBSITE], at=later)
     assert record.index_number
@@ -247,12 +248,15 @@ def test_due_date_is_20_working_days_after_formation_m11(world):
     assert not record.due_date_provisional
 
 
+@time_machine.travel(dt.datetime(2026, 12, 16, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_due_dates_are_recomputed_when_the_calendar_changes(world):
+    """Formed 2026-12-15: due 2027-01-13 (元旦 off by law, provisional); 2027-01-04 declared a
+    day off as well moves it to 2027-01-14."""
     record = new_draft(world, date_formed=dt.date(2026, 12, 15))
-    assert (record.due_date, record.due_date_provisional) == (dt.date(2027, 1, 12), True)
-    CalendarDay.objects.create(date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
+    assert (record.due_date, record.due_date_provisional) == (dt.date(2027, 1, 13), True)
+    CalendarDay.objects.create(date=dt.date(2027, 1, 4), is_workday=False, note="调休")
     record.refresh_from_db()
-    assert record.due_date == dt.date(2027, 1, 13)
+    assert record.due_date == dt.date(2027, 1, 14)
 
 
 def test_only_drafts_can_be_edited(world, draft):
@@ -660,8 +664,8 @@ def test_the_office_hears_of_an_amendment(world, draft, django_capture_on_commit
     assert "变更" in mail.outbox[0].subject and "更正附件" in mail.outbox[0].body
 
 
-def test_a_scheduled_publication_says_when_it_can_be_registered(world, draft, django_capture_on_commit_callbacks):
-    record = drive(world, draft, S.READY)
+def test_a_scheduled_publication_says_when_it_can_be_registered(world, django_capture_on_commit_callbacks):
+    record = drive(world, new_draft(world, date_formed=timezone.localdate()), S.READY)
     later = timezone.now() + dt.timedelta(days=2)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -63,15 +63,21 @@ def test_index_number_format_without_sequence_is_refused(client, world):
 
 
 def test_calendar_override_in_the_back_office_recomputes_due_dates(client, world):
+    """Formed 2026-12-15: due 2027-01-13 (元旦 is off by law in the fallback); 2027-01-04
+    entered as a day off moves it to 2027-01-14."""
     import datetime as dt
 
-    record = new_draft(world, date_formed=dt.date(2026, 12, 15))
-    client.force_login(world.admin)
-    response = client.post(reverse("admin:portal_calendarday_add"),
-                           {"date": "2027-01-01", "is_workday": "", "note": "元旦"})
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 12, 16, 10, tzinfo=dt.UTC), tick=False):
+        record = new_draft(world, date_formed=dt.date(2026, 12, 15))
+        assert record.due_date == dt.date(2027, 1, 13)
+        client.force_login(world.admin)
+        response = client.post(reverse("admin:portal_calendarday_add"),
+                               {"date": "2027-01-04", "is_workday": "", "note": "调休"})
     assert response.status_code == 302
     record.refresh_from_db()
-    assert record.due_date == dt.date(2027, 1, 13)
+    assert record.due_date == dt.date(2027, 1, 14)
 
 
 def test_health_check(client, db):

@@ -88,7 +88,7 @@ def test_a_scheduled_publication_appears_on_cached_pages_when_its_time_comes(cli
     import time_machine
     from django.utils import timezone
 
-    record = drive(world, new_draft(world, title="定时发布的通知"), S.READY)
+    record = drive(world, new_draft(world, title="定时发布的通知", date_formed=timezone.localdate()), S.READY)
     when = timezone.now() + dt.timedelta(hours=2)
     services.record_publish(record=record, actor=world.publisher, channels=["column"], at=when)
     assert "定时发布的通知" not in client.get(reverse("disclosure:catalogue")).text
