@@ -135,8 +135,7 @@ class ChecklistForm(TransitionForm):
     )
     consent_how = forms.CharField(label=_("权利人同意的方式"), required=False, max_length=200,
                                   help_text=_("例如：书面同意函、加盖公章的回复函。"))
-    consent_on = forms.DateField(label=_("同意的日期"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    consent_on = forms.DateField(label=_("同意的日期"), required=False, widget=IsoDateInput)
     consent_document = forms.FileField(
         label=_("同意书"), required=False,
         help_text=_("作为审查材料保存，不随信息公开。已在上一环节上传的，可不再上传。允许：%(types)s。")
