@@ -21,6 +21,7 @@ the top left: what pdf.js draws in the browser and what PDFium renders are the s
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
@@ -214,17 +215,16 @@ def inspect_pdf(data: bytes, *, max_pages: int) -> PdfFacts:
             if "/JS" in item:
                 facts.javascript = True
     try:
-        with pdfium_document(data) as document:
-            with PDFIUM_LOCK:
-                if len(document) != pages:
-                    raise _unreadable("broken")
-                for index in range(pages):
-                    page = document[index]
-                    facts.sizes.append(tuple(page.get_size()))
-                    textpage = page.get_textpage()
-                    facts.text_pages.append(textpage.count_chars() > 0)
-                    textpage.close()
-                    page.close()
+        with pdfium_document(data) as document, PDFIUM_LOCK:
+            if len(document) != pages:
+                raise _unreadable("broken")
+            for index in range(pages):
+                page = document[index]
+                facts.sizes.append(tuple(page.get_size()))
+                textpage = page.get_textpage()
+                facts.text_pages.append(textpage.count_chars() > 0)
+                textpage.close()
+                page.close()
     except PdfUnreadable as error:
         raise _unreadable(error.reason) from None
     return facts
@@ -392,10 +392,8 @@ def redact_pdf(data: bytes, boxes: Iterable[Box], *, dpi: int = DEFAULT_DPI, max
     if facts.annotations:
         # What a viewer shows of annotations and filled form fields becomes page content, so
         # the released copy looks like the original; hidden ones and their data go.
-        try:
+        with contextlib.suppress(pikepdf.PdfError):  # if it fails, they are dropped with the rest
             source.flatten_annotations("screen")
-        except pikepdf.PdfError:
-            pass  # then they are dropped with the rest
     output = pikepdf.new()
     rasterised = []
     try:

@@ -179,7 +179,7 @@ def test_text_under_a_box_still_readable_on_another_page_is_refused(chinese):
 
 
 def test_a_box_on_every_page_leaves_no_text_at_all(chinese):
-    data, spots = chinese
+    data, _spots = chinese
     boxes = [{"page": n, "x": 0.1, "y": 0.1, "w": 0.2, "h": 0.02} for n in (1, 2, 3)]
     result = redact_pdf(data, boxes)
     assert result.rasterised == [1, 2, 3]
