@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 A4_W, A4_H = 595.2756, 841.8898
 NAME = "张三丰"
-ID_NUMBER = "220102199003071236"  # a valid check digit (GB 11643)
+ID_NUMBER = "220102199003071235"  # a valid check digit (GB 11643)
 MOBILE = "13904311234"
 LINE_Y = 700  # baseline of the line that carries the personal data on page 1
 FONT_SIZE = 14
