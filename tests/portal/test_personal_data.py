@@ -17,7 +17,7 @@ from tests import pdf_samples as samples
 
 
 def _with_check_digit(first17: str) -> str:
-    return first17 + RESIDENT_ID_CHECK[sum(int(d) * w for d, w in zip(first17, RESIDENT_ID_WEIGHTS)) % 11]
+    return first17 + RESIDENT_ID_CHECK[sum(int(d) * w for d, w in zip(first17, RESIDENT_ID_WEIGHTS, strict=True)) % 11]
 
 
 def _kinds(text: str, rules: Rules | None = None) -> list[tuple[str, str]]:
