@@ -10,6 +10,10 @@ class ApplicationsConfig(AppConfig):
     worklist = ["applications.selectors.worklist", "applications.report.worklist"]
     demo_loader = "applications.demo.load"
     record_submission_guard = "applications.report_services.annual_report_record_guard"
+    # Issue #20: files provided to an applicant can be redacted; a reply is checked for personal data.
+    redaction_source = "applications.redaction.ProvidedFileSource"
+    personal_data_target = "applications.personal_data.ReplyTarget"
+    object_panels = "applications.panels.application_panels"
 
     role_permissions = {
         "disclosure_office": {

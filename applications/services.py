@@ -550,6 +550,7 @@ def application_send_reply(*, application, actor, comment: str = "", expected_st
     (workflow.check) — and the application is closed. A refusal letter must give its legal basis
     and the remedies (R.36); the files provided become downloadable from now on."""
     from applications.letters import letter_omissions, letter_placeholders
+    from applications.personal_data import reply_guard
 
     with transaction.atomic():
         application, role = _begin(application, actor, "send_reply", expected_status)
@@ -557,6 +558,8 @@ def application_send_reply(*, application, actor, comment: str = "", expected_st
             raise InvalidInput(_("告知书还有未填写的内容：%(gaps)s。请退回修改。") % {"gaps": "、".join(gaps)})
         if missing := letter_omissions(application.reply_letter, application.outcome):
             raise InvalidInput(_("告知书缺少%(missing)s。请退回修改。") % {"missing": "、".join(missing)})
+        # M.6, R.15: no unresolved personal data in the letter or the files, no unfinished redaction.
+        reply_guard(application)
         application.replied_on = timezone.localdate()
         application.closed_at = timezone.now()
         for item in application.files.filter(role=FileRole.PROVIDED, visible_to_applicant=False):

@@ -10,6 +10,12 @@ class DisclosureConfig(AppConfig):
     worklist = "disclosure.selectors.worklist"
     demo_loader = "disclosure.demo.load"
     public_schedule = "disclosure.selectors.next_scheduled_publication"
+    # Issue #20: record attachments can be redacted (R.37); records are checked for personal data
+    # before submission and publication (M.6); panels on the record's pages show both.
+    redaction_source = "disclosure.redaction_services.AttachmentSource"
+    personal_data_target = "disclosure.personal_data_checks.RecordTarget"
+    record_submission_guard = "disclosure.personal_data_checks.record_guard"
+    object_panels = "disclosure.panels.record_panels"
 
     # What each role may do to records, as model permissions (the office scope comes on top,
     # from guardian object permissions on Office; see portal.selectors).
@@ -19,16 +25,21 @@ class DisclosureConfig(AppConfig):
             "disclosure.submit_record", "disclosure.amend_record", "disclosure.view_catalogueentry",
             "disclosure.view_attachment", "disclosure.add_attachment", "disclosure.change_attachment",
             "disclosure.delete_attachment", "disclosure.view_cataloguecategory",
+            "disclosure.redact_file", "disclosure.view_fileredaction", "disclosure.view_sensitiveword",
         },
         "division_head": {
             "disclosure.view_record", "disclosure.review_division_record", "disclosure.view_attachment",
             "disclosure.view_catalogueentry", "disclosure.view_cataloguecategory",
+            "disclosure.redact_file", "disclosure.view_fileredaction", "disclosure.view_sensitiveword",
         },
         "disclosure_office": {
             "disclosure.view_record", "disclosure.review_confidentiality_record", "disclosure.revoke_record",
             "disclosure.view_attachment", "disclosure.view_workflowevent", "disclosure.view_releaseregisterline",
             "disclosure.view_catalogueentry", "disclosure.view_cataloguecategory",
             "disclosure.add_cataloguecategory", "disclosure.change_cataloguecategory",
+            "disclosure.redact_file", "disclosure.view_fileredaction", "disclosure.view_sensitiveword",
+            "disclosure.add_sensitiveword", "disclosure.change_sensitiveword",
+            "disclosure.view_personaldataclearance",
         },
         "leader": {
             "disclosure.view_record", "disclosure.signoff_record", "disclosure.view_attachment",
@@ -46,6 +57,7 @@ class DisclosureConfig(AppConfig):
         "supervision": {
             "disclosure.view_record", "disclosure.view_attachment", "disclosure.view_workflowevent",
             "disclosure.view_releaseregisterline", "disclosure.view_catalogueentry",
+            "disclosure.view_fileredaction", "disclosure.view_personaldataclearance",
         },
     }
 

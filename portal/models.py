@@ -176,6 +176,11 @@ class SiteProfile(models.Model):
     email = models.EmailField(_("电子邮箱"), blank=True)
     website = models.URLField(_("网站"), blank=True)
     icp_number = models.CharField(_("ICP备案号"), max_length=50, blank=True)
+    # The site identity every government site shows in its footer (国办发〔2017〕47号; checked by
+    # the compliance self-check, issue #20).
+    site_code = models.CharField(_("网站标识码"), max_length=20, blank=True, help_text=_("政府网站标识码，例如 2200000010。"))
+    public_security_number = models.CharField(_("公安机关备案号"), max_length=80, blank=True,
+                                              help_text=_("例如：吉公网安备 22010202000123号"))
     index_number_format = models.CharField(
         _("索引号格式"),
         max_length=100,
