@@ -1,8 +1,9 @@
 """Work that takes longer than a request should (a 300-page redaction): one function to start it.
 
 `run_later("dotted.path.to.function", *args)` runs the function after the current transaction
-commits — in a background thread of this process (settings.PORTAL_JOB_RUNNER = "thread", the
-default), or at once in the same thread ("inline": tests, and commands). Arguments are plain
+commits, in a background thread of this process (settings.PORTAL_JOB_RUNNER = "thread", the
+default) — or at once, in the caller's thread and transaction ("inline": the tests, whose
+transactions never commit). Arguments are plain
 values (ids), never model instances, so that a task queue can take this function's place later
 (issue #21) without touching its callers. A job records its own progress and outcome in the
 database; one that dies with its process is found and reported by the job's own recovery (e.g.
@@ -41,6 +42,6 @@ def _in_thread(path: str, args: tuple) -> None:
 def run_later(path: str, *args) -> None:
     mode = getattr(settings, "PORTAL_JOB_RUNNER", "thread")
     if mode == "inline":
-        transaction.on_commit(lambda: _run(path, args))
+        import_string(path)(*args)
     else:
         transaction.on_commit(lambda: _in_thread(path, args))
