@@ -5,6 +5,7 @@ data (M.6, R.15), the applicant's own identity not counting."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -56,7 +57,7 @@ def _boxes(sample):
 
 
 def test_an_unredacted_identity_number_in_a_provided_file_stops_the_reply_m6(world, drafted):
-    with pytest.raises(InvalidInput, match="提供的文件《平台名单.pdf》 第 1 页"):
+    with pytest.raises(InvalidInput, match=re.escape("提供的文件《平台名单.pdf》 第 1 页")):
         services.application_send_reply(application=drafted, actor=world.disclosure)
     drafted.refresh_from_db()
     assert drafted.status == Status.REPLY_DRAFTED
