@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     worklist = "complaints.selectors.worklist"
-    demo_loader = "complaints.demo.load"
+    demo_loader = ["complaints.demo.load", "complaints.compliance.demo_load"]  # the second: issue #20
 
     # Model permissions each role receives through its group. Who sees which object, and how much
     # of it, is decided per object in selectors.py; the reporter's identity is the supervision

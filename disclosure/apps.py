@@ -8,7 +8,7 @@ class DisclosureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     worklist = "disclosure.selectors.worklist"
-    demo_loader = "disclosure.demo.load"
+    demo_loader = ["disclosure.demo.load", "disclosure.redaction_demo.load"]  # the second: issue #20
     public_schedule = "disclosure.selectors.next_scheduled_publication"
     # Issue #20: record attachments can be redacted (R.37); records are checked for personal data
     # before submission and publication (M.6); panels on the record's pages show both.
