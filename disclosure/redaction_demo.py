@@ -76,8 +76,9 @@ def load() -> str:
     office = Office.objects.filter(name="政策法规处").first()
     drafter = get_user_model().objects.filter(username="zcfg-drafter").first()
     if office and drafter and not Record.objects.filter(title=DRAFT_TITLE).exists():
-        from disclosure.services import record_save_draft
         from django.utils import timezone
+
+        from disclosure.services import record_save_draft
 
         with transaction.atomic():
             record_save_draft(record=Record(
