@@ -167,6 +167,17 @@ def with_forms_annotations_attachments(base: bytes) -> bytes:
             Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[72, 300, 200, 320],
             A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.invalid/secret"))))
         page.obj.Annots = pdf.make_indirect(pikepdf.Array([widget, note, link]))
+        # Private data hung on what the page draws: a form XObject with its own metadata and an
+        # editor's private data (PieceInfo), and the same on the page itself.
+        private = pikepdf.Stream(pdf, b"XOBJECT-METADATA-SECRET")
+        private.Type, private.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
+        drawn = pikepdf.Stream(pdf, b"0 0 1 rg 0 0 10 10 re f")
+        drawn.Type, drawn.Subtype, drawn.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 10, 10]
+        drawn.Metadata = pdf.make_indirect(private)
+        drawn.PieceInfo = pikepdf.Dictionary(Editor=pikepdf.Dictionary(Private=pikepdf.String("PIECEINFO-SECRET")))
+        page.obj.Resources.XObject = pikepdf.Dictionary(Fx0=drawn)
+        page.contents_add(pikepdf.Stream(pdf, b"q 1 0 0 1 500 50 cm /Fx0 Do Q"))
+        page.obj.PieceInfo = pikepdf.Dictionary(Editor=pikepdf.Dictionary(Private=pikepdf.String("PAGE-PIECEINFO")))
         pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[widget], DA=pikepdf.String("/Helv 10 Tf 0 g"),
                                                DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=font)))
         pdf.attachments["secret.txt"] = pikepdf.AttachedFileSpec(pdf, b"EMBEDDED-FILE-SECRET",

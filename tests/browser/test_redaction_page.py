@@ -6,6 +6,7 @@ original; the compliance page lists its findings. Screenshots go to $REDACTION_S
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -134,7 +135,7 @@ def test_the_redaction_page_on_a_phone_offers_the_suggested_boxes_and_fits_390_p
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_compliance_page_lists_the_findings_with_score_and_history(page, expect, live_server, world, axe, width):
     page.set_viewport_size({"width": width, "height": 900})
-    new_draft(world, title="逾期未发布的通知", date_formed=__import__("datetime").date(2025, 1, 6))
+    new_draft(world, title="逾期未发布的通知", date_formed=dt.date(2025, 1, 6))
     compliance.compliance_run()
     compliance.compliance_run()
     staff(page, live_server, world.supervisor)

@@ -128,7 +128,8 @@ def test_form_fields_annotations_attachments_scripts_and_metadata_do_not_survive
     blob = samples.all_streams_decoded(result.pdf)
     for secret in (b"ANNOTATION-NOTE-SECRET", b"EMBEDDED-FILE-SECRET", b"SCRIPT-SECRET", b"METADATA-AUTHOR-SECRET",
                    b"XMP-CREATOR-SECRET", b"example.invalid", b"/Annots", b"/AcroForm", b"/EmbeddedFile",
-                   b"/JavaScript", b"/OpenAction", b"/Metadata"):
+                   b"/JavaScript", b"/OpenAction", b"/Metadata", b"XOBJECT-METADATA-SECRET", b"PIECEINFO-SECRET",
+                   b"PAGE-PIECEINFO"):
         assert secret not in blob, secret
     with pikepdf.open(io.BytesIO(result.pdf)) as out:
         assert set(out.Root.keys()) == {"/Type", "/Pages"}
