@@ -8,8 +8,12 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     worklist = ["applications.selectors.worklist", "applications.report.worklist"]
-    demo_loader = "applications.demo.load"
+    demo_loader = ["applications.demo.load", "applications.redaction_demo.load"]  # the second: issue #20
     record_submission_guard = "applications.report_services.annual_report_record_guard"
+    # Issue #20: files provided to an applicant can be redacted; a reply is checked for personal data.
+    redaction_source = "applications.redaction.ProvidedFileSource"
+    personal_data_target = "applications.personal_data.ReplyTarget"
+    object_panels = "applications.panels.application_panels"
 
     base_role_permissions = {
         "disclosure_office": {

@@ -779,6 +779,7 @@ def application_send_reply(*, application, actor, comment: str = "", no_state_se
     R.17: disclosure/services.confidentiality_checklist), and over a third party's objection only
     after the written notice of R.32. The files provided become downloadable from now on."""
     from applications.letters import letter_omissions, letter_placeholders
+    from applications.personal_data import reply_guard
     from disclosure.services import confidentiality_checklist
 
     with transaction.atomic():
@@ -801,6 +802,8 @@ def application_send_reply(*, application, actor, comment: str = "", no_state_se
                 raise StateConflict(_("第三方已于 %(date)s 表示不同意公开。决定公开的，须先将决定公开的内容和理由书面告知第三方"
                                       "（条例第三十二条）。") % {"date": objection.on})
             data["checklist"] = checklist
+        # M.6, R.15: no unresolved personal data in the letter or the files, no unfinished redaction.
+        reply_guard(application)
         application.replied_on = timezone.localdate()
         application.closed_at = timezone.now()
         for item in application.files.filter(role=FileRole.PROVIDED, visible_to_applicant=False):

@@ -28,6 +28,7 @@ from applications import clock, selectors, services
 from applications.forms import ApplicationForm, RatingForm, SupplementForm, TrackForm, WithdrawForm
 from applications.models import ApplicationEvent, ApplicationNotice, DisclosureApplication, EventKind, Status
 from applications.outcomes import Outcome
+from disclosure.redaction_services import released_file
 from portal.errors import DomainError
 from portal.notify import absolute_url
 from portal.ratelimit import rate_limit
@@ -357,6 +358,10 @@ def case_notice_pdf(request, application, notice_id: int):
 def case_file(request, application, file_id: int):
     """A file provided with the reply, once the reply is sent; any other is 'not found'."""
     item = get_object_or_404(selectors.applicant_files(application), pk=file_id)
+    # R.37: the redacted copy of a file, when there is one, is what the applicant receives.
+    item = released_file(item)
+    if item is None:
+        raise Http404
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, ValueError):

@@ -710,3 +710,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def changelist_url(self) -> str:
         return reverse("admin:complaints_assessment_changelist")
+
+
+# Issue #20: the compliance self-check page.
+from complaints import compliance_admin  # noqa: E402, F401

@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     worklist = "complaints.selectors.worklist"
-    demo_loader = "complaints.demo.load"
+    demo_loader = ["complaints.demo.load", "complaints.compliance.demo_load"]  # the second: issue #20
 
     # Model permissions each role receives through its group. Who sees which object, and how much
     # of it, is decided per object in selectors.py; the reporter's identity is the supervision
@@ -19,12 +19,13 @@ class ComplaintsConfig(AppConfig):
             "complaints.view_reporter_identity", "complaints.view_consultation",
             "complaints.view_accountabilityfinding", "complaints.add_accountabilityfinding",
             "complaints.change_accountabilityfinding", "complaints.record_finding", "complaints.view_assessment",
-            "complaints.view_surveyresponse",
+            "complaints.view_surveyresponse", "complaints.view_compliancerun", "complaints.run_compliance_check",
         },
         "disclosure_office": {
             "complaints.view_consultation", "complaints.add_consultation", "complaints.route_consultation",
             "complaints.answer_consultation", "complaints.publish_consultation", "complaints.view_asker_identity",
             "complaints.view_accountabilityfinding", "complaints.view_assessment", "complaints.view_surveyresponse",
+            "complaints.view_compliancerun", "complaints.run_compliance_check",
         },
         "drafter": {"complaints.view_complaint", "complaints.explain_complaint", "complaints.view_consultation",
                     "complaints.answer_consultation", "complaints.view_accountabilityfinding"},

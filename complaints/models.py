@@ -474,3 +474,7 @@ class Assessment(AccountabilityFinding):
         default_permissions = ("view",)
         verbose_name = _("监督考核")
         verbose_name_plural = _("监督考核")
+
+
+# The compliance self-check (issue #20): its own module.
+from complaints import compliance_models  # noqa: E402, F401

@@ -576,3 +576,7 @@ class ReleaseRegisterLineAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, admin.Mode
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))
+
+
+# Issue #20: redaction pages, the personal-data check, the sensitive-word list.
+from disclosure import redaction_admin  # noqa: E402, F401

@@ -8,8 +8,14 @@ class DisclosureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     worklist = ["disclosure.selectors.worklist", "disclosure.selectors.change_request_worklist"]
-    demo_loader = "disclosure.demo.load"
+    demo_loader = ["disclosure.demo.load", "disclosure.redaction_demo.load"]  # the second: issue #20
     public_schedule = "disclosure.selectors.next_scheduled_publication"
+    # Issue #20: record attachments can be redacted (R.37); records are checked for personal data
+    # before submission and publication (M.6); panels on the record's pages show both.
+    redaction_source = "disclosure.redaction_services.AttachmentSource"
+    personal_data_target = "disclosure.personal_data_checks.RecordTarget"
+    record_submission_guard = "disclosure.personal_data_checks.record_guard"
+    object_panels = "disclosure.panels.record_panels"
 
     # What each role may do to records, as model permissions (the office scope comes on top,
     # from guardian object permissions on Office; see portal.selectors).
@@ -20,11 +26,13 @@ class DisclosureConfig(AppConfig):
             "disclosure.view_attachment", "disclosure.add_attachment", "disclosure.change_attachment",
             "disclosure.delete_attachment", "disclosure.view_cataloguecategory",
             "disclosure.request_record_change", "disclosure.view_changerequest",
+            "disclosure.redact_file", "disclosure.view_fileredaction", "disclosure.view_sensitiveword",
         },
         "division_head": {
             "disclosure.view_record", "disclosure.review_division_record", "disclosure.view_attachment",
             "disclosure.view_catalogueentry", "disclosure.view_cataloguecategory",
             "disclosure.request_record_change", "disclosure.view_changerequest",
+            "disclosure.redact_file", "disclosure.view_fileredaction", "disclosure.view_sensitiveword",
         },
         "disclosure_office": {
             "disclosure.view_record", "disclosure.review_confidentiality_record", "disclosure.revoke_record",
@@ -33,6 +41,9 @@ class DisclosureConfig(AppConfig):
             "disclosure.add_cataloguecategory", "disclosure.change_cataloguecategory",
             "disclosure.view_changerequest", "disclosure.view_statutoryitem", "disclosure.add_statutoryitem",
             "disclosure.change_statutoryitem",
+            "disclosure.redact_file", "disclosure.view_fileredaction", "disclosure.view_sensitiveword",
+            "disclosure.add_sensitiveword", "disclosure.change_sensitiveword",
+            "disclosure.view_personaldataclearance",
         },
         "leader": {
             "disclosure.view_record", "disclosure.signoff_record", "disclosure.view_attachment",
@@ -50,6 +61,7 @@ class DisclosureConfig(AppConfig):
         "supervision": {
             "disclosure.view_record", "disclosure.view_attachment", "disclosure.view_workflowevent",
             "disclosure.view_releaseregisterline", "disclosure.view_catalogueentry",
+            "disclosure.view_fileredaction", "disclosure.view_personaldataclearance",
         },
     }
 

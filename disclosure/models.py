@@ -99,6 +99,9 @@ class CatalogueCategory(models.Model):
     legal_basis = models.CharField(_("依据"), max_length=100, blank=True, help_text=_("例如：实施办法第五条第（一）项"))
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("在用"), default=True)
+    update_period_days = models.PositiveIntegerField(
+        _("更新周期（天）"), null=True, blank=True,
+        help_text=_("超过该天数没有新发布的信息，合规自查会列出该栏目。动态类栏目一般为 14 天；留空为 183 天（半年）。"))
     history = HistoricalRecords()
 
     class Meta:
@@ -645,3 +648,5 @@ class StatutoryItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+# Released copies of files and the personal-data check (issue #20): their own module.
+from disclosure import redaction_models  # noqa: E402, F401

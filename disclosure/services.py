@@ -39,6 +39,7 @@ from disclosure.models import (
     WithholdingGround,
     WorkflowEvent,
 )
+from disclosure.redaction_services import redaction_carry_over
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.hooks import hooks
 from portal.models import Role, SiteProfile
@@ -653,12 +654,14 @@ def _amend(*, record: Record, actor, comment: str, expected_state: str | None, t
         record_refresh_due_date(draft)
         draft.save()
         for attachment in record.attachments.all():
-            Attachment.objects.create(
+            copy = Attachment.objects.create(
                 record=draft, file=attachment.file.name, original_name=attachment.original_name,
                 content_type=attachment.content_type, size=attachment.size, sha256=attachment.sha256,
                 uploaded_by=attachment.uploaded_by, uploaded_at=attachment.uploaded_at,
                 sort_order=attachment.sort_order,
             )
+            # R.37: the new version releases the same redacted copy, never the original.
+            redaction_carry_over(source=attachment, copy=copy)
         _event(record, actor=actor, role=role, action="amend", from_state=record.state, comment=comment.strip(),
                checklist={"new_version": draft.pk, **(reference or {})})
         _event(draft, actor=actor, role=role, action="create_version", from_state="", comment=comment.strip(),

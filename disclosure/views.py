@@ -13,6 +13,7 @@ from disclosure import selectors
 from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY, RULES_CATEGORY
 from disclosure.downloads import attachment_response
 from disclosure.models import Attachment, CatalogueCategory, DisclosureAttribute
+from disclosure.redaction_services import released_file
 from portal.models import Office
 from portal.pagecache import cache_public_page
 from portal.pagination import CappedPaginator
@@ -141,7 +142,11 @@ def attachment_download(request, pk: int):
     published = selectors.records_published().filter(pk=attachment.record_id).exists()
     if not (published and attachment.record.shows_body):
         raise Http404
-    return attachment_response(attachment)
+    # R.37: a redacted copy, when there is one, is what the public gets; the original stays internal.
+    released = released_file(attachment)
+    if released is None:
+        raise Http404
+    return attachment_response(released)
 
 
 @cache_public_page

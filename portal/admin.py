@@ -85,7 +85,8 @@ class SiteProfileAdmin(HistoryAdmin):
 
     fieldsets = [
         (None, {"fields": ["name", "short_name", "uscc"]}),
-        (_("联系方式（显示在页脚和公开指南中）"), {"fields": ["address", "postcode", "office_hours", "phone", "fax", "email", "website", "icp_number"]}),
+        (_("联系方式（显示在页脚和公开指南中）"), {"fields": ["address", "postcode", "office_hours", "phone", "fax", "email", "website", "icp_number",
+                                                        "site_code", "public_security_number"]}),
         (_("索引号"), {"fields": ["index_number_format"]}),
         (_("告知书"), {"fields": ["review_body"]}),
     ]

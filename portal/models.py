@@ -184,6 +184,11 @@ class SiteProfile(models.Model):
         _("行政复议机关"), max_length=100, blank=True,
         help_text=_("告知书中写明的行政复议机关。省政府工作部门为本级人民政府，例如“吉林省人民政府”（《中华人民共和国行政复议法》第二十四条）。"),
     )
+    # The site identity every government site shows in its footer (国办发〔2017〕47号; checked by
+    # the compliance self-check, issue #20).
+    site_code = models.CharField(_("网站标识码"), max_length=20, blank=True, help_text=_("政府网站标识码，例如 2200000010。"))
+    public_security_number = models.CharField(_("公安机关备案号"), max_length=80, blank=True,
+                                              help_text=_("例如：吉公网安备 22010202000123号"))
     index_number_format = models.CharField(
         _("索引号格式"),
         max_length=100,

@@ -262,6 +262,17 @@ STORAGES = {
     },
 }
 ATTACHMENT_MAX_BYTES = env_int("PORTAL_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Redaction of PDF files (issue #20): pages with a box are rendered at REDACTION_DPI; longer files
+# are refused with a message. Long jobs run in a background thread after the commit
+# (portal/jobs.py; "inline" runs them in the request, as the tests do).
+REDACTION_MAX_PAGES = env_int("PORTAL_REDACTION_MAX_PAGES", 500)
+REDACTION_DPI = env_int("PORTAL_REDACTION_DPI", 150)
+PORTAL_JOB_RUNNER = os.environ.get("PORTAL_JOB_RUNNER", "thread")
+# The personal-data check (issue #20): e-mail addresses in these domains are the agency's own.
+PERSONAL_DATA_ALLOWED_EMAIL_DOMAINS = env_list("PORTAL_PERSONAL_DATA_ALLOWED_EMAIL_DOMAINS", ["gov.cn"])
+# The compliance self-check (issue #20): a column not updated for this many days is a finding,
+# unless its category sets its own period (目录分类 › 更新周期).
+COMPLIANCE_COLUMN_PERIOD_DAYS = env_int("PORTAL_COMPLIANCE_COLUMN_PERIOD_DAYS", 183)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -20,3 +20,5 @@ PUBLIC_CONTENT_VERSION_SECONDS = 0
 AXES_ENABLED = False
 OTP_REQUIRED_ROLES: list[str] = []
 OTP_REQUIRED_FOR_SUPERUSERS = False
+# Background jobs (a redaction) run at the commit, in the test's thread.
+PORTAL_JOB_RUNNER = "inline"

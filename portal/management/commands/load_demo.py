@@ -16,9 +16,11 @@ class Command(BaseCommand):
         # workflow mails of demo history, so they are not sent.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             for config in apps.get_app_configs():
-                if loader := getattr(config, "demo_loader", None):
+                loaders = getattr(config, "demo_loader", None) or ()
+                for loader in [loaders] if isinstance(loaders, str) else loaders:
                     summary = import_string(loader)()
-                    self.stdout.write(f"{config.verbose_name}: {summary}")
+                    if summary:
+                        self.stdout.write(f"{config.verbose_name}: {summary}")
         if accounts.password:
             self.stdout.write("")
             self.stdout.write(f"演示账号 / demo accounts (密码 / password: {accounts.password})")
