@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -218,6 +218,13 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
             rows.append((_("版本"), _("第 %(n)d 版（变更）") % {"n": obj.version_number}))
         if obj.redacted_parts:
             rows.append((_("不予公开的部分"), obj.redacted_parts))
+        if checklist := selectors.division_checklist(obj):
+            # What the unified review decides on (M.12(2)): the division head's answers, with a
+            # right holder's consent or a public-interest proposal (M.6 para. 2, R.15).
+            rows.append((_("处室负责人保密自查"), format_html(
+                '<ul class="note checklist">{}</ul>',
+                format_html_join("", "<li>{}{}{}</li>", ((label, _("："), value)
+                                                        for label, value in _checklist_lines(checklist))))))
         return rows
 
     @admin.display(description=_("正文"))

@@ -203,7 +203,16 @@ class ConfidentialityApproveForm(ChecklistForm):
     )
 
     def __init__(self, *args, obj: Record, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("is_important", "yes" if obj.is_important else "no")
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("is_important", "yes" if obj.is_important else "no")
+        # The division head's consent record or public-interest proposal is preselected, as the
+        # importance is: the review decides on it without retyping what was recorded (the
+        # consent letter kept then is the one referred to). The three confirmations are not.
+        proposal = selectors.division_checklist(obj)
+        if proposal.get("override"):
+            for field in ("override", "consent_how", "consent_on", "public_interest_reason"):
+                if proposal.get(field):
+                    initial.setdefault(field, proposal[field])
         super().__init__(*args, obj=obj, **kwargs)
 
     def service_kwargs(self) -> dict:

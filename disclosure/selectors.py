@@ -275,6 +275,18 @@ def importance_decided_by_review(record: Record) -> bool:
     return False
 
 
+def division_checklist(record: Record) -> dict:
+    """What the division head answered in the confidentiality check now under the unified review
+    (M.12(1)-(2)): their three confirmations and, where used, the right holder's consent or the
+    proposal that the public interest requires disclosure (M.6 para. 2, R.15), which the review
+    decides on. Empty outside the review."""
+    if record.state != S.CONFIDENTIALITY_REVIEW:
+        return {}
+    checklist = (WorkflowEvent.objects.filter(record=record, action="approve_division")
+                 .order_by("-at", "-pk").values_list("checklist", flat=True).first())
+    return checklist or {}
+
+
 def record_versions(record: Record) -> list[Record]:
     """All versions of the information this record belongs to, oldest first."""
     first = record

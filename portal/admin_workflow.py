@@ -19,10 +19,10 @@ from portal.errors import ActionRefused, InvalidInput, NotInScope, StateConflict
 
 
 def submit_label(label) -> str:
-    """The form's button: "确认" and the action (确认发布), unless the action already starts with it
-    (确认收到（受理）, not 确认确认收到（受理）)."""
+    """The form's button: "确认" and the action (确认发布), unless the action already says so
+    (确认收到（受理）, not 确认确认收到（受理）; 确定延迟答复期限, not 确认确定延迟答复期限)."""
     label, confirm = str(label), _("确认")
-    if label.startswith(("确认", confirm.strip(" :："))):
+    if label.startswith(("确认", "确定", confirm.strip(" :："))):
         return label
     return f"{confirm}{label}"
 

@@ -50,7 +50,7 @@ def exactly(label: str) -> re.Pattern:
 
 def submit_label(label: str) -> str:
     """The confirming button of an action page (portal.admin_workflow.submit_label)."""
-    return label if label.startswith("确认") else f"确认{label}"
+    return label if label.startswith(("确认", "确定")) else f"确认{label}"
 
 
 class Steps:

@@ -17,6 +17,7 @@ from complaints import services as complaint_services
 from complaints.models import Consultation, SurveyResponse
 from disclosure.models import DisclosureAttribute
 from portal.models import Role
+from tests.applications.conftest import complete_letter, send_reply
 from tests.browser.desk import covers
 from tests.conftest import S, drive, make_user, new_draft
 
@@ -87,9 +88,9 @@ def test_a_closed_application_and_an_answered_consultation_are_rated_once_m18(de
         actor=world.disclosure, data=PERSON, channel=Channel.IN_PERSON, received_on=timezone.localdate())
     application = application_services.application_draft_reply(
         application=application, actor=world.disclosure, outcome=Outcome.DISCLOSED,
-        letter_html="<p>王小明：</p><p>本机关决定予以公开。</p>")
+        letter_html=complete_letter(application, Outcome.DISCLOSED))
     reviewer = make_user("gkb_reviewer", Role.DISCLOSURE_OFFICE, world.general_office)
-    application_services.application_send_reply(application=application, actor=reviewer)
+    send_reply(application, reviewer)  # with the confidentiality check a disclosure needs (M.3(4), R.17)
     asked, asked_secret, _created = complaint_services.consultation_submit(data={
         "name": "王小明", "subject": "申请是否收费", "question": "申请政府信息公开需要交费吗？", "office": world.office_a})
     complaint_services.consultation_answer(consultation=asked, actor=world.head_a, answer="不收取费用。")

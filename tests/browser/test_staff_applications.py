@@ -15,6 +15,7 @@ from django.utils import timezone
 from applications import services
 from applications.models import AnnualReport, Channel, DisclosureApplication, ReviewCase, Status
 from applications.outcomes import Outcome
+from portal.models import SiteProfile
 from portal.workdays import add_workdays
 from tests.browser.desk import covers, exactly
 
@@ -111,8 +112,10 @@ def test_no_supplement_by_the_deadline_the_application_is_deemed_withdrawn_r30(d
 
 
 @covers("applications.disclosureapplication:start_consultation",
-        "applications.disclosureapplication:end_consultation", "applications.disclosureapplication:extend")
-def test_a_third_party_is_consulted_and_the_limit_extended_once_r32_r33(desks, expect, world):
+        "applications.disclosureapplication:end_consultation",
+        "applications.disclosureapplication:request_extension",
+        "applications.disclosureapplication:approve_extension")
+def test_a_third_party_is_consulted_and_the_limit_extended_once_with_consent_r32_r33(desks, expect, world):
     today = timezone.localdate()
     application = assigned(world, information_title="某企业技术改造项目的申报材料")
 
@@ -123,23 +126,31 @@ def test_a_third_party_is_consulted_and_the_limit_extended_once_r32_r33(desks, e
     drafter.confirm("征求第三方意见")
     expect(drafter.stage()).to_contain_text("征求第三方意见中")
 
-    form = drafter.start(application, "结束征求意见")
+    form = drafter.start(application, "结束征求第三方意见")
     expect(form.get_by_label("收到意见（或期满）日期")).to_have_value(today.isoformat())
     form.get_by_label("第三方意见").fill("同意公开，但请删去技术参数。")
-    drafter.confirm("结束征求意见")
+    drafter.confirm("结束征求第三方意见")
     expect(drafter.stage()).not_to_contain_text("征求第三方意见中")
 
+    # R.33(2): the disclosure office asks for the extension; it takes effect only once someone
+    # else holding the approving role (a leader) consents.
     office = desks.staff(world.disclosure)
     application.refresh_from_db()
     due = application.due_date
-    form = office.start(application, "延长答复期限")
+    form = office.start(application, "申请延长答复期限")
     expect(form.get_by_label("延长工作日数")).to_have_value("20")
     form.get_by_label("延期理由（将告知申请人）").fill("需要对大量材料进行区分处理")
-    office.confirm("延长答复期限")
-    expect(office.stage()).to_contain_text("已延期")
+    office.confirm("申请延长答复期限")
+    expect(office.stage()).to_contain_text("延期待批准")
+    expect(office.page.locator(".clock-line")).to_contain_text(f"{due:%Y-%m-%d}")
+
+    leader = desks.staff(world.leader_a)
+    leader.start(application, "同意延长答复期限")
+    leader.confirm("同意延长答复期限")
+    expect(leader.stage()).to_contain_text("已延期")
     application.refresh_from_db()
     assert application.extended and application.due_date == add_workdays(due, 20).date
-    expect(office.page.locator(".clock-line")).to_contain_text(f"{application.due_date:%Y-%m-%d}")
+    expect(leader.page.locator(".clock-line")).to_contain_text(f"{application.due_date:%Y-%m-%d}")
 
 
 @covers("applications.disclosureapplication:fee_notice", "applications.disclosureapplication:fee_paid",
@@ -177,13 +188,21 @@ def test_a_fee_is_noticed_and_paid_or_left_unpaid_r42(desks, expect, world):
         "form:admin:applications_reviewcase_change")
 def test_a_reply_is_drafted_returned_redrafted_and_sent_then_a_review_is_recorded_r36(desks, expect, world):
     today = timezone.localdate()
+    profile = SiteProfile.current()
+    profile.review_body = "吉林省人民政府"
+    profile.save()
     application = assigned(world)
 
     drafter = desks.staff(world.drafter_a)
     form = drafter.start(application, "拟定答复")
     expect(form.get_by_label("办理结果（年报表三的分类）")).to_have_value(Outcome.DISCLOSED)
-    # The letter is drafted from the outcome's template (whatever edits it: textarea or editor).
-    expect(form).to_contain_text("本机关决定予以公开")
+    # The letter is drafted from the outcome's template, in the editor: the decision and — on
+    # every letter — the remedies, naming the review body of the agency profile (issue #14, 13).
+    letter = form.get_by_role("textbox", name="告知书正文")
+    expect(letter).to_contain_text("本机关决定予以公开")
+    expect(letter).to_contain_text("六十日内向吉林省人民政府申请行政复议")
+    expect(letter).to_contain_text("六个月内依法向人民法院提起行政诉讼")
+    expect(form.get_by_label("告知书日期")).to_have_value(today.isoformat())
     drafter.confirm("拟定答复")
     expect(drafter.stage()).to_contain_text("答复待审核")
 
@@ -197,13 +216,21 @@ def test_a_reply_is_drafted_returned_redrafted_and_sent_then_a_review_is_recorde
     form.get_by_label("理由和依据").fill("所需信息已制作完成，请在查询页面下载。")
     drafter.confirm("拟定答复")
 
-    # The reply is approved by another member of the disclosure office than its drafter.
+    # The reply is approved by another member of the disclosure office than its drafter, who
+    # first confirms, for information released on request, the confidentiality self-check of a
+    # record (M.3(4), R.17): each item ticked by the reviewer, none ticked in advance.
     form = office.start(application, "审核并发出答复")
+    for label in ("不涉及国家秘密", "不涉及商业秘密", "不涉及个人隐私"):
+        expect(form.get_by_label(label)).not_to_be_checked()
+        form.get_by_label(label).check()
     form.get_by_label("说明").fill("同意。")
     office.confirm("审核并发出答复")
     expect(office.stage()).to_contain_text("已办结")
     application.refresh_from_db()
     assert (application.status, application.replied_on) == (Status.CLOSED, today)
+    checklist = application.events.get(kind="replied").data["checklist"]
+    assert (checklist["no_state_secret"], checklist["no_commercial_secret"], checklist["no_personal_privacy"]) == (
+        True, True, True)
 
     # The applicant applies for administrative review: recorded, then decided on its own page.
     form = office.start(application, "记录复议或诉讼")

@@ -40,6 +40,10 @@ def test_the_confirm_button_says_confirm_once(client, world):
     assert submit_value(client.get(record_action(record, "publish")).text) == "确认发布"
 
 
+def test_an_action_that_already_decides_is_not_confirmed_twice():
+    assert submit_label("确定延迟答复期限") == "确定延迟答复期限"  # not 确认确定延迟答复期限
+
+
 def test_submit_label_in_english_does_not_double_either(settings):
     from django.utils import translation
 
