@@ -222,6 +222,12 @@ class Record(models.Model):
     superseded_by = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("已被替代为")
     )
+    # M.14: the document that replaced this one when it was repealed (another record, not a new
+    # version of this one), so its page links it directly.
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces",
+        verbose_name=_("替代文件"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("起草人")
     )
@@ -461,6 +467,7 @@ class SearchDocument(models.Model):
     uni = models.TextField()  # unigrams and words, in order
     bi = models.TextField()  # bigrams in order, runs separated (see search.RUN_BREAK)
     long_text = models.BooleanField(default=False)
+    head = models.TextField(default="")  # title, 文号 and 索引号 as tokens, for the ranking (search.head_text)
 
     class Meta:
         verbose_name = _("检索索引")
