@@ -34,10 +34,11 @@ tsvector on PostgreSQL). Matches are ordered by
      query word occurring as a phrase in them;
   2. how many of the query's tokens and neighbouring-token pairs the head holds (coverage);
   3. publication, newest first.
-The head of a match is short, so the score is computed in Python over the newest RANK_WINDOW
-matches plus every head-phrase match read off the head index (so an old document found by its
-number is never out of reach); a query matching more than that is answered from the newest ones,
-and the page says so.
+Every query word as a phrase of the head means full coverage, so the newest such matches come
+straight off the head index, whatever their age; only when it has fewer than the results shown
+(the paginator's cap) are the other matches scored, in Python from their short heads, among the
+newest RANK_WINDOW of them — a query that matches more than that and names no title or number
+is answered from the newest ones.
 """
 
 from __future__ import annotations
@@ -240,12 +241,11 @@ HEAD_POSTGRES_TEARDOWN = [
     "DROP INDEX IF EXISTS disclosure_search_head_gin",
     f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN IF EXISTS head_vector",
 ]
-# Each token of the head at its place in it; a break takes a place of its own, so that a phrase
-# never spans two fields. (The same vector as _pg_head_vector, in SQL, for existing rows.)
+# Each token of the head at its place in it, the breaks included (a phrase between two breaks is a
+# whole field). The same vector as _pg_head_vector, in SQL, for existing rows.
 HEAD_POSTGRES_FILL = [
     f"UPDATE {DOCUMENT_TABLE} d SET head_vector = coalesce((SELECT string_agg(quote_literal(t) || ':' || n, ' ') "
-    f"FROM regexp_split_to_table(btrim(d.head), ' +') WITH ORDINALITY AS x(t, n) "
-    f"WHERE t <> '{FIELD_BREAK}' AND t <> ''), '')::tsvector",
+    f"FROM regexp_split_to_table(btrim(d.head), ' +') WITH ORDINALITY AS x(t, n) WHERE t <> ''), '')::tsvector",
 ]
 
 
@@ -326,17 +326,17 @@ def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False) -
 
 def _head_phrase_sql(query: Query, entries: QuerySet) -> tuple[str, list]:
     """SELECT id, sort key and head of the entries whose title, 文号 or 索引号 hold every query
-    word as a phrase (the head index), newest first. Every such entry matches the query too:
-    the head is part of the searchable text."""
+    word as a phrase (the head index), newest first, LIMIT a parameter. Every such entry matches
+    the query too: the head is part of the searchable text."""
     compiler = entries.query.get_compiler(connection=connection)
     where, where_params = compiler.compile(entries.query.where)
     if connection.vendor == "postgresql":
-        tsquery = " & ".join("(" + " <-> ".join(f"'{t}'" for t in sequence) + ")" for sequence in query.sequences)
+        tsquery = " & ".join("(" + " <-> ".join(f"'{t}'" for t in phrase) + ")" for phrase in query.sequences)
         sql = (f"SELECT {ENTRY_TABLE}.id, d.sort_key, d.head FROM {ENTRY_TABLE} "
                f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
                f"WHERE d.head_vector @@ %s::tsquery AND ({where}) ORDER BY d.sort_key DESC NULLS LAST LIMIT %s")
         return sql, [tsquery, *where_params]
-    match = " AND ".join('"' + " ".join(sequence) + '"' for sequence in query.sequences)
+    match = " AND ".join('"' + " ".join(phrase) + '"' for phrase in query.sequences)
     entry_id = f"(({HEAD_FTS_TABLE}.rowid %% {SORT_KEY_IDS}) + {SORT_KEY_IDS}) %% {SORT_KEY_IDS}"
     sql = (f"SELECT {ENTRY_TABLE}.id, {HEAD_FTS_TABLE}.rowid, d.head FROM {HEAD_FTS_TABLE} "
            f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {entry_id} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
@@ -390,8 +390,7 @@ def head_text(*, title: str, document_number: str, index_number: str) -> str:
 def _pg_head_vector(head: str) -> str:
     positions: dict[str, list[int]] = defaultdict(list)
     for position, token in enumerate(head.split(), start=1):
-        if token != FIELD_BREAK:
-            positions[token].append(position)
+        positions[token].append(position)
     return " ".join(f"'{token}':" + ",".join(map(str, ps)) for token, ps in positions.items())
 
 
@@ -445,7 +444,7 @@ def remove_entry(entry_id: int) -> None:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-RANK_WINDOW = 1000  # the newest matches ranked by relevance (with every head-phrase match); >= the paginator's cap
+RANK_WINDOW = 500  # the newest matches scored when the head index has too few (>= the paginator's cap)
 
 
 def _head_has(head: str, tokens) -> bool:
@@ -525,25 +524,29 @@ class SearchResults:
         return [row[0] for row in self._rows(limit, offset)]
 
     def _ranked_ids(self, limit: int) -> list[int]:
-        """The first `limit` matches by relevance: the newest RANK_WINDOW (or `limit`) matches and,
-        when those do not fill the page with head matches, the newest head-phrase matches of any
-        age, scored by their heads."""
+        """The first `limit` matches by relevance. The head index gives the newest matches with
+        every word in the title or numbers: they outrank the rest, and all cover the query, so
+        if there are `limit` of them they are the page (those whose field is the query first).
+        Fewer: the other matches are scored from the newest RANK_WINDOW."""
         if self._ranked is not None and limit <= self._ranked_limit:
             return self._ranked
         if self.query.empty:
             return []
-        window = max(RANK_WINDOW, limit)
-        rows = {row[0]: row for row in self._rows(window, with_head=True)}
-        ranking = Ranking.of(self.query)
-        scores = {pk: (*ranking.score(head), key or 0) for pk, key, head in rows.values()}
-        head_matches = sum(1 for score in scores.values() if score[0])
-        if len(rows) == window and head_matches < limit:  # more matches than the window holds
+        found: dict[int, tuple[int, str]] = {}
+
+        def read(rows):
+            for pk, key, head in rows:
+                found.setdefault(pk, (key or 0, head))
+
+        with connection.cursor() as cursor:
             sql, params = _head_phrase_sql(self.query, self.entries)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*params, limit])
-                for pk, key, head in cursor.fetchall():
-                    scores.setdefault(pk, (*ranking.score(head), key or 0))
-        self._ranked = sorted(scores, key=lambda pk: scores[pk], reverse=True)
+            cursor.execute(sql, [*params, limit])
+            read(cursor.fetchall())
+        if len(found) < limit:
+            read(self._rows(max(RANK_WINDOW, limit), with_head=True))
+        ranking = Ranking.of(self.query)
+        scores = {pk: (*ranking.score(head), key) for pk, (key, head) in found.items()}
+        self._ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
         self._ranked_limit = limit
         return self._ranked
 

@@ -254,6 +254,14 @@ def record_public_version(record: Record) -> Record | None:
     return latest if latest is not None and latest.pk != record.pk else None
 
 
+def record_replacement(record: Record) -> Record | None:
+    """The published document that replaced a repealed one (M.14), in the version in effect."""
+    if not record.replaced_by_id:
+        return None
+    replacement = records_published().filter(pk=record.replaced_by_id).first()
+    return current_version(replacement) if replacement is not None else None
+
+
 def current_version(record: Record) -> Record:
     """The version in effect for the public: follow `superseded_by` while the next version has
     taken effect (a scheduled new version does not count until its time)."""

@@ -527,8 +527,10 @@ def _older_versions(record: Record) -> list[Record]:
     return [locked[pk] for pk in ids if pk in locked]
 
 
-def _end_of_life_one(record: Record, *, action: str, reason: str, today: dt.date) -> None:
-    """Apply a revocation, repeal or expiry to one version and to its catalogue entry."""
+def _end_of_life_one(record: Record, *, action: str, reason: str, today: dt.date,
+                     replaced_by: Record | None = None) -> None:
+    """Apply a revocation, repeal or expiry to one version and to its catalogue entry. `today`
+    is the date it takes effect (the notice's date for a repeal or expiry)."""
     if action == "revoke":
         record.state = S.REVOKED
         for entry_id in CatalogueEntry.objects.filter(record=record).values_list("pk", flat=True):
@@ -539,11 +541,33 @@ def _end_of_life_one(record: Record, *, action: str, reason: str, today: dt.date
         CatalogueEntry.objects.filter(record=record).update(validity=record.validity)
     record.validity_changed_on = today
     record.status_note = reason
+    if replaced_by is not None:
+        record.replaced_by = replaced_by
     record.save()
 
 
+def _check_end_of_life_details(record: Record, *, effective_on: dt.date | None,
+                               replaced_by: Record | None) -> dt.date:
+    """The date a repeal or expiry took effect, as the notice says (M.14): never ahead of today
+    (the page would call the document repealed before it is), never before it was formed; the
+    replacing document is another published one, not a version of this one."""
+    today = timezone.localdate()
+    effective_on = effective_on or today
+    if effective_on > today:
+        raise InvalidInput(_("废止或失效日期不能晚于今天；请在该日期当天或之后办理。"))
+    if effective_on < record.date_formed:
+        raise InvalidInput(_("废止或失效日期不能早于成文日期（%(date)s）。") % {"date": record.date_formed.isoformat()})
+    if replaced_by is not None:
+        chain = {record.pk, *(r.pk for r in _older_versions(record)), *record.next_versions.values_list("pk", flat=True)}
+        if replaced_by.pk in chain:
+            raise InvalidInput(_("替代文件不能是本信息或其版本；新版本请用“变更”。"))
+        if not selectors.records_published().filter(pk=replaced_by.pk).exists():
+            raise InvalidInput(_("替代文件必须是已发布的政府信息。"))
+    return effective_on
+
+
 def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_state: str | None,
-                 kind: str) -> Record:
+                 kind: str, effective_on: dt.date | None = None, replaced_by: Record | None = None) -> Record:
     """Revoke, repeal or expire information (M.14) — the whole of it as the public sees it: the
     version acted on and every earlier version it replaced, whose pages, catalogue lines and
     search entries would otherwise still show what was withdrawn. One register line."""
@@ -552,11 +576,16 @@ def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_st
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS[action], actor, record, expected_state=expected_state)
         from_state = record.state
-        today = timezone.localdate()
-        _end_of_life_one(record, action=action, reason=reason, today=today)
+        today = _check_end_of_life_details(record, effective_on=effective_on, replaced_by=replaced_by)
+        _end_of_life_one(record, action=action, reason=reason, today=today, replaced_by=replaced_by)
         line = _register_line(record, kind=kind, actor=actor, note=reason)
+        checklist = {"register_number": line.display_number}
+        if effective_on:
+            checklist["effective_on"] = today.isoformat()
+        if replaced_by is not None:
+            checklist["replaced_by"] = replaced_by.pk
         _event(record, actor=actor, role=role, action=action, from_state=from_state, comment=reason,
-               checklist={"register_number": line.display_number})
+               checklist=checklist)
         for older in _older_versions(record):
             if older.state not in workflow.LIVE_STATES:
                 continue
@@ -587,16 +616,19 @@ def record_revoke(*, record: Record, actor, reason: str, expected_state: str | N
                         kind=RegisterKind.REVOCATION)
 
 
-def record_repeal(*, record: Record, actor, reason: str, expected_state: str | None = None) -> Record:
-    """废止 (terminated): stays public, marked as no longer in force."""
+def record_repeal(*, record: Record, actor, reason: str, expected_state: str | None = None,
+                  repealed_on: dt.date | None = None, replaced_by: Record | None = None) -> Record:
+    """废止 (terminated): stays public, marked as no longer in force from `repealed_on` (the
+    date the repealing notice gives; today by default), linking the document that replaced it."""
     return _end_of_life(record, actor=actor, action="repeal", reason=reason, expected_state=expected_state,
-                        kind=RegisterKind.REPEAL)
+                        kind=RegisterKind.REPEAL, effective_on=repealed_on, replaced_by=replaced_by)
 
 
-def record_expire(*, record: Record, actor, reason: str, expected_state: str | None = None) -> Record:
-    """失效: stays public, marked as expired."""
+def record_expire(*, record: Record, actor, reason: str, expected_state: str | None = None,
+                  expired_on: dt.date | None = None) -> Record:
+    """失效: stays public, marked as expired from `expired_on` (today by default)."""
     return _end_of_life(record, actor=actor, action="expire", reason=reason, expected_state=expected_state,
-                        kind=RegisterKind.EXPIRY)
+                        kind=RegisterKind.EXPIRY, effective_on=expired_on)
 
 
 def records_recompute_due_dates(*, since: dt.date) -> int:

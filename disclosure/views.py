@@ -128,6 +128,7 @@ def record_detail(request, pk: int, printable: bool = False):
         {
             "record": record,
             "current": selectors.record_public_version(record),
+            "replacement": selectors.record_replacement(record),
             "attachments": record.attachments.all() if record.shows_body else [],
             "apply_for": record.attribute == DisclosureAttribute.ON_REQUEST,
         },

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from disclosure import services
 from disclosure.models import Attachment, Record, WorkflowEvent
 from tests.conftest import S, drive, new_draft
 
@@ -381,3 +382,55 @@ def test_read_only_pages_of_another_offices_objects_are_404(client, world, model
     inside = login(client, world.users_by_role()[insider]).get(url)
     assert inside.status_code == (403 if view == "delete" else 200)
     assert client.get(reverse(f"admin:disclosure_{model}_change", args=[999999])).status_code == 404
+
+
+def test_repeal_form_takes_the_notices_date_and_the_replacing_documents_number_m14(client, world):
+    """The 废止日期 is the one the repealing notice gives (today is prefilled, as ISO for the date
+    picker); the replacing document is named by its 文号 and stored, so the public page links it."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(dt.datetime(2026, 6, 3, 10, tzinfo=timezone.get_current_timezone())):
+        old = drive(world, new_draft(world, title="旧办法", document_number="吉工信规〔2025〕2号",
+                                     date_formed=dt.date(2025, 3, 20)), S.REGISTERED)
+        new = drive(world, new_draft(world, title="新办法", document_number="吉工信规〔2026〕1号",
+                                     date_formed=dt.date(2026, 5, 18)), S.REGISTERED)
+        url = reverse("admin:disclosure_record_transition", args=[old.pk, "repeal"])
+        login(client, world.disclosure)
+        form = client.get(url).text
+        assert 'type="date"' in form and 'value="2026-06-03"' in form
+        assert "替代文件的文号或索引号" in form
+
+        unknown = client.post(url, {"expected_state": S.REGISTERED, "comment": "被新办法替代",
+                                    "repealed_on": "2026-06-01", "replaced_by": "吉工信规〔2026〕9号"})
+        assert unknown.status_code == 200
+        assert "未找到文号或索引号为“吉工信规〔2026〕9号”的已发布信息。" in unknown.text
+        future = client.post(url, {"expected_state": S.REGISTERED, "comment": "被新办法替代",
+                                   "repealed_on": "2026-06-04", "replaced_by": ""})
+        assert "废止或失效日期不能晚于今天" in future.text
+        old.refresh_from_db()
+        assert old.validity == "valid"
+
+        done = client.post(url, {"expected_state": S.REGISTERED, "comment": "被新办法替代，自2026年6月1日起废止。",
+                                 "repealed_on": "2026-06-01", "replaced_by": "吉工信规〔2026〕1号"})
+        assert done.status_code == 302
+    old.refresh_from_db()
+    assert (old.validity, old.validity_changed_on, old.replaced_by_id) == ("repealed", dt.date(2026, 6, 1), new.pk)
+    page = client.get(reverse("disclosure:record", args=[old.pk])).text
+    assert "废止日期：2026-06-01。" in page
+    assert re.search(rf'替代文件：<a href="{reverse("disclosure:record", args=[new.pk])}" lang="zh-Hans">新办法</a>', page)
+    assert reverse("disclosure:search") + "?q=" not in page  # a link, not a search
+
+
+def test_a_repeal_cannot_name_the_record_itself_or_an_unpublished_one(world):
+    from portal.errors import InvalidInput
+
+    record = drive(world, new_draft(world, title="旧办法"), S.REGISTERED)
+    draft = new_draft(world, title="未发布的新办法")
+    for replacement in (record, draft):
+        with pytest.raises(InvalidInput):
+            services.record_repeal(record=record, actor=world.disclosure, reason="替代", replaced_by=replacement)
+    record.refresh_from_db()
+    assert record.validity == "valid" and record.replaced_by_id is None
