@@ -102,7 +102,7 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ["file", "download", "content_type", "size", "sort_order"]
+    fields = ["title", "file", "download", "content_type", "size", "sort_order"]
     readonly_fields = ["download", "content_type", "size"]
 
     @admin.display(description=_("原文件名"))
@@ -217,10 +217,12 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
                 formset.new_objects.append(services.attachment_add(
                     record=form.instance, actor=request.user, upload=inline_form.cleaned_data["file"],
                     sort_order=inline_form.cleaned_data.get("sort_order") or 0,
+                    title=inline_form.cleaned_data.get("title") or "",
                 ))
             elif inline_form.instance.pk and inline_form.has_changed():
                 Attachment.objects.filter(pk=inline_form.instance.pk).update(
-                    sort_order=inline_form.cleaned_data.get("sort_order") or 0
+                    sort_order=inline_form.cleaned_data.get("sort_order") or 0,
+                    title=(inline_form.cleaned_data.get("title") or "").strip() or inline_form.instance.display_title,
                 )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -11,7 +11,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from disclosure import services
+from disclosure import demo_files, services
 from disclosure.demo_content import RECORDS
 from disclosure.models import CatalogueCategory, Channel, Record
 from portal.demo import OFFICES
@@ -60,6 +60,8 @@ def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str
                 is_important=spec["important"],
             )
         record = services.record_save_draft(record=record, actor=drafter)
+        if not record.attachments.exists():
+            demo_files.add_attachments(record, actor=drafter)
     if target == "draft":
         return record
     with travel(1):

@@ -55,7 +55,7 @@ class RecordForm(forms.ModelForm):
 class AttachmentForm(forms.ModelForm):
     class Meta:
         model = Attachment
-        fields = ["file", "sort_order"]
+        fields = ["title", "file", "sort_order"]
         help_texts = {"file": _("允许：%(types)s；类型按文件内容检查。") % {"types": ALLOWED_EXTENSIONS}}
 
     def __init__(self, *args, **kwargs):

@@ -287,6 +287,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("政府信息"))
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    title = models.CharField(
+        _("附件标题"), max_length=200, blank=True,
+        help_text=_("公开页面显示为“附件1：标题”；留空则取文件名（不含扩展名）。"),
+    )
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
@@ -302,7 +306,12 @@ class Attachment(models.Model):
         ordering = ["sort_order", "pk"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """What the public page names the attachment by (附件1：…); the file name comes second."""
+        return self.title or PurePosixPath(self.original_name).stem or self.original_name
 
 
 class CatalogueEntry(models.Model):

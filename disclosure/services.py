@@ -144,14 +144,19 @@ def _sanitising_warnings(submitted: str, sanitised: str) -> list[str]:
     return [_("正文中有不允许的内容，保存时已删除：%(items)s。请核对正文是否完整。") % {"items": "、".join(dict.fromkeys(names))}]
 
 
-def attachment_add(*, record: Record, actor, upload, sort_order: int = 0) -> Attachment:
-    """Attach a checked file to a draft (type from content, size limit, generated name)."""
+def attachment_add(*, record: Record, actor, upload, sort_order: int = 0, title: str = "") -> Attachment:
+    """Attach a checked file to a draft (type from content, size limit, generated name). Its
+    title (附件1：标题 on the public page) defaults to the file name without extension."""
+    from pathlib import PurePath
+
+    title = (title or "").strip() or PurePath(upload.name or "").stem
     with files_removed_unless_committed() as saved, transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
         if record.state != S.DRAFT:
             raise StateConflict(_("只有草稿可以增删附件。"))
         _require_drafter(actor, record.office_id)
-        return store_upload(Attachment(record=record, uploaded_by=actor, sort_order=sort_order), upload, saved=saved)
+        attachment = Attachment(record=record, uploaded_by=actor, sort_order=sort_order, title=title[:200])
+        return store_upload(attachment, upload, saved=saved)
 
 
 def attachment_remove(*, attachment: Attachment, actor) -> None:
@@ -501,7 +506,7 @@ def record_amend(*, record: Record, actor, comment: str = "", expected_state: st
         draft.save()
         for attachment in record.attachments.all():
             Attachment.objects.create(
-                record=draft, file=attachment.file.name, original_name=attachment.original_name,
+                record=draft, file=attachment.file.name, title=attachment.title, original_name=attachment.original_name,
                 content_type=attachment.content_type, size=attachment.size, sha256=attachment.sha256,
                 uploaded_by=attachment.uploaded_by, uploaded_at=attachment.uploaded_at,
                 sort_order=attachment.sort_order,

@@ -184,6 +184,27 @@ def test_real_pdf_is_attached_with_its_chinese_name_under_a_generated_file_name(
     assert attachment.original_name == "申报指南.pdf"
     assert "申报指南" not in attachment.file.name
     assert attachment.content_type == "application/pdf"
+    assert attachment.title == "申报指南"  # no title typed: the file name without its extension
+
+
+def test_the_drafter_gives_an_attachment_its_title_and_can_change_it_while_drafting(client, world, tmp_path,
+                                                                                  settings):
+    settings.MEDIA_ROOT = tmp_path
+    record = new_draft(world)
+    login(client, world.drafter_a)
+    url = reverse("admin:disclosure_record_change", args=[record.pk])
+    assert 'name="attachments-__prefix__-title"' in client.get(url).text
+    pdf = SimpleUploadedFile("scan-0031.pdf", b"%PDF-1.7\n%test\n", content_type="application/pdf")
+    response = client.post(url, {**_attachment_post(world, pdf), "attachments-0-title": "2026年度认定名单"})
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert (attachment.title, attachment.original_name) == ("2026年度认定名单", "scan-0031.pdf")
+    edit = {**_attachment_post(world, ""), "attachments-INITIAL_FORMS": "1", "attachments-0-id": attachment.pk,
+            "attachments-0-record": record.pk, "attachments-0-title": "2026年度认定名单（更正）"}
+    edit.pop("attachments-0-file")
+    assert client.post(url, edit).status_code == 302
+    attachment.refresh_from_db()
+    assert attachment.title == "2026年度认定名单（更正）"
 
 
 def test_worklist_is_the_landing_page_and_shows_what_waits_for_this_person(client, world):
