@@ -9,6 +9,7 @@ class ApplicationsConfig(AppConfig):
 
     worklist = ["applications.selectors.worklist", "applications.report.worklist"]
     demo_loader = "applications.demo.load"
+    tracking_lookup = "applications.views.tracked_case"
     record_submission_guard = "applications.report_services.annual_report_record_guard"
 
     role_permissions = {

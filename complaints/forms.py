@@ -183,7 +183,7 @@ class ConsultationForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):
 
 
 class TrackForm(TrackingForm):
-    code_help = _("回执上的查询码：咨询如 ZX2026-000001，举报投诉如 JB2026-000001。")
+    """查询 (the code and secret of the receipt)."""
 
 
 def _score(label):
