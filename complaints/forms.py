@@ -85,8 +85,9 @@ IDENTITY_CHOICES = [
 class ComplaintForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):
     """举报投诉 (M.19): which office, what failure, what happened; named or anonymous."""
 
-    office = OfficeChoiceField(label=_("被投诉的处室"), queryset=Office.objects.none(), empty_label=_("请选择"),
-                               help_text=_("认为哪个处室（部门）不依法履行政府信息公开义务。"))
+    office = OfficeChoiceField(label=_("被投诉的处室"), queryset=Office.objects.none(), required=False,
+                               empty_label=_("不确定，由厅监察室分办"),
+                               help_text=_("认为哪个处室（部门）不依法履行政府信息公开义务；不确定的，由厅监察室分办。"))
     failure_type = forms.ChoiceField(label=_("投诉事项类型"), choices=FailureType.choices, widget=forms.RadioSelect)
     related_reference = forms.CharField(
         label=_("相关申请的查询码或信息名称"), required=False, max_length=300,
