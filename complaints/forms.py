@@ -19,6 +19,7 @@ from applications.forms import RatingForm as ApplicationRatingForm
 from complaints.models import FailureType
 from disclosure.files import ALLOWED_EXTENSIONS
 from portal.forms import HoneypotMixin, TrackingForm
+from portal.language import localized
 from portal.models import Office, OfficeKind
 from portal.validators import resident_id_is_valid, uscc_is_valid
 
@@ -32,7 +33,7 @@ __all__ = ["ComplaintForm", "ConsultationForm", "RatingForm", "SurveyForm", "Tra
 
 class OfficeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.name
+        return localized(obj)  # the office's English name on the English pages, when it has one
 
 
 def offices_open_to_the_public():

@@ -409,9 +409,9 @@ def _text_diff(old_html: str, new_html: str) -> list[dict]:
 
 @admin.register(CatalogueCategory)
 class CatalogueCategoryAdmin(HistoryAdmin):
-    list_display = ["name", "code", "parent", "legal_basis", "sort_order", "is_active"]
+    list_display = ["name", "name_en", "code", "parent", "legal_basis", "sort_order", "is_active"]
     list_filter = ["is_active", "parent"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_en", "code"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # categories carry records; set "在用" off instead

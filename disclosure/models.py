@@ -78,11 +78,14 @@ class CatalogueCategory(models.Model):
     """A node of the catalogue tree (政府信息公开目录), edited by the disclosure office."""
 
     name = models.CharField(_("名称"), max_length=100)
+    # The English pages show the `_en` fields; empty, they show the Chinese (portal/language.py).
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True, help_text=_("英文版页面显示；留空则显示中文。"))
     code = models.SlugField(_("代码"), max_length=30, unique=True, help_text=_("用于网址，例如 m5-1。"))
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级分类")
     )
     description = models.TextField(_("说明"), blank=True)
+    description_en = models.TextField(_("英文说明"), blank=True, help_text=_("英文版页面显示；留空则显示中文。"))
     legal_basis = models.CharField(_("依据"), max_length=100, blank=True, help_text=_("例如：实施办法第五条第（一）项"))
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("在用"), default=True)

@@ -21,6 +21,9 @@ PROFILE = {
     "address": "吉林省长春市南关区人民大街3366号（演示数据）",
     "postcode": "130022",
     "office_hours": "工作日 上午8:30—11:30，下午13:30—17:00（法定节假日除外）",
+    # For the English pages (entered by the agency in the back office, like the Chinese).
+    "name_en": "Jilin Provincial Department of Industry and Information Technology",
+    "office_hours_en": "Working days 8:30–11:30 and 13:30–17:00 (closed on public holidays)",
     "phone": "0431-88888888",
     "email": "gongkai@demo.invalid",
     "website": "http://127.0.0.1:8000/",
@@ -41,6 +44,21 @@ OFFICES = [
     ("电子信息产业处", OfficeKind.DIVISION, "dzxx"),
     ("节能与综合利用处", OfficeKind.DIVISION, "jnzh"),
 ]
+
+OFFICE_NAMES_EN = {
+    "厅办公室": "General Office",
+    "厅信息中心": "Information Center",
+    "厅监察室": "Supervision Office",
+    "政策法规处": "Policy and Regulations Division",
+    "规划与产业政策处": "Planning and Industrial Policy Division",
+    "运行监测协调处": "Industrial Operation Monitoring and Coordination Division",
+    "中小企业发展处": "SME Development Division",
+    "原材料工业处": "Raw Materials Industry Division",
+    "装备工业处": "Equipment Industry Division",
+    "消费品工业处": "Consumer Goods Industry Division",
+    "电子信息产业处": "Electronic Information Industry Division",
+    "节能与综合利用处": "Energy Conservation and Comprehensive Utilization Division",
+}
 
 # username, full name, offices supervised
 LEADERS = [
@@ -73,12 +91,19 @@ def load_agency() -> DemoAccounts:
     profile = SiteProfile.objects.filter(pk=1).first()
     if profile is None:
         SiteProfile(**PROFILE).save()
+    elif not profile.name_en and profile.name == PROFILE["name"]:  # a demo loaded before English names
+        profile.name_en, profile.office_hours_en = PROFILE["name_en"], PROFILE["office_hours_en"]
+        profile.save()
 
     offices = {}
     for order, (name, kind, _prefix) in enumerate(OFFICES, start=1):
         office, _created = Office.objects.get_or_create(
-            name=name, defaults={"kind": kind, "sort_order": order * 10, "phone": f"0431-8888{order:04d}"}
+            name=name, defaults={"kind": kind, "sort_order": order * 10, "phone": f"0431-8888{order:04d}",
+                                 "name_en": OFFICE_NAMES_EN.get(name, "")}
         )
+        if not office.name_en and OFFICE_NAMES_EN.get(name):
+            office.name_en = OFFICE_NAMES_EN[name]
+            office.save(update_fields=["name_en"])
         offices[name] = office
 
     accounts = DemoAccounts(password=DEMO_PASSWORD if demo_passwords_allowed() else None)
