@@ -80,7 +80,9 @@ def apply(request):
             else:
                 return render(request, "applications/receipt.html", {
                     "application": application, "secret": secret, "created": created,
-                    "track_address": absolute_url(reverse("applications:track")),
+                    # services.application_submit mails the applicant a confirmation when it stores one.
+                    "mailed": created and bool(application.email),
+                    "track_address": absolute_url(reverse("applications:track"), request),
                 })
     else:
         form = ApplicationForm(initial={"information_title": hints["title_hint"], "index_number": hints["index_hint"]})

@@ -155,7 +155,9 @@ def complain(request):
             else:
                 return render(request, "complaints/receipt.html", {
                     "case": complaint, "kind": "complaint", "secret": secret, "created": created,
-                    "track_address": absolute_url(reverse("complaints:track")),
+                    # services._tell_reporter mails a named reporter who gave an address.
+                    "mailed": created and not complaint.anonymous and bool(form.cleaned_data.get("email")),
+                    "track_address": absolute_url(reverse("complaints:track"), request),
                 })
     else:
         form = ComplaintForm()
@@ -185,7 +187,8 @@ def consult(request):
             else:
                 return render(request, "complaints/receipt.html", {
                     "case": consultation, "kind": "consultation", "secret": secret, "created": created,
-                    "track_address": absolute_url(reverse("complaints:track")),
+                    "mailed": created and bool(consultation.email),
+                    "track_address": absolute_url(reverse("complaints:track"), request),
                 })
     else:
         form = ConsultationForm()

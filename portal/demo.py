@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
+from portal.notify import absolute_url
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -26,7 +27,6 @@ PROFILE = {
     "office_hours_en": "Working days 8:30–11:30 and 13:30–17:00 (closed on public holidays)",
     "phone": "0431-88888888",
     "email": "gongkai@demo.invalid",
-    "website": "http://127.0.0.1:8000/",
 }
 
 # name, kind, username prefix
@@ -89,11 +89,18 @@ def demo_passwords_allowed() -> bool:
 def load_agency() -> DemoAccounts:
     User = get_user_model()
     profile = SiteProfile.objects.filter(pk=1).first()
+    # The demo agency's website is the demo itself, on the address it is served on (make demo's PORT).
+    website = absolute_url("/")
     if profile is None:
-        SiteProfile(**PROFILE).save()
-    elif not profile.name_en and profile.name == PROFILE["name"]:  # a demo loaded before English names
-        profile.name_en, profile.office_hours_en = PROFILE["name_en"], PROFILE["office_hours_en"]
-        profile.save()
+        SiteProfile(**PROFILE, website=website).save()
+    elif profile.name == PROFILE["name"]:  # the demo agency, loaded before: bring it up to date
+        changed = False
+        if "127.0.0.1" in profile.website and profile.website != website:  # served on another port now
+            profile.website, changed = website, True
+        if not profile.name_en:  # loaded before the English names
+            profile.name_en, profile.office_hours_en, changed = PROFILE["name_en"], PROFILE["office_hours_en"], True
+        if changed:
+            profile.save()
 
     offices = {}
     for order, (name, kind, _prefix) in enumerate(OFFICES, start=1):
