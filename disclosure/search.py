@@ -204,6 +204,7 @@ POSTGRES_FILL = [
 # FTS5 table and triggers on SQLite, so that the statements above stay what earlier migrations ran.
 HEAD_FTS_TABLE = "disclosure_search_head_fts"
 FIELD_BREAK = RUN_BREAK  # between the fields of a head, so a phrase never spans two of them
+FIELD_KEY = "qqfield"  # + a field's tokens run together: one token, so "the field is the query" is one lookup
 
 
 def _head_fts_insert(row: str) -> str:
@@ -310,7 +311,8 @@ def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False) -
         if query.phrases:  # texts too long for tsvector positions: tokens plus the exact words
             match = f"({match} OR (d.long_text AND d.vector @@ %s::tsquery{checks}))"
             params += [_tsquery(query, in_a_row=False), *patterns]
-        columns = f"{ENTRY_TABLE}.id, d.sort_key, d.head" if with_head else f"{ENTRY_TABLE}.id"
+        # The sort key is selected too: `_newest` orders by it outside its window's subquery.
+        columns = f"{ENTRY_TABLE}.id, d.sort_key" + (", d.head" if with_head else "")
         sql = (f"SELECT {columns} FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
                f"WHERE {match} AND ({where})")
         return sql, " ORDER BY d.sort_key DESC NULLS LAST", [*params, *where_params]
@@ -324,24 +326,62 @@ def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False) -
     return sql, f" ORDER BY {FTS_TABLE}.rowid DESC", [_sqlite_match(query), *where_params]
 
 
-def _head_phrase_sql(query: Query, entries: QuerySet) -> tuple[str, list]:
-    """SELECT id, sort key and head of the entries whose title, 文号 or 索引号 hold every query
-    word as a phrase (the head index), newest first, LIMIT a parameter. Every such entry matches
-    the query too: the head is part of the searchable text."""
+def _head_phrase_sql(query: Query, entries: QuerySet, *, whole: bool = False) -> tuple[str, str, list]:
+    """SELECT id and sort key of the entries whose title, 文号 or 索引号 hold every query word as
+    a phrase (the head index) — with `whole`, of those with such a field that is the query as a
+    whole (its key), and their heads — and the ORDER BY for newest first, as `_matching_sql`.
+    Every such entry matches the query too: the head is part of the searchable text."""
     compiler = entries.query.get_compiler(connection=connection)
     where, where_params = compiler.compile(entries.query.where)
+    phrases = [(Ranking.of(query).key,)] if whole else query.sequences
+    head = ", d.head" if whole else ""
     if connection.vendor == "postgresql":
-        tsquery = " & ".join("(" + " <-> ".join(f"'{t}'" for t in phrase) + ")" for phrase in query.sequences)
-        sql = (f"SELECT {ENTRY_TABLE}.id, d.sort_key, d.head FROM {ENTRY_TABLE} "
+        tsquery = " & ".join("(" + " <-> ".join(f"'{t}'" for t in phrase) + ")" for phrase in phrases)
+        sql = (f"SELECT {ENTRY_TABLE}.id, d.sort_key{head} FROM {ENTRY_TABLE} "
                f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-               f"WHERE d.head_vector @@ %s::tsquery AND ({where}) ORDER BY d.sort_key DESC NULLS LAST LIMIT %s")
-        return sql, [tsquery, *where_params]
-    match = " AND ".join('"' + " ".join(phrase) + '"' for phrase in query.sequences)
+               f"WHERE d.head_vector @@ %s::tsquery AND ({where})")
+        return sql, " ORDER BY d.sort_key DESC NULLS LAST", [tsquery, *where_params]
+    match = " AND ".join('"' + " ".join(phrase) + '"' for phrase in phrases)
     entry_id = f"(({HEAD_FTS_TABLE}.rowid %% {SORT_KEY_IDS}) + {SORT_KEY_IDS}) %% {SORT_KEY_IDS}"
-    sql = (f"SELECT {ENTRY_TABLE}.id, {HEAD_FTS_TABLE}.rowid, d.head FROM {HEAD_FTS_TABLE} "
-           f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {entry_id} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-           f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY {HEAD_FTS_TABLE}.rowid DESC LIMIT %s")
-    return sql, [match, *where_params]
+    join = f" JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id" if whole else ""
+    sql = (f"SELECT {ENTRY_TABLE}.id, {HEAD_FTS_TABLE}.rowid{head} FROM {HEAD_FTS_TABLE} "
+           f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {entry_id}{join} "
+           f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where})")
+    return sql, f" ORDER BY {HEAD_FTS_TABLE}.rowid DESC", [match, *where_params]
+
+
+def _newest(sql: str, order_by: str, params: list, limit: int, offset: int = 0, *, few: bool = False) -> list[tuple]:
+    """The rows of a `_matching_sql` or `_head_phrase_sql` query, newest first (on PostgreSQL
+    their columns include `sort_key`). `few`: the query is known to match few rows (a field
+    key, or a count under the ranking window), which PostgreSQL reads at once."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":  # FTS5 already yields the newest matches first
+            cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
+            return cursor.fetchall()
+        if few:
+            cursor.execute(f"SELECT * FROM ({sql} OFFSET 0) found ORDER BY found.sort_key DESC NULLS LAST "
+                           "LIMIT %s OFFSET %s", [*params, limit, offset])
+            return cursor.fetchall()
+        # PostgreSQL cannot read a GIN index newest first, and misjudges how common a phrase
+        # is; so look among the newest documents first (those with the highest sort keys, the
+        # bound read off the b-tree) and widen the window only when it holds too few matches.
+        # A common phrase is answered from a small window, a rare one from a few cheap index
+        # scans; every match newer than the bound is inside the window, so the page is exact.
+        # Each window is read as a whole (OFFSET 0 keeps the planner from walking the sort key's
+        # index and testing every document against the tsquery, which is slow for a rare phrase):
+        # the GIN and b-tree bitmaps are combined, the few rows sorted.
+        window = SEARCH_WINDOW
+        while True:
+            cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
+                           "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
+            row = cursor.fetchone()
+            bound, extra = ("", []) if row is None else (" AND d.sort_key >= %s", [row[0]])
+            cursor.execute(f"SELECT * FROM ({sql}{bound} OFFSET 0) newest ORDER BY newest.sort_key DESC NULLS LAST "
+                           "LIMIT %s OFFSET %s", [*params, *extra, limit, offset])
+            rows = cursor.fetchall()
+            if row is None or len(rows) == limit:  # all documents searched, or a page's worth found
+                return rows
+            window *= 8
 
 
 def _pg_vector(terms: Terms) -> tuple[str, bool]:
@@ -378,13 +418,15 @@ def searchable_text(record) -> str:
 def head_text(*, title: str, document_number: str, index_number: str) -> str:
     """The tokens of the title, 文号 and 索引号, each field between breaks, space-separated and
     space-padded (" qqbreak 关 于 … qqbreak 吉 工 信 规 2026 1 号 qqbreak … "), so that a token, a
-    pair or a phrase is found with a plain substring test (`_head_has`)."""
-    tokens = [FIELD_BREAK]
+    pair or a phrase is found with a plain substring test (`_head_has`); then each field's key
+    (“qqfield吉工信规20261号”), by which the index finds a field that is the query as a whole."""
+    tokens, keys = [FIELD_BREAK], []
     for field in (title, document_number, index_number):
         field_tokens = document_terms(field or "").unigrams
         if field_tokens:
             tokens += [*field_tokens, FIELD_BREAK]
-    return " " + " ".join(tokens) + " "
+            keys.append(FIELD_KEY + "".join(field_tokens))
+    return " " + " ".join(tokens + keys) + " "
 
 
 def _pg_head_vector(head: str) -> str:
@@ -444,7 +486,9 @@ def remove_entry(entry_id: int) -> None:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-RANK_WINDOW = 500  # the newest matches scored when the head index has too few (>= the paginator's cap)
+# How many matches are ranked: the most a visitor is shown (views.SearchPaginator's cap), so
+# every page is a slice of the same ranking.
+RANK_WINDOW = 200
 
 
 def _head_has(head: str, tokens) -> bool:
@@ -458,6 +502,7 @@ class Ranking:
     whole: tuple[str, ...]  # the query's tokens between field breaks: one field equals the query
     sequences: tuple[tuple[str, ...], ...]  # each word's tokens: a phrase of the head
     units: tuple[tuple[str, ...], ...]  # distinct tokens and neighbouring pairs: coverage
+    key: str  # the field key (head_text) of a field that is the query as a whole
 
     @classmethod
     def of(cls, query: Query) -> Ranking:
@@ -465,7 +510,7 @@ class Ranking:
         units = dict.fromkeys((t,) for t in tokens)
         for sequence in query.sequences:
             units.update(dict.fromkeys(tuple(sequence[i : i + 2]) for i in range(len(sequence) - 1)))
-        return cls((FIELD_BREAK, *tokens, FIELD_BREAK), query.sequences, tuple(units))
+        return cls((FIELD_BREAK, *tokens, FIELD_BREAK), query.sequences, tuple(units), FIELD_KEY + "".join(tokens))
 
     def score(self, head: str) -> tuple[int, int]:
         if _head_has(head, self.whole):
@@ -488,35 +533,13 @@ class SearchResults:
         self.by_date = by_date
         self._ranked: list[int] | None = None
         self._ranked_limit = 0
+        self._counted: int | None = None  # the number of matches, once count() found it exactly
 
     def _rows(self, limit: int, offset: int = 0, *, with_head: bool = False) -> list[tuple]:
         """Matches newest first: (id,) or, `with_head`, (id, sort key, head)."""
         if self.query.empty:
             return []
-        sql, order_by, params = _matching_sql(self.query, self.entries, with_head=with_head)
-        with connection.cursor() as cursor:
-            if connection.vendor != "postgresql":  # FTS5 already yields the newest matches first
-                cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
-                return cursor.fetchall()
-            # PostgreSQL cannot read a GIN index newest first, and misjudges how common a phrase
-            # is; so look among the newest documents first (those with the highest sort keys, the
-            # bound read off the b-tree) and widen the window only when it holds too few matches.
-            # A common phrase is answered from a small window, a rare one from a few cheap index
-            # scans; every match newer than the bound is inside the window, so the page is exact.
-            window = SEARCH_WINDOW
-            while True:
-                cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
-                               "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
-                row = cursor.fetchone()
-                if row is None:  # the window holds every document
-                    cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
-                    return cursor.fetchall()
-                cursor.execute(f"{sql} AND d.sort_key >= %s{order_by} LIMIT %s OFFSET %s",
-                               [*params, row[0], limit, offset])
-                rows = cursor.fetchall()
-                if len(rows) == limit:
-                    return rows
-                window *= 8
+        return _newest(*_matching_sql(self.query, self.entries, with_head=with_head), limit, offset)
 
     def _ids(self, limit: int, offset: int = 0) -> list[int]:
         if not self.by_date:
@@ -524,28 +547,31 @@ class SearchResults:
         return [row[0] for row in self._rows(limit, offset)]
 
     def _ranked_ids(self, limit: int) -> list[int]:
-        """The first `limit` matches by relevance. The head index gives the newest matches with
-        every word in the title or numbers: they outrank the rest, and all cover the query, so
-        if there are `limit` of them they are the page (those whose field is the query first).
-        Fewer: the other matches are scored from the newest RANK_WINDOW."""
+        """The first RANK_WINDOW (or `limit`) matches by relevance, read mostly off the head index:
+        the entries with a field that is the query (a few, with their heads to confirm it), then
+        the newest with every word as a phrase of the title or numbers — they outrank the rest
+        and all cover the query, so no head is needed — and, only when those are too few, the
+        other matches, scored from the heads of the newest RANK_WINDOW."""
+        limit = max(limit, RANK_WINDOW)
         if self._ranked is not None and limit <= self._ranked_limit:
             return self._ranked
-        if self.query.empty:
+        if self.query.empty or self._counted == 0:
             return []
-        found: dict[int, tuple[int, str]] = {}
-
-        def read(rows):
-            for pk, key, head in rows:
-                found.setdefault(pk, (key or 0, head))
-
-        with connection.cursor() as cursor:
-            sql, params = _head_phrase_sql(self.query, self.entries)
-            cursor.execute(sql, [*params, limit])
-            read(cursor.fetchall())
-        if len(found) < limit:
-            read(self._rows(max(RANK_WINDOW, limit), with_head=True))
         ranking = Ranking.of(self.query)
-        scores = {pk: (*ranking.score(head), key) for pk, (key, head) in found.items()}
+        scores: dict[int, tuple[int, int, int]] = {}
+        if self._counted is not None and self._counted <= limit:  # every match is ranked: score them all
+            sql, order_by, params = _matching_sql(self.query, self.entries, with_head=True)
+            for pk, key, head in _newest(sql, order_by, params, limit, few=True):
+                scores[pk] = (*ranking.score(head), key or 0)
+        else:
+            for pk, key, head in _newest(*_head_phrase_sql(self.query, self.entries, whole=True), limit, few=True):
+                scores[pk] = (*ranking.score(head), key or 0)
+            phrases = _newest(*_head_phrase_sql(self.query, self.entries), limit)
+            for pk, key, *_rest in phrases:
+                scores.setdefault(pk, (1, len(ranking.units), key or 0))
+            if len(phrases) < limit:
+                for pk, key, head in self._rows(limit, with_head=True):
+                    scores.setdefault(pk, (*ranking.score(head), key or 0))
         self._ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
         self._ranked_limit = limit
         return self._ranked
@@ -558,7 +584,10 @@ class SearchResults:
         limit = " LIMIT %s" if cap is not None else ""
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}{limit}) matches", [*params, *([cap + 1] if cap else [])])
-            return cursor.fetchone()[0]
+            count = cursor.fetchone()[0]
+        if cap is None or count <= cap:  # exact: the ranking need not look for more (_ranked_ids)
+            self._counted = count
+        return count
 
     def __len__(self) -> int:
         return self.count()

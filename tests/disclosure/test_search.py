@@ -319,3 +319,23 @@ def test_search_page_offers_relevance_and_date_order(client, numbered):
     page = client.get(url, {"q": "吉工信规〔2026〕1号", "sort": "date"}).text
     assert '<span aria-current="true">按时间排序</span>' in page
     assert page.index(links[3]) < page.index(links[1]) < page.index(links[0])
+
+
+def test_the_record_whose_number_is_the_query_comes_before_newer_titles_quoting_it(world, monkeypatch):
+    """A 解读 titled with the number is about the document; the document itself comes first, also
+    when more titles quote the number than are ranked (found by its field key, at any age)."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    start = timezone.now() - dt.timedelta(days=10)
+    with time_machine.travel(start):
+        drive(world, new_draft(world, title="吉林省省级工业互联网平台培育管理办法", document_number="吉工信规〔2026〕1号"),
+              S.PUBLISHED)
+    for day in range(1, 4):
+        with time_machine.travel(start + dt.timedelta(days=day)):
+            drive(world, new_draft(world, title=f"《吉工信规〔2026〕1号》政策解读（{day}）"), S.PUBLISHED)
+    assert [e.title for e in selectors.search_entries("吉工信规〔2026〕1号")[:2]] == [
+        "吉林省省级工业互联网平台培育管理办法", "《吉工信规〔2026〕1号》政策解读（3）"]
