@@ -339,3 +339,11 @@ def test_the_record_whose_number_is_the_query_comes_before_newer_titles_quoting_
             drive(world, new_draft(world, title=f"《吉工信规〔2026〕1号》政策解读（{day}）"), S.PUBLISHED)
     assert [e.title for e in selectors.search_entries("吉工信规〔2026〕1号")[:2]] == [
         "吉林省省级工业互联网平台培育管理办法", "《吉工信规〔2026〕1号》政策解读（3）"]
+
+
+def test_filters_fold_once_there_are_results_unless_one_is_in_use(client, world, published):
+    """On a phone the three selects came before the first result: folded, the results come first."""
+    url = reverse("disclosure:search")
+    assert '<details class="filter-box" open>' in client.get(url).text  # nothing searched yet
+    assert '<details class="filter-box">' in client.get(url, {"q": "税"}).text
+    assert '<details class="filter-box" open>' in client.get(url, {"q": "税", "office": world.office_a.pk}).text
