@@ -557,10 +557,11 @@ def _check_end_of_life_details(record: Record, *, effective_on: dt.date | None,
     (the page would call the document repealed before it is), never before it was formed; the
     replacing document is another published one, not a version of this one."""
     today = timezone.localdate()
-    effective_on = effective_on or today
-    if effective_on > today:
+    if effective_on is None:
+        effective_on = today
+    elif effective_on > today:
         raise InvalidInput(_("废止或失效日期不能晚于今天；请在该日期当天或之后办理。"))
-    if effective_on < record.date_formed:
+    elif effective_on < record.date_formed:
         raise InvalidInput(_("废止或失效日期不能早于成文日期（%(date)s）。") % {"date": record.date_formed.isoformat()})
     if replaced_by is not None:
         chain = {record.pk, *(r.pk for r in _older_versions(record)), *record.next_versions.values_list("pk", flat=True)}

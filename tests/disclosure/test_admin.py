@@ -453,5 +453,8 @@ def test_a_repeal_cannot_name_the_record_itself_or_an_unpublished_one(world):
     for replacement in (record, draft):
         with pytest.raises(InvalidInput):
             services.record_repeal(record=record, actor=world.disclosure, reason="替代", replaced_by=replacement)
+    with pytest.raises(InvalidInput, match="不能早于成文日期"):  # a mistyped year
+        services.record_repeal(record=record, actor=world.disclosure, reason="替代",
+                               repealed_on=record.date_formed.replace(year=record.date_formed.year - 10))
     record.refresh_from_db()
     assert record.validity == "valid" and record.replaced_by_id is None
