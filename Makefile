@@ -35,13 +35,16 @@ messages: $(VENV)/.runtime
 .env:
 	printf '# Written by make demo: demo settings for manage.py on this machine (never for production).\nDJANGO_DEBUG=1\nDJANGO_DEMO=1\n' > $@
 
+# Links in mail, receipts and the guide point at the port the demo serves on (or PORTAL_BASE_URL).
+DEMO_URL = $(or $(PORTAL_BASE_URL),http://127.0.0.1:$(PORT))
+
 demo: venv messages .env
 	DJANGO_DEBUG=1 DJANGO_DEMO=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 DJANGO_DEMO=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 DJANGO_DEMO=1 PORTAL_BASE_URL=$(DEMO_URL) $(PY) manage.py load_demo
 	@echo ""
 	@echo "门户 / portal:      http://127.0.0.1:$(PORT)/"
 	@echo "工作台 / back office: http://127.0.0.1:$(PORT)/admin/"
-	DJANGO_DEBUG=1 DJANGO_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 DJANGO_DEMO=1 PORTAL_BASE_URL=$(DEMO_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: test-venv
 	$(VENV)/bin/ruff check .

@@ -9,6 +9,7 @@ class ApplicationsConfig(AppConfig):
 
     worklist = ["applications.selectors.worklist", "applications.report.worklist"]
     demo_loader = ["applications.demo.load", "applications.redaction_demo.load"]  # the second: issue #20
+    tracking_lookup = "applications.views.tracked_case"
     record_submission_guard = "applications.report_services.annual_report_record_guard"
     # Issue #20: files provided to an applicant can be redacted; a reply is checked for personal data.
     redaction_source = "applications.redaction.ProvidedFileSource"

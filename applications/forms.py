@@ -273,4 +273,4 @@ class RatingForm(HoneypotMixin, forms.Form):
 
 
 class TrackForm(TrackingForm):
-    code_help = _("提交申请后回执上的查询码，如 SQ2026-000001。")
+    """查询 (the code and secret of the receipt)."""

@@ -63,8 +63,11 @@ def secret_matches(application: DisclosureApplication | None, secret: str) -> bo
     return tracking.secret_matches(application.secret_digest if application else None, secret)
 
 
+TRACKING_PREFIX = "SQ"
+
+
 def _tracking_code(year: int) -> str:
-    return f"SQ{year}-{sequence_next(name='application', year=year):06d}"
+    return f"{TRACKING_PREFIX}{year}-{sequence_next(name='application', year=year):06d}"
 
 
 # --- Files ------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from disclosure.redaction_services import released_file
 from portal.errors import DomainError
 from portal.notify import absolute_url
 from portal.ratelimit import rate_limit
-from portal.tracking import CaseLinks
+from portal.tracking import CaseLinks, TrackedCase, tracked_case_url
 
 K = EventKind
 TRACK_SALT = "applications.track"
@@ -85,7 +85,9 @@ def apply(request):
             else:
                 return render(request, "applications/receipt.html", {
                     "application": application, "secret": secret, "created": created,
-                    "track_address": absolute_url(reverse("applications:track")),
+                    # services.application_submit mails the applicant a confirmation when it stores one.
+                    "mailed": created and bool(application.email),
+                    "track_address": absolute_url(reverse("applications:track"), request),
                 })
     else:
         form = ApplicationForm(initial={"information_title": hints["title_hint"], "index_number": hints["index_hint"]})
@@ -103,20 +105,30 @@ case_token = links.token
 with_case = links.view
 
 
+def tracked_case(code: str) -> TrackedCase | None:
+    """The `tracking_lookup` hook (portal/tracking.py): an application by its SQ… code."""
+    if not code.startswith(services.TRACKING_PREFIX):
+        return None
+    application = DisclosureApplication.objects.filter(tracking_code=code).first()
+    if application is None:
+        return None
+    return TrackedCase(digest=application.secret_digest,
+                       status_url=lambda: reverse("applications:case", args=[case_token(application)]))
+
+
 @never_cache
 @get_or_post
 @rate_limit("application_track", count=30, seconds=600)  # 30 guesses per 10 minutes per address
 def track(request):
-    """查询: the tracking code and the secret open the status page. An unknown code and a wrong
-    secret give the same answer after the same work (services.secret_matches)."""
+    """查询: the tracking code and the secret open the status page — of an application, or of a
+    complaint or consultation typed here (one way in for every case). An unknown code and a
+    wrong secret give the same answer after the same work (tracking.secret_matches)."""
     failed = False
     if request.method == "POST":
         form = TrackForm(request.POST)
         if form.is_valid():
-            application = DisclosureApplication.objects.filter(
-                tracking_code=form.cleaned_data["tracking_code"]).first()
-            if services.secret_matches(application, form.cleaned_data["secret"]):
-                return redirect("applications:case", token=case_token(application))
+            if url := tracked_case_url(form.cleaned_data["tracking_code"], form.cleaned_data["secret"]):
+                return redirect(url)
             failed = True
             form = TrackForm()  # nothing typed is echoed: both failures look exactly alike
     else:

@@ -62,6 +62,7 @@ class OfflineComplaintForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices_open_to_the_public()
+        self.fields["office"].empty_label = _("未确定（稍后分办）")
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("phone"))
@@ -163,11 +164,31 @@ def _text(label, *, required=True, rows=4, max_length=10000, help_text=""):
                            widget=forms.Textarea(attrs={"rows": rows}))
 
 
-class AcceptForm(ActionForm):
+class AssignOfficeMixin:
+    """分办: the office complained about, prefilled with the reporter's choice; the reporter may
+    have left it to the supervision office (不确定) or named the wrong one."""
+
+    office_required = False  # required by this step when no office has been named yet
+
+    def add_office_field(self) -> None:
+        required = self.office_required and self.obj.office_id is None
+        self.fields["office"] = OfficeChoiceField(
+            label=_("被投诉的处室"), queryset=offices_open_to_the_public(), required=required,
+            initial=self.obj.office_id, empty_label=_("请选择") if required else _("未确定（稍后分办）"),
+            help_text=_("举报人选择“不确定”的，由厅监察室确定；举报人选错的，可以更正。"))
+        self.order_fields(["office"])
+
+
+class AcceptForm(AssignOfficeMixin, ActionForm):
     comment = _text(_("受理意见"), required=False, rows=2)
 
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.add_office_field()
+
     def perform(self, *, actor):
-        return services.complaint_accept(actor=actor, comment=self.cleaned_data["comment"], **self.common())
+        return services.complaint_accept(actor=actor, comment=self.cleaned_data["comment"],
+                                         office=self.cleaned_data["office"], **self.common())
 
 
 class DeclineForm(ActionForm):
@@ -177,7 +198,9 @@ class DeclineForm(ActionForm):
         return services.complaint_decline(actor=actor, reason=self.cleaned_data["reason"], **self.common())
 
 
-class RequestExplanationForm(ActionForm):
+class RequestExplanationForm(AssignOfficeMixin, ActionForm):
+    office_required = True
+
     question = _text(_("要求说明的事项（被投诉处室可见）"), rows=5, max_length=5000,
                      help_text=_("概括需要说明的事项，不写举报人的姓名、联系方式或能识别举报人的内容。"))
     days = forms.IntegerField(label=_("说明期限（工作日）"), min_value=1, max_value=30, initial=clock.explanation_days)
@@ -185,11 +208,15 @@ class RequestExplanationForm(ActionForm):
         label=_("确需写明申请查询码或信息名称"), required=False,
         help_text=_("申请人可能就是举报人：写明申请的查询码或举报人提到的信息名称，被投诉处室可能据此知悉举报人。仅在处室确需知道时勾选。"))
 
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.add_office_field()
+
     def perform(self, *, actor):
         return services.complaint_request_explanation(actor=actor, question=self.cleaned_data["question"],
                                                       days=self.cleaned_data["days"],
                                                       reference_confirmed=self.cleaned_data["reference_confirmed"],
-                                                      **self.common())
+                                                      office=self.cleaned_data["office"], **self.common())
 
 
 class ExplainForm(ActionForm):
@@ -209,14 +236,19 @@ class WithdrawExplanationForm(ActionForm):
                                                        **self.common())
 
 
-class ConcludeForm(ActionForm):
+class ConcludeForm(AssignOfficeMixin, ActionForm):
     result = forms.ChoiceField(label=_("查处结果"), widget=forms.RadioSelect, choices=[
         c for c in ComplaintResult.choices if c[0] != ComplaintResult.NOT_ACCEPTED])
     conclusion = _text(_("调查结论（内部）"), rows=6)
 
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        self.add_office_field()
+
     def perform(self, *, actor):
         return services.complaint_conclude(actor=actor, result=self.cleaned_data["result"],
-                                           conclusion=self.cleaned_data["conclusion"], **self.common())
+                                           conclusion=self.cleaned_data["conclusion"],
+                                           office=self.cleaned_data["office"], **self.common())
 
 
 class ReopenForm(ActionForm):
@@ -339,7 +371,8 @@ def overdue_applications():
 class ComplaintChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return gettext("%(code)s（%(office)s，%(failure)s，%(on)s）") % {
-            "code": obj.tracking_code, "office": obj.office.name, "failure": obj.get_failure_type_display(),
+            "code": obj.tracking_code, "office": obj.office.name if obj.office_id else "—",
+            "failure": obj.get_failure_type_display(),
             "on": f"{obj.received_on:%Y-%m-%d}"}
 
 

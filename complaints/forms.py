@@ -19,6 +19,7 @@ from applications.forms import RatingForm as ApplicationRatingForm
 from complaints.models import FailureType
 from disclosure.files import ALLOWED_EXTENSIONS
 from portal.forms import HoneypotMixin, TrackingForm
+from portal.language import localized
 from portal.models import Office, OfficeKind
 from portal.validators import resident_id_is_valid, uscc_is_valid
 
@@ -32,7 +33,7 @@ __all__ = ["ComplaintForm", "ConsultationForm", "RatingForm", "SurveyForm", "Tra
 
 class OfficeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.name
+        return localized(obj)  # the office's English name on the English pages, when it has one
 
 
 def offices_open_to_the_public():
@@ -85,8 +86,9 @@ IDENTITY_CHOICES = [
 class ComplaintForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):
     """举报投诉 (M.19): which office, what failure, what happened; named or anonymous."""
 
-    office = OfficeChoiceField(label=_("被投诉的处室"), queryset=Office.objects.none(), empty_label=_("请选择"),
-                               help_text=_("认为哪个处室（部门）不依法履行政府信息公开义务。"))
+    office = OfficeChoiceField(label=_("被投诉的处室"), queryset=Office.objects.none(), required=False,
+                               empty_label=_("不确定，由厅监察室分办"),
+                               help_text=_("认为哪个处室（部门）不依法履行政府信息公开义务；不确定的，由厅监察室分办。"))
     failure_type = forms.ChoiceField(label=_("投诉事项类型"), choices=FailureType.choices, widget=forms.RadioSelect)
     related_reference = forms.CharField(
         label=_("相关申请的查询码或信息名称"), required=False, max_length=300,
@@ -183,7 +185,7 @@ class ConsultationForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):
 
 
 class TrackForm(TrackingForm):
-    code_help = _("回执上的查询码：咨询如 ZX2026-000001，举报投诉如 JB2026-000001。")
+    """查询 (the code and secret of the receipt)."""
 
 
 def _score(label):

@@ -91,7 +91,9 @@ class Complaint(models.Model):
     anonymous = models.BooleanField(_("匿名举报"), default=False)
 
     # The matter, as the reporter put it (seen by the supervision office only)
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="complaints",
+    # Empty when the reporter cannot tell which office it is: the supervision office then
+    # decides (分办) when it accepts the case, asks for an explanation or concludes it.
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="complaints", null=True, blank=True,
                                verbose_name=_("被投诉处室"))
     failure_type = models.CharField(_("投诉事项类型"), max_length=30, choices=FailureType.choices)
     related_reference = models.CharField(_("相关申请查询码或信息名称"), max_length=300, blank=True)

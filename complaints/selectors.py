@@ -212,6 +212,7 @@ COMPLAINT_STEPS = {
     CS.EXPLANATION_REQUESTED: _("待作出说明"),
 }
 WAITING_STEP = _("等待被投诉处室说明")
+UNASSIGNED = _("待分办")  # a complaint whose reporter did not know the office
 EXPLANATION_OVERDUE_NOTE = _("说明期限已过：可以查结，或撤回说明要求")
 PUBLISH_REMINDER_DAYS = 30
 CONSULTATION_STEPS = {QS.SUBMITTED: _("待分办"), QS.ASSIGNED: _("待答复")}
@@ -261,7 +262,8 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
         note = str(EXPLANATION_OVERDUE_NOTE) if how == "waiting" and due and due < today else ""
         items.append(_item(
             title=str(complaint), url=reverse("admin:complaints_complaint_change", args=[complaint.pk]),
-            kind=str(_("举报投诉")), office=complaint.office.name, step=str(step),
+            kind=str(_("举报投诉")), office=complaint.office.name if complaint.office_id else str(UNASSIGNED),
+            step=str(step),
             due=due, today=today, left=left, provisional=complaint.due_date_provisional and how == "supervision",
             note=note,
         ))

@@ -25,6 +25,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from complaints import clock, identity, workflow
 from complaints.models import (
+    SUBSTANTIATED_RESULTS,
     AccountabilityFinding,
     Channel,
     Complaint,
@@ -123,7 +124,11 @@ def _matter(data: dict) -> dict:
             "related_reference": (data.get("related_reference") or "").strip(), "details": details}
 
 
-def _complained_office(office) -> Office:
+def _complained_office(office) -> Office | None:
+    """The office complained about, or None: a reporter who cannot tell leaves it to the
+    supervision office (分办)."""
+    if office is None:
+        return None
     if not isinstance(office, Office) or not office.is_active or office.kind == OfficeKind.SUPERVISION:
         raise InvalidInput(_("请选择被投诉的处室。"))
     return office
@@ -286,11 +291,23 @@ def complaint_register_offline(*, actor, data: dict, reporter: dict | None, anon
 # --- Complaints: the supervision office's and the office's steps ------------------------------
 
 
-def complaint_accept(*, complaint, actor, comment: str = "", expected_status: str | None = None) -> Complaint:
+def _assign_office(complaint: Complaint, office: Office | None) -> dict:
+    """分办: the supervision office names the office complained about — the reporter left it open
+    (不确定) or named the wrong one. Returns what the handling record keeps of it."""
+    if office is None or office.pk == complaint.office_id:
+        return {}
+    complaint.office = _complained_office(office)
+    return {"office": office.pk, "office_name": office.name}
+
+
+def complaint_accept(*, complaint, actor, comment: str = "", office: Office | None = None,
+                     expected_status: str | None = None) -> Complaint:
+    """受理; the office complained about may be named (or corrected) here, or later."""
     with transaction.atomic():
         complaint, role = _begin_case(complaint, actor, "accept", expected_status)
+        data = _assign_office(complaint, office)
         _case_record(complaint, kind=CK.ACCEPTED, actor=actor, role=role, to_status=CS.INVESTIGATING,
-                          comment=(comment or "").strip())
+                          comment=(comment or "").strip(), data=data)
         _tell_reporter(complaint, subject=_("您的举报投诉已受理"),
                        body=_("厅监察室已受理您的举报投诉，将在 %(due)s 前办结并答复。") % {"due": complaint.due_date})
         return complaint
@@ -329,7 +346,7 @@ def _refuse_identity_in(text: str, complaint: Complaint) -> None:
 
 
 def complaint_request_explanation(*, complaint, actor, question: str, days: int | None = None,
-                                  reference_confirmed: bool = False,
+                                  reference_confirmed: bool = False, office: Office | None = None,
                                   expected_status: str | None = None) -> Complaint:
     """Ask the office concerned to explain. The office reads `question` and nothing the reporter sent.
 
@@ -342,6 +359,9 @@ def complaint_request_explanation(*, complaint, actor, question: str, days: int 
         raise InvalidInput(_("说明期限为1至30个工作日。"))
     with transaction.atomic():
         complaint, role = _begin_case(complaint, actor, "request_explanation", expected_status)
+        assigned = _assign_office(complaint, office)
+        if complaint.office_id is None:
+            raise InvalidInput(_("请选择被投诉的处室：举报人未确定处室的，由厅监察室分办后再要求说明。"))
         _refuse_identity_in(question, complaint)
         names_reference = identity.reference_in(question, reference=complaint.related_reference)
         if names_reference and not reference_confirmed:
@@ -350,7 +370,7 @@ def complaint_request_explanation(*, complaint, actor, question: str, days: int 
         complaint.explanation_question = question
         complaint.explanation_answer = ""
         complaint.explanation_requested_on = today
-        data = {"days": days, **({"reference_confirmed": True} if names_reference else {})}
+        data = {"days": days, **({"reference_confirmed": True} if names_reference else {}), **assigned}
         _case_record(complaint, kind=CK.EXPLANATION_REQUESTED, actor=actor, role=role,
                           to_status=CS.EXPLANATION_REQUESTED, on=today, comment=question, data=data)
         office = complaint.office
@@ -399,7 +419,7 @@ def complaint_withdraw_explanation(*, complaint, actor, reason: str,
         return complaint
 
 
-def complaint_conclude(*, complaint, actor, result: str, conclusion: str,
+def complaint_conclude(*, complaint, actor, result: str, conclusion: str, office: Office | None = None,
                        expected_status: str | None = None) -> Complaint:
     """查结. From explanation_requested only once the office's deadline has passed
     (workflow._complaint_guard): the handling record then says it gave no explanation in time."""
@@ -408,7 +428,10 @@ def complaint_conclude(*, complaint, actor, result: str, conclusion: str,
     conclusion = _require_text(conclusion, _("请写明调查结论。"))
     with transaction.atomic():
         complaint, role = _begin_case(complaint, actor, "conclude", expected_status)
-        data, comment = {"result": result}, ""
+        data, comment = {"result": result, **_assign_office(complaint, office)}, ""
+        if result in SUBSTANTIATED_RESULTS and complaint.office_id is None:
+            # M.20: a substantiated complaint counts against an office (the assessment, findings).
+            raise InvalidInput(_("举报属实或部分属实的，请选择被投诉的处室。"))
         if complaint.status == CS.EXPLANATION_REQUESTED:
             data.update(without_explanation=True, explanation_due=complaint.explanation_due.isoformat()
                         if complaint.explanation_due else None)

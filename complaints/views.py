@@ -34,7 +34,7 @@ from portal import ratelimit
 from portal.errors import DomainError
 from portal.notify import absolute_url
 from portal.pagecache import cache_public_page
-from portal.tracking import CaseLinks
+from portal.tracking import CaseLinks, TrackedCase, tracked_case_url
 
 TRACK_SALT = "complaints.track"
 TRACK_MAX_AGE = 30 * 60  # seconds: a status page link works for half an hour
@@ -155,7 +155,9 @@ def complain(request):
             else:
                 return render(request, "complaints/receipt.html", {
                     "case": complaint, "kind": "complaint", "secret": secret, "created": created,
-                    "track_address": absolute_url(reverse("complaints:track")),
+                    # services._tell_reporter mails a named reporter who gave an address.
+                    "mailed": created and not complaint.anonymous and bool(form.cleaned_data.get("email")),
+                    "track_address": absolute_url(reverse("complaints:track"), request),
                 })
     else:
         form = ComplaintForm()
@@ -185,7 +187,8 @@ def consult(request):
             else:
                 return render(request, "complaints/receipt.html", {
                     "case": consultation, "kind": "consultation", "secret": secret, "created": created,
-                    "track_address": absolute_url(reverse("complaints:track")),
+                    "mailed": created and bool(consultation.email),
+                    "track_address": absolute_url(reverse("complaints:track"), request),
                 })
     else:
         form = ConsultationForm()
@@ -222,15 +225,20 @@ case_token = links.token
 with_case = links.view
 
 
-def _lookup(code: str):
-    """The case with this code, or None. Both kinds are tried the same way, so neither an unknown
-    prefix nor an unknown number answers faster than a wrong secret."""
+def tracked_case(code: str) -> TrackedCase | None:
+    """The `tracking_lookup` hook (portal/tracking.py): a complaint (JB…) or consultation (ZX…)
+    by its code. A code no app knows costs a query here too, so that neither an unknown prefix
+    nor an unknown number answers faster than a wrong secret."""
     if code.startswith(services.COMPLAINT_PREFIX):
-        return Complaint.objects.filter(tracking_code=code).first()
-    if code.startswith(services.CONSULTATION_PREFIX):
-        return Consultation.objects.filter(tracking_code=code).first()
-    Complaint.objects.filter(tracking_code=code).first()
-    return None
+        case = Complaint.objects.filter(tracking_code=code).first()
+    elif code.startswith(services.CONSULTATION_PREFIX):
+        case = Consultation.objects.filter(tracking_code=code).first()
+    else:
+        Complaint.objects.filter(tracking_code=code).first()
+        return None
+    if case is None:
+        return None
+    return TrackedCase(digest=case.secret_digest, status_url=lambda: reverse("complaints:case", args=[case_token(case)]))
 
 
 @never_cache
@@ -247,9 +255,9 @@ def track(request):
             return response
         form = TrackForm(request.POST)
         if form.is_valid():
-            case = _lookup(form.cleaned_data["tracking_code"])
-            if services.secret_matches(case, form.cleaned_data["secret"]):
-                return redirect("complaints:case", token=case_token(case))
+            # Any case's code: an application's (SQ…) opens its page as well (portal/tracking.py).
+            if url := tracked_case_url(form.cleaned_data["tracking_code"], form.cleaned_data["secret"]):
+                return redirect(url)
             failed = True
             form = TrackForm()  # nothing typed is echoed: both failures look exactly alike
     else:

@@ -107,7 +107,7 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ["file", "download", "content_type", "size", "sort_order"]
+    fields = ["title", "file", "download", "content_type", "size", "sort_order"]
     readonly_fields = ["download", "content_type", "size"]
 
     @admin.display(description=_("原文件名"))
@@ -256,10 +256,12 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
                 formset.new_objects.append(services.attachment_add(
                     record=form.instance, actor=request.user, upload=inline_form.cleaned_data["file"],
                     sort_order=inline_form.cleaned_data.get("sort_order") or 0,
+                    title=inline_form.cleaned_data.get("title") or "",
                 ))
             elif inline_form.instance.pk and inline_form.has_changed():
                 Attachment.objects.filter(pk=inline_form.instance.pk).update(
-                    sort_order=inline_form.cleaned_data.get("sort_order") or 0
+                    sort_order=inline_form.cleaned_data.get("sort_order") or 0,
+                    title=(inline_form.cleaned_data.get("title") or "").strip() or inline_form.instance.display_title,
                 )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -481,9 +483,9 @@ def _text_diff(old_html: str, new_html: str) -> list[dict]:
 
 @admin.register(CatalogueCategory)
 class CatalogueCategoryAdmin(HistoryAdmin):
-    list_display = ["name", "code", "parent", "legal_basis", "sort_order", "is_active"]
+    list_display = ["name", "name_en", "code", "parent", "legal_basis", "sort_order", "is_active"]
     list_filter = ["is_active", "parent"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_en", "code"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # categories carry records; set "在用" off instead

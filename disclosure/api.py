@@ -57,12 +57,13 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title", help_text=_("附件标题"))
     name = serializers.CharField(source="original_name", help_text=_("原文件名"))
     url = serializers.SerializerMethodField(help_text=_("公开下载地址"))
 
     class Meta:
         model = Attachment
-        fields = ["name", "size", "content_type", "url"]
+        fields = ["title", "name", "size", "content_type", "url"]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, attachment: Attachment) -> str:

@@ -67,21 +67,51 @@ STATUTORY_ITEMS = [
     ("条例第二十条第（十五）项", "其他应当主动公开的信息",
      "法律、行政法规、规章和国家有关规定规定应当主动公开的其他政府信息。", ["m5-8"]),
 ]
+# What the English pages show for them (CatalogueCategory.name_en, description_en).
+SEED_CATEGORIES_EN = {
+    "m5-1": ("Information concerning the vital interests of citizens, legal persons or other organisations", ""),
+    "m5-2": ("Information the public needs to know widely or take part in", ""),
+    "m5-3": ("Organisation, functions, personnel and services",
+             "Internal structure and functions; appointments, civil service recruitment and hiring; the offices "
+             "that handle matters, their procedures, hours, places and contacts."),
+    "m5-4": ("Rules and normative documents", "The rules and normative documents of the department's administration."),
+    "m5-5": ("Administrative licensing and approval",
+             "Matters, legal basis, conditions, numbers, procedures, time limits, lists of documents to submit, "
+             "and the results of approvals."),
+    "m5-6": ("Progress and results of the department's work", ""),
+    "m5-7": ("Plans and statistics", "Plans for the department's work and their implementation; industry and "
+                                     "information technology statistics."),
+    "m5-8": ("Other information to be disclosed proactively by law", ""),
+    RULES_CATEGORY: ("Government Information Disclosure Rules",
+                     "The agency's rules for its government information disclosure work."),
+    ANNUAL_REPORT_CATEGORY: ("Annual Reports on Government Information Disclosure", ""),
+    "r20-6": ("Administrative penalties and enforcement", ""),
+    "r20-7": ("Budgets and final accounts", ""),
+    "r20-8": ("Administrative fees", ""),
+    "r20-9": ("Government procurement", ""),
+    "r20-10": ("Major construction projects", ""),
+    "r20-11": ("Poverty relief, education, health care, social security and employment", ""),
+    "r20-12": ("Public emergencies", ""),
+    "r20-13": ("Supervision and inspection", ""),
+}
 
 
 def seed_categories(CatalogueCategory) -> None:
+    # Migration 0002 runs this on the model as it was then, before the English fields (0009).
+    english = {"name_en", "description_en"} <= {f.name for f in CatalogueCategory._meta.get_fields()}
     for order, (code, name, basis, description) in enumerate(SEED_CATEGORIES, start=1):
-        CatalogueCategory.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "legal_basis": basis, "description": description, "sort_order": order * 10},
-        )
+        name_en, description_en = SEED_CATEGORIES_EN.get(code, ("", ""))
+        defaults = {"name": name, "legal_basis": basis, "description": description, "sort_order": order * 10}
+        if english:
+            defaults.update(name_en=name_en, description_en=description_en)
+        CatalogueCategory.objects.get_or_create(code=code, defaults=defaults)
     parent = CatalogueCategory.objects.filter(code=OTHER_BY_LAW_CATEGORY).first()
     for order, (code, name, basis, description) in enumerate(R20_CATEGORIES, start=1):
-        CatalogueCategory.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "legal_basis": basis, "description": description, "parent": parent,
-                      "sort_order": 800 + order},
-        )
+        defaults = {"name": name, "legal_basis": basis, "description": description, "parent": parent,
+                    "sort_order": 800 + order}
+        if english:
+            defaults["name_en"] = SEED_CATEGORIES_EN[code][0]
+        CatalogueCategory.objects.get_or_create(code=code, defaults=defaults)
 
 
 def seed_statutory_items(CatalogueCategory, StatutoryItem) -> None:
@@ -93,3 +123,17 @@ def seed_statutory_items(CatalogueCategory, StatutoryItem) -> None:
         )
         if created:
             item.categories.set(CatalogueCategory.objects.filter(code__in=codes))
+
+
+def seed_english_names(CatalogueCategory) -> None:
+    """Give the seeded categories their English names where the agency has not renamed them
+    (a renamed category's English is the agency's to write)."""
+    for code, name, _basis, description in [*SEED_CATEGORIES, *R20_CATEGORIES]:
+        name_en, description_en = SEED_CATEGORIES_EN.get(code, ("", ""))
+        category = CatalogueCategory.objects.filter(code=code, name=name, name_en="").first()
+        if category is None:
+            continue
+        category.name_en = name_en
+        if category.description == description and not category.description_en:
+            category.description_en = description_en
+        category.save(update_fields=["name_en", "description_en"])

@@ -11,7 +11,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from disclosure import services
+from disclosure import demo_files, services
 from disclosure.demo_content import RECORDS
 from disclosure.models import CatalogueCategory, Channel, Record
 from portal.demo import OFFICES
@@ -20,6 +20,7 @@ from portal.workdays import add_workdays
 
 PREFIX = {name: prefix for name, _kind, prefix in OFFICES}
 ALL_CLEAR = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": True}
+LIVE = ("published", "registered")
 
 
 class DemoClock:
@@ -59,6 +60,8 @@ def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str
                 is_important=spec["important"],
             )
         record = services.record_save_draft(record=record, actor=drafter)
+        if not record.attachments.exists():
+            demo_files.add_attachments(record, actor=drafter)
     if target == "draft":
         return record
     with travel(1):
@@ -117,8 +120,17 @@ def load() -> str:
             else:
                 action = {"revoked": services.record_revoke, "repealed": services.record_repeal,
                           "expired": services.record_expire}[outcome]
-                with time_machine.travel(clock.at(0, 11), tick=False):
-                    action(record=record, actor=disclosure_office, reason=spec["reason"])
+                moment, extra = clock.at(0, 11), {}
+                if spec.get("effective_on"):
+                    # Done on the day the notice names, so the page's 废止日期 / 失效日期 agrees with it.
+                    day = dt.date.fromisoformat(spec["effective_on"])
+                    moment = min(timezone.make_aware(dt.datetime.combine(day, dt.time(11, 0))), clock.limit)
+                    extra = {f"{'repealed' if outcome == 'repealed' else 'expired'}_on": timezone.localdate(moment)}
+                if spec.get("replaced_by"):
+                    extra["replaced_by"] = Record.objects.get(document_number=spec["replaced_by"],
+                                                              superseded_by__isnull=True, state__in=LIVE)
+                with time_machine.travel(moment, tick=False):
+                    action(record=record, actor=disclosure_office, reason=spec["reason"], **extra)
         else:
             _run(spec, clock)
         created[outcome] += 1

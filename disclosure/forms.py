@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,7 +73,7 @@ class RecordForm(forms.ModelForm):
 class AttachmentForm(forms.ModelForm):
     class Meta:
         model = Attachment
-        fields = ["file", "sort_order"]
+        fields = ["title", "file", "sort_order"]
         help_texts = {"file": _("允许：%(types)s；类型按文件内容检查。") % {"types": ALLOWED_EXTENSIONS}}
 
     def __init__(self, *args, **kwargs):
@@ -304,12 +305,57 @@ class RevokeForm(ReasonForm):
     service = staticmethod(services.record_revoke)
 
 
-class RepealForm(ReasonForm):
+def _iso_date_input():
+    # An <input type=date> takes ISO dates only, whatever the language of the page.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EffectiveDateForm(ReasonForm):
+    """Repeal and expiry take effect on the date the notice gives (M.14), shown on the page."""
+
+    date_field = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.date_field] = forms.DateField(
+            label=self.date_label, initial=timezone.localdate, widget=_iso_date_input(), required=False,
+            help_text=_("以废止或失效的文件、公告载明的日期为准，不能晚于今天；留空为今天。"),
+        )
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), self.date_field: self.cleaned_data[self.date_field]}
+
+
+class RepealForm(EffectiveDateForm):
     service = staticmethod(services.record_repeal)
+    date_field = "repealed_on"
+    date_label = _("废止日期")
+    replaced_by = forms.CharField(
+        label=_("替代文件的文号或索引号"), required=False, max_length=100,
+        help_text=_("被新文件替代的，填写新文件的文号或索引号；公开页面将直接链接到新文件。"),
+    )
+
+    def clean_replaced_by(self):
+        number = self.cleaned_data["replaced_by"].strip()
+        if not number:
+            return None
+        # The version in effect: an amended document's older versions carry the same 文号.
+        matches = list(selectors.records_published().filter(superseded_by__isnull=True).filter(
+            Q(document_number=number) | Q(index_number=number)).exclude(pk=self.record.pk)[:2])
+        if not matches:
+            raise ValidationError(_("未找到文号或索引号为“%(number)s”的已发布信息。"), params={"number": number})
+        if len(matches) > 1:
+            raise ValidationError(_("文号“%(number)s”对应多条信息，请填写索引号。"), params={"number": number})
+        return matches[0]
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "replaced_by": self.cleaned_data["replaced_by"]}
 
 
-class ExpireForm(ReasonForm):
+class ExpireForm(EffectiveDateForm):
     service = staticmethod(services.record_expire)
+    date_field = "expired_on"
+    date_label = _("失效日期")
 
 
 class RequestChangeForm(TransitionForm):

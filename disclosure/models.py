@@ -91,11 +91,14 @@ class CatalogueCategory(models.Model):
     """A node of the catalogue tree (政府信息公开目录), edited by the disclosure office."""
 
     name = models.CharField(_("名称"), max_length=100)
+    # The English pages show the `_en` fields; empty, they show the Chinese (portal/language.py).
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True, help_text=_("英文版页面显示；留空则显示中文。"))
     code = models.SlugField(_("代码"), max_length=30, unique=True, help_text=_("用于网址，例如 m5-1。"))
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级分类")
     )
     description = models.TextField(_("说明"), blank=True)
+    description_en = models.TextField(_("英文说明"), blank=True, help_text=_("英文版页面显示；留空则显示中文。"))
     legal_basis = models.CharField(_("依据"), max_length=100, blank=True, help_text=_("例如：实施办法第五条第（一）项"))
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
     is_active = models.BooleanField(_("在用"), default=True)
@@ -280,6 +283,12 @@ class Record(models.Model):
     superseded_by = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("已被替代为")
     )
+    # M.14: the document that replaced this one when it was repealed (another record, not a new
+    # version of this one), so its page links it directly.
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces",
+        verbose_name=_("替代文件"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("起草人")
     )
@@ -353,6 +362,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("政府信息"))
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    title = models.CharField(
+        _("附件标题"), max_length=200, blank=True,
+        help_text=_("公开页面显示为“附件1：标题”；留空则取文件名（不含扩展名）。"),
+    )
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
@@ -368,7 +381,12 @@ class Attachment(models.Model):
         ordering = ["sort_order", "pk"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """What the public page names the attachment by (附件1：…); the file name comes second."""
+        return self.title or PurePosixPath(self.original_name).stem or self.original_name
 
 
 class CatalogueEntry(models.Model):
@@ -536,6 +554,7 @@ class SearchDocument(models.Model):
     uni = models.TextField()  # unigrams and words, in order
     bi = models.TextField()  # bigrams in order, runs separated (see search.RUN_BREAK)
     long_text = models.BooleanField(default=False)
+    head = models.TextField(default="")  # title, 文号 and 索引号 as tokens, for the ranking (search.head_text)
 
     class Meta:
         verbose_name = _("检索索引")

@@ -7,7 +7,8 @@ query word needs its unigram, a two-character word its bigram, a longer word its
 row* (a phrase), and a Latin/digit word matches as a prefix. Positions keep phrases exact: the
 bigrams of “信息化公开” occurring apart in a text never make a hit.
 
-Results come newest published first. Entry ids do not follow publication (a scheduled entry
+Results come most relevant first (see "Ranking" below), or newest published first when the
+visitor asks for it (按时间排序). Entry ids do not follow publication (a scheduled entry
 is written before the ones published in the meantime; imports arrive in any order), so each
 document has a *sort key*: its publication time in whole seconds, times 10^8, plus its entry id
 (ids below 10^8, dates between the years 1000 and 4000). Keys are unique, order like
@@ -23,6 +24,21 @@ tsvector keeps at most 256 positions per lexeme and none past 16,383, so documen
 are flagged `long_text` and matched on their tokens plus an exact substring check instead.
 Both live in the database of the records and change inside the publishing transaction, so the
 index never disagrees with what is published.
+
+Ranking. A visitor who types a document number (文号), an index number (索引号) or a title wants
+that document, not the newest text that mentions its pieces. Each document therefore also keeps
+its *head*: the tokens of its title, 文号 and 索引号 in order, each field between breaks
+(`SearchDocument.head`, indexed for phrases in a second FTS5 table on SQLite and a second
+tsvector on PostgreSQL). Matches are ordered by
+  1. the whole query equal to one of those fields (吉工信规〔2026〕1号 = the 文号), then every
+     query word occurring as a phrase in them;
+  2. how many of the query's tokens and neighbouring-token pairs the head holds (coverage);
+  3. publication, newest first.
+Every query word as a phrase of the head means full coverage, so the newest such matches come
+straight off the head index, whatever their age; only when it has fewer than the results shown
+(the paginator's cap) are the other matches scored, in Python from their short heads, among the
+newest RANK_WINDOW of them — a query that matches more than that and names no title or number
+is answered from the newest ones.
 """
 
 from __future__ import annotations
@@ -92,6 +108,7 @@ class Query:
     unigrams: tuple[str, ...]  # single Chinese characters
     phrases: tuple[tuple[str, ...], ...]  # bigram sequences that must occur in a row
     prefixes: tuple[str, ...]  # Latin/digit words that must start an indexed word
+    sequences: tuple[tuple[str, ...], ...] = ()  # each word's tokens in order (for the ranking)
 
     @property
     def empty(self) -> bool:
@@ -99,12 +116,13 @@ class Query:
 
 
 def parse_query(raw: str) -> Query:
-    words, unigrams, phrases, prefixes = [], [], [], []
+    words, unigrams, phrases, prefixes, sequences = [], [], [], [], []
     for word in normalise(raw)[:MAX_QUERY_LENGTH].split():
         pieces = list(_pieces(word))
         if not pieces:
             continue
         words.append(word)
+        sequences.append(tuple(document_terms(word).unigrams))
         for chinese, latin in pieces:
             if latin:
                 prefixes.append(latin)
@@ -113,7 +131,8 @@ def parse_query(raw: str) -> Query:
             else:
                 phrases.append(tuple(_bigrams(chinese)))
     unique = dict.fromkeys
-    return Query(tuple(unique(words)), tuple(unique(unigrams)), tuple(unique(phrases)), tuple(unique(prefixes)))
+    return Query(tuple(unique(words)), tuple(unique(unigrams)), tuple(unique(phrases)), tuple(unique(prefixes)),
+                 tuple(unique(sequences)))
 
 
 # --- Backends: the only vendor-specific SQL --------------------------------------------------
@@ -181,6 +200,68 @@ POSTGRES_FILL = [
 ]
 
 
+# The head index (title, 文号, 索引号 as phrases: the ranking), added by migration 0007. Its own
+# FTS5 table and triggers on SQLite, so that the statements above stay what earlier migrations ran.
+HEAD_FTS_TABLE = "disclosure_search_head_fts"
+FIELD_BREAK = RUN_BREAK  # between the fields of a head, so a phrase never spans two of them
+FIELD_KEY = "qqfield"  # + a field's tokens run together: one token, so "the field is the query" is one lookup
+
+
+def _head_fts_insert(row: str) -> str:
+    return (f"INSERT INTO {HEAD_FTS_TABLE}(rowid, head) SELECT {_SQLITE_KEY}, {row}.head "
+            f"FROM {ENTRY_TABLE} WHERE {ENTRY_TABLE}.id = {row}.entry_id;")
+
+
+def _head_fts_delete(row: str) -> str:
+    return (f"INSERT INTO {HEAD_FTS_TABLE}({HEAD_FTS_TABLE}, rowid, head) SELECT 'delete', {_SQLITE_KEY}, {row}.head "
+            f"FROM {ENTRY_TABLE} WHERE {ENTRY_TABLE}.id = {row}.entry_id;")
+
+
+HEAD_SQLITE_SETUP = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {HEAD_FTS_TABLE} USING fts5(head, content='', "
+    "tokenize='unicode61 remove_diacritics 0')",
+    f"CREATE TRIGGER IF NOT EXISTS {HEAD_FTS_TABLE}_ai AFTER INSERT ON {DOCUMENT_TABLE} BEGIN "
+    f"{_head_fts_insert('new')} END",
+    f"CREATE TRIGGER IF NOT EXISTS {HEAD_FTS_TABLE}_ad AFTER DELETE ON {DOCUMENT_TABLE} BEGIN "
+    f"{_head_fts_delete('old')} END",
+    f"CREATE TRIGGER IF NOT EXISTS {HEAD_FTS_TABLE}_au AFTER UPDATE ON {DOCUMENT_TABLE} BEGIN "
+    f"{_head_fts_delete('old')} {_head_fts_insert('new')} END",
+]
+HEAD_SQLITE_TEARDOWN = [f"DROP TABLE IF EXISTS {HEAD_FTS_TABLE}"] + [
+    f"DROP TRIGGER IF EXISTS {HEAD_FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")
+]
+HEAD_SQLITE_FILL = [
+    f"INSERT INTO {HEAD_FTS_TABLE}(rowid, head) SELECT {_SQLITE_KEY}, d.head FROM {DOCUMENT_TABLE} d "
+    f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = d.entry_id",
+]
+HEAD_POSTGRES_SETUP = [
+    f"ALTER TABLE {DOCUMENT_TABLE} ADD COLUMN IF NOT EXISTS head_vector tsvector",
+    f"CREATE INDEX IF NOT EXISTS disclosure_search_head_gin ON {DOCUMENT_TABLE} USING GIN (head_vector)",
+]
+HEAD_POSTGRES_TEARDOWN = [
+    "DROP INDEX IF EXISTS disclosure_search_head_gin",
+    f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN IF EXISTS head_vector",
+]
+# Each token of the head at its place in it, the breaks included (a phrase between two breaks is a
+# whole field). The same vector as _pg_head_vector, in SQL, for existing rows.
+HEAD_POSTGRES_FILL = [
+    f"UPDATE {DOCUMENT_TABLE} d SET head_vector = coalesce((SELECT string_agg(quote_literal(t) || ':' || n, ' ') "
+    f"FROM regexp_split_to_table(btrim(d.head), ' +') WITH ORDINALITY AS x(t, n) WHERE t <> ''), '')::tsvector",
+]
+
+
+def head_setup_statements(vendor: str) -> list[str]:
+    return {"sqlite": HEAD_SQLITE_SETUP, "postgresql": HEAD_POSTGRES_SETUP}.get(vendor, [])
+
+
+def head_teardown_statements(vendor: str) -> list[str]:
+    return {"sqlite": HEAD_SQLITE_TEARDOWN, "postgresql": HEAD_POSTGRES_TEARDOWN}.get(vendor, [])
+
+
+def head_fill_statements(vendor: str) -> list[str]:
+    return {"sqlite": HEAD_SQLITE_FILL, "postgresql": HEAD_POSTGRES_FILL}.get(vendor, [])
+
+
 def setup_statements(vendor: str) -> list[str]:
     return {"sqlite": SQLITE_SETUP, "postgresql": POSTGRES_SETUP}.get(vendor, [])
 
@@ -213,10 +294,11 @@ def _like(words) -> tuple[str, list[str]]:
     return "".join(" AND d.text LIKE %s ESCAPE '\\'" for _ in escaped), [f"%{w}%" for w in escaped]
 
 
-def _matching_sql(query: Query, entries: QuerySet) -> tuple[str, str, list]:
+def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False) -> tuple[str, str, list]:
     """SELECT the ids of `entries` that match, and the ORDER BY for newest published first
     (kept apart: a count must not sort, so that it can stop early). `entries` must filter only
-    on the catalogue entry's own columns (it is compiled into the WHERE clause as it stands)."""
+    on the catalogue entry's own columns (it is compiled into the WHERE clause as it stands).
+    With `with_head`, each row also carries its sort key and head (for the ranking)."""
     compiler = entries.query.get_compiler(connection=connection)
     where, where_params = compiler.compile(entries.query.where)
     if connection.vendor == "postgresql":
@@ -229,13 +311,77 @@ def _matching_sql(query: Query, entries: QuerySet) -> tuple[str, str, list]:
         if query.phrases:  # texts too long for tsvector positions: tokens plus the exact words
             match = f"({match} OR (d.long_text AND d.vector @@ %s::tsquery{checks}))"
             params += [_tsquery(query, in_a_row=False), *patterns]
-        sql = (f"SELECT {ENTRY_TABLE}.id FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+        # The sort key is selected too: `_newest` orders by it outside its window's subquery.
+        columns = f"{ENTRY_TABLE}.id, d.sort_key" + (", d.head" if with_head else "")
+        sql = (f"SELECT {columns} FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
                f"WHERE {match} AND ({where})")
         return sql, " ORDER BY d.sort_key DESC NULLS LAST", [*params, *where_params]
     # FTS5 yields rowids (sort keys) newest first; each is one primary-key lookup of its entry.
-    sql = (f"SELECT {ENTRY_TABLE}.id FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_SQLITE_ENTRY_ID} "
+    columns, head_join = f"{ENTRY_TABLE}.id", ""
+    if with_head:
+        columns = f"{ENTRY_TABLE}.id, {FTS_TABLE}.rowid, d.head"
+        head_join = f" JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id"
+    sql = (f"SELECT {columns} FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_SQLITE_ENTRY_ID}{head_join} "
            f"WHERE {FTS_TABLE} MATCH %s AND ({where})")
     return sql, f" ORDER BY {FTS_TABLE}.rowid DESC", [_sqlite_match(query), *where_params]
+
+
+def _head_phrase_sql(query: Query, entries: QuerySet, *, whole: bool = False) -> tuple[str, str, list]:
+    """SELECT id and sort key of the entries whose title, 文号 or 索引号 hold every query word as
+    a phrase (the head index) — with `whole`, of those with such a field that is the query as a
+    whole (its key), and their heads — and the ORDER BY for newest first, as `_matching_sql`.
+    Every such entry matches the query too: the head is part of the searchable text."""
+    compiler = entries.query.get_compiler(connection=connection)
+    where, where_params = compiler.compile(entries.query.where)
+    phrases = [(Ranking.of(query).key,)] if whole else query.sequences
+    head = ", d.head" if whole else ""
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join("(" + " <-> ".join(f"'{t}'" for t in phrase) + ")" for phrase in phrases)
+        sql = (f"SELECT {ENTRY_TABLE}.id, d.sort_key{head} FROM {ENTRY_TABLE} "
+               f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+               f"WHERE d.head_vector @@ %s::tsquery AND ({where})")
+        return sql, " ORDER BY d.sort_key DESC NULLS LAST", [tsquery, *where_params]
+    match = " AND ".join('"' + " ".join(phrase) + '"' for phrase in phrases)
+    entry_id = f"(({HEAD_FTS_TABLE}.rowid %% {SORT_KEY_IDS}) + {SORT_KEY_IDS}) %% {SORT_KEY_IDS}"
+    join = f" JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id" if whole else ""
+    sql = (f"SELECT {ENTRY_TABLE}.id, {HEAD_FTS_TABLE}.rowid{head} FROM {HEAD_FTS_TABLE} "
+           f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {entry_id}{join} "
+           f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where})")
+    return sql, f" ORDER BY {HEAD_FTS_TABLE}.rowid DESC", [match, *where_params]
+
+
+def _newest(sql: str, order_by: str, params: list, limit: int, offset: int = 0, *, few: bool = False) -> list[tuple]:
+    """The rows of a `_matching_sql` or `_head_phrase_sql` query, newest first (on PostgreSQL
+    their columns include `sort_key`). `few`: the query is known to match few rows (a field
+    key, or a count under the ranking window), which PostgreSQL reads at once."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":  # FTS5 already yields the newest matches first
+            cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
+            return cursor.fetchall()
+        if few:
+            cursor.execute(f"SELECT * FROM ({sql} OFFSET 0) found ORDER BY found.sort_key DESC NULLS LAST "
+                           "LIMIT %s OFFSET %s", [*params, limit, offset])
+            return cursor.fetchall()
+        # PostgreSQL cannot read a GIN index newest first, and misjudges how common a phrase
+        # is; so look among the newest documents first (those with the highest sort keys, the
+        # bound read off the b-tree) and widen the window only when it holds too few matches.
+        # A common phrase is answered from a small window, a rare one from a few cheap index
+        # scans; every match newer than the bound is inside the window, so the page is exact.
+        # Each window is read as a whole (OFFSET 0 keeps the planner from walking the sort key's
+        # index and testing every document against the tsquery, which is slow for a rare phrase):
+        # the GIN and b-tree bitmaps are combined, the few rows sorted.
+        window = SEARCH_WINDOW
+        while True:
+            cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
+                           "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
+            row = cursor.fetchone()
+            bound, extra = ("", []) if row is None else (" AND d.sort_key >= %s", [row[0]])
+            cursor.execute(f"SELECT * FROM ({sql}{bound} OFFSET 0) newest ORDER BY newest.sort_key DESC NULLS LAST "
+                           "LIMIT %s OFFSET %s", [*params, *extra, limit, offset])
+            rows = cursor.fetchall()
+            if row is None or len(rows) == limit:  # all documents searched, or a page's worth found
+                return rows
+            window *= 8
 
 
 def _pg_vector(terms: Terms) -> tuple[str, bool]:
@@ -269,6 +415,27 @@ def searchable_text(record) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def head_text(*, title: str, document_number: str, index_number: str) -> str:
+    """The tokens of the title, 文号 and 索引号, each field between breaks, space-separated and
+    space-padded (" qqbreak 关 于 … qqbreak 吉 工 信 规 2026 1 号 qqbreak … "), so that a token, a
+    pair or a phrase is found with a plain substring test (`_head_has`); then each field's key
+    (“qqfield吉工信规20261号”), by which the index finds a field that is the query as a whole."""
+    tokens, keys = [FIELD_BREAK], []
+    for field in (title, document_number, index_number):
+        field_tokens = document_terms(field or "").unigrams
+        if field_tokens:
+            tokens += [*field_tokens, FIELD_BREAK]
+            keys.append(FIELD_KEY + "".join(field_tokens))
+    return " " + " ".join(tokens + keys) + " "
+
+
+def _pg_head_vector(head: str) -> str:
+    positions: dict[str, list[int]] = defaultdict(list)
+    for position, token in enumerate(head.split(), start=1):
+        positions[token].append(position)
+    return " ".join(f"'{token}':" + ",".join(map(str, ps)) for token, ps in positions.items())
+
+
 def document_for(entry):
     """An unsaved SearchDocument for a catalogue entry (also used in bulk by generate_records)."""
     from disclosure.models import SearchDocument
@@ -276,24 +443,28 @@ def document_for(entry):
     text = searchable_text(entry.record)
     terms = document_terms(text)
     vector, long_text = _pg_vector(terms)
+    head = head_text(title=entry.title, document_number=entry.record.document_number,
+                     index_number=entry.index_number)
     document = SearchDocument(
         entry=entry, text=normalise(text), uni=" ".join(terms.unigrams),
-        bi=f" {RUN_BREAK} ".join(" ".join(run) for run in terms.bigrams), long_text=long_text,
+        bi=f" {RUN_BREAK} ".join(" ".join(run) for run in terms.bigrams), long_text=long_text, head=head,
     )
     document.pg_vector = vector
+    document.pg_head_vector = _pg_head_vector(head)
     document.sort_key = sort_key(entry)
     return document
 
 
 def write_vectors(documents) -> None:
-    """PostgreSQL only: store the tsvector and the sort key of each document (columns Django does
-    not manage). On SQLite the triggers of migration 0004/0005 index each document as it is saved."""
+    """PostgreSQL only: store the tsvectors and the sort key of each document (columns Django does
+    not manage). On SQLite the triggers of migrations 0006 and 0007 index each document as it is saved."""
     if connection.vendor != "postgresql" or not documents:
         return
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {DOCUMENT_TABLE} SET vector = %s::tsvector, sort_key = %s WHERE entry_id = %s",
-            [(d.pg_vector, d.sort_key, d.entry_id) for d in documents],
+            f"UPDATE {DOCUMENT_TABLE} SET vector = %s::tsvector, sort_key = %s, head_vector = %s::tsvector "
+            "WHERE entry_id = %s",
+            [(d.pg_vector, d.sort_key, d.pg_head_vector, d.entry_id) for d in documents],
         )
 
 
@@ -315,41 +486,95 @@ def remove_entry(entry_id: int) -> None:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-class SearchResults:
-    """Matching catalogue entries, newest published first, sliceable and countable like a
-    queryset (for the paginator), reading only the rows of the page shown."""
+# How many matches are ranked: the most a visitor is shown (views.SearchPaginator's cap), so
+# every page is a slice of the same ranking.
+RANK_WINDOW = 200
 
-    def __init__(self, raw_query: str, entries: QuerySet):
+
+def _head_has(head: str, tokens) -> bool:
+    return f" {' '.join(tokens)} " in head
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How a document's head (title, 文号, 索引号) answers the query: see the module docstring."""
+
+    whole: tuple[str, ...]  # the query's tokens between field breaks: one field equals the query
+    sequences: tuple[tuple[str, ...], ...]  # each word's tokens: a phrase of the head
+    units: tuple[tuple[str, ...], ...]  # distinct tokens and neighbouring pairs: coverage
+    key: str  # the field key (head_text) of a field that is the query as a whole
+
+    @classmethod
+    def of(cls, query: Query) -> Ranking:
+        tokens = tuple(t for sequence in query.sequences for t in sequence)
+        units = dict.fromkeys((t,) for t in tokens)
+        for sequence in query.sequences:
+            units.update(dict.fromkeys(tuple(sequence[i : i + 2]) for i in range(len(sequence) - 1)))
+        return cls((FIELD_BREAK, *tokens, FIELD_BREAK), query.sequences, tuple(units), FIELD_KEY + "".join(tokens))
+
+    def score(self, head: str) -> tuple[int, int]:
+        if _head_has(head, self.whole):
+            tier = 2
+        elif all(_head_has(head, sequence) for sequence in self.sequences):
+            tier = 1
+        else:
+            tier = 0
+        return tier, sum(_head_has(head, unit) for unit in self.units)
+
+
+class SearchResults:
+    """Matching catalogue entries, most relevant first (or newest published first with
+    `by_date`), sliceable and countable like a queryset (for the paginator), reading only the
+    rows of the page shown (by date) or of the ranking window (by relevance)."""
+
+    def __init__(self, raw_query: str, entries: QuerySet, *, by_date: bool = False):
         self.query = parse_query(raw_query)
         self.entries = entries
+        self.by_date = by_date
+        self._ranked: list[int] | None = None
+        self._ranked_limit = 0
+        self._counted: int | None = None  # the number of matches, once count() found it exactly
 
-    def _ids(self, limit: int, offset: int = 0) -> list[int]:
+    def _rows(self, limit: int, offset: int = 0, *, with_head: bool = False) -> list[tuple]:
+        """Matches newest first: (id,) or, `with_head`, (id, sort key, head)."""
         if self.query.empty:
             return []
-        sql, order_by, params = _matching_sql(self.query, self.entries)
-        with connection.cursor() as cursor:
-            if connection.vendor != "postgresql":  # FTS5 already yields the newest matches first
-                cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
-                return [row[0] for row in cursor.fetchall()]
-            # PostgreSQL cannot read a GIN index newest first, and misjudges how common a phrase
-            # is; so look among the newest documents first (those with the highest sort keys, the
-            # bound read off the b-tree) and widen the window only when it holds too few matches.
-            # A common phrase is answered from a small window, a rare one from a few cheap index
-            # scans; every match newer than the bound is inside the window, so the page is exact.
-            window = SEARCH_WINDOW
-            while True:
-                cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
-                               "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
-                row = cursor.fetchone()
-                if row is None:  # the window holds every document
-                    cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
-                    return [row[0] for row in cursor.fetchall()]
-                cursor.execute(f"{sql} AND d.sort_key >= %s{order_by} LIMIT %s OFFSET %s",
-                               [*params, row[0], limit, offset])
-                ids = [row[0] for row in cursor.fetchall()]
-                if len(ids) == limit:
-                    return ids
-                window *= 8
+        return _newest(*_matching_sql(self.query, self.entries, with_head=with_head), limit, offset)
+
+    def _ids(self, limit: int, offset: int = 0) -> list[int]:
+        if not self.by_date:
+            return self._ranked_ids(offset + limit)[offset : offset + limit]
+        return [row[0] for row in self._rows(limit, offset)]
+
+    def _ranked_ids(self, limit: int) -> list[int]:
+        """The first RANK_WINDOW (or `limit`) matches by relevance, read mostly off the head index:
+        the entries with a field that is the query (a few, with their heads to confirm it), then
+        the newest with every word as a phrase of the title or numbers — they outrank the rest
+        and all cover the query, so no head is needed — and, only when those are too few, the
+        other matches, scored from the heads of the newest RANK_WINDOW."""
+        limit = max(limit, RANK_WINDOW)
+        if self._ranked is not None and limit <= self._ranked_limit:
+            return self._ranked
+        if self.query.empty or self._counted == 0:
+            return []
+        ranking = Ranking.of(self.query)
+        scores: dict[int, tuple[int, int, int]] = {}
+        if self._counted is not None and self._counted <= limit:  # every match is ranked: score them all
+            sql, order_by, params = _matching_sql(self.query, self.entries, with_head=True)
+            for pk, key, head in _newest(sql, order_by, params, limit, few=True):
+                scores[pk] = (*ranking.score(head), key or 0)
+        else:
+            for pk, key, head in _newest(*_head_phrase_sql(self.query, self.entries, whole=True), limit, few=True):
+                scores[pk] = (*ranking.score(head), key or 0)
+            phrases = _newest(*_head_phrase_sql(self.query, self.entries), limit)
+            for pk, key, *_rest in phrases:
+                scores.setdefault(pk, (1, len(ranking.units), key or 0))
+            if len(phrases) < limit:
+                for pk, key, head in self._rows(limit, with_head=True):
+                    scores.setdefault(pk, (*ranking.score(head), key or 0))
+        self._ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
+        self._ranked_limit = limit
+        return self._ranked
 
     def count(self, cap: int | None = None) -> int:
         """The number of matches, counting no further than `cap` + 1."""
@@ -359,7 +584,10 @@ class SearchResults:
         limit = " LIMIT %s" if cap is not None else ""
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}{limit}) matches", [*params, *([cap + 1] if cap else [])])
-            return cursor.fetchone()[0]
+            count = cursor.fetchone()[0]
+        if cap is None or count <= cap:  # exact: the ranking need not look for more (_ranked_ids)
+            self._counted = count
+        return count
 
     def __len__(self) -> int:
         return self.count()
@@ -373,9 +601,10 @@ class SearchResults:
         return [found[i] for i in ids if i in found]
 
 
-def search_entries(raw_query: str, entries: QuerySet) -> SearchResults:
-    """Entries (already restricted to what is public, see selectors) that match the query."""
-    return SearchResults(raw_query, entries)
+def search_entries(raw_query: str, entries: QuerySet, *, by_date: bool = False) -> SearchResults:
+    """Entries (already restricted to what is public, see selectors) that match the query, most
+    relevant first or, `by_date`, newest published first."""
+    return SearchResults(raw_query, entries, by_date=by_date)
 
 
 def _aligned(text: str) -> str:
@@ -388,15 +617,31 @@ def _aligned(text: str) -> str:
     return "".join(out)
 
 
+def _bounded(term: str) -> str:
+    """A regex for `term` that never marks part of a number: digits at its edges must not
+    continue into more digits (“1” is not marked inside “2026” or “10”); a Latin word is marked
+    where a word starts (the search matches it as a prefix)."""
+    pattern = re.escape(term)
+    if term[0].isascii() and term[0].isalnum():
+        pattern = ("(?<![0-9])" if term[0].isdigit() else "(?<![0-9a-z])") + pattern
+    if term[-1].isascii() and term[-1].isdigit():
+        pattern += "(?![0-9])"
+    return pattern
+
+
 def highlight_terms(raw_query: str) -> list[str]:
     """What to mark for a query, longest first: each word as typed (so “吉工信规〔2026〕3号” is
-    marked whole where it occurs) and the pieces the search actually looked for (so “工业，平台”
-    marks 工业 and 平台 wherever they are found apart)."""
+    marked whole where it occurs) and those of its pieces that say something on their own —
+    two or more characters (“工业，平台” marks 工业 and 平台 wherever they are found apart,
+    “〔2026〕” marks the year), never a lone character or digit of a longer word (the “1” and “号”
+    of “1号”), which would light up every page."""
     terms: dict[str, None] = {}
     for word in parse_query(raw_query).words:
-        terms[word] = None
-        for chinese, latin in _pieces(word):
-            terms[chinese or latin] = None
+        pieces = [chinese or latin for chinese, latin in _pieces(word)]
+        terms[word if len(pieces) > 1 else pieces[0]] = None
+        for piece in pieces:
+            if len(piece) > 1:
+                terms[piece] = None
     return sorted(terms, key=len, reverse=True)
 
 
@@ -404,7 +649,7 @@ def highlight(text: str, raw_query: str, *, width: int | None = None) -> SafeStr
     """Escape `text` and mark the query's terms; with `width`, cut a window around the first hit."""
     text = " ".join((text or "").split())
     terms = highlight_terms(raw_query)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+    pattern = re.compile("|".join(_bounded(t) for t in terms), re.IGNORECASE) if terms else None
     if width and len(text) > width:
         start = 0
         if pattern and (hit := pattern.search(_aligned(text))):

@@ -124,12 +124,13 @@ def catalogue_years() -> list[int]:
     return list(range(last, first - 1, -1))
 
 
-def search_entries(query: str, entries: QuerySet[CatalogueEntry] | None = None):
-    """Listed catalogue entries matching a Chinese full-text query, newest first. `entries` may
-    narrow `catalogue_listed()` further by the entry's own columns (category, office, year)."""
+def search_entries(query: str, entries: QuerySet[CatalogueEntry] | None = None, *, by_date: bool = False):
+    """Listed catalogue entries matching a Chinese full-text query, most relevant first (newest
+    first with `by_date`). `entries` may narrow `catalogue_listed()` further by the entry's own
+    columns (category, office, year)."""
     from disclosure import search
 
-    return search.search_entries(query, catalogue_listed() if entries is None else entries)
+    return search.search_entries(query, catalogue_listed() if entries is None else entries, by_date=by_date)
 
 
 def records_for_staff(user) -> QuerySet[Record]:
@@ -329,6 +330,14 @@ def record_public_version(record: Record) -> Record | None:
         .first()
     )
     return latest if latest is not None and latest.pk != record.pk else None
+
+
+def record_replacement(record: Record) -> Record | None:
+    """The published document that replaced a repealed one (M.14), in the version in effect."""
+    if not record.replaced_by_id:
+        return None
+    replacement = records_published().filter(pk=record.replaced_by_id).first()
+    return current_version(replacement) if replacement is not None else None
 
 
 def current_version(record: Record) -> Record:

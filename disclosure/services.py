@@ -169,14 +169,19 @@ def _sanitising_warnings(submitted: str, sanitised: str) -> list[str]:
     return [_("正文中有不允许的内容，保存时已删除：%(items)s。请核对正文是否完整。") % {"items": "、".join(dict.fromkeys(names))}]
 
 
-def attachment_add(*, record: Record, actor, upload, sort_order: int = 0) -> Attachment:
-    """Attach a checked file to a draft (type from content, size limit, generated name)."""
+def attachment_add(*, record: Record, actor, upload, sort_order: int = 0, title: str = "") -> Attachment:
+    """Attach a checked file to a draft (type from content, size limit, generated name). Its
+    title (附件1：标题 on the public page) defaults to the file name without extension."""
+    from pathlib import PurePath
+
+    title = (title or "").strip() or PurePath(upload.name or "").stem
     with files_removed_unless_committed() as saved, transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
         if record.state != S.DRAFT:
             raise StateConflict(_("只有草稿可以增删附件。"))
         _require_drafter(actor, record.office_id)
-        return store_upload(Attachment(record=record, uploaded_by=actor, sort_order=sort_order), upload, saved=saved)
+        attachment = Attachment(record=record, uploaded_by=actor, sort_order=sort_order, title=title[:200])
+        return store_upload(attachment, upload, saved=saved)
 
 
 def attachment_remove(*, attachment: Attachment, actor) -> None:
@@ -655,7 +660,8 @@ def _amend(*, record: Record, actor, comment: str, expected_state: str | None, t
         draft.save()
         for attachment in record.attachments.all():
             copy = Attachment.objects.create(
-                record=draft, file=attachment.file.name, original_name=attachment.original_name,
+                record=draft, file=attachment.file.name, title=attachment.title,
+                original_name=attachment.original_name,
                 content_type=attachment.content_type, size=attachment.size, sha256=attachment.sha256,
                 uploaded_by=attachment.uploaded_by, uploaded_at=attachment.uploaded_at,
                 sort_order=attachment.sort_order,
@@ -683,8 +689,10 @@ def _older_versions(record: Record) -> list[Record]:
     return [locked[pk] for pk in ids if pk in locked]
 
 
-def _end_of_life_one(record: Record, *, action: str, reason: str, today: dt.date) -> None:
-    """Apply a revocation, repeal or expiry to one version and to its catalogue entry."""
+def _end_of_life_one(record: Record, *, action: str, reason: str, today: dt.date,
+                     replaced_by: Record | None = None) -> None:
+    """Apply a revocation, repeal or expiry to one version and to its catalogue entry. `today`
+    is the date it takes effect (the notice's date for a repeal or expiry)."""
     if action == "revoke":
         record.state = S.REVOKED
         for entry_id in CatalogueEntry.objects.filter(record=record).values_list("pk", flat=True):
@@ -695,11 +703,34 @@ def _end_of_life_one(record: Record, *, action: str, reason: str, today: dt.date
         CatalogueEntry.objects.filter(record=record).update(validity=record.validity)
     record.validity_changed_on = today
     record.status_note = reason
+    if replaced_by is not None:
+        record.replaced_by = replaced_by
     record.save()
 
 
+def _check_end_of_life_details(record: Record, *, effective_on: dt.date | None,
+                               replaced_by: Record | None) -> dt.date:
+    """The date a repeal or expiry took effect, as the notice says (M.14): never ahead of today
+    (the page would call the document repealed before it is), never before it was formed; the
+    replacing document is another published one, not a version of this one."""
+    today = timezone.localdate()
+    if effective_on is None:
+        effective_on = today
+    elif effective_on > today:
+        raise InvalidInput(_("废止或失效日期不能晚于今天；请在该日期当天或之后办理。"))
+    elif effective_on < record.date_formed:
+        raise InvalidInput(_("废止或失效日期不能早于成文日期（%(date)s）。") % {"date": record.date_formed.isoformat()})
+    if replaced_by is not None:
+        chain = {record.pk, *(r.pk for r in _older_versions(record)), *record.next_versions.values_list("pk", flat=True)}
+        if replaced_by.pk in chain:
+            raise InvalidInput(_("替代文件不能是本信息或其版本；新版本请用“变更”。"))
+        if not selectors.records_published().filter(pk=replaced_by.pk).exists():
+            raise InvalidInput(_("替代文件必须是已发布的政府信息。"))
+    return effective_on
+
+
 def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_state: str | None,
-                 kind: str) -> Record:
+                 kind: str, effective_on: dt.date | None = None, replaced_by: Record | None = None) -> Record:
     """Revoke, repeal or expire information (M.14) — the whole of it as the public sees it: the
     version acted on and every earlier version it replaced, whose pages, catalogue lines and
     search entries would otherwise still show what was withdrawn. One register line."""
@@ -708,11 +739,16 @@ def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_st
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS[action], actor, record, expected_state=expected_state)
         from_state = record.state
-        today = timezone.localdate()
-        _end_of_life_one(record, action=action, reason=reason, today=today)
+        today = _check_end_of_life_details(record, effective_on=effective_on, replaced_by=replaced_by)
+        _end_of_life_one(record, action=action, reason=reason, today=today, replaced_by=replaced_by)
         line = _register_line(record, kind=kind, actor=actor, note=reason)
+        checklist = {"register_number": line.display_number}
+        if effective_on:
+            checklist["effective_on"] = today.isoformat()
+        if replaced_by is not None:
+            checklist["replaced_by"] = replaced_by.pk
         _event(record, actor=actor, role=role, action=action, from_state=from_state, comment=reason,
-               checklist={"register_number": line.display_number})
+               checklist=checklist)
         for older in _older_versions(record):
             if older.state not in workflow.LIVE_STATES:
                 continue
@@ -743,16 +779,19 @@ def record_revoke(*, record: Record, actor, reason: str, expected_state: str | N
                         kind=RegisterKind.REVOCATION)
 
 
-def record_repeal(*, record: Record, actor, reason: str, expected_state: str | None = None) -> Record:
-    """废止 (terminated): stays public, marked as no longer in force."""
+def record_repeal(*, record: Record, actor, reason: str, expected_state: str | None = None,
+                  repealed_on: dt.date | None = None, replaced_by: Record | None = None) -> Record:
+    """废止 (terminated): stays public, marked as no longer in force from `repealed_on` (the
+    date the repealing notice gives; today by default), linking the document that replaced it."""
     return _end_of_life(record, actor=actor, action="repeal", reason=reason, expected_state=expected_state,
-                        kind=RegisterKind.REPEAL)
+                        kind=RegisterKind.REPEAL, effective_on=repealed_on, replaced_by=replaced_by)
 
 
-def record_expire(*, record: Record, actor, reason: str, expected_state: str | None = None) -> Record:
-    """失效: stays public, marked as expired."""
+def record_expire(*, record: Record, actor, reason: str, expected_state: str | None = None,
+                  expired_on: dt.date | None = None) -> Record:
+    """失效: stays public, marked as expired from `expired_on` (today by default)."""
     return _end_of_life(record, actor=actor, action="expire", reason=reason, expected_state=expected_state,
-                        kind=RegisterKind.EXPIRY)
+                        kind=RegisterKind.EXPIRY, effective_on=expired_on)
 
 
 # --- Changes reported by the office (M.14) -------------------------------------------------

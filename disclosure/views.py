@@ -131,6 +131,7 @@ def record_detail(request, pk: int, printable: bool = False):
         {
             "record": record,
             "current": selectors.record_public_version(record),
+            "replacement": selectors.record_replacement(record),
             "attachments": record.attachments.all() if record.shows_body else [],
             "apply_for": record.attribute == DisclosureAttribute.ON_REQUEST,
         },
@@ -153,8 +154,10 @@ def attachment_download(request, pk: int):
 def search(request):
     """Chinese full text over title, summary, numbers and (proactive) body; see search.py."""
     query = (request.GET.get("q") or "").strip()[: fulltext.MAX_QUERY_LENGTH]
+    by_date = request.GET.get("sort") == "date"  # 按时间排序; by relevance otherwise
     entries, context = _filtered(request, selectors.catalogue_listed())
-    page = SearchPaginator(selectors.search_entries(query, entries), PAGE_SIZE).get_page(request.GET.get("page"))
+    results = selectors.search_entries(query, entries, by_date=by_date)
+    page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.title_highlighted = fulltext.highlight(entry.title, query)
         # The numbers are searched too: show them, so that a match on them alone is seen.
@@ -164,4 +167,4 @@ def search(request):
         if entry.attribute == DisclosureAttribute.PROACTIVE:
             excerpt = f"{entry.summary} {strip_tags(entry.record.body)}"
         entry.excerpt_highlighted = fulltext.highlight(excerpt, query, width=120)
-    return render(request, "disclosure/search.html", {"query": query, "page": page, **context})
+    return render(request, "disclosure/search.html", {"query": query, "page": page, "by_date": by_date, **context})

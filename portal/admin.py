@@ -50,9 +50,9 @@ admin.site.register(User, PortalUserAdmin)
 
 @admin.register(Office)
 class OfficeAdmin(HistoryAdmin):
-    list_display = ["name", "kind", "phone", "leaders", "sort_order", "is_active"]
+    list_display = ["name", "name_en", "kind", "phone", "leaders", "sort_order", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
     filter_horizontal = ["supervising_leaders"]
     ordering = ["sort_order", "name"]
 
@@ -84,9 +84,10 @@ class SiteProfileAdmin(HistoryAdmin):
     formfield_overrides = {**HistoryAdmin.formfield_overrides, models.URLField: {"assume_scheme": "https"}}
 
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "uscc"]}),
-        (_("联系方式（显示在页脚和公开指南中）"), {"fields": ["address", "postcode", "office_hours", "phone", "fax", "email", "website", "icp_number",
-                                                        "site_code", "public_security_number"]}),
+        (None, {"fields": ["name", "name_en", "short_name", "uscc"]}),
+        (_("联系方式（显示在页脚和公开指南中）"), {"fields": ["address", "postcode", "office_hours", "office_hours_en", "phone", "fax",
+                                                        "email", "website", "icp_number", "site_code",
+                                                        "public_security_number"]}),
         (_("索引号"), {"fields": ["index_number_format"]}),
         (_("告知书"), {"fields": ["review_body"]}),
     ]

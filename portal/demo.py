@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
+from portal.notify import absolute_url
 
 DEMO_PASSWORD = "demo-portal-2026"
 
@@ -21,9 +22,11 @@ PROFILE = {
     "address": "吉林省长春市南关区人民大街3366号（演示数据）",
     "postcode": "130022",
     "office_hours": "工作日 上午8:30—11:30，下午13:30—17:00（法定节假日除外）",
+    # For the English pages (entered by the agency in the back office, like the Chinese).
+    "name_en": "Jilin Provincial Department of Industry and Information Technology",
+    "office_hours_en": "Working days 8:30–11:30 and 13:30–17:00 (closed on public holidays)",
     "phone": "0431-88888888",
     "email": "gongkai@demo.invalid",
-    "website": "http://127.0.0.1:8000/",
     # Since the 2024 Administrative Reconsideration Law a provincial department is reviewed by
     # the provincial government.
     "review_body": "吉林省人民政府",
@@ -44,6 +47,21 @@ OFFICES = [
     ("电子信息产业处", OfficeKind.DIVISION, "dzxx"),
     ("节能与综合利用处", OfficeKind.DIVISION, "jnzh"),
 ]
+
+OFFICE_NAMES_EN = {
+    "厅办公室": "General Office",
+    "厅信息中心": "Information Center",
+    "厅监察室": "Supervision Office",
+    "政策法规处": "Policy and Regulations Division",
+    "规划与产业政策处": "Planning and Industrial Policy Division",
+    "运行监测协调处": "Industrial Operation Monitoring and Coordination Division",
+    "中小企业发展处": "SME Development Division",
+    "原材料工业处": "Raw Materials Industry Division",
+    "装备工业处": "Equipment Industry Division",
+    "消费品工业处": "Consumer Goods Industry Division",
+    "电子信息产业处": "Electronic Information Industry Division",
+    "节能与综合利用处": "Energy Conservation and Comprehensive Utilization Division",
+}
 
 # username, full name, offices supervised
 LEADERS = [
@@ -74,17 +92,30 @@ def demo_passwords_allowed() -> bool:
 def load_agency() -> DemoAccounts:
     User = get_user_model()
     profile = SiteProfile.objects.filter(pk=1).first()
+    # The demo agency's website is the demo itself, on the address it is served on (make demo's PORT).
+    website = absolute_url("/")
     if profile is None:
-        SiteProfile(**PROFILE).save()
-    elif not profile.review_body:  # a demo database from before the field existed
-        profile.review_body = PROFILE["review_body"]
-        profile.save()
+        SiteProfile(**PROFILE, website=website).save()
+    elif profile.name == PROFILE["name"]:  # the demo agency, loaded before: bring it up to date
+        changed = False
+        if "127.0.0.1" in profile.website and profile.website != website:  # served on another port now
+            profile.website, changed = website, True
+        if not profile.review_body:  # loaded before the field existed
+            profile.review_body, changed = PROFILE["review_body"], True
+        if not profile.name_en:  # loaded before the English names
+            profile.name_en, profile.office_hours_en, changed = PROFILE["name_en"], PROFILE["office_hours_en"], True
+        if changed:
+            profile.save()
 
     offices = {}
     for order, (name, kind, _prefix) in enumerate(OFFICES, start=1):
         office, _created = Office.objects.get_or_create(
-            name=name, defaults={"kind": kind, "sort_order": order * 10, "phone": f"0431-8888{order:04d}"}
+            name=name, defaults={"kind": kind, "sort_order": order * 10, "phone": f"0431-8888{order:04d}",
+                                 "name_en": OFFICE_NAMES_EN.get(name, "")}
         )
+        if not office.name_en and OFFICE_NAMES_EN.get(name):
+            office.name_en = OFFICE_NAMES_EN[name]
+            office.save(update_fields=["name_en"])
         offices[name] = office
 
     accounts = DemoAccounts(password=DEMO_PASSWORD if demo_passwords_allowed() else None)

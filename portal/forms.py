@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,9 @@ class TrackingForm(HoneypotMixin, forms.Form):
     """The public's way into a case without an account: the code and the secret from the receipt,
     forgiving of spaces, dashes and case. Subclasses say in `code_help` what their codes look like."""
 
-    code_help = ""
+    # One way in for every case: each tracking page opens applications, complaints and
+    # consultations alike (portal/tracking.py), so each says so.
+    code_help = _("回执上的查询码：申请如 SQ2026-000001，咨询如 ZX2026-000001，举报投诉如 JB2026-000001。")
     _typed = {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
     tracking_code = forms.CharField(label=_("查询码"), max_length=30, widget=forms.TextInput(attrs=_typed))
     secret = forms.CharField(label=_("查询密码"), max_length=30, help_text=_("回执上的8位查询密码，不区分大小写。"),
@@ -55,7 +58,12 @@ class TrackingForm(HoneypotMixin, forms.Form):
         self.fields["tracking_code"].help_text = self.code_help
 
     def clean_tracking_code(self) -> str:
-        return re.sub(r"\s+", "", self.cleaned_data["tracking_code"]).upper()
+        """“sq2026 000001”, “SQ2026000001”, “ＳＱ２０２６－１” all read as SQ2026-000001."""
+        code = re.sub(r"\s+", "", unicodedata.normalize("NFKC", self.cleaned_data["tracking_code"])).upper()
+        if match := re.fullmatch(r"([A-Z]{2})(\d{4})[-_]?(\d{1,6})", code):
+            prefix, year, number = match.groups()
+            code = f"{prefix}{year}-{int(number):06d}"
+        return code
 
     def clean_secret(self) -> str:
         return re.sub(r"[\s\-]+", "", self.cleaned_data["secret"]).upper()

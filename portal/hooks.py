@@ -2,7 +2,8 @@
 built on it without importing them (DESIGN.md: portal → disclosure → applications → complaints).
 
 An app declares `<name> = "dotted.path"` (or a list of them) on its AppConfig; `hooks(name)`
-returns the functions, in app order: `worklist`, `public_schedule`, `record_submission_guard`."""
+returns the functions, in app order: `worklist`, `public_schedule`, `record_submission_guard`,
+`tracking_lookup`."""
 
 from __future__ import annotations
 

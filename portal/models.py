@@ -57,6 +57,8 @@ OFFICE_PERMISSION_FOR_ROLE = {
 
 class Office(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
+    # The English pages show these `_en` fields; empty, they show the Chinese (portal/language.py).
+    name_en = models.CharField(_("英文名称"), max_length=150, blank=True, help_text=_("英文版页面显示；留空则显示中文。"))
     kind = models.CharField(_("类型"), max_length=20, choices=OfficeKind.choices, default=OfficeKind.DIVISION)
     phone = models.CharField(_("联系电话"), max_length=50, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
@@ -164,6 +166,7 @@ class SiteProfile(models.Model):
     """The agency's identity (one row). Data, never code: every agency edits its own."""
 
     name = models.CharField(_("机关名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True, help_text=_("英文版页面显示；留空则显示中文。"))
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     uscc = models.CharField(
         _("统一社会信用代码"), max_length=18, validators=[validate_uscc], help_text=_("18位，用于生成索引号。")
@@ -171,6 +174,7 @@ class SiteProfile(models.Model):
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
     postcode = models.CharField(_("邮政编码"), max_length=10, blank=True)
     office_hours = models.CharField(_("办公时间"), max_length=200, blank=True)
+    office_hours_en = models.CharField(_("办公时间（英文）"), max_length=200, blank=True, help_text=_("英文版页面显示；留空则显示中文。"))
     phone = models.CharField(_("咨询电话"), max_length=50, blank=True)
     fax = models.CharField(_("传真"), max_length=50, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)

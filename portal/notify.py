@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -50,5 +51,12 @@ def notify_on_commit(*, users: Iterable = (), emails: Iterable[str] = (), subjec
     transaction.on_commit(send)
 
 
-def absolute_url(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+def absolute_url(path: str, request=None) -> str:
+    """`path` on the portal's public address: PORTAL_BASE_URL when set (production: mail is sent
+    with no request to go by); else the address the page was asked on, port included; else the
+    local demo server's, on the PORT `make demo` serves on."""
+    if settings.PORTAL_BASE_URL:
+        return settings.PORTAL_BASE_URL.rstrip("/") + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}{path}"

@@ -288,7 +288,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The public address, for links in mail (sent without a request) and on receipts. Production sets
+# it; unset, a page uses the address it was asked on and mail the demo server's (`make demo`
+# passes its PORT): portal.notify.absolute_url.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 
 # --- Security headers and cookies -----------------------------------------------------------
 # No inline script or style anywhere: templates load files from 'self'. The exceptions are the

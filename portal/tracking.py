@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -58,6 +60,31 @@ def new_secret(idempotency_key: uuid.UUID | None, purpose: str) -> str:
         return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
     mac = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}-secret:{idempotency_key}".encode(), "sha256").digest()
     return "".join(SECRET_ALPHABET[b % len(SECRET_ALPHABET)] for b in mac[:SECRET_LENGTH])
+
+
+@dataclass(frozen=True)
+class TrackedCase:
+    """A case found by its tracking code, of whatever kind: its secret's digest and the way to
+    its status page (a fresh signed link)."""
+
+    digest: str
+    status_url: Callable[[], str]
+
+
+def tracked_case_url(code: str, secret: str) -> str | None:
+    """The status page of the case with this tracking code, if `secret` is its secret — an
+    application (SQ…), a complaint (JB…) or a consultation (ZX…) alike: each app declares a
+    `tracking_lookup` hook (portal/hooks.py) answering for its own codes, so a code typed on any
+    tracking page leads to its case. None otherwise, after the same work (secret_matches)."""
+    from portal.hooks import hooks
+
+    found = None
+    for lookup in hooks("tracking_lookup"):
+        if (found := lookup(code)) is not None:
+            break
+    if secret_matches(found.digest if found else None, secret):
+        return found.status_url()
+    return None
 
 
 class CaseLinks:

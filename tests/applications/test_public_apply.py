@@ -273,3 +273,22 @@ def test_an_applicant_in_english_is_answered_in_english_and_the_office_told_in_c
     assert "Your application for government information disclosure has been received" in to_applicant.subject
     (to_office,) = [m for m in mail.outbox if m.to != [PERSON["email"]]]
     assert "新的网上申请待确认" in to_office.subject and "New online" not in to_office.subject
+
+
+def test_the_receipt_says_a_confirmation_was_mailed_only_when_one_was(client, world, django_capture_on_commit_callbacks):
+    """Issue #15, 10: the applicant is told the mail went out, and that the secret is not in it."""
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = submit(client, PERSON)
+    assert any(PERSON["email"] in m.to for m in mail.outbox)
+    assert "确认邮件已发送到您填写的电子邮箱" in page.text and "查询密码不在邮件中" in page.text
+    without = submit(client, {**PERSON, "email": "", "applicant_name": "李四"})
+    assert without.status_code == 200 and "确认邮件已发送" not in without.text
+
+
+def test_the_receipt_tells_phones_to_take_a_screenshot_not_to_press_ctrl_p(client, world):
+    page = submit(client, PERSON).text
+    assert re.search(r'<span class="field-help wide-screen-only">[^<]*Ctrl\+P', page)
+    assert re.search(r'<button type="button" class="button wide-screen-only" data-print hidden>', page)
+    assert '<span class="field-help small-screen-only">在手机上，请截屏或抄写保存查询码和查询密码。</span>' in page

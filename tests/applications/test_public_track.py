@@ -536,3 +536,60 @@ def test_a_supplement_over_the_limit_is_refused_naming_the_limit(client, world):
     assert page.status_code == 200 and "最多5000字，您填写了5001字" in page.text
     application.refresh_from_db()
     assert application.status == Status.SUPPLEMENT_REQUESTED
+
+
+# --- One way in for every case (issue #15, 5) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["applications:track", "complaints:track"])
+def test_any_cases_code_on_either_tracking_page_opens_that_case(client, world, page):
+    """An application (SQ…), a complaint (JB…) and a consultation (ZX…) are all found from the
+    application's tracking page and from 互动交流's: never “查询码或查询密码不正确” for a valid pair."""
+    from complaints import services as complaint_services
+
+    application, application_secret = online()
+    complaint, complaint_secret, _created = complaint_services.complaint_submit(
+        data={"office": world.office_a, "failure_type": "late_reply", "details": "未答复。", "related_reference": ""},
+        reporter=None, anonymous=True)
+    consultation, consultation_secret, _created = complaint_services.consultation_submit(data={
+        "name": "李雷", "phone": "13600002222", "email": "", "subject": "收费", "question": "要收费吗？",
+        "publish_consent": False, "office": None})
+    url = reverse(page)
+    for case, secret, status_page in ((application, application_secret, "applications:case"),
+                                      (complaint, complaint_secret, "complaints:case"),
+                                      (consultation, consultation_secret, "complaints:case")):
+        found = client.post(url, {"tracking_code": case.tracking_code, "secret": secret})
+        assert found.status_code == 302, (case.tracking_code, found.text[:500])
+        opened = client.get(found["Location"])
+        assert opened.status_code == 200 and case.tracking_code in opened.text
+        assert found["Location"].startswith(reverse(status_page, args=["x"])[:-2])
+        wrong = client.post(url, {"tracking_code": case.tracking_code, "secret": "ABCDEFGH"})
+        assert "查询码或查询密码不正确" in wrong.text
+    page_text = client.get(url).text
+    assert "申请如 SQ2026-000001，咨询如 ZX2026-000001，举报投诉如 JB2026-000001" in page_text
+
+
+@pytest.mark.parametrize("typed", ["{prefix}{year} {number}", "{prefix}{year}{number}", "{prefix}{year}-{short}",
+                                   "{full_width}"])
+def test_a_code_typed_without_its_dash_or_zeros_or_in_full_width_still_opens_the_case(client, world, typed):
+    application, secret = online()
+    prefix, rest = application.tracking_code[:2], application.tracking_code[2:]
+    year, number = rest.split("-")
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c != " " else c for c in application.tracking_code)
+    code = typed.format(prefix=prefix.lower(), year=year, number=number, short=int(number), full_width=full_width)
+    assert client.post(TRACK, {"tracking_code": code, "secret": secret}).status_code == 302
+
+
+def test_once_replied_the_answer_comes_first_and_the_withdraw_box_is_secondary(client, world):
+    """The applicant comes back for the answer: the letter and its files open the page; before
+    that, withdrawing is offered folded at the end, not as the page's main action."""
+    pytest.importorskip("applications.letters")
+    application = replied(world)
+    with at(RECEIVED + dt.timedelta(days=7)):
+        waiting = client.get(case_url(application)).text
+        assert re.search(r"<details>\s*<summary>申请办结前，您可以撤回申请。</summary>", waiting)
+        assert waiting.index("办理状态") < waiting.index("撤回申请")
+        services.application_send_reply(application=application, actor=world.disclosure)
+        page = client.get(case_url(application)).text
+    assert page.index("答复告知书") < page.index("可下载的材料") < page.index('id="status-heading"')
+    assert "撤回申请" not in page

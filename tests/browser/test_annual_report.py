@@ -56,7 +56,7 @@ def test_a_citizen_reads_the_tables_and_downloads_the_xlsx(page, published_repor
     expect(page.locator(".record-body").get_by_role("table")).to_have_count(3)
     expect(page.get_by_role("row", name="行政许可 3", exact=True)).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="2025年政府信息公开工作年度报告.xlsx").click()
+        page.get_by_role("link", name="2025年政府信息公开工作年度报告", exact=True).click()  # 附件1：title
     assert download.value.suggested_filename.endswith(".xlsx")
 
 

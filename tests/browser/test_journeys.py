@@ -32,7 +32,7 @@ def test_home_to_category_to_record_to_attachment_download(page, expect, column)
     assert column.notice.index_number in page.get_by_role("table", name="信息索引").inner_text()
 
     with page.expect_download() as info:
-        page.get_by_role("region", name="附件").get_by_role("link", name="申报指南.pdf").click()
+        page.get_by_role("region", name="附件").get_by_role("link", name="申报指南", exact=True).click()
     download = info.value
     assert download.suggested_filename == "申报指南.pdf"
     assert Path(download.path()).read_bytes() == b"%PDF-1.4 guide"

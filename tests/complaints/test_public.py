@@ -56,8 +56,19 @@ def test_the_landing_page_leads_to_every_part(client, world):
 def test_the_complaint_form_renders_without_caching(client, world):
     page = client.get(COMPLAIN)
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
-    assert "政策法规处" in page.text and "厅监察室" not in page.text.split("被投诉的处室")[1].split("</select>")[0]
+    select = page.text.split("被投诉的处室")[1].split("</select>")[0]
+    assert "政策法规处" in select and f'value="{world.supervision_office.pk}"' not in select
     assert 'name="csrfmiddlewaretoken"' in page.text
+
+
+def test_a_reporter_who_cannot_tell_the_office_leaves_it_to_the_supervision_office_m19(client, world):
+    """As on the consultation form: “不确定，由厅监察室分办” (issue #15, 6)."""
+    page = client.get(COMPLAIN).text
+    assert re.search(r'<select name="office"[^>]*>\s*<option value="" selected>不确定，由厅监察室分办</option>', page)
+    response = client.post(COMPLAIN, {**complaint_form(world), "office": ""})
+    assert response.status_code == 200 and "投诉举报回执" in response.text
+    assert "由厅监察室分办" in response.text
+    assert Complaint.objects.get().office is None
 
 
 def test_a_named_report_gets_a_receipt_with_code_and_secret(client, world):
@@ -93,7 +104,6 @@ def test_a_double_submit_stores_one_report_and_shows_the_same_secret(client, wor
     ({"details": ""}, "该字段是必填项"),
     ({"details": "   "}, "该字段是必填项"),
     ({"details": "情" * 5001}, "5000"),
-    ({"office": ""}, "该字段是必填项"),
     ({"office": "999999"}, "选择一个有效的选项"),
     ({"failure_type": "bribery"}, "选择一个有效的选项"),
     ({"name": ""}, "实名举报请填写姓名"),

@@ -624,3 +624,38 @@ def test_who_answered_a_consultation_may_not_publish_the_answer_m12(world):
     colleague = make_user("gkb2", Role.DISCLOSURE_OFFICE, world.general_office)
     consultation = services.consultation_publish(consultation=consultation, actor=colleague, **public)
     assert consultation.is_published
+# --- 不确定，由厅监察室分办 (issue #15, 6) ---------------------------------------------------------
+
+
+def test_a_report_may_leave_the_office_to_the_supervision_office_m19(world):
+    complaint, _secret, _created = services.complaint_submit(
+        data={"office": None, "failure_type": "late_reply", "details": "不清楚是哪个处室。", "related_reference": ""},
+        reporter=None, anonymous=True)
+    assert complaint.office is None and str(complaint).endswith("（—）")
+    complaint = services.complaint_accept(complaint=complaint, actor=world.supervisor)
+    assert complaint.office is None  # accepted; the office can be named later
+    with pytest.raises(InvalidInput, match="请选择被投诉的处室"):
+        services.complaint_request_explanation(complaint=complaint, actor=world.supervisor, question="请说明。")
+    with pytest.raises(InvalidInput, match="举报属实或部分属实的，请选择被投诉的处室"):
+        services.complaint_conclude(complaint=complaint, actor=world.supervisor, result="substantiated",
+                                    conclusion="属实。")
+    complaint = services.complaint_request_explanation(complaint=complaint, actor=world.supervisor,
+                                                       question="请说明。", office=world.office_b)
+    assert complaint.office == world.office_b
+    event = complaint.events.get(kind="explanation_requested")
+    assert event.data["office"] == world.office_b.pk and event.data["office_name"] == world.office_b.name
+    # The office it was assigned to sees the question; the other does not.
+    from complaints import selectors
+
+    assert selectors.complaints_for_staff(world.drafter_b).filter(pk=complaint.pk).exists()
+    assert not selectors.complaints_for_staff(world.drafter_a).filter(pk=complaint.pk).exists()
+
+
+def test_a_report_left_open_is_not_substantiated_without_an_office_but_may_be_found_unfounded(world):
+    complaint, _secret, _created = services.complaint_submit(
+        data={"office": None, "failure_type": "late_reply", "details": "不清楚。", "related_reference": ""},
+        reporter=None, anonymous=True)
+    complaint = services.complaint_accept(complaint=complaint, actor=world.supervisor)
+    complaint = services.complaint_conclude(complaint=complaint, actor=world.supervisor,
+                                            result="not_substantiated", conclusion="查无此事。")
+    assert complaint.status == "concluded" and complaint.office is None

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from disclosure import services
 from disclosure.models import Attachment, Record, WorkflowEvent
 from tests.conftest import S, drive, new_draft
 
@@ -183,6 +184,27 @@ def test_real_pdf_is_attached_with_its_chinese_name_under_a_generated_file_name(
     assert attachment.original_name == "申报指南.pdf"
     assert "申报指南" not in attachment.file.name
     assert attachment.content_type == "application/pdf"
+    assert attachment.title == "申报指南"  # no title typed: the file name without its extension
+
+
+def test_the_drafter_gives_an_attachment_its_title_and_can_change_it_while_drafting(client, world, tmp_path,
+                                                                                  settings):
+    settings.MEDIA_ROOT = tmp_path
+    record = new_draft(world)
+    login(client, world.drafter_a)
+    url = reverse("admin:disclosure_record_change", args=[record.pk])
+    assert 'name="attachments-__prefix__-title"' in client.get(url).text
+    pdf = SimpleUploadedFile("scan-0031.pdf", b"%PDF-1.7\n%test\n", content_type="application/pdf")
+    response = client.post(url, {**_attachment_post(world, pdf), "attachments-0-title": "2026年度认定名单"})
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert (attachment.title, attachment.original_name) == ("2026年度认定名单", "scan-0031.pdf")
+    edit = {**_attachment_post(world, ""), "attachments-INITIAL_FORMS": "1", "attachments-0-id": attachment.pk,
+            "attachments-0-record": record.pk, "attachments-0-title": "2026年度认定名单（更正）"}
+    edit.pop("attachments-0-file")
+    assert client.post(url, edit).status_code == 302
+    attachment.refresh_from_db()
+    assert attachment.title == "2026年度认定名单（更正）"
 
 
 def test_worklist_is_the_landing_page_and_shows_what_waits_for_this_person(client, world):
@@ -381,3 +403,58 @@ def test_read_only_pages_of_another_offices_objects_are_404(client, world, model
     inside = login(client, world.users_by_role()[insider]).get(url)
     assert inside.status_code == (403 if view == "delete" else 200)
     assert client.get(reverse(f"admin:disclosure_{model}_change", args=[999999])).status_code == 404
+
+
+def test_repeal_form_takes_the_notices_date_and_the_replacing_documents_number_m14(client, world):
+    """The 废止日期 is the one the repealing notice gives (today is prefilled, as ISO for the date
+    picker); the replacing document is named by its 文号 and stored, so the public page links it."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(dt.datetime(2026, 6, 3, 10, tzinfo=timezone.get_current_timezone())):
+        old = drive(world, new_draft(world, title="旧办法", document_number="吉工信规〔2025〕2号",
+                                     date_formed=dt.date(2025, 3, 20)), S.REGISTERED)
+        new = drive(world, new_draft(world, title="新办法", document_number="吉工信规〔2026〕1号",
+                                     date_formed=dt.date(2026, 5, 18)), S.REGISTERED)
+        url = reverse("admin:disclosure_record_transition", args=[old.pk, "repeal"])
+        login(client, world.disclosure)
+        form = client.get(url).text
+        assert 'type="date"' in form and 'value="2026-06-03"' in form
+        assert "替代文件的文号或索引号" in form
+
+        unknown = client.post(url, {"expected_state": S.REGISTERED, "comment": "被新办法替代",
+                                    "repealed_on": "2026-06-01", "replaced_by": "吉工信规〔2026〕9号"})
+        assert unknown.status_code == 200
+        assert "未找到文号或索引号为“吉工信规〔2026〕9号”的已发布信息。" in unknown.text
+        future = client.post(url, {"expected_state": S.REGISTERED, "comment": "被新办法替代",
+                                   "repealed_on": "2026-06-04", "replaced_by": ""})
+        assert "废止或失效日期不能晚于今天" in future.text
+        old.refresh_from_db()
+        assert old.validity == "valid"
+
+        done = client.post(url, {"expected_state": S.REGISTERED, "comment": "被新办法替代，自2026年6月1日起废止。",
+                                 "repealed_on": "2026-06-01", "replaced_by": "吉工信规〔2026〕1号"})
+        assert done.status_code == 302
+    old.refresh_from_db()
+    assert (old.validity, old.validity_changed_on, old.replaced_by_id) == ("repealed", dt.date(2026, 6, 1), new.pk)
+    page = client.get(reverse("disclosure:record", args=[old.pk])).text
+    assert "废止日期：2026-06-01。" in page
+    assert re.search(rf'替代文件：<a href="{reverse("disclosure:record", args=[new.pk])}" lang="zh-Hans">新办法</a>', page)
+    assert reverse("disclosure:search") + "?q=" not in page  # a link, not a search
+
+
+def test_a_repeal_cannot_name_the_record_itself_or_an_unpublished_one(world):
+    from portal.errors import InvalidInput
+
+    record = drive(world, new_draft(world, title="旧办法"), S.REGISTERED)
+    draft = new_draft(world, title="未发布的新办法")
+    for replacement in (record, draft):
+        with pytest.raises(InvalidInput):
+            services.record_repeal(record=record, actor=world.disclosure, reason="替代", replaced_by=replacement)
+    with pytest.raises(InvalidInput, match="不能早于成文日期"):  # a mistyped year
+        services.record_repeal(record=record, actor=world.disclosure, reason="替代",
+                               repealed_on=record.date_formed.replace(year=record.date_formed.year - 10))
+    record.refresh_from_db()
+    assert record.validity == "valid" and record.replaced_by_id is None

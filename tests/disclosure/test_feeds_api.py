@@ -285,7 +285,7 @@ def test_proactive_record_in_the_api_has_body_attachments_and_public_urls(client
     assert detail["url"] == f"http://testserver/records/{record.pk}/"
     assert detail["body"] == "<p>公开正文秘</p>"
     assert detail["attachments"] == [{
-        "name": "公开附件.pdf", "size": attachment.size, "content_type": "application/pdf",
+        "title": "公开附件", "name": "公开附件.pdf", "size": attachment.size, "content_type": "application/pdf",
         "url": f"http://testserver{reverse('disclosure:attachment', args=[attachment.pk])}",
     }]
     assert detail["previous_version"] is None and detail["superseded_by"] is None

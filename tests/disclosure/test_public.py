@@ -82,6 +82,28 @@ def test_attachments_of_unpublished_records_cannot_be_downloaded(client, column)
             assert client.get(reverse("disclosure:attachment", args=[attachment.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("view", ["disclosure:record", "disclosure:record_print"])
+def test_attachments_are_named_by_their_title_and_number_the_file_name_second(client, world, settings, tmp_path,
+                                                                             view):
+    """附件1：标题 — what the document calls its attachments; the file name (often “附件1.pdf” or a
+    scan number) is secondary. Without a title the file name without its extension is used."""
+    settings.MEDIA_ROOT = tmp_path
+    record = new_draft(world, title="关于公布名单的通知")
+    services.attachment_add(record=record, actor=world.drafter_a, title="2026年度认定名单", sort_order=1,
+                            upload=SimpleUploadedFile("scan-0031.pdf", b"%PDF-1.4 list"))
+    services.attachment_add(record=record, actor=world.drafter_a, sort_order=2,
+                            upload=SimpleUploadedFile("申报表.pdf", b"%PDF-1.4 form"))
+    record = drive(world, record, S.PUBLISHED)
+    page = client.get(reverse(view, args=[record.pk])).text
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", page))
+    assert "附件1：2026年度认定名单（文件：scan-0031.pdf，13字节）" in text
+    assert "附件2：申报表（文件：申报表.pdf，13字节）" in text
+    if view == "disclosure:record":
+        first = record.attachments.get(sort_order=1)
+        assert (f'<a href="{reverse("disclosure:attachment", args=[first.pk])}" lang="zh-Hans">2026年度认定名单</a>'
+                in page)
+
+
 def test_published_attachment_downloads_with_its_chinese_name_and_nosniff(client, column):
     attachment = column["published"].attachments.get()
     response = client.get(reverse("disclosure:attachment", args=[attachment.pk]))

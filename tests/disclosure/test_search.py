@@ -213,3 +213,137 @@ def test_search_pages_follow_publication_order_across_pages(world, monkeypatch, 
     results = selectors.search_entries("排序测试")
     assert [e.title for e in results[:3]] + [e.title for e in results[3:6]] == expected
     assert results.count() == 6
+
+
+# --- Relevance first (issue #15): the document a number or title names, then coverage, then recency
+
+
+@pytest.fixture
+def numbered(world):
+    """The measures 吉工信规〔2026〕1号, published first; then newer records that share its pieces:
+    one cites it in its body, one carries 〔2026〕10号, one 〔2025〕1号 and “2026” in the title."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now() - dt.timedelta(days=10)
+    specs = [
+        ("关于印发《吉林省省级工业互联网平台培育管理办法》的通知", "吉工信规〔2026〕1号", "<p>本办法自2026年6月1日起施行。</p>"),
+        ("2026年工业互联网平台培育工作要点", "", "<p>按照吉工信规〔2026〕1号组织实施，1号文件。</p>"),
+        ("关于2026年节能监察的通知", "吉工信规〔2026〕10号", "<p>依据吉工信规有关规定，2026年1月起执行。</p>"),
+        ("2026年绿色工厂名单", "吉工信规〔2025〕1号", "<p>吉工信规2026年1号文件。</p>"),
+    ]
+    records = []
+    for day, (title, number, body) in enumerate(specs):
+        with time_machine.travel(start + dt.timedelta(days=day)):
+            records.append(drive(world, new_draft(world, title=title, document_number=number, body=body),
+                                 S.PUBLISHED))
+    return records
+
+
+def test_the_exact_document_number_ranks_first_though_newer_records_share_its_pieces(numbered):
+    """吉工信规〔2026〕1号 was third behind records sharing “2026”, “1” and “号” (issue #15)."""
+    measures = numbered[0].title
+    assert found("吉工信规〔2026〕1号")[0] == measures
+    assert found("吉工信规[2026]1号")[0] == measures  # typed with ASCII brackets
+    # Then by how much of the query the title and numbers hold: 〔2025〕1号 has “1号”, 〔2026〕10号
+    # has “规〔2026”; the record citing it in its body has only “2026” and “工” in its title.
+    assert found("吉工信规〔2026〕1号") == [measures, numbered[3].title, numbered[2].title, numbered[1].title]
+    # Newest first when the visitor asks for it (按时间排序): the same matches, by date.
+    by_date = [e.title for e in selectors.search_entries("吉工信规〔2026〕1号", by_date=True)[:10]]
+    assert by_date == [numbered[3].title, numbered[2].title, numbered[1].title, measures]
+
+
+def test_an_index_number_and_a_title_phrase_rank_their_record_first(world, numbered):
+    measures = numbered[0]
+    measures.refresh_from_db()
+    for _ in range(3):  # newer records mentioning the index number in their body
+        drive(world, new_draft(world, title="引用索引号的通知", body=f"<p>见{measures.index_number}。</p>"), S.PUBLISHED)
+    assert found(measures.index_number)[0] == measures.title
+    assert found("工业互联网平台培育")[:2] == [numbered[1].title, measures.title]  # both titles, newest first
+    assert found("工业互联网平台培育")[2:] == []
+
+
+def test_coverage_of_the_query_in_the_title_ranks_before_a_match_in_the_body_only(world):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now() - dt.timedelta(days=5)
+    titles = ["绿色工厂认定管理办法", "关于绿色发展的通知", "年度工作总结"]
+    for day, title in enumerate(titles):  # the best match is the oldest
+        with time_machine.travel(start + dt.timedelta(days=day)):
+            drive(world, new_draft(world, title=title, body="<p>推进绿色工厂认定和管理。</p>"), S.PUBLISHED)
+    # Both words in the title, then one of them (绿色), then neither: then newest first.
+    assert found("绿色工厂 管理") == titles
+
+
+def test_an_old_exact_match_is_found_beyond_the_ranking_window(world, monkeypatch):
+    """The ranking reads the newest matches; a record named by its number is read off the head
+    index whatever its age."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    start = timezone.now() - dt.timedelta(days=10)
+    with time_machine.travel(start):
+        drive(world, new_draft(world, title="老文件", document_number="吉工信函〔2020〕7号"), S.PUBLISHED)
+    for day in range(1, 5):
+        with time_machine.travel(start + dt.timedelta(days=day)):
+            drive(world, new_draft(world, title=f"新文件{day}", body="<p>根据吉工信函〔2020〕7号。</p>"), S.PUBLISHED)
+    results = selectors.search_entries("吉工信函〔2020〕7号")
+    assert [e.title for e in results[:1]] == ["老文件"]
+    assert results.count() == 5
+
+
+def test_single_digits_and_single_characters_of_a_longer_word_are_not_highlighted():
+    text = "2026年1月10日起执行吉工信规〔2026〕1号，共1号"
+    marked = search.highlight(text, "吉工信规〔2026〕1号")
+    assert marked == ("<mark>2026</mark>年1月10日起执行<mark>吉工信规〔2026〕1号</mark>，共1号")
+    assert search.highlight("第12条第1款", "12") == "第<mark>12</mark>条第1款"  # a whole number only
+    assert search.highlight("2012年", "12") == "2012年"
+    assert search.highlight("税收和税率", "税") == "<mark>税</mark>收和<mark>税</mark>率"  # a word of its own
+
+
+def test_search_page_offers_relevance_and_date_order(client, numbered):
+    url = reverse("disclosure:search")
+    page = client.get(url, {"q": "吉工信规〔2026〕1号"}).text
+    assert '<span aria-current="true">按相关度排序</span>' in page
+    assert 'href="?q=%E5%90%89%E5%B7%A5%E4%BF%A1%E8%A7%84%E3%80%942026%E3%80%951%E5%8F%B7&amp;sort=date"' in page
+    links = [f'href="{record.get_absolute_url()}"' for record in numbered]
+    assert page.index(links[0]) < page.index(links[3]) < page.index(links[1])
+    page = client.get(url, {"q": "吉工信规〔2026〕1号", "sort": "date"}).text
+    assert '<span aria-current="true">按时间排序</span>' in page
+    assert page.index(links[3]) < page.index(links[1]) < page.index(links[0])
+
+
+def test_the_record_whose_number_is_the_query_comes_before_newer_titles_quoting_it(world, monkeypatch):
+    """A 解读 titled with the number is about the document; the document itself comes first, also
+    when more titles quote the number than are ranked (found by its field key, at any age)."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    start = timezone.now() - dt.timedelta(days=10)
+    with time_machine.travel(start):
+        drive(world, new_draft(world, title="吉林省省级工业互联网平台培育管理办法", document_number="吉工信规〔2026〕1号"),
+              S.PUBLISHED)
+    for day in range(1, 4):
+        with time_machine.travel(start + dt.timedelta(days=day)):
+            drive(world, new_draft(world, title=f"《吉工信规〔2026〕1号》政策解读（{day}）"), S.PUBLISHED)
+    assert [e.title for e in selectors.search_entries("吉工信规〔2026〕1号")[:2]] == [
+        "吉林省省级工业互联网平台培育管理办法", "《吉工信规〔2026〕1号》政策解读（3）"]
+
+
+def test_filters_fold_once_there_are_results_unless_one_is_in_use(client, world, published):
+    """On a phone the three selects came before the first result: folded, the results come first."""
+    url = reverse("disclosure:search")
+    assert '<details class="filter-box" open>' in client.get(url).text  # nothing searched yet
+    assert '<details class="filter-box">' in client.get(url, {"q": "税"}).text
+    assert '<details class="filter-box" open>' in client.get(url, {"q": "税", "office": world.office_a.pk}).text

@@ -84,3 +84,30 @@ def test_benchmark_records_are_generated_published_and_findable(client, settings
         newest = generated.order_by("-published_at", "-pk").first()
         assert client.get(f"/records/{newest.pk}/").status_code == 200
         assert f"/records/{newest.pk}/" in client.get("/search/", {"q": newest.title}).content.decode()
+
+
+def test_demo_ships_records_with_real_attachments_to_download(client, settings, tmp_path):
+    """Issue #15 (11): a fresh demo has a PDF with Chinese text and images to download, named by
+    their titles on the record pages."""
+    settings.DEMO_MODE = True
+    settings.MEDIA_ROOT = tmp_path
+    load()
+    from django.urls import reverse
+
+    from disclosure.models import Attachment
+
+    public = Attachment.objects.filter(record__state=RecordState.REGISTERED, record__attribute="proactive")
+    kinds = set(public.values_list("content_type", flat=True))
+    assert {"application/pdf", "image/png", "image/jpeg"} <= kinds
+    pdf = public.filter(content_type="application/pdf").order_by("pk").first()
+    response = client.get(reverse("disclosure:attachment", args=[pdf.pk]))
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content.startswith(b"%PDF-") and b"STSong-Light" in content and b"UniGB-UCS2-H" in content
+    page = client.get(reverse("disclosure:record", args=[pdf.record_id])).text
+    assert f"附件1：</span><a href=\"{reverse('disclosure:attachment', args=[pdf.pk])}\" lang=\"zh-Hans\">{pdf.title}</a>" in page
+    image = public.filter(content_type="image/png").get()
+    from PIL import Image
+
+    with Image.open(image.file.path) as picture:
+        assert picture.size == (720, 420)
