@@ -27,10 +27,10 @@ from applications.models import (
     Status,
 )
 from applications.report_admin import ReportCellFilter  # issue #7: the annual report's admin and drill-down
-from disclosure.downloads import file_response
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
 from portal.errors import ActionRefused, DomainError, StateConflict
+from portal.files import file_response
 from portal.models import Office, Role, SiteProfile
 from portal.selectors import has_role
 from portal.workdays import workdays_left

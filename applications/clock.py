@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from portal.cases import Clock as CaseClock
+from portal.cases import ClockLine
 from portal.workdays import add_workdays, workdays_between
 
 REPLY_WORKING_DAYS = 20  # R.33
@@ -44,13 +46,6 @@ CONSULTATION, AGENCY, FEE = "consultation", "agency_consultation", "fee"
 
 
 @dataclass
-class ClockLine:
-    on: dt.date
-    text: str
-    due: dt.date | None = None
-
-
-@dataclass
 class Pause:
     """An open pause: since when, until when at most (the other side's answer-by date, for a
     consultation), and whether it started too late to count (then it adds nothing)."""
@@ -61,14 +56,12 @@ class Pause:
 
 
 @dataclass
-class Clock:
-    due: dt.date | None = None
-    provisional: bool = False
+class Clock(CaseClock):
+    """The application's clock: the case clock and the pauses and extensions of R.30–R.35."""
+
     paused: bool = False
-    received: dt.date | None = None
     extended: bool = False
     delayed: bool = False
-    lines: list[ClockLine] = field(default_factory=list)
     supplement_open: bool = False
     # A supplement that arrived after its deadline, waiting for a decision (R.30).
     late_supplement_on: dt.date | None = None

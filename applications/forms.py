@@ -7,7 +7,6 @@ forms only check what a person typed and say, field by field and in Chinese, wha
 from __future__ import annotations
 
 import re
-import uuid
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -16,8 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import ApplicantType, DisclosureApplication, IdentityDocument
 from applications.services import MAX_FILES
-from disclosure.files import ALLOWED, ALLOWED_EXTENSIONS, check_upload
-from portal.forms import HoneypotMixin, TrackingForm
+from portal.files import ALLOWED, ALLOWED_EXTENSIONS
+from portal.forms import (
+    HoneypotMixin,
+    MultipleFileField,
+    OneTimeKeyMixin,
+    TrackingForm,
+    clean_phone,
+    limited,
+)
 
 T = ApplicantType
 ORGANISATION_TYPES = (T.COMMERCIAL, T.RESEARCH, T.PUBLIC_WELFARE, T.LEGAL_SERVICE, T.OTHER_ORGANISATION)
@@ -27,7 +33,6 @@ APPLICANT_TYPE_CHOICES = [
 ]
 # Model validators of identity numbers raise without a field; the form shows them on the number.
 IDENTITY_ERROR_CODES = {"invalid_resident_id", "invalid_uscc"}
-PHONE_RE = re.compile(r"^[0-9+\-() ]{7,30}$")
 POSTCODE_RE = re.compile(r"^[0-9]{6}$")
 ACCEPT = ",".join(sorted(ALLOWED))
 # Formatted when shown, not at import: formatting a lazy string would fix it in the default language.
@@ -42,65 +47,14 @@ APPLICATION_FIELDS = [
 ]
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by its content (disclosure.files)."""
-
-    def __init__(self, *args, max_files: int = MAX_FILES, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        self.max_files = max_files
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if self.required and not files:
-            raise ValidationError(self.error_messages["required"], code="required")
-        if len(files) > self.max_files:
-            raise ValidationError(
-                _("附件最多%(n)d个，您选择了%(count)d个。") % {"n": self.max_files, "count": len(files)},
-                code="max_files",
-            )
-        errors = []
-        for upload in files:
-            try:
-                check_upload(upload)
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def _text_input(**attrs):
     return forms.TextInput(attrs=attrs)
 
 
-# Every text field carries its limit as `maxlength` (Django adds it from max_length), so a browser
-# stops typing at the limit instead of sending megabytes that end on the generic 400 page; should
-# a longer text arrive anyway, the message names the limit.
-TOO_LONG = _("最多%(limit_value)d字，您填写了%(show_value)d字。")
-
-
-def limited(**messages) -> dict:
-    return {"max_length": TOO_LONG, **messages}
-
-
-class ApplicationForm(HoneypotMixin, forms.ModelForm):
+class ApplicationForm(OneTimeKeyMixin, HoneypotMixin, forms.ModelForm):
     """The online application (R.29): who asks, for what, in which form."""
 
-    attachments = MultipleFileField(label=_("附件"), help_text=FILES_HELP)
+    attachments = MultipleFileField(label=_("附件"), help_text=FILES_HELP, max_files=MAX_FILES, check_content=True)
     idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     class Meta:
@@ -155,12 +109,7 @@ class ApplicationForm(HoneypotMixin, forms.ModelForm):
         self.fields["identity_document"].choices = IdentityDocument.choices
         # The one-time key of this form (a double submit shows the same receipt): made when the
         # form is first shown, and again should a posted one be missing or damaged.
-        key_name = self.add_prefix("idempotency_key")
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4())
-        elif not _is_uuid(self.data.get(key_name)):
-            self.data = self.data.copy()
-            self.data[key_name] = str(uuid.uuid4())
+        self._ensure_key()
 
     # Grouped radios for the template: 自然人, then the five kinds of organisation.
     @property
@@ -175,10 +124,7 @@ class ApplicationForm(HoneypotMixin, forms.ModelForm):
         return re.sub(r"\s+", "", self.cleaned_data.get("identity_number") or "").upper()
 
     def clean_phone(self) -> str:
-        phone = (self.cleaned_data.get("phone") or "").strip()
-        if phone and not PHONE_RE.match(phone):
-            raise ValidationError(_("请填写有效的联系电话，如13912345678或0431-88888888。"), code="phone")
-        return phone
+        return clean_phone(self.cleaned_data.get("phone"))
 
     def clean_postcode(self) -> str:
         postcode = (self.cleaned_data.get("postcode") or "").strip()
@@ -233,7 +179,8 @@ class SupplementForm(HoneypotMixin, forms.Form):
     text = forms.CharField(label=_("补正内容"), required=False, max_length=5000, error_messages=limited(),
                            widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("请针对本机关告知的补正事项逐项说明，最多5000字。"))
-    attachments = MultipleFileField(label=_("补正材料"), help_text=FILES_HELP)
+    attachments = MultipleFileField(label=_("补正材料"), help_text=FILES_HELP, max_files=MAX_FILES,
+                                    check_content=True)
 
     def clean(self):
         data = super().clean()
@@ -252,24 +199,6 @@ class WithdrawForm(HoneypotMixin, forms.Form):
     )
 
 
-RATING_CHOICES = [
-    (5, _("5分 非常满意")),
-    (4, _("4分 满意")),
-    (3, _("3分 基本满意")),
-    (2, _("2分 不满意")),
-    (1, _("1分 非常不满意")),
-]
-
-
-class RatingForm(HoneypotMixin, forms.Form):
-    """评价 (M.18): once, after the application is closed."""
-
-    rating = forms.TypedChoiceField(label=_("您对本次办理的评价"), choices=RATING_CHOICES, coerce=int,
-                                    widget=forms.RadioSelect,
-                                    error_messages={"required": _("请选择评价分数。"),
-                                                    "invalid_choice": _("请选择1至5分。")})
-    comment = forms.CharField(label=_("意见和建议"), required=False, max_length=2000, error_messages=limited(),
-                              widget=forms.Textarea(attrs={"rows": 3}), help_text=_("选填，最多2000字。"))
 
 
 class TrackForm(TrackingForm):

@@ -16,8 +16,8 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from applications.outcomes import Outcome
-from disclosure.models import AppendOnlyModel
-from portal.models import Office
+from portal.cases import CaseEvent, CaseQuerySet, TrackedCase
+from portal.models import AppendOnlyModel, Office
 from portal.validators import validate_resident_id, validate_uscc
 
 
@@ -88,15 +88,19 @@ class SendChannel(models.TextChoices):
     FAX = "fax", _("传真")
 
 
-class DisclosureApplication(models.Model):
+class ApplicationQuerySet(CaseQuerySet):
+    pass
+
+
+class DisclosureApplication(TrackedCase):
     # Masked in the back office except for those who may see them (each full view logged), and the
     # tracking secret: no list may filter, search or sort by them (portal/admin_confidential.py).
     CONFIDENTIAL_FIELDS = frozenset({"identity_number", "phone", "email", "address", "postcode", "secret_digest",
                                      "idempotency_key"})
 
-    tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
-    secret_digest = models.CharField(_("查询密码摘要"), max_length=200)
-    idempotency_key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)
+    OPEN_STATUSES = OPEN_STATUSES
+    ANSWERED_ON = "replied_on"
+
     channel = models.CharField(_("申请方式"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     status = models.CharField(_("状态"), max_length=30, choices=Status.choices, default=Status.SUBMITTED)
 
@@ -124,13 +128,10 @@ class DisclosureApplication(models.Model):
     delivery = models.CharField(_("获取信息的方式"), max_length=20, choices=Delivery.choices, default=Delivery.DOWNLOAD)
 
     # Receipt and handling
-    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     received_on = models.DateField(_("收到申请日期"), null=True, blank=True, help_text=_("条例第三十一条"))
     office = models.ForeignKey(
         Office, on_delete=models.PROTECT, null=True, blank=True, related_name="applications", verbose_name=_("承办处室")
     )
-    due_date = models.DateField(_("答复期限"), null=True, blank=True)
-    due_date_provisional = models.BooleanField(_("期限暂定"), default=False)
     clock_paused = models.BooleanField(_("期限暂停"), default=False)
     extended = models.BooleanField(_("已延期"), default=False)
     supplement_deadline = models.DateField(_("补正期限"), null=True, blank=True)
@@ -144,20 +145,16 @@ class DisclosureApplication(models.Model):
     reply_letter = models.TextField(_("告知书"), blank=True)
     reply_note = models.TextField(_("答复说明（内部）"), blank=True)
     replied_on = models.DateField(_("答复日期"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     redirect_agency = models.CharField(_("告知的有关机关"), max_length=200, blank=True,
                                        help_text=_("不属于本机关的，能够确定负责机关的，告知其名称和联系方式（条例第三十六条第（五）项）。"))
-
-    # Evaluation by the applicant after closing (M.18)
-    rating = models.PositiveSmallIntegerField(_("评价"), null=True, blank=True)
-    rating_comment = models.TextField(_("评价意见"), blank=True, max_length=2000)
-    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("录入人"), help_text=_("工作人员代为录入时填写"),
     )
     history = HistoricalRecords(excluded_fields=["secret_digest"])
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("政府信息公开申请")
@@ -197,9 +194,10 @@ class DisclosureApplication(models.Model):
         if self.delivery == Delivery.POST and not self.address:
             raise ValidationError({"address": _("选择邮寄方式获取的，请填写通信地址。")})
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    @classmethod
+    def clock_running_q(cls) -> models.Q:
+        # A supplement (R.30), a consultation (R.32, R.34) or a fee notice (109号) stops the clock.
+        return models.Q(clock_paused=False)
 
 
 class EventKind(models.TextChoices):
@@ -232,31 +230,34 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("备注")
 
 
-class ApplicationEvent(AppendOnlyModel):
+# What the applicant sees of the handling on the tracking page: the kind of each step and its
+# date. The extension request and its refusal, the notice to a third party, drafts returned for
+# correction, review records and notes are internal steps.
+DisclosureApplication.CITIZEN_EVENT_KINDS = frozenset({
+    EventKind.SUBMITTED, EventKind.RECEIVED, EventKind.ASSIGNED, EventKind.SUPPLEMENT_REQUESTED,
+    EventKind.SUPPLEMENT_RECEIVED, EventKind.SUPPLEMENT_ACCEPTED, EventKind.DEEMED_WITHDRAWN,
+    EventKind.CONSULTATION_STARTED, EventKind.CONSULTATION_ENDED, EventKind.AGENCY_CONSULTATION_STARTED,
+    EventKind.AGENCY_CONSULTATION_ENDED, EventKind.NOTICE_RECEIVED, EventKind.EXTENDED, EventKind.DELAYED_REPLY,
+    EventKind.FEE_NOTICE, EventKind.FEE_PAID, EventKind.FEE_UNPAID, EventKind.REPLIED, EventKind.WITHDRAWN,
+    EventKind.RATED,
+})
+
+
+class ApplicationEvent(CaseEvent):
     """Everything that happened to an application, with who and when. The clock is derived
     from these events (applications/clock.py)."""
 
     application = models.ForeignKey(DisclosureApplication, on_delete=models.PROTECT, related_name="events",
                                     verbose_name=_("申请"))
     kind = models.CharField(_("事项"), max_length=30, choices=EventKind.choices)
-    on = models.DateField(_("日期"), help_text=_("计算期限所依据的日期"))
-    at = models.DateTimeField(_("记录时间"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("操作人"), help_text=_("空：申请人本人"))
-    acted_as = models.CharField(_("身份"), max_length=30, blank=True)
     from_status = models.CharField(_("原状态"), max_length=30, choices=Status.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=30, choices=Status.choices, blank=True)
-    comment = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("申请办理记录")
         verbose_name_plural = _("申请办理记录")
         ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.on} {self.get_kind_display()}"
 
 
 class NoticeKind(models.TextChoices):

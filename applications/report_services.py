@@ -15,7 +15,6 @@ from applications import report as r
 from applications import report_formats
 from applications.models import AnnualReport, ApplicantType
 from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY
-from disclosure.files import store_upload
 from disclosure.models import (
     Attachment,
     CatalogueCategory,
@@ -27,6 +26,7 @@ from disclosure.models import (
 )
 from disclosure.services import record_refresh_due_date
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.files import store_upload
 from portal.language import agency_language
 from portal.models import Office, OfficeKind, Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,23 +33,25 @@ from applications.models import (
     FeeNotice,
     FileRole,
     NoticeKind,
+    ReminderSent,
     ReviewCase,
     SendChannel,
     Status,
 )
 from applications.outcomes import REFUSALS, Outcome
-from disclosure.files import store_upload
 from portal import tracking
+from portal.cases import case_lock, case_rate, case_record_event, tell_citizen, tell_staff
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.files import store_upload
 from portal.intake import intake_once
 from portal.language import agency_language
 from portal.models import Office, Role, SiteProfile
-from portal.notify import absolute_url, notify_on_commit
+from portal.notify import absolute_url
 from portal.selectors import has_role, users_acting_as
 from portal.services import sequence_next
 from portal.tracking import new_secret, secret_digest
 from portal.uploads import files_removed_unless_committed
-from portal.workdays import add_workdays
+from portal.workdays import add_workdays, workdays_left_many
 
 S = Status
 K = EventKind
@@ -92,25 +94,11 @@ def refresh_clock(application: DisclosureApplication) -> None:
     application.extended = result.extended
 
 
-def _event(application, *, kind: str, actor=None, role: str = "", on: dt.date | None = None, comment: str = "",
-           data: dict | None = None, from_status: str = "") -> ApplicationEvent:
-    return ApplicationEvent.objects.create(
-        application=application, kind=kind, on=on or timezone.localdate(), actor=actor, acted_as=role,
-        from_status=from_status, to_status=application.status, comment=comment, data=data or {},
-    )
-
-
 def _record_event(application, *, kind: str, actor=None, role: str = "", to_status: str | None = None,
                   on: dt.date | None = None, comment: str = "", data: dict | None = None) -> ApplicationEvent:
     """Write the event, move the status, recompute the clock, save. The one way to change state."""
-    from_status = application.status
-    if to_status:
-        application.status = to_status
-    event = _event(application, kind=kind, actor=actor, role=role, on=on, comment=comment, data=data,
-                   from_status=from_status)
-    refresh_clock(application)
-    application.save()
-    return event
+    return case_record_event(application, kind=kind, refresh_clock=refresh_clock, actor=actor, role=role,
+                             to_status=to_status, on=on, comment=comment, data=data)
 
 
 def _record(application, **kwargs) -> DisclosureApplication:
@@ -145,9 +133,7 @@ def _closing_letter(application, event: ApplicationEvent, kind: str, outcome: st
     return _issue_notice(application, event, kind=kind, html=html)
 
 
-def _lock(application: DisclosureApplication) -> DisclosureApplication:
-    return DisclosureApplication.objects.select_for_update(of=("self",)).select_related("office").get(
-        pk=application.pk)
+_lock = case_lock
 
 
 def _require_text(text: str, message: str) -> str:
@@ -164,20 +150,15 @@ def _on_the_tracking_page() -> str:
 def _tell_applicant(application, *, subject: str, body: str) -> None:
     """By e-mail where the applicant gave an address; the written notice, where there is one, is
     on the tracking page and printed by staff for those without e-mail."""
-    if application.email:
-        tracking = absolute_url(reverse("applications:track"))
-        notify_on_commit(
-            emails=[application.email],
-            subject=f"[{SiteProfile.current().name}] {subject}（{application.tracking_code}）",
-            body=f"{application.applicant_name}：\n\n{body}\n\n{_('查询码')}：{application.tracking_code}\n{tracking}\n",
-        )
+    tell_citizen(application, email=application.email, subject=subject, body=body,
+                 greeting=application.applicant_name, tracking_url=absolute_url(reverse("applications:track")),
+                 site_name=SiteProfile.current().name)
 
 
 def _tell_staff(users, application, subject) -> None:
-    link = absolute_url(reverse("admin:applications_disclosureapplication_change", args=[application.pk]))
-    with agency_language():
-        notify_on_commit(users=users, subject=f"[{SiteProfile.current().name}] {subject}：{application.tracking_code}",
-                         body=f"{subject}：{application.information_title}\n{link}\n", digestible=True)
+    tell_staff(application, users=users, subject=subject, summary=application.information_title,
+               link=absolute_url(reverse("admin:applications_disclosureapplication_change", args=[application.pk])),
+               site_name=SiteProfile.current().name, digestible=True)
 
 
 # --- Creating ---------------------------------------------------------------------------------
@@ -239,8 +220,8 @@ def application_register_offline(*, actor, data: dict, channel: str, received_on
             application.full_clean(exclude=["tracking_code"])
             application.save()
             _attach(application, uploads, role=FileRole.APPLICATION, saved=saved, actor=actor)
-            _event(application, kind=K.SUBMITTED, actor=actor, role=Role.DISCLOSURE_OFFICE, on=received_on,
-                   comment=Channel(channel).label)
+            application.events.create(kind=K.SUBMITTED, actor=actor, acted_as=Role.DISCLOSURE_OFFICE, on=received_on,
+                                      to_status=application.status, comment=Channel(channel).label)
             _record(application, kind=K.RECEIVED, actor=actor, role=Role.DISCLOSURE_OFFICE, on=received_on)
     except ValidationError as error:
         raise InvalidInput("；".join(error.messages)) from None
@@ -868,18 +849,9 @@ def application_withdraw(*, application, reason: str = "") -> DisclosureApplicat
 
 def application_rate(*, application, rating: int, comment: str = "") -> DisclosureApplication:
     """After closing, the applicant rates the handling once (M.18 social evaluation)."""
-    if not 1 <= int(rating) <= 5:
-        raise InvalidInput(_("请选择1至5分。"))
     with transaction.atomic():
-        application = _lock(application)
-        if application.is_open:
-            raise StateConflict(_("申请办结后才能评价。"))
-        if application.rating:
-            raise StateConflict(_("您已评价过。"))
-        application.rating = int(rating)
-        application.rating_comment = (comment or "").strip()[:2000]
-        application.rated_at = timezone.now()
-        return _record(application, kind=K.RATED, data={"rating": int(rating)})
+        return case_rate(application, rating=rating, comment=comment, kind=K.RATED, refresh_clock=refresh_clock,
+                         not_closed=_("申请办结后才能评价。"))
 
 
 CLOCK_FIELDS = ("due_date", "due_date_provisional", "clock_paused", "extended")
@@ -907,3 +879,51 @@ def applications_recompute_due_dates(*, since: dt.date) -> int:
     before the first date affected."""
     return applications_recompute_clocks(
         queryset=DisclosureApplication.objects.filter(received_on__gte=since - dt.timedelta(days=120)))
+
+
+# --- Deadline reminders (R.33) ----------------------------------------------------------------
+
+# kind, applies when (working days left, due date, today), subject — the most urgent first.
+DEADLINE_REMINDERS = (
+    ("overdue", lambda left, due, today: due < today, gettext_lazy("已逾期未答复")),
+    ("two_days", lambda left, due, today: 0 <= left <= 2, gettext_lazy("距答复期限不足2个工作日")),
+    ("five_days", lambda left, due, today: 0 <= left <= 5, gettext_lazy("距答复期限不足5个工作日")),
+)
+
+
+def _reminder_recipients(application, kind: str) -> list:
+    # A drafted reply waits for the disclosure office's approval, not for its drafter.
+    if kind == "overdue" or not application.office_id or application.status == S.REPLY_DRAFTED:
+        return list(users_acting_as(Role.DISCLOSURE_OFFICE))
+    return list(users_acting_as(Role.DRAFTER, application.office)) + list(
+        users_acting_as(Role.DIVISION_HEAD, application.office))
+
+
+def applications_send_deadline_reminders(*, today: dt.date | None = None) -> int:
+    """Warn whoever handles an application whose clock runs, 5 and 2 working days before its due
+    date, and the disclosure office once it is overdue. Each reminder is sent once per
+    application, kind and due date (an extension earns new ones): safe to run any number of
+    times a day. Returns how many were sent."""
+    today = today or timezone.localdate()
+    running = list(DisclosureApplication.objects.running().filter(due_date__isnull=False).select_related("office"))
+    left = workdays_left_many([application.due_date for application in running], today)
+    sent = 0
+    for application in running:
+        days = left[application.due_date]
+        for kind, applies, subject in DEADLINE_REMINDERS:
+            if not applies(days, application.due_date, today):
+                continue
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(application=application, kind=kind, due_date=application.due_date)
+                    with agency_language():
+                        body = f"{application.information_title}\n{_('答复期限')}：{application.due_date}"
+                    tell_staff(application, users=_reminder_recipients(application, kind), subject=subject,
+                               summary=body, link=absolute_url(
+                                   reverse("admin:applications_disclosureapplication_change", args=[application.pk])),
+                               site_name=SiteProfile.current().name)
+                sent += 1
+            except IntegrityError:
+                pass  # already sent for this due date
+            break  # the most urgent applicable reminder only
+    return sent

@@ -25,30 +25,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from applications import clock, selectors, services
-from applications.forms import ApplicationForm, RatingForm, SupplementForm, TrackForm, WithdrawForm
+from applications.forms import ApplicationForm, SupplementForm, TrackForm, WithdrawForm
 from applications.models import ApplicationEvent, ApplicationNotice, DisclosureApplication, EventKind, Status
 from applications.outcomes import Outcome
 from disclosure.redaction_services import released_file
+from portal.cases import citizen_events
 from portal.errors import DomainError
+from portal.forms import RatingForm
 from portal.notify import absolute_url
 from portal.ratelimit import rate_limit
-from portal.tracking import CaseLinks, TrackedCase, tracked_case_url
+from portal.tracking import CaseLinks, TrackingMatch, tracked_case_url
 
 K = EventKind
 TRACK_SALT = "applications.track"
 TRACK_MAX_AGE = 30 * 60  # seconds: a status page link works for half an hour
 TITLE_HINT_MAX = 300  # DisclosureApplication.information_title
 INDEX_HINT_MAX = 100  # DisclosureApplication.index_number
-
-# What the applicant sees of the handling: the kind of each step and its date. Internal steps
-# (notes, drafts returned for correction, review records) are left out.
-PUBLIC_EVENTS = {
-    K.SUBMITTED, K.RECEIVED, K.ASSIGNED, K.SUPPLEMENT_REQUESTED, K.SUPPLEMENT_RECEIVED, K.SUPPLEMENT_ACCEPTED,
-    K.DEEMED_WITHDRAWN, K.CONSULTATION_STARTED, K.CONSULTATION_ENDED, K.AGENCY_CONSULTATION_STARTED,
-    K.AGENCY_CONSULTATION_ENDED, K.NOTICE_RECEIVED, K.EXTENDED, K.DELAYED_REPLY, K.FEE_NOTICE, K.FEE_PAID,
-    K.FEE_UNPAID, K.REPLIED, K.WITHDRAWN, K.RATED,
-}
-# The extension request and its refusal, the notice to a third party, notes: internal steps.
 
 CLOSING_EVENTS = {K.REPLIED, K.WITHDRAWN, K.DEEMED_WITHDRAWN, K.FEE_UNPAID}
 
@@ -105,14 +97,14 @@ case_token = links.token
 with_case = links.view
 
 
-def tracked_case(code: str) -> TrackedCase | None:
+def tracked_case(code: str) -> TrackingMatch | None:
     """The `tracking_lookup` hook (portal/tracking.py): an application by its SQ… code."""
     if not code.startswith(services.TRACKING_PREFIX):
         return None
     application = DisclosureApplication.objects.filter(tracking_code=code).first()
     if application is None:
         return None
-    return TrackedCase(digest=application.secret_digest,
+    return TrackingMatch(digest=application.secret_digest,
                        status_url=lambda: reverse("applications:case", args=[case_token(application)]))
 
 
@@ -160,13 +152,11 @@ class Step:
     detail: str = ""
 
 
-def _public_timeline(events: list[ApplicationEvent]) -> list[Step]:
+def _public_timeline(application: DisclosureApplication, events: list[ApplicationEvent]) -> list[Step]:
     """Each public step's label and date; the only texts shown are the supplement request's
     items, the extension's reason and the outcome — never staff names or internal comments."""
     steps = []
-    for event in events:
-        if event.kind not in PUBLIC_EVENTS:
-            continue
+    for event in citizen_events(application, events):
         step = Step(on=event.on, kind=event.kind, label=event.get_kind_display())
         if event.kind == K.SUPPLEMENT_REQUESTED:
             step.supplement_items = event.data.get("items") or ""
@@ -215,7 +205,7 @@ def _letter_html(application: DisclosureApplication) -> str:
 
 def _render_case(request, application: DisclosureApplication, *, status: int = 200, **forms):
     events = list(application.events.order_by("on", "at", "pk"))
-    timeline = _public_timeline(events)
+    timeline = _public_timeline(application, events)
     supplement_request = next((s for s in reversed(timeline) if s.kind == K.SUPPLEMENT_REQUESTED), None)
     closed = application.status == Status.CLOSED
     closing = next((s for s in reversed(timeline) if s.kind in CLOSING_EVENTS), None) if closed else None

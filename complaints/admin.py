@@ -44,10 +44,10 @@ from complaints.models import (
 )
 from complaints.selectors import View
 from complaints.views import confidential_view
-from disclosure.downloads import file_response
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
 from portal.errors import DomainError, NotInScope
+from portal.files import file_response
 from portal.models import Office, Role
 from portal.selectors import has_role
 from portal.workdays import workdays_left

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import OPEN_STATUSES, DisclosureApplication
+from applications.models import DisclosureApplication
 from complaints import clock, services
 from complaints.assessment import Period
 from complaints.forms import clean_identity_number, clean_phone, offices_open_to_the_public
@@ -362,10 +361,7 @@ def overdue_records():
 
 def overdue_applications():
     """Applications answered late, or open past their due date (R.33)."""
-    today = timezone.localdate()
-    late = Q(replied_on__isnull=False, due_date__isnull=False, replied_on__gt=F("due_date"))
-    pending = Q(status__in=OPEN_STATUSES, clock_paused=False, due_date__lt=today)
-    return DisclosureApplication.objects.filter(late | pending).select_related("office").order_by("-due_date")
+    return DisclosureApplication.objects.late_or_overdue().select_related("office").order_by("-due_date")
 
 
 class ComplaintChoices(forms.ModelMultipleChoiceField):

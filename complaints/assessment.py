@@ -31,11 +31,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import OPEN_STATUSES, DisclosureApplication
+from applications.models import DisclosureApplication
 from complaints.models import (
     SUBSTANTIATED_RESULTS,
     AccountabilityFinding,
@@ -191,14 +191,13 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
 
     replied = _by_office(
         DisclosureApplication.objects.filter(replied_on__gte=start, replied_on__lte=end),
-        office, n=Count("pk"), late=Count("pk", filter=Q(due_date__isnull=False, replied_on__gt=F("due_date"))),
+        office, n=Count("pk"), late=Count("pk", filter=DisclosureApplication.answered_late_q()),
     )
     for office_id, values in replied.items():
         row(office_id).applications_replied, row(office_id).applications_late = values["n"], values["late"]
 
     overdue = _by_office(
-        DisclosureApplication.objects.filter(status__in=OPEN_STATUSES, clock_paused=False, due_date__gte=start,
-                                             due_date__lte=end, due_date__lt=today),
+        DisclosureApplication.objects.overdue(today).filter(due_date__gte=start, due_date__lte=end),
         office, n=Count("pk"),
     )
     for office_id, values in overdue.items():
@@ -214,7 +213,7 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
 
     answered = _by_office(
         Consultation.objects.filter(answered_on__gte=start, answered_on__lte=end),
-        office, n=Count("pk"), late=Count("pk", filter=Q(due_date__isnull=False, answered_on__gt=F("due_date"))),
+        office, n=Count("pk"), late=Count("pk", filter=Consultation.answered_late_q()),
     )
     for office_id, values in answered.items():
         row(office_id).consultations_answered, row(office_id).consultations_late = values["n"], values["late"]

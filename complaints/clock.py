@@ -15,11 +15,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from portal.cases import Clock as CaseClock
+from portal.cases import ClockLine
 from portal.workdays import add_workdays
 
 
@@ -36,19 +38,10 @@ def explanation_days() -> int:
 
 
 @dataclass
-class ClockLine:
-    on: dt.date
-    text: str
-    due: dt.date | None = None
+class Clock(CaseClock):
+    """The case clock, and for a complaint the office's explanation period within it."""
 
-
-@dataclass
-class Clock:
-    due: dt.date | None = None
-    provisional: bool = False
-    received: dt.date | None = None
     explanation_due: dt.date | None = None
-    lines: list[ClockLine] = field(default_factory=list)
 
 
 def _add(clock: Clock, start: dt.date, days: int) -> dt.date:

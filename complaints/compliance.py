@@ -28,14 +28,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.models import OPEN_STATUSES, DisclosureApplication
+from applications.models import DisclosureApplication
 from applications.report import published_on_the_column, report_due_date
 from complaints.compliance_models import ComplianceRun
-from complaints.models import COMPLAINT_OPEN_STATUSES, Complaint
+from complaints.models import Complaint
 from disclosure import selectors as disclosure_selectors
 from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY
 from disclosure.models import Attachment, CatalogueCategory, Record
-from disclosure.workflow import IN_PROGRESS_STATES
 from portal.hooks import hooks
 from portal.models import Office, OfficeKind, SiteProfile
 
@@ -100,7 +99,7 @@ def check_column_updates(today: dt.date) -> list[Finding]:
 def check_records_overdue(today: dt.date) -> list[Finding]:
     """M.11, R.26: information not published within 20 working days of being formed or changed."""
     findings = []
-    for record in (Record.objects.filter(state__in=IN_PROGRESS_STATES, due_date__lt=today)
+    for record in (Record.objects.overdue(today)
                    .select_related("office").order_by("due_date")):
         findings.append(Finding(
             title=_("逾期未公开：%(title)s") % {"title": record.title},
@@ -113,8 +112,7 @@ def check_records_overdue(today: dt.date) -> list[Finding]:
 def check_applications_overdue(today: dt.date) -> list[Finding]:
     """R.33: applications not answered by their due date (clock not paused)."""
     findings = []
-    for application in (DisclosureApplication.objects.filter(status__in=OPEN_STATUSES, clock_paused=False,
-                                                             due_date__lt=today)
+    for application in (DisclosureApplication.objects.overdue(today)
                         .select_related("office").order_by("due_date")):
         office = application.office.name if application.office_id else _("未分办")
         findings.append(Finding(
@@ -130,7 +128,7 @@ def check_complaints_overdue(today: dt.date) -> list[Finding]:
     """M.19: complaints not concluded by their due date. Names only the case and the office
     complained about — never the reporter."""
     findings = []
-    for complaint in (Complaint.objects.filter(status__in=COMPLAINT_OPEN_STATUSES, due_date__lt=today)
+    for complaint in (Complaint.objects.overdue(today)
                       .select_related("office").order_by("due_date")):
         findings.append(Finding(
             title=_("举报投诉逾期未办结：%(code)s") % {"code": complaint.tracking_code},

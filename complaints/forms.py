@@ -7,18 +7,23 @@ and nothing is stored or looked up."""
 from __future__ import annotations
 
 import re
-import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import PHONE_RE, RATING_CHOICES, MultipleFileField
-from applications.forms import RatingForm as ApplicationRatingForm
 from complaints.models import FailureType
-from disclosure.files import ALLOWED_EXTENSIONS
-from portal.forms import HoneypotMixin, TrackingForm
+from portal.files import ALLOWED_EXTENSIONS
+from portal.forms import (
+    RATING_CHOICES,
+    HoneypotMixin,
+    MultipleFileField,
+    OneTimeKeyMixin,
+    RatingForm,
+    TrackingForm,
+    clean_phone,
+)
 from portal.language import localized
 from portal.models import Office, OfficeKind
 from portal.validators import resident_id_is_valid, uscc_is_valid
@@ -39,33 +44,6 @@ class OfficeChoiceField(forms.ModelChoiceField):
 def offices_open_to_the_public():
     """Offices a complaint may name or a consultation be sent to: in use, not the supervision office."""
     return Office.objects.filter(is_active=True).exclude(kind=OfficeKind.SUPERVISION).order_by("sort_order", "name")
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
-class OneTimeKeyMixin:
-    """A hidden one-time key: a double submit of the same form stores one case and shows one receipt."""
-
-    def _ensure_key(self) -> None:
-        key_name = self.add_prefix("idempotency_key")
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4())
-        elif not _is_uuid(self.data.get(key_name)):
-            self.data = self.data.copy()
-            self.data[key_name] = str(uuid.uuid4())
-
-
-def clean_phone(value: str) -> str:
-    value = (value or "").strip()
-    if value and not PHONE_RE.match(value):
-        raise ValidationError(_("请填写有效的联系电话，如13912345678或0431-88888888。"), code="phone")
-    return value
 
 
 def clean_identity_number(value: str) -> str:
@@ -95,7 +73,7 @@ class ComplaintForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):
         help_text=_("选填。如涉及某件政府信息公开申请，请填写申请的查询码；涉及某项信息的，请填写信息名称。"))
     details = forms.CharField(label=_("具体情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
                               help_text=_("请写明时间、经过和您的诉求，最多5000字。"))
-    attachments = MultipleFileField(label=_("证明材料"), help_text=FILES_HELP)
+    attachments = MultipleFileField(label=_("证明材料"), help_text=FILES_HELP, max_files=MAX_FILES, check_content=True)
     identity = forms.ChoiceField(label=_("举报方式"), choices=IDENTITY_CHOICES, widget=forms.RadioSelect,
                                  initial="named")
     name = forms.CharField(label=_("姓名或名称"), required=False, max_length=100,
@@ -191,10 +169,6 @@ class TrackForm(TrackingForm):
 def _score(label):
     return forms.TypedChoiceField(label=label, choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
                                   error_messages={"required": _("请选择评分。"), "invalid_choice": _("请选择1至5分。")})
-
-
-class RatingForm(ApplicationRatingForm, HoneypotMixin):
-    """评价 (M.18) of a closed complaint or consultation: the applications' form, with the trap."""
 
 
 class SurveyForm(OneTimeKeyMixin, HoneypotMixin, forms.Form):

@@ -14,7 +14,6 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,10 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applications.models import DisclosureApplication
-from disclosure.models import AppendOnlyModel, Record
-from portal.models import Office
-
-RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+from disclosure.models import Record
+from portal.cases import RATING_VALIDATORS, CaseEvent, TrackedCase
+from portal.models import AppendOnlyModel, Office
 
 
 class Channel(models.TextChoices):
@@ -74,7 +72,7 @@ class ComplaintResult(models.TextChoices):
 SUBSTANTIATED_RESULTS = (ComplaintResult.SUBSTANTIATED, ComplaintResult.PARTLY_SUBSTANTIATED)
 
 
-class Complaint(models.Model):
+class Complaint(TrackedCase):
     """A complaint or report that an office fails its disclosure duties (M.19): the matter only."""
 
     # What the reporter wrote (left out of history for the same reason) and the tracking secret: no
@@ -82,9 +80,9 @@ class Complaint(models.Model):
     CONFIDENTIAL_FIELDS = frozenset({"details", "related_reference", "rating_comment", "secret_digest",
                                      "idempotency_key"})
 
-    tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
-    secret_digest = models.CharField(_("查询密码摘要"), max_length=200)
-    idempotency_key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)
+    OPEN_STATUSES = COMPLAINT_OPEN_STATUSES
+    ANSWERED_ON = "replied_on"
+
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     status = models.CharField(_("状态"), max_length=30, choices=ComplaintStatus.choices,
                               default=ComplaintStatus.SUBMITTED)
@@ -100,10 +98,8 @@ class Complaint(models.Model):
     details = models.TextField(_("具体情况"), max_length=5000)
 
     # The clock (M.19: 及时受理、处理)
-    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     received_on = models.DateField(_("收到日期"))
     due_date = models.DateField(_("办理期限"), null=True, blank=True)
-    due_date_provisional = models.BooleanField(_("期限暂定"), default=False)
 
     # The office concerned is asked for an explanation (it sees this question, never the reporter)
     explanation_question = models.TextField(_("要求说明的事项"), blank=True, max_length=5000)
@@ -116,12 +112,6 @@ class Complaint(models.Model):
     conclusion = models.TextField(_("调查结论（内部）"), blank=True, max_length=10000)
     reply = models.TextField(_("答复举报人"), blank=True, max_length=10000)
     replied_on = models.DateField(_("答复日期"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-
-    # Social evaluation by the reporter (M.18)
-    rating = models.PositiveSmallIntegerField(_("评价"), null=True, blank=True, validators=RATING_VALIDATORS)
-    rating_comment = models.TextField(_("评价意见"), blank=True, max_length=2000)
-    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("录入人"))
@@ -147,10 +137,6 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return gettext("%(code)s（%(office)s）") % {"code": self.tracking_code,
                                                 "office": self.office.name if self.office_id else "—"}
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in COMPLAINT_OPEN_STATUSES
 
     @property
     def substantiated(self) -> bool | None:
@@ -196,27 +182,24 @@ class ComplaintEventKind(models.TextChoices):
     RATED = "rated", _("举报人评价")
 
 
-class ComplaintEvent(AppendOnlyModel):
+# What the reporter sees of the handling on the tracking page; the explanation asked of the
+# office and the investigation are internal (M.19).
+Complaint.CITIZEN_EVENT_KINDS = frozenset({ComplaintEventKind.SUBMITTED, ComplaintEventKind.ACCEPTED,
+                                           ComplaintEventKind.DECLINED, ComplaintEventKind.REPLIED,
+                                           ComplaintEventKind.RATED})
+
+
+class ComplaintEvent(CaseEvent):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events",
                                   verbose_name=_("举报投诉"))
     kind = models.CharField(_("事项"), max_length=30, choices=ComplaintEventKind.choices)
-    on = models.DateField(_("日期"))
-    at = models.DateTimeField(_("记录时间"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("操作人"), help_text=_("空：举报人本人"))
-    acted_as = models.CharField(_("身份"), max_length=30, blank=True)
     from_status = models.CharField(_("原状态"), max_length=30, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=30, choices=ComplaintStatus.choices, blank=True)
-    comment = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("举报投诉办理记录")
         verbose_name_plural = _("举报投诉办理记录")
         ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.on} {self.get_kind_display()}"
 
 
 class ComplaintFileRole(models.TextChoices):
@@ -291,13 +274,13 @@ class ConsultationStatus(models.TextChoices):
     CLOSED = "closed", _("已答复")
 
 
-class Consultation(models.Model):
+class Consultation(TrackedCase):
     # The asker is masked except for the disclosure office and the office answering.
     CONFIDENTIAL_FIELDS = frozenset({"name", "phone", "email", "secret_digest", "idempotency_key"})
 
-    tracking_code = models.CharField(_("查询码"), max_length=20, unique=True)
-    secret_digest = models.CharField(_("查询密码摘要"), max_length=200)
-    idempotency_key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)
+    OPEN_STATUSES = (ConsultationStatus.SUBMITTED, ConsultationStatus.ASSIGNED)
+    ANSWERED_ON = "answered_on"
+
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     status = models.CharField(_("状态"), max_length=20, choices=ConsultationStatus.choices,
                               default=ConsultationStatus.SUBMITTED)
@@ -314,14 +297,10 @@ class Consultation(models.Model):
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="consultations",
                                verbose_name=_("答复处室"))
-    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     received_on = models.DateField(_("受理日期"))
-    due_date = models.DateField(_("答复期限"), null=True, blank=True)
-    due_date_provisional = models.BooleanField(_("期限暂定"), default=False)
 
     answer = models.TextField(_("答复内容"), blank=True, max_length=10000)
     answered_on = models.DateField(_("答复日期"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     # The public version in the FAQ, edited by the disclosure office: no identity in it. The
     # asker's own subject is never shown publicly — it is as free as the question and may name them.
@@ -329,10 +308,6 @@ class Consultation(models.Model):
     public_question = models.TextField(_("公开的问题"), blank=True, max_length=3000)
     public_answer = models.TextField(_("公开的答复"), blank=True, max_length=10000)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
-
-    rating = models.PositiveSmallIntegerField(_("评价"), null=True, blank=True, validators=RATING_VALIDATORS)
-    rating_comment = models.TextField(_("评价意见"), blank=True, max_length=2000)
-    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("录入人"))
@@ -359,10 +334,6 @@ class Consultation(models.Model):
         return f"{self.tracking_code} {self.subject}"
 
     @property
-    def is_open(self) -> bool:
-        return self.status != ConsultationStatus.CLOSED
-
-    @property
     def is_published(self) -> bool:
         return self.published_at is not None
 
@@ -377,27 +348,22 @@ class ConsultationEventKind(models.TextChoices):
     RATED = "rated", _("咨询人评价")
 
 
-class ConsultationEvent(AppendOnlyModel):
+Consultation.CITIZEN_EVENT_KINDS = frozenset({ConsultationEventKind.SUBMITTED, ConsultationEventKind.ROUTED,
+                                              ConsultationEventKind.ANSWERED, ConsultationEventKind.PUBLISHED,
+                                              ConsultationEventKind.RATED})
+
+
+class ConsultationEvent(CaseEvent):
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="events",
                                      verbose_name=_("咨询"))
     kind = models.CharField(_("事项"), max_length=30, choices=ConsultationEventKind.choices)
-    on = models.DateField(_("日期"))
-    at = models.DateTimeField(_("记录时间"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("操作人"), help_text=_("空：咨询人本人"))
-    acted_as = models.CharField(_("身份"), max_length=30, blank=True)
     from_status = models.CharField(_("原状态"), max_length=20, choices=ConsultationStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20, choices=ConsultationStatus.choices, blank=True)
-    comment = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("咨询办理记录")
         verbose_name_plural = _("咨询办理记录")
         ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.on} {self.get_kind_display()}"
 
 
 # --- Social evaluation (社会评议, M.18) ------------------------------------------------------------

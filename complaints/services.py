@@ -29,25 +29,23 @@ from complaints.models import (
     AccountabilityFinding,
     Channel,
     Complaint,
-    ComplaintEvent,
     ComplaintEventKind,
     ComplaintFile,
     ComplaintFileRole,
     ComplaintResult,
     ComplaintStatus,
     Consultation,
-    ConsultationEvent,
     ConsultationEventKind,
     ConsultationStatus,
     Measure,
     Reporter,
     SurveyResponse,
 )
-from disclosure.files import store_upload
 from portal import tracking
-from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.cases import case_lock, case_rate, case_record_event, tell_citizen, tell_staff
+from portal.errors import ActionRefused, InvalidInput
+from portal.files import store_upload
 from portal.intake import intake_once
-from portal.language import agency_language
 from portal.models import Office, OfficeKind, Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit
 from portal.pagecache import public_content_changed
@@ -158,23 +156,13 @@ def refresh_complaint_clock(complaint: Complaint) -> None:
 def _case_record(case, *, kind: str, actor=None, role: str = "", to_status: str | None = None,
                  on: dt.date | None = None, comment: str = "", data: dict | None = None):
     """Write the event, move the status, recompute the clock, save: the one way a complaint or a
-    consultation changes state (its event model and clock are looked up from `_CASES`)."""
-    events, refresh_clock = _CASES[type(case)]
-    from_status = case.status
-    if to_status:
-        case.status = to_status
-    events.objects.create(
-        **{case._meta.model_name: case}, kind=kind, on=on or timezone.localdate(), actor=actor, acted_as=role,
-        from_status=from_status, to_status=case.status, comment=comment, data=data or {},
-    )
-    refresh_clock(case)
-    case.save()
-    logger.debug("%s %s: %s (user %s)", case._meta.model_name, case.tracking_code, kind, getattr(actor, "pk", "-"))
+    consultation changes state (its clock is looked up from `_CLOCKS`)."""
+    case_record_event(case, kind=kind, refresh_clock=_CLOCKS[type(case)], actor=actor, role=role,
+                      to_status=to_status, on=on, comment=comment, data=data)
     return case
 
 
-def _lock_case(case):
-    return type(case).objects.select_for_update(of=("self",)).select_related("office").get(pk=case.pk)
+_lock_case = case_lock
 
 
 def _begin_case(case, actor, name: str, expected_status: str | None):
@@ -188,20 +176,16 @@ def _begin_case(case, actor, name: str, expected_status: str | None):
 
 
 def _tell_supervision(complaint: Complaint, subject) -> None:
-    link = absolute_url(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
-    with agency_language():
-        notify_on_commit(users=users_acting_as(Role.SUPERVISION),
-                         subject=f"[{_site_name()}] {subject}：{complaint.tracking_code}",
-                         body=f"{subject}：{complaint}\n{link}\n")
+    tell_staff(complaint, users=users_acting_as(Role.SUPERVISION), subject=subject, summary=complaint,
+               link=absolute_url(reverse("admin:complaints_complaint_change", args=[complaint.pk])),
+               site_name=_site_name())
 
 
 def _tell_reporter(complaint: Complaint, *, subject: str, body: str) -> None:
     """Mail to the reporter's own address, if they gave one. Greets no one by name."""
     email = getattr(getattr(complaint, "reporter", None), "email", "") if not complaint.anonymous else ""
-    if email:
-        tracking = absolute_url(reverse("complaints:track"))
-        notify_on_commit(emails=[email], subject=f"[{_site_name()}] {subject}（{complaint.tracking_code}）",
-                         body=f"{_('您好')}：\n\n{body}\n\n{_('查询码')}：{complaint.tracking_code}\n{tracking}\n")
+    tell_citizen(complaint, email=email, subject=subject, body=body, greeting=_("您好"),
+                 tracking_url=absolute_url(reverse("complaints:track")), site_name=_site_name())
 
 
 def _store_reporter(complaint: Complaint, reporter: dict | None) -> None:
@@ -467,18 +451,9 @@ def complaint_reply(*, complaint, actor, reply: str, expected_status: str | None
 
 def complaint_rate(*, complaint, rating: int, comment: str = "") -> Complaint:
     """After closing, the reporter rates the handling once (M.18)."""
-    if not 1 <= int(rating) <= 5:
-        raise InvalidInput(_("请选择1至5分。"))
     with transaction.atomic():
-        complaint = _lock_case(complaint)
-        if complaint.is_open:
-            raise StateConflict(_("办结后才能评价。"))
-        if complaint.rating:
-            raise StateConflict(_("您已评价过。"))
-        complaint.rating = int(rating)
-        complaint.rating_comment = (comment or "").strip()[:2000]
-        complaint.rated_at = timezone.now()
-        return _case_record(complaint, kind=CK.RATED, data={"rating": int(rating)})
+        return case_rate(complaint, rating=rating, comment=comment, kind=CK.RATED,
+                         refresh_clock=refresh_complaint_clock, not_closed=_("办结后才能评价。"))
 
 
 # --- Consultations ----------------------------------------------------------------------------
@@ -490,8 +465,8 @@ def refresh_consultation_clock(consultation: Consultation) -> None:
     consultation.due_date_provisional = result.provisional
 
 
-# The event model and the clock of each kind of case, for `_case_record`.
-_CASES = {Complaint: (ComplaintEvent, refresh_complaint_clock), Consultation: (ConsultationEvent, refresh_consultation_clock)}
+# The clock of each kind of case, for `_case_record`.
+_CLOCKS = {Complaint: refresh_complaint_clock, Consultation: refresh_consultation_clock}
 
 
 def _answering_office(office) -> Office | None:
@@ -503,11 +478,8 @@ def _answering_office(office) -> Office | None:
 
 
 def _tell_asker(consultation: Consultation, *, subject: str, body: str) -> None:
-    if consultation.email:
-        tracking = absolute_url(reverse("complaints:track"))
-        notify_on_commit(emails=[consultation.email],
-                         subject=f"[{_site_name()}] {subject}（{consultation.tracking_code}）",
-                         body=f"{_('您好')}：\n\n{body}\n\n{_('查询码')}：{consultation.tracking_code}\n{tracking}\n")
+    tell_citizen(consultation, email=consultation.email, subject=subject, body=body, greeting=_("您好"),
+                 tracking_url=absolute_url(reverse("complaints:track")), site_name=_site_name())
 
 
 def _tell_office(consultation: Consultation, subject) -> None:
@@ -517,9 +489,8 @@ def _tell_office(consultation: Consultation, subject) -> None:
         users = list(users_acting_as(Role.DRAFTER, office)) + list(users_acting_as(Role.DIVISION_HEAD, office))
     else:
         users = list(users_acting_as(Role.DISCLOSURE_OFFICE))
-    with agency_language():
-        notify_on_commit(users=users, subject=f"[{_site_name()}] {subject}：{consultation.tracking_code}",
-                         body=f"{subject}：{consultation.subject}\n{link}\n")
+    tell_staff(consultation, users=users, subject=subject, summary=consultation.subject, link=link,
+               site_name=_site_name())
 
 
 def _new_consultation(consultation: Consultation, *, actor=None, role: str = "", on: dt.date) -> Consultation:
@@ -529,8 +500,8 @@ def _new_consultation(consultation: Consultation, *, actor=None, role: str = "",
         raise InvalidInput(_("咨询内容最多 %(n)d 字。") % {"n": QUESTION_MAX})
     _clean(consultation, exclude=["tracking_code"])
     consultation.save()
-    ConsultationEvent.objects.create(
-        consultation=consultation, kind=QK.SUBMITTED, on=on, actor=actor, acted_as=role,
+    consultation.events.create(
+        kind=QK.SUBMITTED, on=on, actor=actor, acted_as=role,
         to_status=QS.SUBMITTED, comment=Channel(consultation.channel).label,
         data={"days": clock.consultation_reply_days(), "channel": consultation.channel},
     )
@@ -661,18 +632,10 @@ def consultation_unpublish(*, consultation, actor, reason: str, expected_status:
 
 
 def consultation_rate(*, consultation, rating: int, comment: str = "") -> Consultation:
-    if not 1 <= int(rating) <= 5:
-        raise InvalidInput(_("请选择1至5分。"))
+    """After answering, the asker rates the answer once (M.18)."""
     with transaction.atomic():
-        consultation = _lock_case(consultation)
-        if consultation.is_open:
-            raise StateConflict(_("答复后才能评价。"))
-        if consultation.rating:
-            raise StateConflict(_("您已评价过。"))
-        consultation.rating = int(rating)
-        consultation.rating_comment = (comment or "").strip()[:2000]
-        consultation.rated_at = timezone.now()
-        return _case_record(consultation, kind=QK.RATED, data={"rating": int(rating)})
+        return case_rate(consultation, rating=rating, comment=comment, kind=QK.RATED,
+                         refresh_clock=refresh_consultation_clock, not_closed=_("答复后才能评价。"))
 
 
 # --- The public survey (社会评议, M.18) -----------------------------------------------------------

@@ -28,13 +28,15 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods
 
 from complaints import clock, selectors, services
-from complaints.forms import ComplaintForm, ConsultationForm, RatingForm, SurveyForm, TrackForm
+from complaints.forms import ComplaintForm, ConsultationForm, SurveyForm, TrackForm
 from complaints.models import Complaint, ComplaintEventKind, Consultation, ConsultationEventKind
 from portal import ratelimit
+from portal.cases import citizen_events
 from portal.errors import DomainError
+from portal.forms import RatingForm
 from portal.notify import absolute_url
 from portal.pagecache import cache_public_page
-from portal.tracking import CaseLinks, TrackedCase, tracked_case_url
+from portal.tracking import CaseLinks, TrackingMatch, tracked_case_url
 
 TRACK_SALT = "complaints.track"
 TRACK_MAX_AGE = 30 * 60  # seconds: a status page link works for half an hour
@@ -225,7 +227,7 @@ case_token = links.token
 with_case = links.view
 
 
-def tracked_case(code: str) -> TrackedCase | None:
+def tracked_case(code: str) -> TrackingMatch | None:
     """The `tracking_lookup` hook (portal/tracking.py): a complaint (JB…) or consultation (ZX…)
     by its code. A code no app knows costs a query here too, so that neither an unknown prefix
     nor an unknown number answers faster than a wrong secret."""
@@ -238,7 +240,7 @@ def tracked_case(code: str) -> TrackedCase | None:
         return None
     if case is None:
         return None
-    return TrackedCase(digest=case.secret_digest, status_url=lambda: reverse("complaints:case", args=[case_token(case)]))
+    return TrackingMatch(digest=case.secret_digest, status_url=lambda: reverse("complaints:case", args=[case_token(case)]))
 
 
 @never_cache
@@ -266,20 +268,18 @@ def track(request):
 
 
 # What the person sees of the handling: the kind of each step and its date.
-PUBLIC_COMPLAINT_STEPS = {K.SUBMITTED, K.ACCEPTED, K.DECLINED, K.REPLIED, K.RATED}
-PUBLIC_CONSULTATION_STEPS = {QK.SUBMITTED, QK.ROUTED, QK.ANSWERED, QK.PUBLISHED, QK.RATED}
 
 
 def _render_case(request, case, *, rating_form=None, status: int = 200):
     token = case_token(case)
     if isinstance(case, Complaint):
         events = list(case.events.order_by("on", "at", "pk"))
-        steps = [e for e in events if e.kind in PUBLIC_COMPLAINT_STEPS]
+        steps = citizen_events(case, events)
         context = {"complaint": case, "clock": clock.compute_complaint(events), "closed": not case.is_open}
         template = "complaints/case_complaint.html"
     else:
         events = list(case.events.order_by("on", "at", "pk"))
-        steps = [e for e in events if e.kind in PUBLIC_CONSULTATION_STEPS]
+        steps = citizen_events(case, events)
         context = {"consultation": case, "clock": clock.compute_consultation(events), "closed": not case.is_open}
         template = "complaints/case_consultation.html"
     can_rate = context["closed"] and not case.rating

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from disclosure import selectors, services, workflow
-from disclosure.downloads import attachment_response, file_response
+from disclosure.downloads import attachment_response
 from disclosure.forms import TRANSITION_FORMS, AttachmentForm, RecordForm
 from disclosure.models import (
     Attachment,
@@ -42,6 +42,7 @@ from disclosure.models import (
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
 from portal.errors import DomainError, NotInScope
+from portal.files import file_response
 from portal.models import Office, Role
 from portal.selectors import office_ids_for, visible_office_ids
 from portal.workdays import workdays_left

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disclosure import selectors, services
-from disclosure.files import ALLOWED_EXTENSIONS, check_upload
 from disclosure.models import (
     Attachment,
     CatalogueCategory,
@@ -21,6 +20,7 @@ from disclosure.models import (
     Record,
     WithholdingGround,
 )
+from portal.files import ALLOWED_EXTENSIONS, check_upload
 from portal.models import Office, Role
 from portal.selectors import office_ids_for
 from portal.widgets import IsoDateInput, IsoDateTimeInput

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
-from portal.models import Office, Role
+from portal.models import AppendOnlyModel, Office, Role
 
 
 class RecordState(models.TextChoices):
@@ -431,31 +431,6 @@ class CatalogueEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index_number} {self.title}"
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError(f"{self.model.__name__} is append-only")
-
-    def delete(self):
-        raise TypeError(f"{self.model.__name__} is append-only")
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are written once and never changed or deleted, not even through the admin."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError(f"{type(self).__name__} is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError(f"{type(self).__name__} is append-only")
 
 
 class EventAction(models.TextChoices):

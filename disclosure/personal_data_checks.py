@@ -23,11 +23,11 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from disclosure.files import ALLOWED
 from disclosure.models import Record, RecordState
 from disclosure.redaction_models import FileRedaction, PersonalDataClearance, SensitiveWord
 from disclosure.redaction_services import is_pdf, released_file, unfinished
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.files import ALLOWED
 from portal.hooks import hooks
 from portal.models import Office, Role, SiteProfile
 from portal.personal_data import FileScan, Hit, Rules, html_text, scan_file, scan_text

@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy
 
 from disclosure import personal_data_checks as checks
 from disclosure import redaction_services as services
-from disclosure.downloads import file_response
 from disclosure.models import WithholdingGround
 from disclosure.redaction_models import FileRedaction, PersonalDataClearance, RedactionState, SensitiveWord
 from portal.admin_history import HistoryAdmin
 from portal.errors import ActionRefused, InvalidInput, NotInScope, StateConflict
+from portal.files import file_response
 
 R = RedactionState
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from disclosure.models import AppendOnlyModel
+from portal.models import AppendOnlyModel
 
 
 class RedactionState(models.TextChoices):

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from disclosure import search, selectors, workflow
-from disclosure.files import store_upload
 from disclosure.models import (
     Attachment,
     CatalogueEntry,
@@ -41,6 +40,7 @@ from disclosure.models import (
 )
 from disclosure.redaction_services import redaction_carry_over
 from portal.errors import ActionRefused, InvalidInput, StateConflict
+from portal.files import store_upload
 from portal.hooks import hooks
 from portal.models import Role, SiteProfile
 from portal.notify import absolute_url, notify_on_commit

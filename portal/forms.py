@@ -1,8 +1,50 @@
 import re
 import unicodedata
+import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+# A contact phone number as people write it: mobile, landline with area code, extension.
+PHONE_RE = re.compile(r"^[0-9+\-() ]{7,30}$")
+
+# A rating of the handling (M.18), best first as people read a scale.
+RATING_CHOICES = [
+    (5, _("5分 非常满意")),
+    (4, _("4分 满意")),
+    (3, _("3分 基本满意")),
+    (2, _("2分 不满意")),
+    (1, _("1分 非常不满意")),
+]
+
+
+def clean_phone(value: str) -> str:
+    value = (value or "").strip()
+    if value and not PHONE_RE.match(value):
+        raise forms.ValidationError(_("请填写有效的联系电话，如13912345678或0431-88888888。"), code="phone")
+    return value
+
+
+def is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+class OneTimeKeyMixin:
+    """A hidden one-time key (`idempotency_key`): a double submit of the same form stores one
+    case and shows one receipt (portal/intake.py). Made when the form is first shown, and again
+    should a posted one be missing or damaged; forms call `_ensure_key()` in `__init__`."""
+
+    def _ensure_key(self) -> None:
+        key_name = self.add_prefix("idempotency_key")
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+        elif not is_uuid(self.data.get(key_name)):
+            self.data = self.data.copy()
+            self.data[key_name] = str(uuid.uuid4())
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -10,20 +52,42 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern); each is checked by the
-    service that stores it (type from content, size)."""
+    """Several files in one input (Django's documented pattern). In the back office each file is
+    checked by the service that stores it; a public form passes `max_files` and
+    `check_content=True` so that the citizen learns at once which file is refused and why
+    (type from content, size: portal/files.py)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+    def __init__(self, *args, max_files: int | None = None, check_content: bool = False, **kwargs):
+        from portal.files import ALLOWED
+
+        self.max_files, self.check_content = max_files, check_content
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(sorted(ALLOWED))} if check_content
+                                                      else None))
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", _("可选择多个文件；类型按文件内容检查。"))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
+        from portal.files import check_upload
+
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
+        files = [single(item, initial) for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if self.max_files and len(files) > self.max_files:
+            raise forms.ValidationError(
+                _("附件最多%(n)d个，您选择了%(count)d个。") % {"n": self.max_files, "count": len(files)},
+                code="max_files")
+        if self.check_content:
+            errors = []
+            for upload in files:
+                try:
+                    check_upload(upload)
+                except forms.ValidationError as error:
+                    errors.extend(error.messages)
+            if errors:
+                raise forms.ValidationError(errors)
+        return files
 
 
 class HoneypotMixin(forms.Form):
@@ -78,3 +142,24 @@ class StaffPreferenceForm(forms.Form):
                  ("digest", _("每天一封汇总邮件：列出等待您处理的全部事项和剩余期限"))],
         help_text=_("不予公开、撤销、废止等结果通知始终即时发送。"),
     )
+
+
+# Every text field carries its limit as `maxlength` (Django adds it from max_length), so a browser
+# stops typing at the limit instead of sending megabytes that end on the generic 400 page; should
+# a longer text arrive anyway, the message names the limit.
+TOO_LONG = _("最多%(limit_value)d字，您填写了%(show_value)d字。")
+
+
+def limited(**messages) -> dict:
+    return {"max_length": TOO_LONG, **messages}
+
+
+class RatingForm(HoneypotMixin, forms.Form):
+    """评价 (M.18): once, after a case (application, complaint, consultation) is closed."""
+
+    rating = forms.TypedChoiceField(label=_("您对本次办理的评价"), choices=RATING_CHOICES, coerce=int,
+                                    widget=forms.RadioSelect,
+                                    error_messages={"required": _("请选择评价分数。"),
+                                                    "invalid_choice": _("请选择1至5分。")})
+    comment = forms.CharField(label=_("意见和建议"), required=False, max_length=2000, error_messages=limited(),
+                              widget=forms.Textarea(attrs={"rows": 3}), help_text=_("选填，最多2000字。"))

@@ -16,6 +16,32 @@ from simple_history.models import HistoricalRecords
 from portal.validators import validate_uscc
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once and never changed or deleted, not even through the admin: events,
+    registers, access logs of every app."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is append-only")
+
+
 class OfficeKind(models.TextChoices):
     DIVISION = "division", _("业务处室")
     GENERAL_OFFICE = "general_office", _("厅办公室")

@@ -344,7 +344,7 @@ def _xlsx_rows(data: bytes):
 
 
 def scan_file(data: bytes, *, name: str, kind: str, rules: Rules | None = None, max_pages: int = 1000) -> FileScan:
-    """Scan a stored file whose content `kind` is known (disclosure.files.content_kind: pdf,
+    """Scan a stored file whose content `kind` is known (portal.files.content_kind: pdf,
     docx, xlsx, ofd, png, …). Never raises for a bad file: it says what could not be checked."""
     rules = rules or Rules()
     if kind == "pdf":

@@ -63,7 +63,7 @@ def new_secret(idempotency_key: uuid.UUID | None, purpose: str) -> str:
 
 
 @dataclass(frozen=True)
-class TrackedCase:
+class TrackingMatch:
     """A case found by its tracking code, of whatever kind: its secret's digest and the way to
     its status page (a fresh signed link)."""
 

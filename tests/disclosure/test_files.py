@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from disclosure.files import OLE2, check_upload
+from portal.files import OLE2, check_upload
 
 
 def zipped(*names: str) -> bytes:

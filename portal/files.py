@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -124,3 +125,16 @@ def store_upload(item, upload, *, saved=None):
         saved(item.file)
     item.save()
     return item
+
+
+def file_response(stored) -> FileResponse:
+    """Always a download, under its original (Chinese) name, never sniffed into something else.
+    `stored` is any model with `file`, `original_name` and `content_type`."""
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=stored.original_name,
+                            content_type=stored.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
