@@ -20,6 +20,7 @@ from complaints.models import Measure
 from portal.errors import DomainError
 from portal.models import Office, Role
 from portal.selectors import has_role
+from portal.widgets import IsoDateInput
 
 HISTORY = 30
 
@@ -47,7 +48,7 @@ class CaseForm(forms.Form):
     measure = forms.ChoiceField(label=gettext_lazy("处理措施"), choices=Measure.choices)
     measure_detail = forms.CharField(label=gettext_lazy("处理措施说明"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    decided_on = forms.DateField(label=gettext_lazy("认定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=gettext_lazy("认定日期"), widget=IsoDateInput)
 
 
 @admin.register(ComplianceRun)

@@ -122,6 +122,9 @@ class FileRedactionAdmin(admin.ModelAdmin):
         return item
 
     def _redaction(self, request, redaction_id) -> FileRedaction:
+        # A typed or mangled address ("x", "1/change/widgets.css") is "not found", never an error.
+        if not str(redaction_id).isdigit():
+            raise Http404(_("没有找到该遮盖记录，或您无权查看。"))
         redaction = self.get_queryset(request).filter(pk=redaction_id).first()
         if redaction is None:
             exists = FileRedaction.objects.filter(pk=redaction_id).exists()

@@ -589,7 +589,7 @@ def test_once_replied_the_answer_comes_first_and_the_withdraw_box_is_secondary(c
         waiting = client.get(case_url(application)).text
         assert re.search(r"<details>\s*<summary>申请办结前，您可以撤回申请。</summary>", waiting)
         assert waiting.index("办理状态") < waiting.index("撤回申请")
-        services.application_send_reply(application=application, actor=world.disclosure)
+        send_reply(application, world.disclosure)
         page = client.get(case_url(application)).text
     assert page.index("答复告知书") < page.index("可下载的材料") < page.index('id="status-heading"')
     assert "撤回申请" not in page

@@ -21,7 +21,7 @@ from disclosure import redaction_services
 from disclosure.redaction_models import FileRedaction, RedactionState
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from tests import pdf_samples as samples
-from tests.applications.conftest import PERSON, complete_letter
+from tests.applications.conftest import PERSON, complete_letter, send_reply
 from tests.conftest import as_user
 
 
@@ -58,7 +58,7 @@ def _boxes(sample):
 
 def test_an_unredacted_identity_number_in_a_provided_file_stops_the_reply_m6(world, drafted):
     with pytest.raises(InvalidInput, match=re.escape("提供的文件《平台名单.pdf》 第 1 页")):
-        services.application_send_reply(application=drafted, actor=world.disclosure)
+        send_reply(drafted, world.disclosure)
     drafted.refresh_from_db()
     assert drafted.status == Status.REPLY_DRAFTED
 
@@ -68,7 +68,7 @@ def test_the_applicant_downloads_a_file_in_which_the_name_and_number_cannot_be_f
     redaction = redaction_services.redaction_request(item=_provided(drafted), actor=world.drafter_a,
                                                      boxes=_boxes(sample))
     assert FileRedaction.objects.get(pk=redaction.pk).state == RedactionState.DONE
-    application = services.application_send_reply(application=drafted, actor=world.disclosure)
+    application = send_reply(drafted, world.disclosure)
     item = _provided(application)
 
     response = client.get(reverse("applications:case_file", args=[case_token(application), item.pk]))
@@ -98,7 +98,7 @@ def test_others_may_not_redact_a_reply_file(world, drafted, sample, who):
 
 def test_a_sent_reply_file_is_no_longer_redacted(world, drafted, sample):
     redaction_services.redaction_request(item=_provided(drafted), actor=world.drafter_a, boxes=_boxes(sample))
-    application = services.application_send_reply(application=drafted, actor=world.disclosure)
+    application = send_reply(drafted, world.disclosure)
     with pytest.raises(StateConflict):
         redaction_services.redaction_request(item=_provided(application), actor=world.disclosure, boxes=_boxes(sample))
 

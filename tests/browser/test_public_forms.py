@@ -71,6 +71,7 @@ def test_an_on_request_entry_is_applied_for_with_its_title_prefilled_and_the_app
 
     page = track(visitor, "/apply/track/", code, secret)
     withdraw = page.get_by_role("region", name="撤回申请")
+    withdraw.get_by_text("申请办结前，您可以撤回申请。").click()  # folded: not the page's main action
     withdraw.get_by_label("撤回理由").fill("已在其他渠道获取该信息。")
     withdraw.get_by_role("checkbox", name=re.compile("^我确认撤回本申请")).check()
     visitor.shot("撤回填好")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from applications import services
 from applications.outcomes import Outcome
 from complaints import services as complaint_services
-from tests.applications.conftest import offline
+from tests.applications.conftest import REMEDIES_TEXT, offline, send_reply
 
 pytestmark = pytest.mark.browser
 
@@ -90,9 +90,9 @@ def test_the_reply_comes_first_and_withdrawing_is_folded(browser, live_server, w
         with time_machine.travel(received + dt.timedelta(days=7), tick=False):
             services.application_draft_reply(
                 application=application, actor=world.drafter_a, outcome=Outcome.DISCLOSED,
-                letter_html="<p>经审查，现将您申请的信息提供给您。</p>",
+                letter_html=f"<p>经审查，现将您申请的信息提供给您。</p><p>{REMEDIES_TEXT}</p>",
                 uploads=[SimpleUploadedFile("平台名单.pdf", b"%PDF-1.4 list")])
-            services.application_send_reply(application=application, actor=world.disclosure)
+            send_reply(application, world.disclosure)
         page.goto(reverse("applications:case", args=[case_token(application)]))
         headings = page.get_by_role("main").get_by_role("heading", level=2).all_inner_texts()
         assert headings[:3] == ["答复告知书", "可下载的材料", "办理状态"]

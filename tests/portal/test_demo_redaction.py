@@ -52,7 +52,9 @@ def test_the_demo_shows_redaction_the_personal_data_check_and_the_compliance_pag
     pending = DisclosureApplication.objects.get(information_title=PENDING_TITLE)
     as_user(client, "gkb")
     page = client.post(reverse("admin:applications_disclosureapplication_transition", args=[pending.pk, "send_reply"]),
-                       {"expected_state": pending.status}).content.decode()
+                       {"expected_state": pending.status, "no_state_secret": "on", "no_commercial_secret": "on",
+                        "redacted_parts": "申领人姓名、身份证号码", "redaction_grounds": "personal_privacy"}
+                       ).content.decode()
     assert "疑似个人信息" in page
 
     # The drafter who pasted an identity number is stopped, the hit shown.
