@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from applications import clock, selectors, services, workflow
 from applications.admin_forms import TRANSITION_FORMS, OfflineApplicationForm
+from applications.annual_report.admin import ReportCellFilter  # issue #7: the annual report's admin and drill-down
 from applications.models import (
     IDENTITY_FILE_ROLES,
     ApplicationEvent,
@@ -26,7 +27,6 @@ from applications.models import (
     ReviewCase,
     Status,
 )
-from applications.report_admin import ReportCellFilter  # issue #7: the annual report's admin and drill-down
 from disclosure.downloads import file_response
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin

@@ -276,7 +276,7 @@ REPORT_TEXT = {
 def load_annual_report() -> str:
     """Opens the demo's report as of the day the demo is loaded (a preview while 2026 runs);
     before 2026 (tests travelling back) there is nothing to compile yet."""
-    from applications import report_services
+    from applications.annual_report import services as report_services
     from applications.models import AnnualReport
 
     if AnnualReport.objects.filter(year=REPORT_YEAR).exists() or timezone.localdate().year < REPORT_YEAR:

@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from applications import report as r
-from applications import report_formats, report_services, services
+from applications import services
+from applications.annual_report import compute as r
+from applications.annual_report import formats as report_formats
+from applications.annual_report import services as report_services
 from applications.demo import uscc
 from applications.models import AnnualReport, ApplicantType, DisclosureApplication, ReportStage
 from disclosure import services as record_services

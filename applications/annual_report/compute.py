@@ -1,7 +1,7 @@
 """The annual report (M.3(3), R.49, R.50) in the national 2021 format (国办公开办函〔2021〕30号):
 tables 2, 3 and 4 computed in the database, the consistency checks, the facts the narrative
 quotes, and the reminder on the disclosure office's work list. Reads only; writes are in
-report_services.py, the HTML and XLSX layouts in report_formats.py.
+services.py, the HTML and XLSX layouts in formats.py.
 
 Counting conventions (the format's, see shared/reference/annual-report-2021.md):
 

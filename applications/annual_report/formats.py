@@ -16,7 +16,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from applications import report as r
+from applications.annual_report import compute as r
 from applications.models import AnnualReport
 from applications.outcomes import Outcome, OutcomeGroup, group_of
 from disclosure.models import DocumentType
