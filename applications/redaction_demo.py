@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from applications import services
 from applications.demo import LETTER, _data, _travel
+from applications.letters import remedies
 from applications.models import ApplicantType, Channel, DisclosureApplication, FileRole
 from applications.outcomes import LEGAL_BASIS, Outcome
 from disclosure.redaction_demo import DEMO_ID, demo_pdf
@@ -24,6 +25,10 @@ SENT_TITLE = "2026年中小企业服务券申领情况（含申领人信息）"
 PENDING_TITLE = "2026年专精特新企业培育资金拨付明细"
 NAME = "王建国"
 OTHER_ID = "22010219850716123X"
+# The confidentiality check gkb confirms before sending (M.3(4), R.17): the applicant's name and
+# identity number were withheld as personal privacy — the parts the redaction blacks out.
+PRIVACY_CHECK = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": False,
+                 "redacted_parts": "申领人的姓名和身份证号码", "redaction_grounds": ["personal_privacy"]}
 
 
 def _lines(title: str, person: str, number: str) -> list[str]:
@@ -64,6 +69,7 @@ def load() -> str:
                     application=application, actor=drafter, outcome=Outcome.PARTIAL,
                     letter_html=LETTER.format(
                         name=application.applicant_name, title=title, basis=LEGAL_BASIS[Outcome.PARTIAL],
+                        remedies=remedies(),
                         body="所需信息中申领人的姓名和身份证号码属于个人隐私，已作区分处理，其余内容见附件。"),
                     note="申领人姓名、身份证号码涉及个人隐私（条例第十五条、第三十七条）",
                     uploads=[SimpleUploadedFile(f"{title[:20]}.pdf", data)])
@@ -76,6 +82,6 @@ def load() -> str:
             with _travel(add_workdays(received, 3).date, 14):
                 redaction_request(item=item, actor=drafter, boxes=boxes)
             with _travel(add_workdays(received, 4).date, 15):
-                services.application_send_reply(application=application, actor=gkb)
+                services.application_send_reply(application=application, actor=gkb, **PRIVACY_CHECK)
             lines.append(f"遮盖后发出的答复 查询码 {application.tracking_code} 查询密码 {secret}")
     return "；".join(lines) if lines else "遮盖演示已存在 / redaction demo present"
