@@ -187,8 +187,7 @@ def source_notes(report: AnnualReport) -> list[str]:
 
 
 def title_of(report: AnnualReport) -> str:
-    return _("%(agency)s%(year)d年政府信息公开工作年度报告") % {"agency": SiteProfile.current().name,
-                                                          "year": report.year}
+    return r.report_title(report.year)
 
 
 def report_context(report: AnnualReport, tables: r.Tables, *, mode: str) -> dict:
