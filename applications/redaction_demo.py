@@ -13,11 +13,12 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from applications import services
-from applications.demo import LETTER, _data, _travel
+from applications.demo import LETTER, _data
 from applications.letters import remedies
 from applications.models import ApplicantType, Channel, DisclosureApplication, FileRole
 from applications.outcomes import LEGAL_BASIS, Outcome
 from disclosure.redaction_demo import DEMO_ID, demo_pdf
+from portal.demo import demo_travel
 from portal.models import Office
 from portal.workdays import add_workdays, is_workday
 
@@ -56,15 +57,15 @@ def load() -> str:
             if DisclosureApplication.objects.filter(information_title=title).exists():
                 continue
             received = _workdays_ago(8 if send else 4)
-            with _travel(received, 9):
+            with demo_travel(received, 9):
                 application, secret = services.application_register_offline(
                     actor=gkb, data=_data(31 if send else 32, title, ApplicantType.NATURAL_PERSON),
                     channel=Channel.IN_PERSON, received_on=received)
-            with _travel(add_workdays(received, 1).date):
+            with demo_travel(add_workdays(received, 1).date):
                 application = services.application_assign(application=application, actor=gkb, office=office)
             number = DEMO_ID if send else OTHER_ID
             data, boxes = demo_pdf(title, _lines(title, NAME if send else "李淑芬", number), [NAME, "李淑芬", number])
-            with _travel(add_workdays(received, 3).date):
+            with demo_travel(add_workdays(received, 3).date):
                 application = services.application_draft_reply(
                     application=application, actor=drafter, outcome=Outcome.PARTIAL,
                     letter_html=LETTER.format(
@@ -79,9 +80,9 @@ def load() -> str:
             from disclosure.redaction_services import redaction_request
 
             item = application.files.get(role=FileRole.PROVIDED)
-            with _travel(add_workdays(received, 3).date, 14):
+            with demo_travel(add_workdays(received, 3).date, 14):
                 redaction_request(item=item, actor=drafter, boxes=boxes)
-            with _travel(add_workdays(received, 4).date, 15):
+            with demo_travel(add_workdays(received, 4).date, 15):
                 services.application_send_reply(application=application, actor=gkb, **PRIVACY_CHECK)
             lines.append(f"遮盖后发出的答复 查询码 {application.tracking_code} 查询密码 {secret}")
     return "；".join(lines) if lines else "遮盖演示已存在 / redaction demo present"
