@@ -18,7 +18,7 @@ from applications.letters import remedies
 from applications.models import ApplicantType, Channel, DisclosureApplication, FileRole
 from applications.outcomes import LEGAL_BASIS, Outcome
 from disclosure.redaction_demo import DEMO_ID, demo_pdf
-from portal.demo import demo_travel
+from portal.demo import demo_travel, demo_user
 from portal.models import Office
 from portal.workdays import add_workdays, is_workday
 
@@ -48,7 +48,7 @@ def load() -> str:
     users = get_user_model().objects
     if not users.filter(username="zxqy-drafter").exists() or timezone.localdate() < dt.date(2026, 11, 1):
         return ""
-    gkb, drafter = users.get(username="gkb"), users.get(username="zxqy-drafter")
+    gkb, drafter = demo_user("gkb"), demo_user("zxqy-drafter")
     office = Office.objects.get(name="中小企业发展处")
     lines = []
     # Redaction jobs run here, in this command: the reply is sent right after.
