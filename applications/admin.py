@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from applications import clock, selectors, services, workflow
 from applications.admin_forms import TRANSITION_FORMS, OfflineApplicationForm
+from applications.annual_report.admin import ReportCellFilter  # issue #7: the annual report's admin and drill-down
 from applications.models import (
     IDENTITY_FILE_ROLES,
     ApplicationEvent,
@@ -26,7 +27,6 @@ from applications.models import (
     ReviewCase,
     Status,
 )
-from applications.report_admin import ReportCellFilter  # issue #7: the annual report's admin and drill-down
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import WorkflowActionsMixin
 from portal.errors import ActionRefused, DomainError, StateConflict
@@ -285,7 +285,7 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
                        "document_title": notice.get_kind_display()})
 
     def notice_pdf_view(self, request, object_id, notice_id):
-        from applications.letters import letter_pdf
+        from applications.letter_pdf import letter_pdf
 
         application, notice = self._notice(request, object_id, notice_id)
         response = HttpResponse(letter_pdf(notice.html, title=f"{notice.get_kind_display()} {application.tracking_code}"),
@@ -316,7 +316,8 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
     def letter_preview_pdf_view(self, request, object_id):
         """The PDF exactly as the applicant will download it (applications:case_letter_pdf), shown
         in the browser rather than saved."""
-        from applications.letters import LETTER_TITLE, letter_pdf
+        from applications.letter_pdf import letter_pdf
+        from applications.letters import LETTER_TITLE
 
         application, letter_html = self._previewed_letter(request, object_id)
         title = f"{LETTER_TITLE} {application.tracking_code}"
@@ -333,7 +334,7 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
                       {"application": application, "letter_html": mark_safe(application.reply_letter)})
 
     def letter_pdf_view(self, request, object_id):
-        from applications.letters import letter_pdf
+        from applications.letter_pdf import letter_pdf
 
         application = self.scoped_object(request, object_id)
         if not application.reply_letter:

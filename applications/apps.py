@@ -7,10 +7,10 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("依申请公开")
     default_auto_field = "django.db.models.BigAutoField"
 
-    worklist = ["applications.selectors.worklist", "applications.report.worklist"]
+    worklist = ["applications.selectors.worklist", "applications.annual_report.compute.worklist"]
     demo_loader = ["applications.demo.load", "applications.redaction_demo.load"]  # the second: issue #20
     tracking_lookup = "applications.views.tracked_case"
-    record_submission_guard = "applications.report_services.annual_report_record_guard"
+    record_submission_guard = "applications.annual_report.services.annual_report_record_guard"
     # Issue #20: files provided to an applicant can be redacted; a reply is checked for personal data.
     redaction_source = "applications.redaction.ProvidedFileSource"
     personal_data_target = "applications.personal_data.ReplyTarget"

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import time_machine
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from applications import services
 from applications.letters import remedies
 from applications.models import ApplicantType, Channel, DisclosureApplication, IdentityDocument
 from applications.outcomes import LEGAL_BASIS
+from portal.demo import demo_travel, demo_user
 from portal.models import Office
 from portal.validators import RESIDENT_ID_CHECK, RESIDENT_ID_WEIGHTS, USCC_CHARSET, USCC_WEIGHTS
 from portal.workdays import add_workdays
@@ -97,15 +96,6 @@ PARTIAL_CHECK = {"no_state_secret": True, "no_commercial_secret": False, "no_per
                  "redacted_parts": "涉及企业技术参数和报价的内容", "redaction_grounds": ["commercial_secret"]}
 
 
-def _user(username: str):
-    return get_user_model().objects.get(username=username)
-
-
-def _travel(day: dt.date, hour: int = 10):
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
-    return time_machine.travel(min(moment, timezone.now() - dt.timedelta(minutes=5)), tick=False)
-
-
 def _data(index: int, title: str, applicant_type: str) -> dict:
     person = applicant_type == ApplicantType.NATURAL_PERSON
     return {
@@ -125,14 +115,14 @@ def _data(index: int, title: str, applicant_type: str) -> dict:
 
 
 def _drive(index, title, applicant_type, received, office_name, plan, outcome) -> None:
-    gkb = _user("gkb")
+    gkb = demo_user("gkb")
     data = _data(index, title, applicant_type)
     if plan == "submitted":
-        with _travel(timezone.localdate() - dt.timedelta(days=1)):
+        with demo_travel(timezone.localdate() - dt.timedelta(days=1)):
             services.application_submit(data=data)
         return
     received = dt.date.fromisoformat(received)
-    with _travel(received, 9):
+    with demo_travel(received, 9):
         application, _secret = services.application_register_offline(
             actor=gkb, data=data, channel=[Channel.IN_PERSON, Channel.POST, Channel.EMAIL][index % 3],
             received_on=received)
@@ -142,37 +132,37 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
     if plan in ("supplement", "no_supplement", "late_supplement"):
         day = add_workdays(day, 2).date
         deadline = add_workdays(day, 5 if plan == "late_supplement" else 10).date
-        with _travel(day):
+        with demo_travel(day):
             application = services.application_request_supplement(
                 application=application, actor=gkb, items="请说明所需信息的具体年份、文号或其他特征描述。",
                 deadline=deadline)
         if plan == "supplement":
             return
         if plan == "late_supplement":  # two working days late: held for the office's decision
-            with _travel(add_workdays(deadline, 2).date):
+            with demo_travel(add_workdays(deadline, 2).date):
                 services.application_supplement_by_applicant(
                     application=application, text="所需信息为2026年上半年的使用情况。因外出未能按期补正。")
             return
-        with _travel(add_workdays(day, 11).date):
+        with demo_travel(add_workdays(day, 11).date):
             services.application_deem_withdrawn(application=application, actor=gkb, comment="逾期未补正")
         return
     office = Office.objects.get(name=office_name or "厅办公室")
     day = add_workdays(day, 1).date
-    with _travel(day):
+    with demo_travel(day):
         application = services.application_assign(application=application, actor=gkb, office=office)
     if plan == "assigned":
         return
     drafter = office.memberships.filter(role="drafter").first().user
     if plan == "consultation":
-        with _travel(add_workdays(day, 3).date):
+        with demo_travel(add_workdays(day, 3).date):
             services.application_start_consultation(application=application, actor=drafter,
                                                     third_party="拟支持企业（共12家）")
         return
     if plan == "objected":
-        with _travel(add_workdays(day, 2).date):
+        with demo_travel(add_workdays(day, 2).date):
             application = services.application_start_consultation(
                 application=application, actor=drafter, third_party="长春某某节能科技有限公司", sent_via="email")
-        with _travel(add_workdays(day, 9).date):
+        with demo_travel(add_workdays(day, 9).date):
             application = services.application_end_consultation(
                 application=application, actor=drafter, objected=True,
                 result="不同意公开：补贴核定依据中含有本公司的工艺参数和成本数据，属于商业秘密。")
@@ -184,27 +174,27 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
                 note="补贴金额涉及财政资金使用，拟决定公开")
         return
     if plan == "extension_requested":
-        with _travel(add_workdays(day, 10).date):
+        with demo_travel(add_workdays(day, 10).date):
             services.application_request_extension(application=application, actor=drafter, days=10,
                                                    reason="所需信息涉及全省各市州节点数据，需汇总核对")
         return
     if plan == "fee_unpaid":
-        with _travel(add_workdays(day, 2).date):
+        with demo_travel(add_workdays(day, 2).date):
             application = services.application_fee_notice(application=application, actor=gkb, method="by_page",
                                                           basis=180)
-        with _travel(add_workdays(day, 24).date):
+        with demo_travel(add_workdays(day, 24).date):
             services.application_fee_unpaid(application=application, actor=gkb)
         return
     if plan == "close_extended":
         # R.33(2): the office asks, the head of the general office consents.
-        with _travel(add_workdays(day, 15).date):
+        with demo_travel(add_workdays(day, 15).date):
             application = services.application_request_extension(application=application, actor=gkb, days=15,
                                                                  reason="所需信息涉及多个处室，需汇总核对")
-            application = services.application_approve_extension(application=application, actor=_user("bgs-head"))
+            application = services.application_approve_extension(application=application, actor=demo_user("bgs-head"))
     outcome = OUTCOME_ALIASES.get(outcome, outcome)
     reply_day = add_workdays(day, 12 if plan != "close_next_year" else 14).date
     outcome = outcome or "disclosed"
-    with _travel(reply_day):
+    with demo_travel(reply_day):
         body = "经审查，您申请获取的信息依法予以处理，详见附件和说明。"
         application = services.application_draft_reply(
             application=application, actor=drafter, outcome=outcome,
@@ -215,11 +205,11 @@ def _drive(index, title, applicant_type, received, office_name, plan, outcome) -
                 "disclosed", "partial") else [])
     if plan == "reply_drafted":
         return
-    with _travel(add_workdays(reply_day, 1).date, 15):
+    with demo_travel(add_workdays(reply_day, 1).date, 15):
         check = {"disclosed": ALL_CLEAR, "partial": PARTIAL_CHECK}.get(outcome, {})
         application = services.application_send_reply(application=application, actor=gkb, **check)
     if index in (1, 5):
-        with _travel(add_workdays(reply_day, 30).date):
+        with demo_travel(add_workdays(reply_day, 30).date):
             services.application_record_review(
                 application=application, actor=gkb, kind="review" if index == 1 else "litigation_direct",
                 filed_on=add_workdays(reply_day, 25).date, result="maintained" if index == 1 else "pending",
@@ -276,12 +266,12 @@ REPORT_TEXT = {
 def load_annual_report() -> str:
     """Opens the demo's report as of the day the demo is loaded (a preview while 2026 runs);
     before 2026 (tests travelling back) there is nothing to compile yet."""
-    from applications import report_services
+    from applications.annual_report import services as report_services
     from applications.models import AnnualReport
 
     if AnnualReport.objects.filter(year=REPORT_YEAR).exists() or timezone.localdate().year < REPORT_YEAR:
         return ""
-    gkb = _user("gkb")
+    gkb = demo_user("gkb")
     report = report_services.annual_report_generate(year=REPORT_YEAR, actor=gkb)
     report_services.annual_report_update(report=report, actor=gkb, data=REPORT_TEXT)
     return f"；{REPORT_YEAR}年度报告待完成 / {REPORT_YEAR} annual report to finish"

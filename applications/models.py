@@ -499,7 +499,7 @@ class ReportStage(models.TextChoices):
 class AnnualReport(models.Model):
     """The disclosure report for one calendar year (R.49, R.50), in the national 2021 format.
 
-    Tables 2–4 are computed from the records, applications and review cases (applications/report.py)
+    Tables 2–4 are computed from the records, applications and review cases (applications/annual_report/compute.py)
     and kept in `snapshot` as of `generated_at`; the disclosure office writes sections 一、五、六 and
     enters the few table-2 cells that come from other systems, each with its source. The report is
     published as a record in the 政府信息公开年报 category; its stage follows that record.

@@ -13,10 +13,12 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from applications import services
-from applications.demo import LETTER, _data, _travel, remedies
+from applications.demo import LETTER, _data
+from applications.letters import remedies
 from applications.models import ApplicantType, Channel, DisclosureApplication, FileRole
 from applications.outcomes import LEGAL_BASIS, Outcome
 from disclosure.redaction_demo import DEMO_ID, demo_pdf
+from portal.demo import demo_travel, demo_user
 from portal.models import Office
 from portal.workdays import add_workdays, is_workday
 
@@ -24,9 +26,10 @@ SENT_TITLE = "2026年中小企业服务券申领情况（含申领人信息）"
 PENDING_TITLE = "2026年专精特新企业培育资金拨付明细"
 NAME = "王建国"
 OTHER_ID = "22010219850716123X"
-# The confidentiality check of the reply (M.3(4), R.17): the applicant's name and number withheld.
-PRIVACY_WITHHELD = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": False,
-                    "redacted_parts": "申领人姓名、身份证号码", "redaction_grounds": ["personal_privacy"]}
+# The confidentiality check gkb confirms before sending (M.3(4), R.17): the applicant's name and
+# identity number were withheld as personal privacy — the parts the redaction blacks out.
+PRIVACY_CHECK = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": False,
+                 "redacted_parts": "申领人的姓名和身份证号码", "redaction_grounds": ["personal_privacy"]}
 
 
 def _lines(title: str, person: str, number: str) -> list[str]:
@@ -45,7 +48,7 @@ def load() -> str:
     users = get_user_model().objects
     if not users.filter(username="zxqy-drafter").exists() or timezone.localdate() < dt.date(2026, 11, 1):
         return ""
-    gkb, drafter = users.get(username="gkb"), users.get(username="zxqy-drafter")
+    gkb, drafter = demo_user("gkb"), demo_user("zxqy-drafter")
     office = Office.objects.get(name="中小企业发展处")
     lines = []
     # Redaction jobs run here, in this command: the reply is sent right after.
@@ -54,15 +57,15 @@ def load() -> str:
             if DisclosureApplication.objects.filter(information_title=title).exists():
                 continue
             received = _workdays_ago(8 if send else 4)
-            with _travel(received, 9):
+            with demo_travel(received, 9):
                 application, secret = services.application_register_offline(
                     actor=gkb, data=_data(31 if send else 32, title, ApplicantType.NATURAL_PERSON),
                     channel=Channel.IN_PERSON, received_on=received)
-            with _travel(add_workdays(received, 1).date):
+            with demo_travel(add_workdays(received, 1).date):
                 application = services.application_assign(application=application, actor=gkb, office=office)
             number = DEMO_ID if send else OTHER_ID
             data, boxes = demo_pdf(title, _lines(title, NAME if send else "李淑芬", number), [NAME, "李淑芬", number])
-            with _travel(add_workdays(received, 3).date):
+            with demo_travel(add_workdays(received, 3).date):
                 application = services.application_draft_reply(
                     application=application, actor=drafter, outcome=Outcome.PARTIAL,
                     letter_html=LETTER.format(
@@ -77,9 +80,9 @@ def load() -> str:
             from disclosure.redaction_services import redaction_request
 
             item = application.files.get(role=FileRole.PROVIDED)
-            with _travel(add_workdays(received, 3).date, 14):
+            with demo_travel(add_workdays(received, 3).date, 14):
                 redaction_request(item=item, actor=drafter, boxes=boxes)
-            with _travel(add_workdays(received, 4).date, 15):
-                services.application_send_reply(application=application, actor=gkb, **PRIVACY_WITHHELD)
+            with demo_travel(add_workdays(received, 4).date, 15):
+                services.application_send_reply(application=application, actor=gkb, **PRIVACY_CHECK)
             lines.append(f"遮盖后发出的答复 查询码 {application.tracking_code} 查询密码 {secret}")
     return "；".join(lines) if lines else "遮盖演示已存在 / redaction demo present"

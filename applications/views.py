@@ -310,7 +310,8 @@ def case_letter_pdf(request, application):
     letter_html = _letter_html(application)
     if not letter_html:
         raise Http404
-    from applications.letters import LETTER_TITLE, letter_pdf
+    from applications.letter_pdf import letter_pdf
+    from applications.letters import LETTER_TITLE
 
     title = f"{LETTER_TITLE} {application.tracking_code}"
     response = HttpResponse(letter_pdf(letter_html, title=title), content_type="application/pdf")
@@ -343,7 +344,7 @@ def case_notice(request, application, notice_id: int):
 @get_only
 @with_case
 def case_notice_pdf(request, application, notice_id: int):
-    from applications.letters import letter_pdf
+    from applications.letter_pdf import letter_pdf
 
     notice = _notice_for(application, notice_id)
     title = f"{notice.get_kind_display()} {application.tracking_code}"

@@ -28,8 +28,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications.annual_report.compute import published_on_the_column, report_due_date
 from applications.models import DisclosureApplication
-from applications.report import published_on_the_column, report_due_date
 from complaints.compliance_models import ComplianceRun
 from complaints.models import Complaint
 from disclosure import selectors as disclosure_selectors

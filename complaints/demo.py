@@ -16,15 +16,12 @@ import datetime as dt
 import uuid
 from collections import Counter
 
-import time_machine
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from complaints import services
 from complaints.admin_forms import overdue_applications
 from complaints.models import AccountabilityFinding, Complaint, Consultation, SurveyResponse
-from portal.demo import demo_passwords_allowed
+from portal.demo import demo_passwords_allowed, demo_travel, demo_user
 from portal.models import Office
 from portal.workdays import add_workdays
 
@@ -86,28 +83,19 @@ TRACKED = "not-published"
 TRACKED_KEY = uuid.uuid5(uuid.NAMESPACE_URL, "gov-disclosure-portal/demo/complaint/not-published")
 
 
-def _user(username: str):
-    return get_user_model().objects.get(username=username)
-
-
-def _travel(day: dt.date, hour: int = 10):
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
-    return time_machine.travel(min(moment, timezone.now() - dt.timedelta(minutes=5)), tick=False)
-
-
 def _office_user(office: Office):
     membership = office.memberships.filter(role="drafter").first() or office.memberships.first()
     return membership.user
 
 
 def _complaint(key, office_name, failure_type, received, channel, anonymous, plan, result, rating) -> None:
-    supervisor = _user("jcs-supervisor")
+    supervisor = demo_user("jcs-supervisor")
     office = Office.objects.get(name=office_name)
     received = dt.date.fromisoformat(received)
     data = {"office": office, "failure_type": failure_type, "details": f"{DETAILS[key]}{DEMO}",
             "related_reference": ""}
     reporter = None if anonymous else dict(REPORTER)
-    with _travel(received, 9):
+    with demo_travel(received, 9):
         if channel == "online":
             complaint, _secret, _created = services.complaint_submit(
                 data=data, reporter=reporter, anonymous=anonymous,
@@ -121,43 +109,43 @@ def _complaint(key, office_name, failure_type, received, channel, anonymous, pla
         return
     day = add_workdays(received, 1).date
     if plan == "declined":
-        with _travel(day):
+        with demo_travel(day):
             services.complaint_decline(complaint=complaint, actor=supervisor,
                                        reason="您反映的问题不属于政府信息公开事项，建议向劳动保障监察机构反映。")
         return
-    with _travel(day):
+    with demo_travel(day):
         complaint = services.complaint_accept(complaint=complaint, actor=supervisor)
     if plan == "replied" and result == "not_substantiated":
         day = add_workdays(day, 4).date
     else:
-        with _travel(add_workdays(day, 1).date):
+        with demo_travel(add_workdays(day, 1).date):
             complaint = services.complaint_request_explanation(
                 complaint=complaint, actor=supervisor, question=f"请说明{office_name}办理有关事项的情况及依据。")
         if plan == "explanation_requested":
             return
         day = add_workdays(day, 4).date
-        with _travel(day):
+        with demo_travel(day):
             complaint = services.complaint_explain(complaint=complaint, actor=_office_user(office),
                                                    answer="经核查，该申请因承办人员调整未能按期答复，已于近日补正答复。")
-    with _travel(add_workdays(day, 3).date):
+    with demo_travel(add_workdays(day, 3).date):
         complaint = services.complaint_conclude(complaint=complaint, actor=supervisor, result=result,
                                                 conclusion="经调阅办理记录并听取处室说明，认定如上。")
-    with _travel(add_workdays(day, 4).date, 15):
+    with demo_travel(add_workdays(day, 4).date, 15):
         reply = ("经调查核实，您反映的问题属实。厅监察室已责令该处室整改，并对有关人员批评教育。"
                  if result == "substantiated" else "经调查核实，该文件已于印发后20个工作日内公开，您反映的问题不属实。")
         complaint = services.complaint_reply(complaint=complaint, actor=supervisor, reply=reply)
     if rating:
-        with _travel(add_workdays(day, 6).date):
+        with demo_travel(add_workdays(day, 6).date):
             services.complaint_rate(complaint=complaint, rating=rating, comment="处理认真。")
 
 
 def _consultation(subject, office_name, received, channel, consent, plan, rating) -> None:
-    gkb = _user("gkb")
+    gkb = demo_user("gkb")
     received = dt.date.fromisoformat(received)
     office = Office.objects.get(name=office_name) if office_name else None
     data = {"name": "钱某某", "phone": "13800005678", "email": "asker@demo.invalid", "subject": subject,
             "question": QUESTIONS[subject], "publish_consent": consent, "office": office}
-    with _travel(received, 9):
+    with demo_travel(received, 9):
         if channel == "online":
             consultation, _secret, _created = services.consultation_submit(data=data)
         else:
@@ -169,22 +157,22 @@ def _consultation(subject, office_name, received, channel, consent, plan, rating
     if office is None:
         office = Office.objects.get(name="政策法规处")
         day = add_workdays(day, 1).date
-        with _travel(day):
+        with demo_travel(day):
             consultation = services.consultation_route(consultation=consultation, actor=gkb, office=office)
     if plan == "assigned":
         return
     answered = add_workdays(day, 18 if plan == "answered_late" else 5).date
-    with _travel(answered, 14):
+    with demo_travel(answered, 14):
         consultation = services.consultation_answer(consultation=consultation, actor=_office_user(office),
                                                     answer=ANSWERS[subject])
     if plan == "published":
-        with _travel(add_workdays(answered, 1).date):
+        with demo_travel(add_workdays(answered, 1).date):
             consultation = services.consultation_publish(consultation=consultation, actor=gkb,
                                                          public_subject=subject,
                                                          public_question=QUESTIONS[subject],
                                                          public_answer=ANSWERS[subject])
     if rating:
-        with _travel(add_workdays(answered, 2).date):
+        with demo_travel(add_workdays(answered, 2).date):
             services.consultation_rate(consultation=consultation, rating=rating)
 
 
@@ -195,9 +183,9 @@ def _finding() -> bool:
     complaint = Complaint.objects.filter(details__startswith=DETAILS["late-reply"]).first()
     late = list(overdue_applications().filter(office=office)[:2])
     decided = dt.date(2026, 4, 10)
-    with _travel(decided):
+    with demo_travel(decided):
         services.finding_record(
-            actor=_user("jcs-supervisor"), office=office, title=FINDING_TITLE,
+            actor=demo_user("jcs-supervisor"), office=office, title=FINDING_TITLE,
             facts="装备工业处承办的政府信息公开申请未在规定期限内答复，经举报查实。", measure="criticism",
             measure_detail="对承办人员批评教育，处室限期整改并建立答复期限提醒。", decided_on=decided,
             complaints=[complaint] if complaint else [], applications=late)
@@ -216,7 +204,7 @@ def load() -> str:
             created["consultations"] += 1
     if not SurveyResponse.objects.exists():
         for day, overall, findability, timeliness, comment in SURVEY:
-            with _travel(dt.date.fromisoformat(day), 16):
+            with demo_travel(dt.date.fromisoformat(day), 16):
                 services.survey_submit(overall=overall, findability=findability, timeliness=timeliness,
                                        comment=comment)
             created["survey"] += 1

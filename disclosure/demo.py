@@ -8,13 +8,12 @@ import datetime as dt
 from collections import Counter
 
 import time_machine
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from disclosure import demo_files, services
 from disclosure.demo_content import RECORDS
 from disclosure.models import CatalogueCategory, Channel, Record
-from portal.demo import OFFICES
+from portal.demo import OFFICES, demo_user
 from portal.models import Office
 from portal.workdays import add_workdays
 
@@ -36,15 +35,11 @@ class DemoClock:
         return min(moment, self.limit)
 
 
-def _user(username: str):
-    return get_user_model().objects.get(username=username)
-
-
 def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str | None = None) -> Record:
     office = Office.objects.get(name=spec["office"])
     prefix = PREFIX[spec["office"]]
-    drafter, head = _user(f"{prefix}-drafter"), _user(f"{prefix}-head")
-    disclosure_office, publisher, registrar = _user("gkb"), _user("xxzx-publisher"), _user("bgs-register")
+    drafter, head = demo_user(f"{prefix}-drafter"), demo_user(f"{prefix}-head")
+    disclosure_office, publisher, registrar = demo_user("gkb"), demo_user("xxzx-publisher"), demo_user("bgs-register")
     target = target or spec["outcome"]
 
     def travel(workdays=1, hour=10):
@@ -100,7 +95,7 @@ def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str
 
 def load() -> str:
     created = Counter()
-    disclosure_office = _user("gkb")
+    disclosure_office = demo_user("gkb")
     for spec in RECORDS:
         if Record.objects.filter(title=spec["title"]).exists():
             continue
@@ -112,7 +107,7 @@ def load() -> str:
             if outcome == "amended":
                 change = spec["amendment"]
                 with time_machine.travel(clock.at(0, 9), tick=False):
-                    draft = services.record_amend(record=record, actor=_user(f"{PREFIX[spec['office']]}-drafter"),
+                    draft = services.record_amend(record=record, actor=demo_user(f"{PREFIX[spec['office']]}-drafter"),
                                                   comment=change["comment"])
                 draft.title, draft.body, draft.summary = change["title"], change["body"], change["summary"]
                 draft.date_formed = max(dt.date.fromisoformat(change["date_formed"]), draft.date_formed)
@@ -154,7 +149,7 @@ def _change_request() -> bool:
     record = Record.objects.filter(title=CHANGE_REQUEST["title"], superseded_by__isnull=True).first()
     if record is None or ChangeRequest.objects.filter(record=record).exists():
         return False
-    drafter = _user(f"{PREFIX[record.office.name]}-drafter")
+    drafter = demo_user(f"{PREFIX[record.office.name]}-drafter")
     services.record_request_change(record=record, actor=drafter, kind=CHANGE_REQUEST["kind"],
                                    reason=CHANGE_REQUEST["reason"])
     return True

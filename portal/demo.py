@@ -1,13 +1,18 @@
 """The demo agency of the seed (吉林省工业和信息化厅): profile, offices, leaders and one account
-per role per relevant office. Idempotent: running it again changes nothing."""
+per role per relevant office. Idempotent: running it again changes nothing.
+
+Also what every app's demo loader needs (``demo_user``, ``demo_travel``), written once here."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
 from portal.notify import absolute_url
@@ -86,6 +91,18 @@ def _name(index: int) -> str:
 
 def demo_passwords_allowed() -> bool:
     return bool(settings.DEMO_MODE or settings.DEBUG)
+
+
+def demo_user(username: str):
+    """A demo account (``load_agency`` creates them), by its username."""
+    return get_user_model().objects.get(username=username)
+
+
+def demo_travel(day: dt.date, hour: int = 10):
+    """Run a step of a demo at ``hour`` o'clock on ``day`` (the agency's time zone), so that its
+    events, clocks and deadlines have realistic past dates; never later than five minutes ago."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    return time_machine.travel(min(moment, timezone.now() - dt.timedelta(minutes=5)), tick=False)
 
 
 @transaction.atomic

@@ -14,15 +14,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from applications.letter_pdf import letter_pdf, renderable_text
 from applications.letters import (
     LETTER_TITLE,
     REMEDIES,
     letter_context,
-    letter_pdf,
     letter_placeholders,
     letter_text,
     render_letter,
-    renderable_text,
     sanitize_letter,
 )
 from applications.models import ApplicantType, DisclosureApplication, IdentityDocument
@@ -403,12 +402,12 @@ def test_print_stylesheet_sets_a4_and_hides_the_toolbar():
 
 
 def test_pdf_falls_back_to_plain_text_if_the_layout_fails(monkeypatch):
-    from applications import letters
+    from applications import letter_pdf as pdf
 
     def broken(self, data):
         raise RuntimeError("layout bug")
 
-    monkeypatch.setattr(letters._LetterFlowables, "feed", broken)
+    monkeypatch.setattr(pdf._LetterFlowables, "feed", broken)
     assert_pdf(letter_pdf("<h2>标题</h2><p>正文</p><table><tr><td>格</td></tr></table>", title="告知书"))
 
 

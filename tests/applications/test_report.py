@@ -16,15 +16,17 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from applications import report as r
-from applications import report_formats, report_services, services
+from applications import services
+from applications.annual_report import compute as r
+from applications.annual_report import formats as report_formats
+from applications.annual_report import services as report_services
 from applications.demo import uscc
 from applications.models import AnnualReport, ApplicantType, DisclosureApplication, ReportStage
 from disclosure import services as record_services
 from disclosure.models import Attachment, CatalogueCategory, Channel, DocumentType, Record, RecordState
 from portal.admin_site import worklist_for
 from portal.errors import ActionRefused, InvalidInput, StateConflict
-from portal.models import Role
+from portal.models import Role, SiteProfile
 from tests.applications.conftest import PERSON, complete_letter, offline, send_reply
 from tests.conftest import ALL_CLEAR, S, drive, make_user, new_draft
 
@@ -765,21 +767,28 @@ def test_reminder_from_1_january_until_last_years_report_is_published(world, fix
     record = record_services.record_approve_confidentiality(record=record, actor=world.disclosure, **ALL_CLEAR)
     record_services.record_publish(record=record, actor=world.publisher, channels=[Channel.COLUMN])
     assert titles(worklist_for(world.disclosure)) == []
+    # Found by the report's link to its record, not by the title: a new agency name since does
+    # not lose it.
+    profile = SiteProfile.current()
+    profile.name = "测试省工业和信息化厅（更名后）"
+    profile.save()
+    assert r.published_on_the_column(2025)
 
 
 def test_a_report_published_by_hand_before_the_module_counts_as_published(world, tmp_path, settings):
     """The years before the report module: their reports are records of the 年报 category written
     by hand, with no AnnualReport. Published (and current) they end the reminder; a draft, a
-    revoked one, another year's or a record of another category do not."""
+    revoked one, another year's or a record of another category do not. It is the record titled
+    exactly as the report (the agency's name and the year)."""
     settings.MEDIA_ROOT = tmp_path
     reports = CatalogueCategory.objects.get(code="annual-report")
-    title = "吉林省工业和信息化厅2025年政府信息公开工作年度报告"
+    title = "测试省工业和信息化厅2025年政府信息公开工作年度报告"
     with travel("2026-01-12"):
         day = dt.date(2026, 1, 12)
         assert titles(worklist_for(world.disclosure)) == ["2025年政府信息公开工作年度报告"]
         draft = new_draft(world, title=title, category=reports, date_formed=day)
         drive(world, new_draft(world, title=title, category=reports, date_formed=day), S.REVOKED)
-        drive(world, new_draft(world, title="吉林省工业和信息化厅2024年政府信息公开工作年度报告", category=reports,
+        drive(world, new_draft(world, title="测试省工业和信息化厅2024年政府信息公开工作年度报告", category=reports,
                                date_formed=day), S.PUBLISHED)
         drive(world, new_draft(world, title="关于报送2025年政府信息公开工作年度报告的通知", date_formed=day),
               S.PUBLISHED)
@@ -791,6 +800,27 @@ def test_a_report_published_by_hand_before_the_module_counts_as_published(world,
         assert titles(worklist_for(world.disclosure)) == []
     with travel("2027-01-04"):
         assert titles(worklist_for(world.disclosure)) == ["2026年政府信息公开工作年度报告"]
+
+
+def test_a_record_whose_title_only_contains_the_reports_title_is_not_the_report(world, tmp_path, settings):
+    """Last year's report is never found by a part of a title (R.49): published records of the
+    年报 category that only quote the report's title — an explanation, a graphic version — end
+    neither the reminder nor the self-check's finding; the report itself, titled exactly, does."""
+    from complaints.compliance import check_annual_report
+
+    settings.MEDIA_ROOT = tmp_path
+    reports = CatalogueCategory.objects.get(code="annual-report")
+    title = "测试省工业和信息化厅2025年政府信息公开工作年度报告"
+    with travel("2026-02-03"):
+        day = dt.date(2026, 2, 3)
+        for quoting in (f"关于{title}的解读", f"{title}（图解版）", f"2024年及{title}"):
+            drive(world, new_draft(world, title=quoting, category=reports, date_formed=day), S.PUBLISHED)
+        assert not r.published_on_the_column(2025)
+        assert titles(worklist_for(world.disclosure)) == ["2025年政府信息公开工作年度报告"]
+        assert [f.title for f in check_annual_report(day)] == ["2025年政府信息公开工作年度报告未按时公布"]
+        drive(world, new_draft(world, title=title, category=reports, date_formed=day), S.PUBLISHED)
+        assert r.published_on_the_column(2025)
+        assert titles(worklist_for(world.disclosure)) == [] and check_annual_report(day) == []
 
 
 # --- The demo (issue #7's walk-through) --------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from applications import report_services
+from applications.annual_report import services as report_services
 from applications.models import ApplicantType
 from complaints import assessment
 from complaints.assessment import Period

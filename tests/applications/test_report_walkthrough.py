@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from applications import report as r
-from applications import report_formats
+from applications.annual_report import compute as r
+from applications.annual_report import formats as report_formats
 from applications.models import AnnualReport, ApplicantType, ReportStage
 from disclosure.models import Record, RecordState, ReleaseRegisterLine
 from portal.admin_site import worklist_for

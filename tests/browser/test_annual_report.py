@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from applications import report_services
+from applications.annual_report import services as report_services
 from applications.models import AnnualReport
 from disclosure import services as record_services
 from disclosure.models import Channel

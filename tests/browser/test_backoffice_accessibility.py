@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import report_services
 from applications import services as application_services
+from applications.annual_report import services as report_services
 from applications.models import Channel
 from complaints import services as complaint_services
 from tests.browser.test_accessibility import Findings

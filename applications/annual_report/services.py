@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import report as r
-from applications import report_formats
+from applications.annual_report import compute as r
+from applications.annual_report import formats
 from applications.models import AnnualReport, ApplicantType
 from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY
 from disclosure.models import (
@@ -155,7 +155,7 @@ def _general_office() -> Office:
 
 def _attach_xlsx(record: Record, report: AnnualReport, tables: r.Tables, actor, saved) -> Attachment:
     with agency_language():  # the published workbook, like the body
-        upload = ContentFile(report_formats.xlsx(report, tables), name=report_formats.xlsx_filename(report))
+        upload = ContentFile(formats.xlsx(report, tables), name=formats.xlsx_filename(report))
     return store_upload(Attachment(record=record, uploaded_by=actor), upload, saved=saved)
 
 
@@ -193,11 +193,11 @@ def annual_report_create_record(*, report: AnnualReport, actor) -> Record:
         if record.state != RecordState.DRAFT:
             raise StateConflict(_("发布稿已进入审核流程，不能再更新。"))
         with agency_language():  # the published record, like its body
-            record.title = report_formats.title_of(report)
+            record.title = formats.title_of(report)
             record.summary = _("%(agency)s%(year)d年主动公开、依申请公开、政府信息公开行政复议和行政诉讼情况，"
                                "存在的主要问题及改进情况（条例第五十条）。") % {
                 "agency": SiteProfile.current().name, "year": report.year}
-        record.body = report_formats.render_body(report, tables)
+        record.body = formats.render_body(report, tables)
         record.date_formed = timezone.localdate()
         # R.49 sets the report's own period (M.11, second sentence): 31 January of the next year.
         record.due_date_by_law = r.report_due_date(report.year)
@@ -237,7 +237,7 @@ def annual_report_record_guard(record: Record) -> None:
         raise StateConflict(_("%(year)d年度报告在生成发布稿之后又有修改。请政府信息公开工作领导小组办公室重新“生成发布稿”后再提交。")
                             % {"year": report.year})
     tables = r.Tables.from_json(report.record_snapshot)
-    if record.body != report_formats.render_body(report, tables):
+    if record.body != formats.render_body(report, tables):
         raise StateConflict(_("发布稿正文与年度报告不一致：年度报告的正文由系统根据报告生成，不能在发布稿中修改。"
                               "请在年度报告中修改，再重新“生成发布稿”。"))
     if failures := r.check(report, tables):

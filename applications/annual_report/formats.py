@@ -16,7 +16,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from applications import report as r
+from applications.annual_report import compute as r
 from applications.models import AnnualReport
 from applications.outcomes import Outcome, OutcomeGroup, group_of
 from disclosure.models import DocumentType
@@ -187,8 +187,7 @@ def source_notes(report: AnnualReport) -> list[str]:
 
 
 def title_of(report: AnnualReport) -> str:
-    return _("%(agency)s%(year)d年政府信息公开工作年度报告") % {"agency": SiteProfile.current().name,
-                                                          "year": report.year}
+    return r.report_title(report.year)
 
 
 def report_context(report: AnnualReport, tables: r.Tables, *, mode: str) -> dict:

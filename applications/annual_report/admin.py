@@ -1,7 +1,7 @@
 """The annual report in the back office: one page per year with its checks, its tables (each
 number of table 3 opens the applications behind it), the narrative editor with the facts to
 quote, the manual cells, XLSX, print view and "create the draft record". Thin: the rules are in
-report.py and report_services.py. Only the disclosure office compiles; supervision may read."""
+compute.py and services.py. Only the disclosure office compiles; supervision may read."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from django.utils.http import content_disposition_header
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from applications import report as r
-from applications import report_formats, report_services
+from applications.annual_report import compute as r
+from applications.annual_report import formats, services
 from applications.models import AnnualReport, ApplicantType
 from disclosure.selectors import records_for_staff
 from portal.admin_history import HistoryAdmin
@@ -55,7 +55,7 @@ class ReportCellFilter(admin.SimpleListFilter):
 
 
 class GenerateForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=report_services.FIRST_YEAR)
+    year = forms.IntegerField(label=_("年度"), min_value=services.FIRST_YEAR)
 
 
 def _carry_field(column: str) -> forms.IntegerField:
@@ -68,8 +68,8 @@ class AnnualReportForm(forms.ModelForm):
 
     class Meta:
         model = AnnualReport
-        fields = [f for f in report_services.EDITABLE_FIELDS if f != "previous_carry_over"]
-        widgets = {name: forms.TextInput(attrs={"size": 60}) for name in report_services.EDITABLE_FIELDS
+        fields = [f for f in services.EDITABLE_FIELDS if f != "previous_carry_over"]
+        widgets = {name: forms.TextInput(attrs={"size": 60}) for name in services.EDITABLE_FIELDS
                    if name.endswith("_source")}
 
     carry_natural_person = _carry_field(ApplicantType.NATURAL_PERSON)
@@ -82,14 +82,14 @@ class AnnualReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.fee_income is not None:
-            self.initial["fee_income"] = report_formats.money(self.instance.fee_income)
+            self.initial["fee_income"] = formats.money(self.instance.fee_income)
         stored = (self.instance.previous_carry_over or {}) if self.instance.pk else {}
         for column in ApplicantType.values:
             if f"carry_{column}" in self.fields:
                 self.fields[f"carry_{column}"].initial = stored.get(column)
 
     def service_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in report_services.EDITABLE_FIELDS if name in self.cleaned_data}
+        data = {name: self.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in self.cleaned_data}
         carry = {column: self.cleaned_data.get(f"carry_{column}") for column in ApplicantType.values}
         data["previous_carry_over"] = carry if any(v is not None for v in carry.values()) else {}
         return data
@@ -127,10 +127,10 @@ class AnnualReportAdmin(HistoryAdmin):
     # --- Who may do what ---
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and report_services.may_compile(request.user)
+        return super().has_add_permission(request) and services.may_compile(request.user)
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj) and report_services.may_compile(request.user)
+        allowed = super().has_change_permission(request, obj) and services.may_compile(request.user)
         return allowed and (obj is None or obj.is_editable)
 
     def has_delete_permission(self, request, obj=None):
@@ -177,7 +177,7 @@ class AnnualReportAdmin(HistoryAdmin):
         form = GenerateForm(request.POST or None, initial={"year": year or timezone.localdate().year - 1})
         if request.method == "POST" and form.is_valid():
             try:
-                report = report_services.annual_report_generate(year=form.cleaned_data["year"], actor=request.user)
+                report = services.annual_report_generate(year=form.cleaned_data["year"], actor=request.user)
             except (InvalidInput, StateConflict) as error:
                 form.add_error(None, str(error))
             else:
@@ -202,16 +202,16 @@ class AnnualReportAdmin(HistoryAdmin):
             "failures": failures,
             "carry_over_source": carry.source,
             "facts": r.fact_sentences(report.year, tables.facts),
-            "can_compile": report_services.may_compile(request.user) and report.is_editable,
+            "can_compile": services.may_compile(request.user) and report.is_editable,
             "year_over": timezone.localdate().year > report.year,
             "record_url": record_url,
             "show_save_and_add_another": False,
-            **report_formats.report_context(report, tables, mode="staff"),
+            **formats.report_context(report, tables, mode="staff"),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        report_services.annual_report_update(report=obj, actor=request.user, data=form.service_data())
+        services.annual_report_update(report=obj, actor=request.user, data=form.service_data())
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -233,25 +233,25 @@ class AnnualReportAdmin(HistoryAdmin):
         return HttpResponseRedirect(self._change_url(report))
 
     def refresh_view(self, request, object_id):
-        return self._post_action(request, object_id, report_services.annual_report_refresh,
+        return self._post_action(request, object_id, services.annual_report_refresh,
                                  lambda report: _("已按当前数据重新生成统计数据。"))
 
     def create_record_view(self, request, object_id):
         return self._post_action(
-            request, object_id, report_services.annual_report_create_record,
+            request, object_id, services.annual_report_create_record,
             lambda record: _("已生成发布稿“%(title)s”（厅办公室草稿），请厅办公室信息员提交审核。") % {"title": record.title})
 
     def xlsx_view(self, request, object_id):
         report = self._viewable(request, object_id)
-        response = HttpResponse(report_formats.xlsx(report, r.tables_of(report)),
-                                content_type=report_formats.XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, report_formats.xlsx_filename(report))
+        response = HttpResponse(formats.xlsx(report, r.tables_of(report)),
+                                content_type=formats.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, formats.xlsx_filename(report))
         return response
 
     def print_view(self, request, object_id):
         report = self._viewable(request, object_id)
         return TemplateResponse(request, "applications/report/print.html",
-                                report_formats.report_context(report, r.tables_of(report), mode="print"))
+                                formats.report_context(report, r.tables_of(report), mode="print"))
 
 
 admin.site.register(AnnualReport, AnnualReportAdmin)

@@ -1,7 +1,7 @@
 """The annual report (M.3(3), R.49, R.50) in the national 2021 format (国办公开办函〔2021〕30号):
 tables 2, 3 and 4 computed in the database, the consistency checks, the facts the narrative
 quotes, and the reminder on the disclosure office's work list. Reads only; writes are in
-report_services.py, the HTML and XLSX layouts in report_formats.py.
+services.py, the HTML and XLSX layouts in formats.py.
 
 Counting conventions (the format's, see shared/reference/annual-report-2021.md):
 
@@ -47,7 +47,8 @@ from applications.outcomes import Outcome, OutcomeGroup, group_of
 from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY
 from disclosure.models import DocumentType, Record, RecordState, Validity
 from disclosure.selectors import records_published
-from portal.models import Role
+from portal.language import agency_language
+from portal.models import Role, SiteProfile
 from portal.selectors import has_role
 from portal.validators import is_ascii_number
 from portal.workdays import workdays_left
@@ -557,13 +558,26 @@ def report_due_date(year: int) -> dt.date:
     return dt.date(year + 1, 1, 31)
 
 
+def report_title(year: int) -> str:
+    """The title of `year`'s report, in the active language (the record's, the XLSX's):
+    「吉林省工业和信息化厅2025年政府信息公开工作年度报告」."""
+    return _("%(agency)s%(year)d年政府信息公开工作年度报告") % {"agency": SiteProfile.current().name, "year": year}
+
+
 def published_on_the_column(year: int) -> bool:
-    """A report for `year` is published on the column as a record of the 年报 category — also one
-    written by hand before the report module was used (with no AnnualReport): published and
-    current (neither revoked nor replaced by a newer version), its title naming the year's 年度报告."""
-    return records_published().filter(
-        category__code=ANNUAL_REPORT_CATEGORY, superseded_by__isnull=True, title__contains=f"{year}年",
-    ).filter(title__contains="年度报告").exists()
+    """A report for `year` is published on the column as a record of the 年报 category, published
+    and current (neither revoked nor replaced by a newer version). Compiled here, it is the record
+    the AnnualReport links to; written by hand before the report module was used (no
+    AnnualReport), it is the record titled exactly as the report's title (`report_title`, in the
+    agency's language). Never a part of a title: a notice or an explanation whose title quotes
+    the report's is not the report."""
+    current = records_published().filter(category__code=ANNUAL_REPORT_CATEGORY, superseded_by__isnull=True)
+    linked = AnnualReport.objects.filter(year=year, record__isnull=False).values("record")
+    if current.filter(pk__in=linked).exists():
+        return True
+    with agency_language():
+        title = report_title(year)
+    return current.filter(title=title).exists()
 
 
 def worklist(user, today: dt.date | None = None) -> list[WorkItem]:
