@@ -301,10 +301,10 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
             raise Http404
         application = self.scoped_object(request, object_id)
         try:
-            workflow.check(workflow.TRANSITIONS["draft_reply"], request.user, application)
+            workflow.check(workflow.TRANSITIONS[workflow.A.DRAFT_REPLY], request.user, application)
         except (ActionRefused, StateConflict) as error:
             raise PermissionDenied(str(error)) from None
-        form = TRANSITION_FORMS["draft_reply"](request.POST, obj=application)
+        form = TRANSITION_FORMS[workflow.A.DRAFT_REPLY](request.POST, obj=application)
         return application, form.preview_letter()
 
     def letter_preview_view(self, request, object_id):

@@ -244,7 +244,7 @@ def application_confirm(*, application, actor, received_on: dt.date | None = Non
     if received_on > timezone.localdate():
         raise InvalidInput(_("收到申请日期不能晚于今天。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "confirm", expected_status)
+        application, role = _begin(application, actor, workflow.A.CONFIRM, expected_status)
         if received_on < timezone.localtime(application.submitted_at).date():
             raise InvalidInput(_("收到申请日期不能早于提交日期。"))
         application.received_on = received_on
@@ -259,7 +259,7 @@ def application_confirm(*, application, actor, received_on: dt.date | None = Non
 def application_assign(*, application, actor, office: Office, comment: str = "",
                        expected_status: str | None = None) -> DisclosureApplication:
     with transaction.atomic():
-        application, role = _begin(application, actor, "assign", expected_status)
+        application, role = _begin(application, actor, workflow.A.ASSIGN, expected_status)
         if not office.is_active:
             raise InvalidInput(_("该处室已停用。"))
         application.office = office
@@ -276,7 +276,7 @@ def application_request_supplement(*, application, actor, items: str, deadline: 
     补正告知书 goes out with it."""
     items = _require_text(items, _("请一次性列明需要补正的全部事项。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "request_supplement", expected_status)
+        application, role = _begin(application, actor, workflow.A.REQUEST_SUPPLEMENT, expected_status)
         today = timezone.localdate()
         if today > clock.supplement_request_deadline(application.received_on):
             raise InvalidInput(_("已超过收到申请之日起7个工作日，不能再告知补正（条例第三十条）。"))
@@ -329,7 +329,7 @@ def application_record_supplement(*, application, actor, received_on: dt.date | 
     """Staff register a supplement that arrived on paper; the clock restarts from that day, or,
     after the deadline, waits for their decision (R.30)."""
     with files_removed_unless_committed() as saved, transaction.atomic():
-        application, role = _begin(application, actor, "record_supplement", expected_status)
+        application, role = _begin(application, actor, workflow.A.RECORD_SUPPLEMENT, expected_status)
         today = timezone.localdate()
         on = received_on or today
         requested = application.events.filter(kind=K.SUPPLEMENT_REQUESTED).order_by("-at").first()
@@ -363,7 +363,7 @@ def application_accept_late_supplement(*, application, actor, reason: str, expec
     limit counts from the day the supplement arrived (clock.py)."""
     reason = _require_text(reason, _("请写明认定有正当理由的依据（条例第三十条）。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "accept_late_supplement", expected_status)
+        application, role = _begin(application, actor, workflow.A.ACCEPT_LATE_SUPPLEMENT, expected_status)
         arrived = application.events.filter(kind=K.SUPPLEMENT_RECEIVED).order_by("-at", "-pk").first()
         _record(application, kind=K.SUPPLEMENT_ACCEPTED, actor=actor, role=role, comment=reason,
                 to_status=_back_from_supplement(application),
@@ -379,7 +379,7 @@ def application_deem_withdrawn(*, application, actor, comment: str = "", expecte
     (R.30; table 3 (六)1). After a late supplement the reason for refusing it is required. The
     applicant gets the closing letter (other_no_supplement)."""
     with transaction.atomic():
-        application, role = _begin(application, actor, "deem_withdrawn", expected_status)
+        application, role = _begin(application, actor, workflow.A.DEEM_WITHDRAWN, expected_status)
         if application.status == S.SUPPLEMENT_LATE:
             comment = _require_text(comment, _("申请人已逾期补正：请写明认定没有正当理由的理由（条例第三十条）。"))
         application.outcome = Outcome.OTHER_NO_SUPPLEMENT
@@ -430,7 +430,7 @@ def application_start_consultation(*, application, actor, third_party: str, sent
     receipt of the letter to answer. Only while the time limit runs (workflow.limit_running)."""
     third_party = _require_text(third_party, _("请填写被征求意见的第三方。"))
     with transaction.atomic():
-        return _start_consultation(application, actor, "start_consultation", flag="consultation_open",
+        return _start_consultation(application, actor, workflow.A.START_CONSULTATION, flag="consultation_open",
                                    kind=K.CONSULTATION_STARTED,
                                    notice=NoticeKind.CONSULTATION, addressee=third_party, sent_on=sent_on,
                                    via=sent_via, expected_status=expected_status, data={"third_party": third_party},
@@ -444,7 +444,7 @@ def application_end_consultation(*, application, actor, ended_on: dt.date | None
     the information anyway needs the written notice of R.32 (notify_third_party)."""
     result = _require_text(result, _("请填写第三方意见（或逾期未答复）。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "end_consultation", expected_status)
+        application, role = _begin(application, actor, workflow.A.END_CONSULTATION, expected_status)
         today = timezone.localdate()
         started = application.events.filter(kind=K.CONSULTATION_STARTED).order_by("-at", "-pk").first()
         on = _date_between(ended_on or today, started.on if started else None, today,
@@ -463,7 +463,7 @@ def application_start_agency_consultation(*, application, actor, agency: str, ma
     agency = _require_text(agency, _("请填写被征求意见的机关。"))
     matter = _require_text(matter, _("请写明征求意见的事项。"))
     with transaction.atomic():
-        return _start_consultation(application, actor, "start_agency_consultation", flag="agency_consultation_open",
+        return _start_consultation(application, actor, workflow.A.START_AGENCY_CONSULTATION, flag="agency_consultation_open",
                                    kind=K.AGENCY_CONSULTATION_STARTED, notice=NoticeKind.AGENCY_CONSULTATION,
                                    addressee=agency, sent_on=sent_on, via=sent_via, expected_status=expected_status,
                                    data={"agency": agency, "matter": matter}, facts={"matter": matter})
@@ -474,7 +474,7 @@ def application_end_agency_consultation(*, application, actor, ended_on: dt.date
     """The other agency answered, or its 15 working days ran out (R.34: silence is consent)."""
     result = _require_text(result, _("请填写被征求意见机关的意见（或逾期未提出意见，视为同意公开）。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "end_agency_consultation", expected_status)
+        application, role = _begin(application, actor, workflow.A.END_AGENCY_CONSULTATION, expected_status)
         today = timezone.localdate()
         started = application.events.filter(kind=K.AGENCY_CONSULTATION_STARTED).order_by("-at", "-pk").first()
         on = _date_between(ended_on or today, started.on if started else None, today,
@@ -501,7 +501,7 @@ def application_record_receipt(*, application, actor, notice: str, received_on: 
     """The day the consultation letter (R.32, R.34) or the fee notice (109号) was received, from
     the postal receipt or the delivery record: the other side's period counts from it."""
     with transaction.atomic():
-        application, role = _begin(application, actor, "record_receipt", expected_status)
+        application, role = _begin(application, actor, workflow.A.RECORD_RECEIPT, expected_status)
         if notice not in dict(awaiting_receipt(application)):
             raise InvalidInput(_("请选择等待送达的文书。"))
         if notice == clock.FEE and role != workflow.DISCLOSURE_OFFICE:
@@ -537,7 +537,7 @@ def application_request_extension(*, application, actor, days: int, reason: str,
     if not 1 <= int(days) <= clock.MAX_EXTENSION_WORKING_DAYS:
         raise InvalidInput(_("延长期限为1至20个工作日。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "request_extension", expected_status)
+        application, role = _begin(application, actor, workflow.A.REQUEST_EXTENSION, expected_status)
         application.extension_pending = True
         _record(application, kind=K.EXTENSION_REQUESTED, actor=actor, role=role, comment=reason,
                 data={"days": int(days), "reason": reason})
@@ -552,7 +552,7 @@ def application_approve_extension(*, application, actor, comment: str = "", expe
     names) consents — never the person who asked (workflow.check); the 延期答复告知书 goes out
     with the date of consent (R.33(2))."""
     with transaction.atomic():
-        application, role = _begin(application, actor, "approve_extension", expected_status)
+        application, role = _begin(application, actor, workflow.A.APPROVE_EXTENSION, expected_status)
         request = application.events.filter(kind=K.EXTENSION_REQUESTED).order_by("-at", "-pk").first()
         days, reason = int(request.data["days"]), request.data.get("reason") or request.comment
         today = timezone.localdate()
@@ -577,7 +577,7 @@ def application_refuse_extension(*, application, actor, comment: str, expected_s
     """No consent: the limit stays as it is (and the handler may not ask again on this ground)."""
     comment = _require_text(comment, _("请写明不同意延期的理由。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "refuse_extension", expected_status)
+        application, role = _begin(application, actor, workflow.A.REFUSE_EXTENSION, expected_status)
         application.extension_pending = False
         return _record(application, kind=K.EXTENSION_REFUSED, actor=actor, role=role, comment=comment)
 
@@ -600,7 +600,7 @@ def application_delay_reply(*, application, actor, until: dt.date, reasons: str,
     reasonable later date and tells the applicant why (延迟答复告知书)."""
     reasons = _require_text(reasons, _("请写明不能按期答复的理由（将告知申请人）。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "delay_reply", expected_status)
+        application, role = _begin(application, actor, workflow.A.DELAY_REPLY, expected_status)
         due = workflow.current_due(application)
         today = timezone.localdate()
         if not until or (due and until <= due) or until > today + dt.timedelta(days=MAX_DELAY_DAYS):
@@ -640,7 +640,7 @@ def application_fee_notice(*, application, actor, method: str, basis: int, sent_
     if amount <= 0:
         raise InvalidInput(_("按该方式计算不收费，无需发出收费通知。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "fee_notice", expected_status)
+        application, role = _begin(application, actor, workflow.A.FEE_NOTICE, expected_status)
         earlier = application.fee_notices.exclude(method=method).first()
         if earlier:
             raise InvalidInput(_("本申请已按“%(method)s”计收，同一申请只能选择一种计收方式（国办函〔2020〕109号）。")
@@ -667,7 +667,7 @@ def application_fee_notice(*, application, actor, method: str, basis: int, sent_
 def application_fee_paid(*, application, actor, paid_on: dt.date | None = None, expected_status: str | None = None):
     """The fee arrived: the suspended clock continues (109号)."""
     with transaction.atomic():
-        application, role = _begin(application, actor, "fee_paid", expected_status)
+        application, role = _begin(application, actor, workflow.A.FEE_PAID, expected_status)
         today = timezone.localdate()
         notice = application.fee_notices.filter(paid_on__isnull=True).order_by("-issued_on").first()
         on = _date_between(paid_on or today, notice.issued_on if notice else None, today,
@@ -680,7 +680,7 @@ def application_fee_paid(*, application, actor, paid_on: dt.date | None = None, 
 def application_fee_unpaid(*, application, actor, expected_status: str | None = None):
     """Not paid by the deadline: processing ends (table 3 (六)2), with the closing letter."""
     with transaction.atomic():
-        application, role = _begin(application, actor, "fee_unpaid", expected_status)
+        application, role = _begin(application, actor, workflow.A.FEE_UNPAID, expected_status)
         notice = application.fee_notices.filter(paid_on__isnull=True).first()
         if notice and timezone.localdate() <= notice.pay_by:
             raise StateConflict(_("缴费期限尚未届满。"))
@@ -709,7 +709,7 @@ def application_draft_reply(*, application, actor, outcome: str, letter_html: st
     if outcome in REFUSALS and not (note or "").strip():
         raise InvalidInput(_("不予公开、部分公开、无法提供或不予处理的，须写明理由和依据。"))
     with files_removed_unless_committed() as saved, transaction.atomic():
-        application, role = _begin(application, actor, "draft_reply", expected_status)
+        application, role = _begin(application, actor, workflow.A.DRAFT_REPLY, expected_status)
         application.outcome = outcome
         application.reply_letter = letter
         application.reply_note = (note or "").strip()
@@ -724,7 +724,7 @@ def application_draft_reply(*, application, actor, outcome: str, letter_html: st
 def application_return_reply(*, application, actor, comment: str, expected_status: str | None = None):
     comment = _require_text(comment, _("退回时必须填写修改意见。"))
     with transaction.atomic():
-        application, role = _begin(application, actor, "return_reply", expected_status)
+        application, role = _begin(application, actor, workflow.A.RETURN_REPLY, expected_status)
         return _record(application, kind=K.REPLY_RETURNED, actor=actor, role=role, comment=comment,
                        to_status=S.ASSIGNED if application.office_id else S.RECEIVED)
 
@@ -739,7 +739,7 @@ def application_notify_third_party(*, application, actor, content: str, reason: 
     reason = _require_text(reason, _("请写明不公开可能对公共利益造成重大影响的理由（条例第三十二条）。"))
     via = _send_channel(sent_via)
     with transaction.atomic():
-        application, role = _begin(application, actor, "notify_third_party", expected_status)
+        application, role = _begin(application, actor, workflow.A.NOTIFY_THIRD_PARTY, expected_status)
         objection = workflow.third_party_objection(application)
         third_party = objection.data.get("third_party") or objection.comment
         today = timezone.localdate()
@@ -767,7 +767,7 @@ def application_send_reply(*, application, actor, comment: str = "", no_state_se
     from disclosure.services import confidentiality_checklist
 
     with transaction.atomic():
-        application, role = _begin(application, actor, "send_reply", expected_status)
+        application, role = _begin(application, actor, workflow.A.SEND_REPLY, expected_status)
         if gaps := letter_placeholders(application.reply_letter):
             raise InvalidInput(_("告知书还有未填写的内容：%(gaps)s。请退回修改。") % {"gaps": "、".join(gaps)})
         if missing := letter_omissions(application.reply_letter, application.outcome):
@@ -811,7 +811,7 @@ def application_record_review(*, application, actor, kind: str, filed_on: dt.dat
                               decided_on: dt.date | None = None, note: str = "", expected_status: str | None = None):
     """An administrative review or lawsuit about the reply, or about the lack of one (table 4)."""
     with transaction.atomic():
-        application, role = _begin(application, actor, "record_review", expected_status)
+        application, role = _begin(application, actor, workflow.A.RECORD_REVIEW, expected_status)
         case = ReviewCase(application=application, kind=kind, filed_on=filed_on, result=result,
                           decided_on=decided_on, note=note)
         _clean_review_case(case)
@@ -824,7 +824,7 @@ def review_case_update(*, case: ReviewCase, actor, result: str, decided_on: dt.d
     """A pending review or lawsuit is decided."""
     with transaction.atomic():
         application = _lock(case.application)
-        workflow.check(workflow.TRANSITIONS["record_review"], actor, application)
+        workflow.check(workflow.TRANSITIONS[workflow.A.RECORD_REVIEW], actor, application)
         case.result, case.decided_on, case.note = result, decided_on, note or case.note
         _clean_review_case(case)
         case.save()

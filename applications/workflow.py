@@ -33,7 +33,6 @@ The back office reads TRANSITIONS to draw its buttons; services.py carries each 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +42,7 @@ from applications.outcomes import Outcome
 from portal.errors import ActionRefused, StateConflict
 from portal.models import Role
 from portal.selectors import can_act_for_office, has_role
+from portal.transitions import StrEnum, Transition, transition_table
 
 S = Status
 K = EventKind
@@ -52,21 +52,6 @@ EXTENSION_APPROVER = "extension_approver"
 APPROVE = "applications.approve_application_reply"
 
 Guard = Callable[[DisclosureApplication], None]
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    roles: tuple[str, ...]
-    danger: bool = False
-    help: str = ""
-    permission: str = ""  # needed on top of the role's permission
-    guards: tuple[Guard, ...] = ()
-    # Who may not carry it out: the person who did the step it approves (M.12(1)).
-    same_person: Callable[[DisclosureApplication], int | None] | None = None
-    same_person_message: str = ""
 
 
 # --- Reads the guards need ------------------------------------------------------------------------
@@ -156,96 +141,122 @@ EXTENSION_USED = refuse_if(
 NOT_DELAYED = refuse_if(lambda a: a.events.filter(kind=K.DELAYED_REPLY).exists(),
                         _("本申请已确定过延迟答复期限（条例第三十五条）。"))
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        Transition("confirm", _("确认收到（受理）"), (S.SUBMITTED,), (DISCLOSURE_OFFICE,),
-                   help=_("网上申请以双方确认之日为收到申请之日（条例第三十一条）。")),
-        Transition("assign", _("分办"), (S.RECEIVED, S.ASSIGNED), (DISCLOSURE_OFFICE,)),
-        Transition("request_supplement", _("告知补正"), (S.RECEIVED, S.ASSIGNED), (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
-                   help=_("收到申请之日起7个工作日内一次性告知需要补正的事项和合理的补正期限（条例第三十条）。"),
-                   guards=(
-                       refuse_if(lambda a: a.events.filter(kind=K.SUPPLEMENT_REQUESTED).exists(),
-                                 _("补正应一次性告知，本申请已告知过补正（条例第三十条）。")),
-                       # R.30 stops the clock and restarts it in full; a consultation or a fee
-                       # notice is a pause of its own: a supplement in the middle would tangle them.
-                       refuse_if(pause_open, _("正在征求意见或等待缴费，不能告知补正。")),
-                   )),
-        Transition("record_supplement", _("登记收到补正"), (S.SUPPLEMENT_REQUESTED,), (DISCLOSURE_OFFICE,),
-                   help=_("补正期限届满后收到的补正不恢复计算期限，由本机关决定是否有正当理由（条例第三十条）。")),
-        Transition("accept_late_supplement", _("接受逾期补正（有正当理由）"), (S.SUPPLEMENT_LATE,), (DISCLOSURE_OFFICE,),
-                   help=_("申请人逾期补正有正当理由的，予以接受，答复期限自收到补正之日起计算；理由记入办理记录（条例第三十条）。")),
-        Transition("deem_withdrawn", _("逾期未补正，视为放弃"), (S.SUPPLEMENT_REQUESTED, S.SUPPLEMENT_LATE),
-                   (DISCLOSURE_OFFICE,), danger=True, guards=(_supplement_not_due,),
-                   help=_("申请人无正当理由逾期不补正的，视为放弃申请（条例第三十条）。")),
-        Transition("start_consultation", _("征求第三方意见"), (S.ASSIGNED,), (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
-                   help=_("第三方应自收到征求意见书之日起15个工作日内提出意见（条例第三十二条）。"),
-                   guards=(ONE_PAUSE, limit_running(
-                       _("答复期限已于 %(date)s 届满，不能再征求第三方意见并扣除所需时间（条例第三十二条、第三十三条第三款）。")))),
-        Transition("end_consultation", _("结束征求第三方意见"), (S.ASSIGNED, S.REPLY_DRAFTED),
-                   (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
-                   guards=(refuse_if(lambda a: not a.consultation_open, _("没有正在进行的第三方意见征询。")),)),
-        Transition("start_agency_consultation", _("征求其他机关意见"), (S.ASSIGNED,), (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
-                   help=_("与其他机关共同制作或需征求其他机关意见的，被征求意见机关应自收到征求意见书之日起15个工作日内提出意见，"
-                          "逾期视为同意公开；所需时间不计入答复期限（条例第三十三条第三款、第三十四条）。"),
-                   guards=(ONE_PAUSE, limit_running(
-                       _("答复期限已于 %(date)s 届满，不能再征求其他机关意见并扣除所需时间（条例第三十三条第三款、第三十四条）。")))),
-        Transition("end_agency_consultation", _("结束征求其他机关意见"), (S.ASSIGNED, S.REPLY_DRAFTED),
-                   (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
-                   guards=(refuse_if(lambda a: not a.agency_consultation_open, _("没有正在进行的征求其他机关意见。")),)),
-        Transition("record_receipt", _("登记送达日期"), (S.ASSIGNED, S.REPLY_DRAFTED), (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
-                   help=_("第三方、其他机关自收到征求意见书之日起、申请人自收到收费通知之日起计算期限（条例第三十二条、第三十四条，"
-                          "国办函〔2020〕109号）。登记前按送达方式推定收到日期。"),
-                   guards=(refuse_if(_awaiting_receipt, _("没有等待送达的征求意见书或收费通知。")),)),
-        Transition("request_extension", _("申请延长答复期限"), (S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED),
-                   (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
-                   help=_("延长答复期限须经政府信息公开工作机构负责人同意，延长最长不超过20个工作日，每件申请只能延长一次"
-                          "（条例第三十三条第二款）。"),
-                   guards=(EXTENSION_USED,
-                           refuse_if(lambda a: a.extension_pending, _("已申请延长答复期限，正在等待批准。")),
-                           limit_running(_("答复期限已于 %(date)s 届满，不能再延长（条例第三十三条第二款）。")))),
-        Transition("approve_extension", _("同意延长答复期限"), (S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED),
-                   (EXTENSION_APPROVER,),
-                   help=_("同意后向申请人发出延期答复告知书，写明同意的日期（条例第三十三条第二款）。提出延期的人员不能自己批准。"),
-                   guards=(refuse_if(lambda a: not a.extension_pending, _("没有待批准的延期申请。")), EXTENSION_USED,
-                           limit_running(_("答复期限已于 %(date)s 届满，不能再同意延长（条例第三十三条第二款）。"))),
-                   same_person=extension_requester_id,
-                   same_person_message=_("延期由您申请，须由其他有权批准的人员同意（申请与批准分离，条例第三十三条第二款）。")),
-        Transition("refuse_extension", _("不同意延长答复期限"), (S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED),
-                   (EXTENSION_APPROVER,), danger=True,
-                   guards=(refuse_if(lambda a: not a.extension_pending, _("没有待批准的延期申请。")),),
-                   same_person=extension_requester_id,
-                   same_person_message=_("延期由您申请，须由其他有权批准的人员决定（申请与批准分离）。")),
-        Transition("delay_reply", _("确定延迟答复期限"), (S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED), (DISCLOSURE_OFFICE,),
-                   help=_("申请公开政府信息的数量、频次明显超过合理范围，申请人说明的理由合理但无法在规定期限内答复的，"
-                          "确定延迟答复的合理期限并告知申请人（条例第三十五条）。"),
-                   guards=(NOT_DELAYED, limit_running(
-                       _("答复期限已于 %(date)s 届满，不能再确定延迟答复期限（条例第三十五条）。")))),
-        Transition("fee_notice", _("发出收费通知"), (S.ASSIGNED,), (DISCLOSURE_OFFICE,),
-                   guards=(refuse_if(lambda a: a.fee_pending, _("已发出收费通知，尚未缴费。")), ONE_PAUSE, limit_running(
-                       _("答复期限已于 %(date)s 届满，不能再发出收费通知中止办理期限"
-                         "（条例第四十二条，国办函〔2020〕109号第六条）。")))),
-        Transition("fee_paid", _("登记收到费用"), (S.ASSIGNED,), (DISCLOSURE_OFFICE,),
-                   guards=(refuse_if(lambda a: not a.fee_pending, _("没有待缴的费用。")),)),
-        Transition("fee_unpaid", _("逾期未缴费，不再处理"), (S.ASSIGNED,), (DISCLOSURE_OFFICE,), danger=True,
-                   guards=(refuse_if(lambda a: not a.fee_pending, _("没有待缴的费用。")),)),
-        Transition("draft_reply", _("拟定答复"), (S.RECEIVED, S.ASSIGNED), (ASSIGNED_OFFICE, DISCLOSURE_OFFICE),
-                   guards=(refuse_if(pause_open, _("征求意见或收费尚未结束，不能拟定答复。")),)),
-        Transition("notify_third_party", _("书面告知第三方决定公开"), (S.ASSIGNED, S.REPLY_DRAFTED), (DISCLOSURE_OFFICE,),
-                   help=_("第三方不同意公开，本机关认为不公开可能对公共利益造成重大影响而决定公开的，将决定公开的内容和理由"
-                          "书面告知第三方（条例第三十二条）。"),
-                   guards=(refuse_if(lambda a: third_party_objection(a) is None,
-                                     _("没有第三方不同意公开的意见需要告知。")),)),
-        Transition("return_reply", _("退回修改答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,), danger=True,
-                   permission=APPROVE),
-        Transition("send_reply", _("审核并发出答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,), permission=APPROVE,
-                   help=_("起草答复的人员不能审核发出同一答复。公开信息的答复须先通过保密审查（实施办法第三条第（四）项、条例第十七条）。"),
-                   same_person=reply_drafter_id,
-                   same_person_message=_("答复由您起草，须由政府信息公开工作机构的其他人员审核发出（审核与起草分离）。")),
-        # An application that was never answered can be the subject of a review or lawsuit too.
-        Transition("record_review", _("记录复议或诉讼"), tuple(S.values), (DISCLOSURE_OFFICE,)),
-    ]
-}
+class Action(StrEnum):
+    """What can be done to an application (the transitions below), by name."""
+
+    CONFIRM = "confirm"
+    ASSIGN = "assign"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    RECORD_SUPPLEMENT = "record_supplement"
+    ACCEPT_LATE_SUPPLEMENT = "accept_late_supplement"
+    DEEM_WITHDRAWN = "deem_withdrawn"
+    START_CONSULTATION = "start_consultation"
+    END_CONSULTATION = "end_consultation"
+    START_AGENCY_CONSULTATION = "start_agency_consultation"
+    END_AGENCY_CONSULTATION = "end_agency_consultation"
+    RECORD_RECEIPT = "record_receipt"
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REFUSE_EXTENSION = "refuse_extension"
+    DELAY_REPLY = "delay_reply"
+    FEE_NOTICE = "fee_notice"
+    FEE_PAID = "fee_paid"
+    FEE_UNPAID = "fee_unpaid"
+    DRAFT_REPLY = "draft_reply"
+    NOTIFY_THIRD_PARTY = "notify_third_party"
+    RETURN_REPLY = "return_reply"
+    SEND_REPLY = "send_reply"
+    RECORD_REVIEW = "record_review"
+
+
+A = Action
+TRANSITIONS: dict[str, Transition] = transition_table(
+    Transition(A.CONFIRM, _("确认收到（受理）"), (S.SUBMITTED,), (DISCLOSURE_OFFICE,),
+               help=_("网上申请以双方确认之日为收到申请之日（条例第三十一条）。")),
+    Transition(A.ASSIGN, _("分办"), (S.RECEIVED, S.ASSIGNED), (DISCLOSURE_OFFICE,)),
+    Transition(A.REQUEST_SUPPLEMENT, _("告知补正"), (S.RECEIVED, S.ASSIGNED), (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
+               help=_("收到申请之日起7个工作日内一次性告知需要补正的事项和合理的补正期限（条例第三十条）。"),
+               guards=(
+                   refuse_if(lambda a: a.events.filter(kind=K.SUPPLEMENT_REQUESTED).exists(),
+                             _("补正应一次性告知，本申请已告知过补正（条例第三十条）。")),
+                   # R.30 stops the clock and restarts it in full; a consultation or a fee
+                   # notice is a pause of its own: a supplement in the middle would tangle them.
+                   refuse_if(pause_open, _("正在征求意见或等待缴费，不能告知补正。")),
+               )),
+    Transition(A.RECORD_SUPPLEMENT, _("登记收到补正"), (S.SUPPLEMENT_REQUESTED,), (DISCLOSURE_OFFICE,),
+               help=_("补正期限届满后收到的补正不恢复计算期限，由本机关决定是否有正当理由（条例第三十条）。")),
+    Transition(A.ACCEPT_LATE_SUPPLEMENT, _("接受逾期补正（有正当理由）"), (S.SUPPLEMENT_LATE,), (DISCLOSURE_OFFICE,),
+               help=_("申请人逾期补正有正当理由的，予以接受，答复期限自收到补正之日起计算；理由记入办理记录（条例第三十条）。")),
+    Transition(A.DEEM_WITHDRAWN, _("逾期未补正，视为放弃"), (S.SUPPLEMENT_REQUESTED, S.SUPPLEMENT_LATE),
+               (DISCLOSURE_OFFICE,), danger=True, guards=(_supplement_not_due,),
+               help=_("申请人无正当理由逾期不补正的，视为放弃申请（条例第三十条）。")),
+    Transition(A.START_CONSULTATION, _("征求第三方意见"), (S.ASSIGNED,), (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
+               help=_("第三方应自收到征求意见书之日起15个工作日内提出意见（条例第三十二条）。"),
+               guards=(ONE_PAUSE, limit_running(
+                   _("答复期限已于 %(date)s 届满，不能再征求第三方意见并扣除所需时间（条例第三十二条、第三十三条第三款）。")))),
+    Transition(A.END_CONSULTATION, _("结束征求第三方意见"), (S.ASSIGNED, S.REPLY_DRAFTED),
+               (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
+               guards=(refuse_if(lambda a: not a.consultation_open, _("没有正在进行的第三方意见征询。")),)),
+    Transition(A.START_AGENCY_CONSULTATION, _("征求其他机关意见"), (S.ASSIGNED,), (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
+               help=_("与其他机关共同制作或需征求其他机关意见的，被征求意见机关应自收到征求意见书之日起15个工作日内提出意见，"
+                      "逾期视为同意公开；所需时间不计入答复期限（条例第三十三条第三款、第三十四条）。"),
+               guards=(ONE_PAUSE, limit_running(
+                   _("答复期限已于 %(date)s 届满，不能再征求其他机关意见并扣除所需时间（条例第三十三条第三款、第三十四条）。")))),
+    Transition(A.END_AGENCY_CONSULTATION, _("结束征求其他机关意见"), (S.ASSIGNED, S.REPLY_DRAFTED),
+               (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
+               guards=(refuse_if(lambda a: not a.agency_consultation_open, _("没有正在进行的征求其他机关意见。")),)),
+    Transition(A.RECORD_RECEIPT, _("登记送达日期"), (S.ASSIGNED, S.REPLY_DRAFTED), (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
+               help=_("第三方、其他机关自收到征求意见书之日起、申请人自收到收费通知之日起计算期限（条例第三十二条、第三十四条，"
+                      "国办函〔2020〕109号）。登记前按送达方式推定收到日期。"),
+               guards=(refuse_if(_awaiting_receipt, _("没有等待送达的征求意见书或收费通知。")),)),
+    Transition(A.REQUEST_EXTENSION, _("申请延长答复期限"), (S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED),
+               (DISCLOSURE_OFFICE, ASSIGNED_OFFICE),
+               help=_("延长答复期限须经政府信息公开工作机构负责人同意，延长最长不超过20个工作日，每件申请只能延长一次"
+                      "（条例第三十三条第二款）。"),
+               guards=(EXTENSION_USED,
+                       refuse_if(lambda a: a.extension_pending, _("已申请延长答复期限，正在等待批准。")),
+                       limit_running(_("答复期限已于 %(date)s 届满，不能再延长（条例第三十三条第二款）。")))),
+    Transition(A.APPROVE_EXTENSION, _("同意延长答复期限"), (S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED),
+               (EXTENSION_APPROVER,),
+               help=_("同意后向申请人发出延期答复告知书，写明同意的日期（条例第三十三条第二款）。提出延期的人员不能自己批准。"),
+               guards=(refuse_if(lambda a: not a.extension_pending, _("没有待批准的延期申请。")), EXTENSION_USED,
+                       limit_running(_("答复期限已于 %(date)s 届满，不能再同意延长（条例第三十三条第二款）。"))),
+               same_person=extension_requester_id,
+               same_person_message=_("延期由您申请，须由其他有权批准的人员同意（申请与批准分离，条例第三十三条第二款）。")),
+    Transition(A.REFUSE_EXTENSION, _("不同意延长答复期限"), (S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED),
+               (EXTENSION_APPROVER,), danger=True,
+               guards=(refuse_if(lambda a: not a.extension_pending, _("没有待批准的延期申请。")),),
+               same_person=extension_requester_id,
+               same_person_message=_("延期由您申请，须由其他有权批准的人员决定（申请与批准分离）。")),
+    Transition(A.DELAY_REPLY, _("确定延迟答复期限"), (S.RECEIVED, S.ASSIGNED, S.REPLY_DRAFTED), (DISCLOSURE_OFFICE,),
+               help=_("申请公开政府信息的数量、频次明显超过合理范围，申请人说明的理由合理但无法在规定期限内答复的，"
+                      "确定延迟答复的合理期限并告知申请人（条例第三十五条）。"),
+               guards=(NOT_DELAYED, limit_running(
+                   _("答复期限已于 %(date)s 届满，不能再确定延迟答复期限（条例第三十五条）。")))),
+    Transition(A.FEE_NOTICE, _("发出收费通知"), (S.ASSIGNED,), (DISCLOSURE_OFFICE,),
+               guards=(refuse_if(lambda a: a.fee_pending, _("已发出收费通知，尚未缴费。")), ONE_PAUSE, limit_running(
+                   _("答复期限已于 %(date)s 届满，不能再发出收费通知中止办理期限"
+                     "（条例第四十二条，国办函〔2020〕109号第六条）。")))),
+    Transition(A.FEE_PAID, _("登记收到费用"), (S.ASSIGNED,), (DISCLOSURE_OFFICE,),
+               guards=(refuse_if(lambda a: not a.fee_pending, _("没有待缴的费用。")),)),
+    Transition(A.FEE_UNPAID, _("逾期未缴费，不再处理"), (S.ASSIGNED,), (DISCLOSURE_OFFICE,), danger=True,
+               guards=(refuse_if(lambda a: not a.fee_pending, _("没有待缴的费用。")),)),
+    Transition(A.DRAFT_REPLY, _("拟定答复"), (S.RECEIVED, S.ASSIGNED), (ASSIGNED_OFFICE, DISCLOSURE_OFFICE),
+               guards=(refuse_if(pause_open, _("征求意见或收费尚未结束，不能拟定答复。")),)),
+    Transition(A.NOTIFY_THIRD_PARTY, _("书面告知第三方决定公开"), (S.ASSIGNED, S.REPLY_DRAFTED), (DISCLOSURE_OFFICE,),
+               help=_("第三方不同意公开，本机关认为不公开可能对公共利益造成重大影响而决定公开的，将决定公开的内容和理由"
+                      "书面告知第三方（条例第三十二条）。"),
+               guards=(refuse_if(lambda a: third_party_objection(a) is None,
+                                 _("没有第三方不同意公开的意见需要告知。")),)),
+    Transition(A.RETURN_REPLY, _("退回修改答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,), danger=True,
+               permission=APPROVE),
+    Transition(A.SEND_REPLY, _("审核并发出答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,), permission=APPROVE,
+               help=_("起草答复的人员不能审核发出同一答复。公开信息的答复须先通过保密审查（实施办法第三条第（四）项、条例第十七条）。"),
+               same_person=reply_drafter_id,
+               same_person_message=_("答复由您起草，须由政府信息公开工作机构的其他人员审核发出（审核与起草分离）。")),
+    # An application that was never answered can be the subject of a review or lawsuit too.
+    Transition(A.RECORD_REVIEW, _("记录复议或诉讼"), tuple(S.values), (DISCLOSURE_OFFICE,)),
+)
 
 PERMISSIONS = {
     DISCLOSURE_OFFICE: "applications.register_application",
@@ -291,8 +302,7 @@ def check(transition: Transition, user, application: DisclosureApplication, *, e
         raise ActionRefused(_("您无权对该申请执行“%(action)s”。") % {"action": transition.label})
     if transition.same_person and transition.same_person(application) == user.pk:
         raise ActionRefused(transition.same_person_message)
-    for guard in transition.guards:
-        guard(application)
+    transition.run_guards(application)
     return role
 
 

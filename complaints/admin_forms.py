@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import DisclosureApplication
-from complaints import clock, services
+from complaints import clock, services, workflow
 from complaints.assessment import Period
 from complaints.forms import clean_identity_number, clean_phone, offices_open_to_the_public
 from complaints.models import (
@@ -272,14 +272,14 @@ class ReplyForm(ActionForm):
 
 
 COMPLAINT_FORMS = {
-    "accept": AcceptForm,
-    "decline": DeclineForm,
-    "request_explanation": RequestExplanationForm,
-    "explain": ExplainForm,
-    "withdraw_explanation": WithdrawExplanationForm,
-    "conclude": ConcludeForm,
-    "reopen": ReopenForm,
-    "reply": ReplyForm,
+    workflow.CA.ACCEPT: AcceptForm,
+    workflow.CA.DECLINE: DeclineForm,
+    workflow.CA.REQUEST_EXPLANATION: RequestExplanationForm,
+    workflow.CA.EXPLAIN: ExplainForm,
+    workflow.CA.WITHDRAW_EXPLANATION: WithdrawExplanationForm,
+    workflow.CA.CONCLUDE: ConcludeForm,
+    workflow.CA.REOPEN: ReopenForm,
+    workflow.CA.REPLY: ReplyForm,
 }
 
 
@@ -342,11 +342,11 @@ class UnpublishForm(ConsultationActionForm):
 
 
 CONSULTATION_FORMS = {
-    "route": RouteForm,
-    "return": ReturnForm,
-    "answer": AnswerForm,
-    "publish": PublishForm,
-    "unpublish": UnpublishForm,
+    workflow.QA.ROUTE: RouteForm,
+    workflow.QA.RETURN: ReturnForm,
+    workflow.QA.ANSWER: AnswerForm,
+    workflow.QA.PUBLISH: PublishForm,
+    workflow.QA.UNPUBLISH: UnpublishForm,
 }
 
 

@@ -288,7 +288,7 @@ def complaint_accept(*, complaint, actor, comment: str = "", office: Office | No
                      expected_status: str | None = None) -> Complaint:
     """受理; the office complained about may be named (or corrected) here, or later."""
     with transaction.atomic():
-        complaint, role = _begin_case(complaint, actor, "accept", expected_status)
+        complaint, role = _begin_case(complaint, actor, workflow.CA.ACCEPT, expected_status)
         data = _assign_office(complaint, office)
         _case_record(complaint, kind=CK.ACCEPTED, actor=actor, role=role, to_status=CS.INVESTIGATING,
                           comment=(comment or "").strip(), data=data)
@@ -301,7 +301,7 @@ def complaint_decline(*, complaint, actor, reason: str, expected_status: str | N
     """不予受理: the reason is the reply the reporter reads."""
     reason = _require_text(reason, _("请写明不予受理的理由（将告知举报人）。"))
     with transaction.atomic():
-        complaint, role = _begin_case(complaint, actor, "decline", expected_status)
+        complaint, role = _begin_case(complaint, actor, workflow.CA.DECLINE, expected_status)
         complaint.result = ComplaintResult.NOT_ACCEPTED
         complaint.reply = reason
         complaint.replied_on = timezone.localdate()
@@ -342,7 +342,7 @@ def complaint_request_explanation(*, complaint, actor, question: str, days: int 
     if not 1 <= days <= 30:
         raise InvalidInput(_("说明期限为1至30个工作日。"))
     with transaction.atomic():
-        complaint, role = _begin_case(complaint, actor, "request_explanation", expected_status)
+        complaint, role = _begin_case(complaint, actor, workflow.CA.REQUEST_EXPLANATION, expected_status)
         assigned = _assign_office(complaint, office)
         if complaint.office_id is None:
             raise InvalidInput(_("请选择被投诉的处室：举报人未确定处室的，由厅监察室分办后再要求说明。"))
@@ -375,7 +375,7 @@ def complaint_explain(*, complaint, actor, answer: str, uploads: Iterable = (),
     if len(uploads) > MAX_FILES:
         raise InvalidInput(_("附件最多 %(n)d 个。") % {"n": MAX_FILES})
     with files_removed_unless_committed() as saved, transaction.atomic():
-        complaint, role = _begin_case(complaint, actor, "explain", expected_status)
+        complaint, role = _begin_case(complaint, actor, workflow.CA.EXPLAIN, expected_status)
         complaint.explanation_answer = answer
         _attach(complaint, uploads, role=ComplaintFileRole.EXPLANATION, saved=saved, actor=actor)
         _case_record(complaint, kind=CK.EXPLANATION_GIVEN, actor=actor, role=role,
@@ -390,7 +390,7 @@ def complaint_withdraw_explanation(*, complaint, actor, reason: str,
     office concerned reads the reason, so it is checked like the question."""
     reason = _require_text(reason, _("请写明撤回说明要求的理由。"), limit=2000)
     with transaction.atomic():
-        complaint, role = _begin_case(complaint, actor, "withdraw_explanation", expected_status)
+        complaint, role = _begin_case(complaint, actor, workflow.CA.WITHDRAW_EXPLANATION, expected_status)
         _refuse_identity_in(reason, complaint)
         _case_record(complaint, kind=CK.EXPLANATION_WITHDRAWN, actor=actor, role=role,
                           to_status=CS.INVESTIGATING, comment=reason)
@@ -411,7 +411,7 @@ def complaint_conclude(*, complaint, actor, result: str, conclusion: str, office
         raise InvalidInput(_("请选择查处结果：属实、部分属实或不属实。"))
     conclusion = _require_text(conclusion, _("请写明调查结论。"))
     with transaction.atomic():
-        complaint, role = _begin_case(complaint, actor, "conclude", expected_status)
+        complaint, role = _begin_case(complaint, actor, workflow.CA.CONCLUDE, expected_status)
         data, comment = {"result": result, **_assign_office(complaint, office)}, ""
         if result in SUBSTANTIATED_RESULTS and complaint.office_id is None:
             # M.20: a substantiated complaint counts against an office (the assessment, findings).
@@ -429,7 +429,7 @@ def complaint_conclude(*, complaint, actor, result: str, conclusion: str, office
 def complaint_reopen(*, complaint, actor, reason: str, expected_status: str | None = None) -> Complaint:
     reason = _require_text(reason, _("请写明重新调查的理由。"))
     with transaction.atomic():
-        complaint, role = _begin_case(complaint, actor, "reopen", expected_status)
+        complaint, role = _begin_case(complaint, actor, workflow.CA.REOPEN, expected_status)
         complaint.result = ""
         return _case_record(complaint, kind=CK.REOPENED, actor=actor, role=role, to_status=CS.INVESTIGATING,
                                  comment=reason)
@@ -438,7 +438,7 @@ def complaint_reopen(*, complaint, actor, reason: str, expected_status: str | No
 def complaint_reply(*, complaint, actor, reply: str, expected_status: str | None = None) -> Complaint:
     reply = _require_text(reply, _("请填写答复举报人的内容。"))
     with transaction.atomic():
-        complaint, role = _begin_case(complaint, actor, "reply", expected_status)
+        complaint, role = _begin_case(complaint, actor, workflow.CA.REPLY, expected_status)
         complaint.reply = reply
         complaint.replied_on = timezone.localdate()
         complaint.closed_at = timezone.now()
@@ -569,7 +569,7 @@ def consultation_route(*, consultation, actor, office: Office, comment: str = ""
     if office is None:
         raise InvalidInput(_("请选择答复处室。"))
     with transaction.atomic():
-        consultation, role = _begin_case(consultation, actor, "route", expected_status)
+        consultation, role = _begin_case(consultation, actor, workflow.QA.ROUTE, expected_status)
         consultation.office = office
         _case_record(consultation, kind=QK.ROUTED, actor=actor, role=role, to_status=QS.ASSIGNED,
                              comment=(comment or "").strip(), data={"office": office.pk, "office_name": office.name})
@@ -580,7 +580,7 @@ def consultation_route(*, consultation, actor, office: Office, comment: str = ""
 def consultation_return(*, consultation, actor, reason: str, expected_status: str | None = None) -> Consultation:
     reason = _require_text(reason, _("请写明退回理由。"))
     with transaction.atomic():
-        consultation, role = _begin_case(consultation, actor, "return", expected_status)
+        consultation, role = _begin_case(consultation, actor, workflow.QA.RETURN, expected_status)
         consultation.office = None
         _case_record(consultation, kind=QK.RETURNED, actor=actor, role=role, to_status=QS.SUBMITTED,
                              comment=reason)
@@ -591,7 +591,7 @@ def consultation_return(*, consultation, actor, reason: str, expected_status: st
 def consultation_answer(*, consultation, actor, answer: str, expected_status: str | None = None) -> Consultation:
     answer = _require_text(answer, _("请填写答复内容。"))
     with transaction.atomic():
-        consultation, role = _begin_case(consultation, actor, "answer", expected_status)
+        consultation, role = _begin_case(consultation, actor, workflow.QA.ANSWER, expected_status)
         consultation.answer = answer
         consultation.answered_on = timezone.localdate()
         consultation.closed_at = timezone.now()
@@ -608,7 +608,7 @@ def consultation_publish(*, consultation, actor, public_subject: str, public_que
     public_question = _require_text(public_question, _("请填写公开的问题。"), limit=3000)
     public_answer = _require_text(public_answer, _("请填写公开的答复。"))
     with transaction.atomic():
-        consultation, role = _begin_case(consultation, actor, "publish", expected_status)
+        consultation, role = _begin_case(consultation, actor, workflow.QA.PUBLISH, expected_status)
         if identity.identity_in("\n".join((public_subject, public_question, public_answer)), name=consultation.name,
                                 numbers=(consultation.phone,), emails=(consultation.email,)):
             raise InvalidInput(_("公开的主题、问题或答复中含有咨询人的姓名（或姓名的一部分）或联系方式，请删去后再公开。"))
@@ -624,7 +624,7 @@ def consultation_publish(*, consultation, actor, public_subject: str, public_que
 def consultation_unpublish(*, consultation, actor, reason: str, expected_status: str | None = None) -> Consultation:
     reason = _require_text(reason, _("请写明撤下的理由。"))
     with transaction.atomic():
-        consultation, role = _begin_case(consultation, actor, "unpublish", expected_status)
+        consultation, role = _begin_case(consultation, actor, workflow.QA.UNPUBLISH, expected_status)
         consultation.published_at = None
         _case_record(consultation, kind=QK.UNPUBLISHED, actor=actor, role=role, comment=reason)
         public_content_changed()

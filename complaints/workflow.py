@@ -29,7 +29,6 @@ each transition out after `check()`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -46,6 +45,7 @@ from complaints.models import (
 from portal.errors import ActionRefused, StateConflict
 from portal.models import Role
 from portal.selectors import can_act_for_office, has_role
+from portal.transitions import StrEnum, Transition, transition_table
 
 CS = ComplaintStatus
 QS = ConsultationStatus
@@ -54,38 +54,39 @@ DISCLOSURE_OFFICE = Role.DISCLOSURE_OFFICE
 OFFICE_CONCERNED = "office_concerned"
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    roles: tuple[str, ...]
-    danger: bool = False
-    help: str = ""
-
-
 # --- Complaints -------------------------------------------------------------------------------
 
-COMPLAINT_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        Transition("accept", _("受理"), (CS.SUBMITTED,), (SUPERVISION,),
-                   help=_("属于本机关处室不依法履行政府信息公开义务的，予以受理（实施办法第十九条）。")),
-        Transition("decline", _("不予受理"), (CS.SUBMITTED,), (SUPERVISION,), danger=True,
-                   help=_("不属于受理范围的，写明理由并告知举报人；办结。")),
-        Transition("request_explanation", _("要求被投诉处室说明"), (CS.INVESTIGATING,), (SUPERVISION,),
-                   help=_("被投诉处室只看到这里填写的事项，看不到举报人及其提交的内容和材料。请勿写入举报人的任何信息。")),
-        Transition("explain", _("作出说明"), (CS.EXPLANATION_REQUESTED,), (OFFICE_CONCERNED,),
-                   help=_("请就厅监察室要求说明的事项如实作出说明，可以附上有关材料。")),
-        Transition("withdraw_explanation", _("撤回说明要求"), (CS.EXPLANATION_REQUESTED,), (SUPERVISION,),
-                   danger=True, help=_("不再需要被投诉处室说明的，写明理由撤回；案件回到调查核实。理由被投诉处室可见，请勿写入举报人的任何信息。")),
-        Transition("conclude", _("查结"), (CS.INVESTIGATING, CS.EXPLANATION_REQUESTED), (SUPERVISION,),
-                   help=_("认定举报是否属实，写明调查结论。结论仅供内部使用；答复举报人在下一步。被投诉处室逾期未作出说明的，可以直接查结，办理记录注明“未在说明期限内作出说明”。")),
-        Transition("reopen", _("重新调查"), (CS.CONCLUDED,), (SUPERVISION,), danger=True),
-        Transition("reply", _("答复举报人"), (CS.CONCLUDED,), (SUPERVISION,),
-                   help=_("答复内容将显示在举报人的查询页面上；办结。")),
-    ]
-}
+class ComplaintAction(StrEnum):
+    """What can be done to a complaint."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    REQUEST_EXPLANATION = "request_explanation"
+    EXPLAIN = "explain"
+    WITHDRAW_EXPLANATION = "withdraw_explanation"
+    CONCLUDE = "conclude"
+    REOPEN = "reopen"
+    REPLY = "reply"
+
+
+CA = ComplaintAction
+COMPLAINT_TRANSITIONS: dict[str, Transition] = transition_table(
+    Transition(CA.ACCEPT, _("受理"), (CS.SUBMITTED,), (SUPERVISION,),
+               help=_("属于本机关处室不依法履行政府信息公开义务的，予以受理（实施办法第十九条）。")),
+    Transition(CA.DECLINE, _("不予受理"), (CS.SUBMITTED,), (SUPERVISION,), danger=True,
+               help=_("不属于受理范围的，写明理由并告知举报人；办结。")),
+    Transition(CA.REQUEST_EXPLANATION, _("要求被投诉处室说明"), (CS.INVESTIGATING,), (SUPERVISION,),
+               help=_("被投诉处室只看到这里填写的事项，看不到举报人及其提交的内容和材料。请勿写入举报人的任何信息。")),
+    Transition(CA.EXPLAIN, _("作出说明"), (CS.EXPLANATION_REQUESTED,), (OFFICE_CONCERNED,),
+               help=_("请就厅监察室要求说明的事项如实作出说明，可以附上有关材料。")),
+    Transition(CA.WITHDRAW_EXPLANATION, _("撤回说明要求"), (CS.EXPLANATION_REQUESTED,), (SUPERVISION,),
+               danger=True, help=_("不再需要被投诉处室说明的，写明理由撤回；案件回到调查核实。理由被投诉处室可见，请勿写入举报人的任何信息。")),
+    Transition(CA.CONCLUDE, _("查结"), (CS.INVESTIGATING, CS.EXPLANATION_REQUESTED), (SUPERVISION,),
+               help=_("认定举报是否属实，写明调查结论。结论仅供内部使用；答复举报人在下一步。被投诉处室逾期未作出说明的，可以直接查结，办理记录注明“未在说明期限内作出说明”。")),
+    Transition(CA.REOPEN, _("重新调查"), (CS.CONCLUDED,), (SUPERVISION,), danger=True),
+    Transition(CA.REPLY, _("答复举报人"), (CS.CONCLUDED,), (SUPERVISION,),
+               help=_("答复内容将显示在举报人的查询页面上；办结。")),
+)
 
 COMPLAINT_PERMISSIONS = {
     SUPERVISION: "complaints.handle_complaint",
@@ -163,19 +164,27 @@ def complaint_check(transition: Transition, user, complaint: Complaint, *, expec
 
 # --- Consultations ----------------------------------------------------------------------------
 
-CONSULTATION_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        Transition("route", _("分办"), (QS.SUBMITTED, QS.ASSIGNED), (DISCLOSURE_OFFICE,)),
-        Transition("return", _("退回重新分办"), (QS.ASSIGNED,), (OFFICE_CONCERNED,), danger=True,
-                   help=_("不属于本处室职责的，写明理由退回政府信息公开工作领导小组办公室重新分办。")),
-        Transition("answer", _("答复"), (QS.ASSIGNED,), (OFFICE_CONCERNED, DISCLOSURE_OFFICE),
-                   help=_("答复内容将显示在咨询人的查询页面上。")),
-        Transition("publish", _("公开到咨询问答"), (QS.CLOSED,), (DISCLOSURE_OFFICE,),
-                   help=_("咨询人已同意公开。请删去问题和答复中的姓名、联系方式等个人信息后再公开。")),
-        Transition("unpublish", _("从咨询问答撤下"), (QS.CLOSED,), (DISCLOSURE_OFFICE,), danger=True),
-    ]
-}
+class ConsultationAction(StrEnum):
+    """What can be done to a consultation."""
+
+    ROUTE = "route"
+    RETURN = "return"
+    ANSWER = "answer"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+
+
+QA = ConsultationAction
+CONSULTATION_TRANSITIONS: dict[str, Transition] = transition_table(
+    Transition(QA.ROUTE, _("分办"), (QS.SUBMITTED, QS.ASSIGNED), (DISCLOSURE_OFFICE,)),
+    Transition(QA.RETURN, _("退回重新分办"), (QS.ASSIGNED,), (OFFICE_CONCERNED,), danger=True,
+               help=_("不属于本处室职责的，写明理由退回政府信息公开工作领导小组办公室重新分办。")),
+    Transition(QA.ANSWER, _("答复"), (QS.ASSIGNED,), (OFFICE_CONCERNED, DISCLOSURE_OFFICE),
+               help=_("答复内容将显示在咨询人的查询页面上。")),
+    Transition(QA.PUBLISH, _("公开到咨询问答"), (QS.CLOSED,), (DISCLOSURE_OFFICE,),
+               help=_("咨询人已同意公开。请删去问题和答复中的姓名、联系方式等个人信息后再公开。")),
+    Transition(QA.UNPUBLISH, _("从咨询问答撤下"), (QS.CLOSED,), (DISCLOSURE_OFFICE,), danger=True),
+)
 
 CONSULTATION_PERMISSIONS = {
     DISCLOSURE_OFFICE: "complaints.route_consultation",

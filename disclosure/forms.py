@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from disclosure import selectors, services
+from disclosure import selectors, services, workflow
 from disclosure.models import (
     Attachment,
     CatalogueCategory,
@@ -401,18 +401,18 @@ class HandleChangeRequestForm(TransitionForm):
 
 
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
-    "submit": SubmitForm,
-    "approve_division": DivisionApproveForm,
-    "approve_confidentiality": ConfidentialityApproveForm,
-    "sign_off": SignOffForm,
-    "publish": PublishForm,
-    "register": RegisterForm,
-    "return_to_draft": ReturnForm,
-    "withhold": WithholdForm,
-    "amend": AmendForm,
-    "revoke": RevokeForm,
-    "repeal": RepealForm,
-    "expire": ExpireForm,
-    "request_change": RequestChangeForm,
-    "handle_change_request": HandleChangeRequestForm,
+    workflow.A.SUBMIT: SubmitForm,
+    workflow.A.APPROVE_DIVISION: DivisionApproveForm,
+    workflow.A.APPROVE_CONFIDENTIALITY: ConfidentialityApproveForm,
+    workflow.A.SIGN_OFF: SignOffForm,
+    workflow.A.PUBLISH: PublishForm,
+    workflow.A.REGISTER: RegisterForm,
+    workflow.A.RETURN_TO_DRAFT: ReturnForm,
+    workflow.A.WITHHOLD: WithholdForm,
+    workflow.A.AMEND: AmendForm,
+    workflow.A.REVOKE: RevokeForm,
+    workflow.A.REPEAL: RepealForm,
+    workflow.A.EXPIRE: ExpireForm,
+    workflow.A.REQUEST_CHANGE: RequestChangeForm,
+    workflow.A.HANDLE_CHANGE_REQUEST: HandleChangeRequestForm,
 }

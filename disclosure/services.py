@@ -266,7 +266,7 @@ def _run_submission_guards(record: Record) -> None:
 def record_submit(*, record: Record, actor, comment: str = "", expected_state: str | None = None) -> Record:
     with transaction.atomic():
         record = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["submit"], actor, record, expected_state=expected_state)
+        role = workflow.check(workflow.TRANSITIONS[workflow.A.SUBMIT], actor, record, expected_state=expected_state)
         if not (record.body.strip() or record.attachments.exists()):
             raise InvalidInput(_("正文和附件不能都为空。"))
         _run_submission_guards(record)
@@ -411,7 +411,7 @@ def record_approve_division(*, record: Record, actor, no_state_secret: bool, no_
     checklist.pop("requires_leader_signoff", None)  # a proposal here; the unified review decides
     with files_removed_unless_committed() as saved, transaction.atomic():
         record = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["approve_division"], actor, record, expected_state=expected_state)
+        role = workflow.check(workflow.TRANSITIONS[workflow.A.APPROVE_DIVISION], actor, record, expected_state=expected_state)
         _keep_consent(record, checklist, upload=consent_document, actor=actor, saved=saved)
         _apply_checklist(record, checklist)
         return _move(record, actor=actor, role=role, action="approve_division", to_state=S.CONFIDENTIALITY_REVIEW,
@@ -443,7 +443,7 @@ def record_approve_confidentiality(*, record: Record, actor, no_state_secret: bo
     with files_removed_unless_committed() as saved, transaction.atomic():
         record = _lock(record)
         role = workflow.check(
-            workflow.TRANSITIONS["approve_confidentiality"], actor, record, expected_state=expected_state
+            workflow.TRANSITIONS[workflow.A.APPROVE_CONFIDENTIALITY], actor, record, expected_state=expected_state
         )
         proposed = record.is_important
         record.is_important = proposed if is_important is None else is_important
@@ -466,7 +466,7 @@ def record_sign_off(*, record: Record, actor, comment: str = "", expected_state:
     """The supervising leader signs important information off (M.12(2))."""
     with transaction.atomic():
         record = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["sign_off"], actor, record, expected_state=expected_state)
+        role = workflow.check(workflow.TRANSITIONS[workflow.A.SIGN_OFF], actor, record, expected_state=expected_state)
         return _move(record, actor=actor, role=role, action="sign_off", to_state=S.READY,
                      comment=comment.strip(), subject=_("待发布"))
 
@@ -517,7 +517,7 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
     scheduled = at > now + dt.timedelta(minutes=1)
     with transaction.atomic():
         record = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["publish"], actor, record, expected_state=expected_state)
+        role = workflow.check(workflow.TRANSITIONS[workflow.A.PUBLISH], actor, record, expected_state=expected_state)
         _run_submission_guards(record)
         late_reason = (late_reason or "").strip()
         publication_day = timezone.localtime(at).date()
@@ -589,7 +589,7 @@ def record_register(*, record: Record, actor, comment: str = "", expected_state:
     """The general office and info center register the release (M.12(4))."""
     with transaction.atomic():
         record = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["register"], actor, record, expected_state=expected_state)
+        role = workflow.check(workflow.TRANSITIONS[workflow.A.REGISTER], actor, record, expected_state=expected_state)
         kind = RegisterKind.AMENDMENT if record.previous_version_id else RegisterKind.RELEASE
         line = _register_line(record, kind=kind, actor=actor, note=comment.strip())
         return _move(record, actor=actor, role=role, action="register", to_state=S.REGISTERED,
@@ -601,7 +601,7 @@ def record_return(*, record: Record, actor, comment: str, expected_state: str | 
     comment = _require_comment(comment, _("退回时必须填写修改意见。"))
     with transaction.atomic():
         record = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["return_to_draft"], actor, record, expected_state=expected_state)
+        role = workflow.check(workflow.TRANSITIONS[workflow.A.RETURN_TO_DRAFT], actor, record, expected_state=expected_state)
         return _move(record, actor=actor, role=role, action="return_to_draft", to_state=S.DRAFT,
                      comment=comment, subject=_("已退回修改"))
 
@@ -613,7 +613,7 @@ def record_withhold(*, record: Record, actor, ground: str, comment: str = "",
         raise InvalidInput(_("请选择不予公开的依据。"))
     with transaction.atomic():
         record = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["withhold"], actor, record, expected_state=expected_state)
+        role = workflow.check(workflow.TRANSITIONS[workflow.A.WITHHOLD], actor, record, expected_state=expected_state)
         record.attribute = DisclosureAttribute.NOT_DISCLOSED
         record.withholding_ground = ground
         _move(record, actor=actor, role=role, action="withhold", to_state=S.WITHHELD, comment=comment.strip(),
@@ -807,7 +807,7 @@ def record_request_change(*, record: Record, actor, kind: str, reason: str,
     reason = _require_comment(reason, _("请填写报请的理由。"))
     with transaction.atomic():
         record = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["request_change"], actor, record, expected_state=expected_state)
+        role = workflow.check(workflow.TRANSITIONS[workflow.A.REQUEST_CHANGE], actor, record, expected_state=expected_state)
         _check_change_possible(record, kind)
         try:
             with transaction.atomic():
@@ -845,7 +845,7 @@ def change_request_decide(*, record: Record, actor, accept: bool, note: str = ""
         raise InvalidInput(_("不同意处室报请的，须写明理由。"))
     with transaction.atomic():
         locked = _lock(record)
-        role = workflow.check(workflow.TRANSITIONS["handle_change_request"], actor, locked,
+        role = workflow.check(workflow.TRANSITIONS[workflow.A.HANDLE_CHANGE_REQUEST], actor, locked,
                               expected_state=expected_state)
         change = ChangeRequest.objects.select_for_update().get(record=locked, status=ChangeRequestStatus.PENDING)
         reference = {"change_request": change.pk, "kind": change.kind}

@@ -19,8 +19,6 @@ who did the step before it (`SEPARATED_STEPS`, M.12).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +26,7 @@ from disclosure.models import DisclosureAttribute, EventAction, Record, RecordSt
 from portal.errors import ActionRefused, StateConflict
 from portal.models import AGENCY_ROLES, Role
 from portal.selectors import can_act_for_office, has_role
+from portal.transitions import StrEnum, Transition, transition_table
 
 S = RecordState
 
@@ -45,79 +44,84 @@ LIVE_STATES = (S.PUBLISHED, S.REGISTERED)
 IN_PROGRESS_STATES = (S.DRAFT, *REVIEW_STATES, S.READY)
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    # None: whoever acts at the record's current step (see STEPS).
-    roles: tuple[str, ...] | None
-    permission: str | None
-    danger: bool = False
-    help: str = ""
+class Action(StrEnum):
+    """What can be done to a record in the publish chain (M.12), by name."""
+
+    SUBMIT = "submit"
+    APPROVE_DIVISION = "approve_division"
+    APPROVE_CONFIDENTIALITY = "approve_confidentiality"
+    SIGN_OFF = "sign_off"
+    PUBLISH = "publish"
+    REGISTER = "register"
+    RETURN_TO_DRAFT = "return_to_draft"
+    WITHHOLD = "withhold"
+    AMEND = "amend"
+    REVOKE = "revoke"
+    REPEAL = "repeal"
+    EXPIRE = "expire"
+    REQUEST_CHANGE = "request_change"
+    HANDLE_CHANGE_REQUEST = "handle_change_request"
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        Transition("submit", _("提交处室负责人审核"), (S.DRAFT,), (Role.DRAFTER,), "disclosure.submit_record"),
-        Transition(
-            "approve_division",
-            _("审核通过（含保密自查）"),
-            (S.DIVISION_REVIEW,),
-            (Role.DIVISION_HEAD,),
-            "disclosure.review_division_record",
-            help=_("处室负责人依照保密法律法规进行保密审核（实施办法第十二条第（一）项）。"),
-        ),
-        Transition(
-            "approve_confidentiality",
-            _("保密审查通过"),
-            (S.CONFIDENTIALITY_REVIEW,),
-            (Role.DISCLOSURE_OFFICE,),
-            "disclosure.review_confidentiality_record",
-            help=_("领导小组办公室统一保密审查；重要信息转主管厅领导签发（实施办法第十二条第（二）项）。"),
-        ),
-        Transition("sign_off", _("签发"), (S.LEADER_SIGNOFF,), (Role.LEADER,), "disclosure.signoff_record"),
-        Transition(
-            "publish",
-            _("发布"),
-            (S.READY,),
-            (Role.INFO_CENTER,),
-            "disclosure.publish_record",
-            help=_("厅信息中心在政府信息公开专栏或厅网站发布（实施办法第十二条第（三）项）。"),
-        ),
-        Transition(
-            "register",
-            _("登记"),
-            (S.PUBLISHED,),
-            (Role.GENERAL_OFFICE, Role.INFO_CENTER),
-            "disclosure.register_record",
-            help=_("厅办公室和厅信息中心对已发布的信息进行登记（实施办法第十二条第（四）项）。"),
-        ),
-        Transition("return_to_draft", _("退回修改"), (*REVIEW_STATES, S.READY), None, None, danger=True),
-        Transition("withhold", _("不予公开"), REVIEW_STATES, None, None, danger=True),
-        Transition("amend", _("变更（新版本）"), LIVE_STATES, (Role.DRAFTER,), "disclosure.amend_record"),
-        Transition("revoke", _("撤销"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
-        Transition("repeal", _("废止"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
-        Transition("expire", _("标记失效"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
-        Transition(
-            "request_change",
-            _("报请变更、撤销或终止"),
-            LIVE_STATES,
-            (Role.DRAFTER, Role.DIVISION_HEAD),
-            "disclosure.request_record_change",
-            help=_("公开事项如变更、撤销或终止，由处室报政府信息公开工作领导小组办公室处理（实施办法第十四条）。"),
-        ),
-        Transition(
-            "handle_change_request",
-            _("处理处室报请"),
-            LIVE_STATES,
-            (Role.DISCLOSURE_OFFICE,),
-            "disclosure.revoke_record",
-            help=_("同意的，按报请事项办理：变更由处室起草新版本并重新审核发布；撤销、废止或失效即时办理并登记（实施办法第十四条）。"),
-        ),
-    ]
-}
+A = Action
+TRANSITIONS: dict[str, Transition] = transition_table(
+    Transition(A.SUBMIT, _("提交处室负责人审核"), (S.DRAFT,), (Role.DRAFTER,), "disclosure.submit_record"),
+    Transition(
+        A.APPROVE_DIVISION,
+        _("审核通过（含保密自查）"),
+        (S.DIVISION_REVIEW,),
+        (Role.DIVISION_HEAD,),
+        "disclosure.review_division_record",
+        help=_("处室负责人依照保密法律法规进行保密审核（实施办法第十二条第（一）项）。"),
+    ),
+    Transition(
+        A.APPROVE_CONFIDENTIALITY,
+        _("保密审查通过"),
+        (S.CONFIDENTIALITY_REVIEW,),
+        (Role.DISCLOSURE_OFFICE,),
+        "disclosure.review_confidentiality_record",
+        help=_("领导小组办公室统一保密审查；重要信息转主管厅领导签发（实施办法第十二条第（二）项）。"),
+    ),
+    Transition(A.SIGN_OFF, _("签发"), (S.LEADER_SIGNOFF,), (Role.LEADER,), "disclosure.signoff_record"),
+    Transition(
+        A.PUBLISH,
+        _("发布"),
+        (S.READY,),
+        (Role.INFO_CENTER,),
+        "disclosure.publish_record",
+        help=_("厅信息中心在政府信息公开专栏或厅网站发布（实施办法第十二条第（三）项）。"),
+    ),
+    Transition(
+        A.REGISTER,
+        _("登记"),
+        (S.PUBLISHED,),
+        (Role.GENERAL_OFFICE, Role.INFO_CENTER),
+        "disclosure.register_record",
+        help=_("厅办公室和厅信息中心对已发布的信息进行登记（实施办法第十二条第（四）项）。"),
+    ),
+    Transition(A.RETURN_TO_DRAFT, _("退回修改"), (*REVIEW_STATES, S.READY), None, None, danger=True),
+    Transition(A.WITHHOLD, _("不予公开"), REVIEW_STATES, None, None, danger=True),
+    Transition(A.AMEND, _("变更（新版本）"), LIVE_STATES, (Role.DRAFTER,), "disclosure.amend_record"),
+    Transition(A.REVOKE, _("撤销"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
+    Transition(A.REPEAL, _("废止"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
+    Transition(A.EXPIRE, _("标记失效"), LIVE_STATES, (Role.DISCLOSURE_OFFICE,), "disclosure.revoke_record", danger=True),
+    Transition(
+        A.REQUEST_CHANGE,
+        _("报请变更、撤销或终止"),
+        LIVE_STATES,
+        (Role.DRAFTER, Role.DIVISION_HEAD),
+        "disclosure.request_record_change",
+        help=_("公开事项如变更、撤销或终止，由处室报政府信息公开工作领导小组办公室处理（实施办法第十四条）。"),
+    ),
+    Transition(
+        A.HANDLE_CHANGE_REQUEST,
+        _("处理处室报请"),
+        LIVE_STATES,
+        (Role.DISCLOSURE_OFFICE,),
+        "disclosure.revoke_record",
+        help=_("同意的，按报请事项办理：变更由处室起草新版本并重新审核发布；撤销、废止或失效即时办理并登记（实施办法第十四条）。"),
+    ),
+)
 
 # Review steps where the person deciding may not be the one who did the step before (M.12(1):
 # the office drafts, its head reviews; M.12(2): a unified review, then the leader's signature).

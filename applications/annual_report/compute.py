@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -291,8 +291,7 @@ def compute_facts(year: int, table3: dict[str, dict[str, int]], table4: dict[str
     ).aggregate(published=Count("pk"), proactive=Count("pk", filter=Q(attribute="proactive")))
     replies = DisclosureApplication.objects.filter(row_condition(year, CLOSED)).aggregate(
         replied=Count("pk", filter=Q(replied_on__isnull=False)),
-        on_time=Count("pk", filter=Q(replied_on__isnull=False, due_date__isnull=False,
-                                     replied_on__lte=F("due_date"))),
+        on_time=Count("pk", filter=DisclosureApplication.answered_on_time_q()),
     )
     fees = FeeNotice.objects.aggregate(
         issued=Count("pk", filter=Q(issued_on__gte=y.first_day, issued_on__lte=y.last_day)),
