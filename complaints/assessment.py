@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import DisclosureApplication
+from complaints import charts
 from complaints.models import (
     SUBSTANTIATED_RESULTS,
     AccountabilityFinding,
@@ -276,3 +277,37 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
                              _round(survey["timeliness"])),
         findings=list(findings[:200]), today=today,
     )
+
+
+def dashboard_charts(data: Dashboard) -> list:
+    """The dashboard's five charts (SVG drawn on the server, complaints/charts.py), one bar per
+    office that has figures in the period."""
+    rows = [r for r in data.rows if r.has_figures]
+    record_chart = charts.stacked(
+        id="chart-records", title=str(_("政府信息按期公开情况")),
+        description=str(_("各处室在统计期间发布的主动公开政府信息中，20个工作日内发布和超过20个工作日发布的条数，以及公开期限已过仍未发布的条数。")),
+        rows=[(r.name, [r.records_on_time, r.records_late, r.records_open_overdue]) for r in rows],
+        series=[("bar-ok", str(_("20个工作日内"))), ("bar-late", str(_("超过20个工作日"))),
+                ("bar-open", str(_("逾期未公开")))])
+    application_chart = charts.stacked(
+        id="chart-applications", title=str(_("依申请公开按期答复情况")),
+        description=str(_("各处室在统计期间答复的申请中，按期和逾期答复的件数，以及逾期未答复的件数。")),
+        rows=[(r.name, [r.applications_on_time, r.applications_late, r.applications_open_overdue]) for r in rows],
+        series=[("bar-ok", str(_("按期答复"))), ("bar-late", str(_("逾期答复"))),
+                ("bar-open", str(_("逾期未答复")))])
+    complaint_chart = charts.stacked(
+        id="chart-complaints", title=str(_("举报投诉情况")),
+        description=str(_("各处室在统计期间被举报投诉的件数，其中举报属实（含部分属实）的件数。")),
+        rows=[(r.name, [r.complaints_received - r.complaints_substantiated, r.complaints_substantiated])
+              for r in rows],
+        series=[("bar-neutral", str(_("未查实或办理中"))), ("bar-late", str(_("属实或部分属实")))])
+    consultation_chart = charts.stacked(
+        id="chart-consultations", title=str(_("咨询按期答复情况")),
+        description=str(_("各处室在统计期间答复的咨询中，按期和逾期答复的件数。")),
+        rows=[(r.name, [r.consultations_on_time, r.consultations_late]) for r in rows],
+        series=[("bar-ok", str(_("按期答复"))), ("bar-late", str(_("逾期答复")))])
+    rating_chart = charts.averages(
+        id="chart-ratings", title=str(_("平均评价")),
+        description=str(_("各处室在统计期间收到的申请人和咨询人评价的平均分（1–5分）；举报人的评价计入厅监察室。")),
+        rows=[(r.name, r.rating_average) for r in rows])
+    return [record_chart, application_chart, complaint_chart, consultation_chart, rating_chart]

@@ -20,7 +20,9 @@ from django.views.debug import ExceptionReporter
 
 from complaints import selectors, services
 from complaints.models import Complaint, Reporter, ReporterAccess
+from complaints.services import complaints as complaint_services
 from complaints.views import case_token
+from portal.errors import InvalidInput
 from tests.complaints.conftest import (
     DETAILS,
     EVIDENCE_BYTES,
@@ -231,7 +233,7 @@ def test_an_error_report_shows_nothing_of_the_reporter(client, world, caplog, mo
     def broken(*args, **kwargs):
         raise RuntimeError("storage unavailable")
 
-    monkeypatch.setattr(services, "_attach", broken)
+    monkeypatch.setattr(complaint_services, "_attach", broken)
     client.raise_request_exception = False
     caplog.set_level(logging.ERROR, logger="django.request")
     response = client.post(reverse("complaints:complain"), {
@@ -250,7 +252,7 @@ def test_an_error_report_shows_nothing_of_the_reporter(client, world, caplog, mo
 
 
 def test_the_offline_entry_error_report_is_confidential_too(client, world, caplog, monkeypatch):
-    monkeypatch.setattr(services, "_store_reporter", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(complaint_services, "_store_reporter", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     client.raise_request_exception = False
     caplog.set_level(logging.ERROR, logger="django.request")
     client.force_login(world.supervisor)
@@ -272,7 +274,7 @@ def test_masked_values_in_lists_are_not_reversible(world):
 @pytest.mark.parametrize("field", ["name", "phone", "email", "identity_number"])
 def test_the_question_to_the_office_may_not_carry_the_reporters_identity(world, field):
     complaint = drive_complaint(world, report(world)[0], "investigating")
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(InvalidInput) as refused:
         services.complaint_request_explanation(complaint=complaint, actor=world.supervisor,
                                                question=f"请说明情况。举报人：{REPORTER[field]}")
     assert not leaks(str(refused.value))
@@ -485,7 +487,7 @@ def test_the_channel_is_not_shown_or_filtered_for_anyone_else(client, world, use
 ])
 def test_the_identity_guard_sees_through_spacing_and_full_width_digits(world, question):
     complaint = drive_complaint(world, report(world)[0], "investigating")
-    with pytest.raises(services.InvalidInput, match="举报人") as refused:
+    with pytest.raises(InvalidInput, match="举报人") as refused:
         services.complaint_request_explanation(complaint=complaint, actor=world.supervisor, question=question)
     assert not leaks(str(refused.value))
     complaint.refresh_from_db()
@@ -498,7 +500,7 @@ def test_a_chinese_name_is_found_by_its_first_or_last_two_characters(world, ques
         data={"office": world.office_a, "failure_type": "other", "details": "情况"},
         reporter={"name": "王晓东", "phone": "13900002222"}, anonymous=False)
     complaint = drive_complaint(world, complaint, "investigating")
-    with pytest.raises(services.InvalidInput, match="举报人"):
+    with pytest.raises(InvalidInput, match="举报人"):
         services.complaint_request_explanation(complaint=complaint, actor=world.supervisor, question=question)
 
 

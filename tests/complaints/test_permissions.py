@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from complaints import selectors, services
 from complaints.models import AccountabilityFinding
+from portal.errors import ActionRefused, InvalidInput
 from tests.complaints.conftest import consult, drive_complaint, report
 
 USERS = ["drafter_a", "head_a", "drafter_b", "head_b", "disclosure", "leader_a", "leader_b", "publisher",
@@ -126,14 +127,14 @@ def test_only_the_supervision_office_records_findings(client, world, username):
     if allowed:
         finding(world, world.office_a, actor=user)
     else:
-        with pytest.raises(services.ActionRefused):
+        with pytest.raises(ActionRefused):
             finding(world, world.office_a, actor=user)
         assert not AccountabilityFinding.objects.exists()
 
 
 def test_a_finding_links_only_the_offices_own_items(world):
     complaint_b, _secret = report(world, office=world.office_b)
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         finding(world, world.office_a, complaints=[complaint_b])
     item = finding(world, world.office_b, complaints=[complaint_b])
     assert list(item.complaints.all()) == [complaint_b]

@@ -13,7 +13,9 @@ from django.urls import reverse
 
 from complaints import services
 from complaints.models import Complaint, Consultation, Reporter, SurveyResponse
+from complaints.services import complaints as complaint_services
 from complaints.views import TRACK_MAX_AGE, case_token
+from portal.errors import InvalidInput
 from tests.complaints.conftest import ASKER, DETAILS, REPORTER, at, consult, drive_complaint, evidence, report
 
 D = dt.date
@@ -297,7 +299,7 @@ def test_the_faq_shows_the_edited_subject_never_the_askers_own(client, world):
     the disclosure office wrote when publishing."""
     consultation, _secret = consult(world, office=world.office_a, subject="李雷咨询人想问收费问题")
     consultation = services.consultation_answer(consultation=consultation, actor=world.drafter_a, answer="答复")
-    with pytest.raises(services.InvalidInput, match="主题"):
+    with pytest.raises(InvalidInput, match="主题"):
         services.consultation_publish(consultation=consultation, actor=world.disclosure,
                                       public_subject=consultation.subject, public_question="问题", public_answer="答复")
     services.consultation_publish(consultation=consultation, actor=world.disclosure,
@@ -496,16 +498,16 @@ def test_a_double_survey_submit_stores_one_answer(client, world):
 
 def test_the_evidence_of_a_report_that_fails_is_removed(world, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    record = services._case_record
+    record = complaint_services._case_record
 
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(services, "_case_record", broken)
+    monkeypatch.setattr(complaint_services, "_case_record", broken)
     with pytest.raises(RuntimeError):
         report(world)
     assert not Complaint.objects.exists() and not [p for p in tmp_path.rglob("*") if p.is_file()]
-    monkeypatch.setattr(services, "_case_record", record)
+    monkeypatch.setattr(complaint_services, "_case_record", record)
     report(world)
     assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1
 

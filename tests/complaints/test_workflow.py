@@ -16,6 +16,7 @@ from complaints.models import (
     ComplaintEvent,
     ComplaintResult,
     ComplaintStatus,
+    Consultation,
     ConsultationEvent,
     ConsultationStatus,
     Reporter,
@@ -514,7 +515,7 @@ def test_the_disclosure_office_enters_a_counter_consultation(client, world):
         "channel": "counter", "received_on": "2026-11-02", "name": "窗口来人", "phone": "", "email": "",
         "subject": "窗口咨询", "question": "如何申请？", "office": world.office_a.pk})
     assert response.status_code == 302, response.text[:2000]
-    consultation = services.Consultation.objects.get()
+    consultation = Consultation.objects.get()
     assert (consultation.channel, consultation.status, consultation.office) == ("counter", QS.ASSIGNED,
                                                                                 world.office_a)
 
