@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -28,8 +28,8 @@ from applications.models import (
     Status,
 )
 from portal.admin_history import HistoryAdmin
-from portal.admin_workflow import WorkflowActionsMixin
-from portal.errors import ActionRefused, DomainError, StateConflict
+from portal.admin_workflow import ServiceSavedAdminMixin, WorkflowActionsMixin
+from portal.errors import ActionRefused, StateConflict
 from portal.files import file_response
 from portal.models import Office, Role, SiteProfile
 from portal.selectors import has_role
@@ -51,7 +51,7 @@ class OfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(DisclosureApplication)
-class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
+class DisclosureApplicationAdmin(ServiceSavedAdminMixin, WorkflowActionsMixin, HistoryAdmin):
     workflow = workflow
     transition_forms = TRANSITION_FORMS
     change_form_template = "admin/applications/disclosureapplication/change_form.html"
@@ -225,16 +225,6 @@ class DisclosureApplicationAdmin(WorkflowActionsMixin, HistoryAdmin):
         obj.pk = application.pk
         messages.warning(request, _("已登记。请将查询码 %(code)s 和查询密码 %(secret)s 告知申请人（密码只显示这一次）。")
                          % {"code": application.tracking_code, "secret": secret})
-
-    def save_related(self, request, form, formsets, change):
-        pass  # everything was stored by the service
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:  # refused by the service after the form validated
-            messages.error(request, str(error))
-            return HttpResponseRedirect(request.path)
 
     def get_urls(self):
         opts = self.model._meta

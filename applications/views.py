@@ -34,7 +34,7 @@ from portal.errors import DomainError
 from portal.forms import RatingForm
 from portal.notify import absolute_url
 from portal.ratelimit import rate_limit
-from portal.tracking import CaseLinks, TrackingMatch, tracked_case_url
+from portal.tracking import CaseLinks, TrackingMatch, tracking_form_posted
 
 K = EventKind
 TRACK_SALT = "applications.track"
@@ -115,16 +115,11 @@ def track(request):
     """查询: the tracking code and the secret open the status page — of an application, or of a
     complaint or consultation typed here (one way in for every case). An unknown code and a
     wrong secret give the same answer after the same work (tracking.secret_matches)."""
-    failed = False
+    failed, form = False, TrackForm()
     if request.method == "POST":
-        form = TrackForm(request.POST)
-        if form.is_valid():
-            if url := tracked_case_url(form.cleaned_data["tracking_code"], form.cleaned_data["secret"]):
-                return redirect(url)
-            failed = True
-            form = TrackForm()  # nothing typed is echoed: both failures look exactly alike
-    else:
-        form = TrackForm()
+        url, form, failed = tracking_form_posted(TrackForm, request.POST)
+        if url:
+            return redirect(url)
     return render(request, "applications/track.html", {"form": form, "failed": failed})
 
 

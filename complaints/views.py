@@ -36,7 +36,7 @@ from portal.errors import DomainError
 from portal.forms import RatingForm
 from portal.notify import absolute_url
 from portal.pagecache import cache_public_page
-from portal.tracking import CaseLinks, TrackingMatch, tracked_case_url
+from portal.tracking import CaseLinks, TrackingMatch, tracking_form_posted
 
 TRACK_SALT = "complaints.track"
 TRACK_MAX_AGE = 30 * 60  # seconds: a status page link works for half an hour
@@ -255,13 +255,10 @@ def track(request):
                 "form": TrackForm(), "limited_message": ratelimit.wait_message(retry_after)}, status=429)
             response["Retry-After"] = str(retry_after)
             return response
-        form = TrackForm(request.POST)
-        if form.is_valid():
-            # Any case's code: an application's (SQ…) opens its page as well (portal/tracking.py).
-            if url := tracked_case_url(form.cleaned_data["tracking_code"], form.cleaned_data["secret"]):
-                return redirect(url)
-            failed = True
-            form = TrackForm()  # nothing typed is echoed: both failures look exactly alike
+        # Any case's code: an application's (SQ…) opens its page as well (portal/tracking.py).
+        url, form, failed = tracking_form_posted(TrackForm, request.POST)
+        if url:
+            return redirect(url)
     else:
         form = TrackForm()
     return render(request, "complaints/track.html", {"form": form, "failed": failed})

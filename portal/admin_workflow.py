@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from portal.errors import ActionRefused, InvalidInput, NotInScope, StateConflict
+from portal.errors import ActionRefused, DomainError, InvalidInput, NotInScope, StateConflict
 
 
 def submit_label(label) -> str:
@@ -97,3 +97,19 @@ class WorkflowActionsMixin:
         return render(request, "admin/workflow/transition.html",
                       {**context, "form": form, "title": f"{transition.label}：{obj}",
                        "summary": self.approval_summary(obj), "submit_label": submit_label(transition.label)})
+
+
+class ServiceSavedAdminMixin:
+    """For a change form whose save calls a service (the offline intake of a case): the service
+    stored everything, related rows included; should it refuse after the form validated, the
+    person sees its message on the same page instead of an error page."""
+
+    def save_related(self, request, form, formsets, change):
+        pass  # everything was stored by the service
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:  # refused by the service after the form validated
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.path)

@@ -123,3 +123,15 @@ class CaseLinks:
             return view(request, case, *args, **kwargs)
 
         return wrapper
+
+
+def tracking_form_posted(form_class, data) -> tuple[str | None, object, bool]:
+    """The tracking form of any tracking page, posted: (the status page to go to, the form to
+    show again, whether it failed). A failure shows an empty form: nothing typed is echoed, so an
+    unknown code and a wrong secret look exactly alike."""
+    form = form_class(data)
+    if not form.is_valid():
+        return None, form, False
+    if url := tracked_case_url(form.cleaned_data["tracking_code"], form.cleaned_data["secret"]):
+        return url, form, False
+    return None, form_class(), True

@@ -3,15 +3,13 @@ read-only case admin whose changes go through workflow actions."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.http import HttpResponseRedirect
+from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.admin_history import HistoryAdmin
-from portal.admin_workflow import WorkflowActionsMixin
-from portal.errors import DomainError
+from portal.admin_workflow import ServiceSavedAdminMixin, WorkflowActionsMixin
 from portal.models import Office
 from portal.workdays import workdays_left
 
@@ -42,7 +40,7 @@ def clock_column(due, *, closed: bool):
     return format_html('{} <span class="clock {}">{}</span>', due.isoformat(), css, text)
 
 
-class ReadOnlyWorkflowAdmin(WorkflowActionsMixin, HistoryAdmin):
+class ReadOnlyWorkflowAdmin(ServiceSavedAdminMixin, WorkflowActionsMixin, HistoryAdmin):
     """Nothing is edited in place: every change is an action with its own form and service."""
 
     actions = None
@@ -64,13 +62,3 @@ class ReadOnlyWorkflowAdmin(WorkflowActionsMixin, HistoryAdmin):
         if obj is None:
             return []
         return [f for fs in self.get_fieldsets(request, obj) for f in fs[1]["fields"]]
-
-    def save_related(self, request, form, formsets, change):
-        pass  # everything was stored by the service
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:  # refused by the service after the form validated
-            messages.error(request, str(error))
-            return HttpResponseRedirect(request.path)

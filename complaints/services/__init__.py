@@ -4,9 +4,9 @@ event, recompute the clock from the events, save (portal.cases). The public's ow
 (submit, rate) are here too, authorised by the tracking secret. Callers import from here."""
 
 from complaints.services.common import (  # noqa: F401
-    DETAILS_MAX,
     COMPLAINT_PREFIX,
     CONSULTATION_PREFIX,
+    DETAILS_MAX,
     MAX_FILES,
     QUESTION_MAX,
     REPORTER_FIELDS,
