@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from applications.outcomes import Outcome
 from portal.cases import CaseEvent, CaseQuerySet, TrackedCase
-from portal.models import AppendOnlyModel, Office
+from portal.models import AppendOnlyModel, Office, StoredFile
 from portal.validators import validate_resident_id, validate_uscc
 
 
@@ -323,7 +323,7 @@ def application_file_path(instance, filename: str) -> str:
     return f"applications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class ApplicationFile(models.Model):
+class ApplicationFile(StoredFile):
     # The applicant's materials may be identity documents (IDENTITY_FILE_ROLES): never a list filter.
     CONFIDENTIAL_FIELDS = frozenset({"file", "original_name", "sha256"})
 
@@ -331,12 +331,7 @@ class ApplicationFile(models.Model):
                                     verbose_name=_("申请"))
     role = models.CharField(_("用途"), max_length=20, choices=FileRole.choices)
     file = models.FileField(_("文件"), upload_to=application_file_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     visible_to_applicant = models.BooleanField(_("申请人可下载"), default=False)
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("上传人"))
     history = HistoricalRecords()

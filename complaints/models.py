@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 from applications.models import DisclosureApplication
 from disclosure.models import Record
 from portal.cases import RATING_VALIDATORS, CaseEvent, TrackedCase
-from portal.models import AppendOnlyModel, Office
+from portal.models import AppendOnlyModel, Office, StoredFile
 
 
 class Channel(models.TextChoices):
@@ -212,7 +212,7 @@ def complaint_file_path(instance, filename: str) -> str:
     return f"complaints/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class ComplaintFile(AppendOnlyModel):
+class ComplaintFile(StoredFile, AppendOnlyModel):
     """Evidence from the reporter (supervision office only) or the office's explanation files."""
 
     CONFIDENTIAL_FIELDS = frozenset({"file", "original_name", "sha256"})
@@ -221,11 +221,6 @@ class ComplaintFile(AppendOnlyModel):
                                   verbose_name=_("举报投诉"))
     role = models.CharField(_("用途"), max_length=20, choices=ComplaintFileRole.choices)
     file = models.FileField(_("文件"), upload_to=complaint_file_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("上传人"))
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
-from portal.models import AppendOnlyModel, Office, Role
+from portal.models import AppendOnlyModel, Office, Role, StoredFile
 
 
 class RecordState(models.TextChoices):
@@ -359,19 +359,14 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("政府信息"))
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
     title = models.CharField(
         _("附件标题"), max_length=200, blank=True,
         help_text=_("公开页面显示为“附件1：标题”；留空则取文件名（不含扩展名）。"),
     )
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
 
@@ -544,7 +539,7 @@ def review_document_path(instance: ReviewDocument, filename: str) -> str:
     return f"review/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class ReviewDocument(models.Model):
+class ReviewDocument(StoredFile):
     """A paper of the confidentiality review that is never published with the record: the right
     holder's written consent to disclosure (M.6 para. 2, R.15). Staff who may see the record may
     download it from its back-office page; the public has no door to it."""
@@ -554,13 +549,8 @@ class ReviewDocument(models.Model):
     purpose = models.CharField(_("用途"), max_length=30, choices=DisclosureOverride.choices,
                                default=DisclosureOverride.CONSENT)
     file = models.FileField(_("文件"), upload_to=review_document_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("上传人"))
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:

@@ -16,6 +16,22 @@ from simple_history.models import HistoricalRecords
 from portal.validators import validate_uscc
 
 
+class StoredFile(models.Model):
+    """What every stored upload keeps beside its `file` (which each model declares with its own
+    folder): the name it came with, its type and size as checked from its content
+    (portal/files.py), its digest, and when it came. Record attachments, application files and
+    complaint files are StoredFiles; portal.files.file_response serves any of them."""
+
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError(f"{self.model.__name__} is append-only")
