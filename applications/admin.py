@@ -27,6 +27,7 @@ from applications.models import (
     ReviewCase,
     Status,
 )
+from portal.admin_confidential import ContactColumnsMixin
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import ServiceSavedAdminMixin, WorkflowActionsMixin
 from portal.errors import ActionRefused, StateConflict
@@ -51,7 +52,7 @@ class OfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(DisclosureApplication)
-class DisclosureApplicationAdmin(ServiceSavedAdminMixin, WorkflowActionsMixin, HistoryAdmin):
+class DisclosureApplicationAdmin(ServiceSavedAdminMixin, ContactColumnsMixin, WorkflowActionsMixin, HistoryAdmin):
     workflow = workflow
     transition_forms = TRANSITION_FORMS
     change_form_template = "admin/applications/disclosureapplication/change_form.html"
@@ -113,14 +114,6 @@ class DisclosureApplicationAdmin(ServiceSavedAdminMixin, WorkflowActionsMixin, H
     @admin.display(description=_("证件号码"))
     def identity_shown(self, obj):
         return self._shown(obj, "identity_number")
-
-    @admin.display(description=_("联系电话"))
-    def phone_shown(self, obj):
-        return self._shown(obj, "phone")
-
-    @admin.display(description=_("电子邮箱"))
-    def email_shown(self, obj):
-        return self._shown(obj, "email")
 
     @admin.display(description=_("通信地址"))
     def address_shown(self, obj):

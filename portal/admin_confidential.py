@@ -18,6 +18,7 @@ out; and `manage.py check` reports an admin that lists, filters, searches or sor
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
@@ -25,6 +26,7 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.translation import gettext_lazy
 
 MAX_DEPTH = 6  # relations followed along one lookup; Django's own lookups never go this deep
 
@@ -180,3 +182,16 @@ def with_confidential_rule(admin_class: type[ModelAdmin]) -> type[ModelAdmin]:
     return type(admin_class.__name__, (ConfidentialFieldsMixin, admin_class),
                 {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__,
                  "__doc__": admin_class.__doc__})
+
+
+class ContactColumnsMixin:
+    """The masked contact columns of a case page: the admin's `_shown(obj, field)` decides whether
+    this person sees the value or its masked form (and logs a full view where the law asks)."""
+
+    @admin.display(description=gettext_lazy("联系电话"))
+    def phone_shown(self, obj):
+        return self._shown(obj, "phone")
+
+    @admin.display(description=gettext_lazy("电子邮箱"))
+    def email_shown(self, obj):
+        return self._shown(obj, "email")

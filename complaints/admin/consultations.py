@@ -17,6 +17,7 @@ from complaints.models import (
     ConsultationStatus,
 )
 from complaints.views import confidential_view
+from portal.admin_confidential import ContactColumnsMixin
 from portal.models import Role
 from portal.selectors import has_role
 from portal.workdays import workdays_left
@@ -43,7 +44,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ReadOnlyWorkflowAdmin):
+class ConsultationAdmin(ContactColumnsMixin, ReadOnlyWorkflowAdmin):
     workflow = workflow.consultation_flow
     transition_forms = CONSULTATION_FORMS
     change_form_template = "admin/complaints/consultation/change_form.html"
@@ -96,14 +97,6 @@ class ConsultationAdmin(ReadOnlyWorkflowAdmin):
     @admin.display(description=_("姓名或名称"))
     def name_shown(self, obj):
         return self._shown(obj, "name")
-
-    @admin.display(description=_("联系电话"))
-    def phone_shown(self, obj):
-        return self._shown(obj, "phone")
-
-    @admin.display(description=_("电子邮箱"))
-    def email_shown(self, obj):
-        return self._shown(obj, "email")
 
     @admin.display(description=_("咨询人"))
     def asker_masked(self, obj):
