@@ -16,7 +16,7 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from applications.outcomes import Outcome
-from portal.cases import CaseEvent, CaseQuerySet, TrackedCase
+from portal.cases import CaseEvent, TrackedCase
 from portal.models import AppendOnlyModel, Office, StoredFile
 from portal.validators import validate_resident_id, validate_uscc
 
@@ -88,10 +88,6 @@ class SendChannel(models.TextChoices):
     FAX = "fax", _("传真")
 
 
-class ApplicationQuerySet(CaseQuerySet):
-    pass
-
-
 class DisclosureApplication(TrackedCase):
     # Masked in the back office except for those who may see them (each full view logged), and the
     # tracking secret: no list may filter, search or sort by them (portal/admin_confidential.py).
@@ -153,8 +149,6 @@ class DisclosureApplication(TrackedCase):
         verbose_name=_("录入人"), help_text=_("工作人员代为录入时填写"),
     )
     history = HistoricalRecords(excluded_fields=["secret_digest"])
-
-    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("政府信息公开申请")
