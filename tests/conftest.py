@@ -86,37 +86,87 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-@pytest.fixture
-def world(db) -> World:
-    # Transactional tests flush the database, seeded rows included: seed again (idempotent).
+# The agency every test shares: office and user fields of World, by what they are built as.
+WORLD_OFFICES = {
+    "office_a": ("政策法规处", OfficeKind.DIVISION),
+    "office_b": ("装备工业处", OfficeKind.DIVISION),
+    "general_office": ("厅办公室", OfficeKind.GENERAL_OFFICE),
+    "info_center": ("厅信息中心", OfficeKind.INFO_CENTER),
+    "supervision_office": ("厅监察室", OfficeKind.SUPERVISION),
+}
+WORLD_USERS = {  # field: (username, role, office field)
+    "leader_a": ("leader_a", Role.LEADER, None),
+    "leader_b": ("leader_b", Role.LEADER, None),
+    "drafter_a": ("drafter_a", Role.DRAFTER, "office_a"),
+    "head_a": ("head_a", Role.DIVISION_HEAD, "office_a"),
+    "drafter_b": ("drafter_b", Role.DRAFTER, "office_b"),
+    "head_b": ("head_b", Role.DIVISION_HEAD, "office_b"),
+    "disclosure": ("gkb", Role.DISCLOSURE_OFFICE, "general_office"),
+    "publisher": ("publisher", Role.INFO_CENTER, "info_center"),
+    "registrar": ("registrar", Role.GENERAL_OFFICE, "general_office"),
+    "supervisor": ("supervisor", Role.SUPERVISION, "supervision_office"),
+    "admin": ("root", None, None),
+    "nobody": ("nobody", None, None),
+}
+# pks of the shared rows in this worker's database (each xdist worker has its own database).
+_WORLD_PKS: dict[str, int] = {}
+
+
+def _build_world() -> None:
+    """Write the agency's rows and remember their pks. Idempotent for the seeded categories."""
     seed_categories(CatalogueCategory)
     SiteProfile(name="测试省工业和信息化厅", uscc="11220000013544357T").save()
-    office_a = Office.objects.create(name="政策法规处", kind=OfficeKind.DIVISION)
-    office_b = Office.objects.create(name="装备工业处", kind=OfficeKind.DIVISION)
-    general = Office.objects.create(name="厅办公室", kind=OfficeKind.GENERAL_OFFICE)
-    info = Office.objects.create(name="厅信息中心", kind=OfficeKind.INFO_CENTER)
-    supervision = Office.objects.create(name="厅监察室", kind=OfficeKind.SUPERVISION)
-    leader_a = make_user("leader_a", Role.LEADER)
-    leader_b = make_user("leader_b", Role.LEADER)
-    office_a.supervising_leaders.add(leader_a)
-    office_b.supervising_leaders.add(leader_b)
-    return World(
-        office_a=office_a, office_b=office_b, general_office=general, info_center=info,
-        supervision_office=supervision,
-        drafter_a=make_user("drafter_a", Role.DRAFTER, office_a),
-        head_a=make_user("head_a", Role.DIVISION_HEAD, office_a),
-        drafter_b=make_user("drafter_b", Role.DRAFTER, office_b),
-        head_b=make_user("head_b", Role.DIVISION_HEAD, office_b),
-        disclosure=make_user("gkb", Role.DISCLOSURE_OFFICE, general),
-        leader_a=get_user_model().objects.get(pk=leader_a.pk),
-        leader_b=get_user_model().objects.get(pk=leader_b.pk),
-        publisher=make_user("publisher", Role.INFO_CENTER, info),
-        registrar=make_user("registrar", Role.GENERAL_OFFICE, general),
-        supervisor=make_user("supervisor", Role.SUPERVISION, supervision),
-        admin=get_user_model().objects.create_superuser("root", "root@example.invalid", "pw-for-tests-only"),
-        nobody=make_user("nobody", is_staff=True),
-        category=CatalogueCategory.objects.get(code="m5-2"),
+    offices = {field: Office.objects.create(name=name, kind=kind) for field, (name, kind) in WORLD_OFFICES.items()}
+    users = {}
+    for field, (username, role, office) in WORLD_USERS.items():
+        if field == "admin":
+            users[field] = get_user_model().objects.create_superuser(
+                username, f"{username}@example.invalid", "pw-for-tests-only")
+        else:
+            users[field] = make_user(username, role, offices.get(office), **({"is_staff": True} if not role else {}))
+    offices["office_a"].supervising_leaders.add(users["leader_a"])
+    offices["office_b"].supervising_leaders.add(users["leader_b"])
+    _WORLD_PKS.clear()
+    _WORLD_PKS.update({f"office:{f}": o.pk for f, o in offices.items()})
+    _WORLD_PKS.update({f"user:{f}": u.pk for f, u in users.items()})
+    _WORLD_PKS["category"] = CatalogueCategory.objects.get(code="m5-2").pk
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Builds the agency once per worker database, committed, instead of once per test (issue #17:
+    it was a third of a typical test's time). Each test runs in a transaction rolled back at its
+    end, so what a test changes of it is undone; a transactional test flushes it, and `world`
+    builds it again."""
+    with django_db_blocker.unblock():
+        _build_world()
+
+
+def load_world() -> World:
+    """The shared agency, read afresh (a test must not see another test's in-memory changes);
+    built again when a transactional test has flushed it."""
+    offices = Office.objects.in_bulk([_WORLD_PKS.get(f"office:{f}") for f in WORLD_OFFICES])
+    users = get_user_model().objects.in_bulk([_WORLD_PKS.get(f"user:{f}") for f in WORLD_USERS])
+    intact = (
+        all(getattr(offices.get(_WORLD_PKS.get(f"office:{f}")), "name", None) == name
+            for f, (name, _kind) in WORLD_OFFICES.items())
+        and all(getattr(users.get(_WORLD_PKS.get(f"user:{f}")), "username", None) == username
+                for f, (username, _role, _office) in WORLD_USERS.items())
+        and SiteProfile.objects.filter(pk=1).exists()
     )
+    if not intact:
+        _build_world()
+        return load_world()
+    return World(
+        **{f: offices[_WORLD_PKS[f"office:{f}"]] for f in WORLD_OFFICES},
+        **{f: users[_WORLD_PKS[f"user:{f}"]] for f in WORLD_USERS},
+        category=CatalogueCategory.objects.get(pk=_WORLD_PKS["category"]),
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return load_world()
 
 
 def new_draft(world: World, office: Office | None = None, **fields) -> Record:
