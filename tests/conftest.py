@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from disclosure import services
 from disclosure.catalogue_seed import seed_categories
 from disclosure.models import CatalogueCategory, Channel, Record, RecordState
-from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
+from portal.models import Membership, Office, OfficeKind, Role, Sequence, SiteProfile
 
 S = RecordState
 ALL_CLEAR = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": True,
@@ -167,6 +167,25 @@ def load_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return load_world()
+
+
+@pytest.fixture
+def without_world(db):
+    """The database as `migrate` leaves it, for the tests of a fresh installation (load_demo, the
+    counts of a first run): the shared agency is deleted inside the test's transaction, and comes
+    back with its rollback."""
+    from django.apps import apps
+    from guardian.utils import get_anonymous_user
+
+    Membership.objects.all().delete()
+    Office.objects.all().delete()
+    SiteProfile.objects.all().delete()
+    Sequence.objects.filter(name="public_content").delete()  # bumped by the agency's rows
+    get_user_model().objects.exclude(pk=get_anonymous_user().pk).delete()
+    # What simple_history wrote of them (and of these deletions).
+    for label in ("portal.HistoricalMembership", "portal.HistoricalOffice", "portal.HistoricalSiteProfile",
+                  "portal.HistoricalOffice_supervising_leaders"):
+        apps.get_model(label).objects.all().delete()
 
 
 def new_draft(world: World, office: Office | None = None, **fields) -> Record:

@@ -797,7 +797,7 @@ def test_a_report_published_by_hand_before_the_module_counts_as_published(world,
 
 
 @pytest.mark.django_db
-def test_demo_report_names_the_wrongly_copied_carry_over_until_it_is_fixed(settings, tmp_path):
+def test_demo_report_names_the_wrongly_copied_carry_over_until_it_is_fixed(settings, tmp_path, without_world):
     """The demo's 2026 report, the first compiled in the system, opened while the year runs: the
     carry-over copied by hand from the 2025 report (published by hand on the column) is wrong,
     and the check names the cell until it is put right; from 1 January 2027 it becomes a record."""
