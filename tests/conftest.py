@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -84,6 +85,33 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+    _module_rows_last(items)
+
+
+def _module_rows_last(items) -> None:
+    """A module's tests that read rows of a `…_module_rows` fixture run after its other database
+    tests: those rows stay until the module's last test, and the others must not see them.
+    pytest-django has already put the database tests first (tryfirst); this only permutes the
+    places of one module's non-transactional database tests, so that order is kept."""
+    def plain_db(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        names = getattr(item, "fixturenames", ())
+        transactional = ("transactional_db" in names or "live_server" in names
+                         or (marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))))
+        return (marker is not None or "db" in names) and not transactional
+
+    def reads_module_rows(item) -> bool:
+        return any(name.endswith("_module_rows") for name in getattr(item, "fixturenames", ()))
+
+    places: dict[object, list[int]] = {}
+    for index, item in enumerate(items):
+        if plain_db(item):
+            places.setdefault(item.module, []).append(index)
+    for indices in places.values():
+        module_items = [items[i] for i in indices]
+        if any(reads_module_rows(item) for item in module_items):
+            for index, item in zip(indices, sorted(module_items, key=reads_module_rows), strict=True):
+                items[index] = item
 
 
 # The agency every test shares: office and user fields of World, by what they are built as.
@@ -167,6 +195,33 @@ def load_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return load_world()
+
+
+@contextlib.contextmanager
+def rows_for_the_module(django_db_blocker):
+    """For a module-scoped fixture whose rows its tests only read: what the body writes lives in a
+    transaction around the module's tests (each test's own transaction is a savepoint inside it,
+    so a test's changes are still undone) and is rolled back after the last of them.
+
+        @pytest.fixture(scope="module")
+        def _pks(django_db_setup, django_db_blocker):
+            with rows_for_the_module(django_db_blocker) as unblocked:
+                with unblocked():
+                    pks = ...  # build, with load_world() for the agency
+                yield pks
+
+    Not for modules with transactional tests (their flush would run inside the transaction)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield django_db_blocker.unblock
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from portal.admin_site import worklist_for
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role
 from tests.applications.conftest import PERSON, complete_letter, offline, send_reply
-from tests.conftest import ALL_CLEAR, S, drive, make_user, new_draft
+from tests.conftest import ALL_CLEAR, S, drive, load_world, make_user, new_draft, rows_for_the_module
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 User = get_user_model()
@@ -96,9 +96,24 @@ CLOSED_2025 = [
 ]
 
 
+@pytest.fixture(scope="module")
+def fixture_year_module_rows(django_db_setup, django_db_blocker):
+    """Built once for the module (five seconds of services a test): the tests only read it, and
+    what one of them changes is rolled back with its own transaction."""
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked():
+            pks = {key: application.pk for key, application in build_fixture_year(load_world()).items()}
+        yield pks
+
+
 @pytest.fixture
-def fixture_year(world):
-    """The hand-computed year 2025, with 2024 and 2026 around it."""
+def fixture_year(world, fixture_year_module_rows):
+    """The hand-computed year 2025, with 2024 and 2026 around it (read afresh for each test)."""
+    applications = DisclosureApplication.objects.in_bulk(list(fixture_year_module_rows.values()))
+    return {key: applications[pk] for key, pk in fixture_year_module_rows.items()}
+
+
+def build_fixture_year(world):
     apps = {}
     # 2024: one closed in 2024 (not in the 2025 report at all), two carried over into 2025.
     apps["A0"] = receive(world, "2024-11-04", NP, 100)
