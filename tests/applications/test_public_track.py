@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +17,7 @@ from applications.models import ApplicationFile, Channel, DisclosureApplication,
 from applications.outcomes import Outcome
 from applications.views import TRACK_MAX_AGE, TRACK_SALT, case_token
 from tests.applications.conftest import PERSON, REMEDIES_TEXT, extend, send_reply
+from tests.timing import at
 
 D = dt.date
 TRACK = reverse("applications:track")
@@ -27,10 +27,6 @@ RECEIVED = D(2026, 11, 2)  # a Monday
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def at(day: dt.date, hour: int = 10, minute: int = 0):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(hour, minute)).astimezone(), tick=False)
 
 
 def online(**changes) -> tuple[DisclosureApplication, str]:

@@ -7,10 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
@@ -27,21 +25,13 @@ from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role
 from tests.applications.conftest import PERSON, complete_letter, offline, send_reply
 from tests.conftest import ALL_CLEAR, S, drive, load_world, make_user, new_draft, rows_for_the_module
+from tests.timing import at as travel
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 User = get_user_model()
 YEAR = 2025
 T = ApplicantType
 NP, COM, RES, PW, LEG, ORG = (T.NATURAL_PERSON, T.COMMERCIAL, T.RESEARCH, T.PUBLIC_WELFARE, T.LEGAL_SERVICE,
                               T.OTHER_ORGANISATION)
-
-
-def moment(day: str, hour: int = 10, minute: int = 0) -> dt.datetime:
-    return dt.datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=SHANGHAI)
-
-
-def travel(day: str, hour: int = 10, minute: int = 0):
-    return time_machine.travel(moment(day, hour, minute), tick=False)
 
 
 def applicant(kind: str, n: int) -> dict:

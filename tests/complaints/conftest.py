@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 
 from complaints import services
 from complaints.models import Channel, ComplaintResult
+from tests.timing import at  # noqa: F401  (imported from here by the complaints tests)
 
 # A reporter whose every detail is distinctive, so a test can look for it anywhere.
 REPORTER = {
@@ -31,10 +31,6 @@ IDENTITY_STRINGS = [REPORTER["name"], REPORTER["identity_number"], REPORTER["pho
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def at(day: dt.date, hour: int = 10, minute: int = 0):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(hour, minute)).astimezone(), tick=False)
 
 
 def evidence():
