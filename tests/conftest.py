@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -244,17 +243,11 @@ def without_world(db):
 
 
 def new_draft(world: World, office: Office | None = None, **fields) -> Record:
+    from tests.factories import RecordDraftFactory
+
     office = office or world.office_a
     drafter = world.drafter_a if office == world.office_a else world.drafter_b
-    record = Record(
-        title=fields.pop("title", "关于开展2026年工业企业技术改造项目申报工作的通知"),
-        body=fields.pop("body", "<p>各市（州）工业和信息化主管部门：现将有关事项通知如下。</p>"),
-        office=office,
-        category=fields.pop("category", world.category),
-        date_formed=fields.pop("date_formed", dt.date(2026, 11, 2)),
-        **fields,
-    )
-    return services.record_save_draft(record=record, actor=drafter)
+    return RecordDraftFactory(office=office, drafter=drafter, category=fields.pop("category", world.category), **fields)
 
 
 ORDER = [S.DRAFT, S.DIVISION_REVIEW, S.CONFIDENTIALITY_REVIEW, S.LEADER_SIGNOFF, S.READY, S.PUBLISHED, S.REGISTERED]

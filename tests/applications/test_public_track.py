@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications import services
-from applications.models import ApplicationFile, Channel, DisclosureApplication, EventKind, FileRole, Status
+from applications.models import ApplicationFile, DisclosureApplication, EventKind, FileRole, Status
 from applications.outcomes import Outcome
 from applications.views import TRACK_MAX_AGE, TRACK_SALT, case_token
 from tests.applications.conftest import PERSON, REMEDIES_TEXT, extend, send_reply
+from tests.factories import ApplicationFactory
 from tests.timing import at
 
 D = dt.date
@@ -35,8 +36,8 @@ def online(**changes) -> tuple[DisclosureApplication, str]:
 
 
 def offline(world, received_on: dt.date = RECEIVED, **changes) -> tuple[DisclosureApplication, str]:
-    return services.application_register_offline(
-        actor=world.disclosure, data={**PERSON, **changes}, channel=Channel.IN_PERSON, received_on=received_on)
+    application = ApplicationFactory(registered_by=world.disclosure, received_on=received_on, **changes)
+    return application, application.secret
 
 
 def case_url(application, name: str = "case", *args) -> str:

@@ -15,6 +15,7 @@ from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role
 from tests.applications.conftest import PERSON, REMEDIES_TEXT, complete_letter, offline, send_reply
 from tests.conftest import make_user
+from tests.factories import ApplicationFactory
 from tests.timing import at
 
 S = Status
@@ -476,12 +477,10 @@ def test_applicant_materials_download_only_for_who_sees_the_identity_and_each_do
         client, world, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from applications.models import Channel
 
     settings.MEDIA_ROOT = tmp_path
-    application, _secret = services.application_register_offline(
-        actor=world.disclosure, data=dict(PERSON), channel=Channel.IN_PERSON, received_on=dt.date.today(),
-        uploads=[SimpleUploadedFile("身份证扫描件.pdf", b"%PDF-1.4 id card")])
+    application = ApplicationFactory(received_on=dt.date.today(),
+                                     uploads=[SimpleUploadedFile("身份证扫描件.pdf", b"%PDF-1.4 id card")])
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
     item = application.files.get()
     url = reverse("admin:applications_disclosureapplication_file", args=[application.pk, item.pk])
