@@ -1,4 +1,8 @@
-"""Shared fixtures: a small agency with two business divisions and one person per role."""
+"""Shared fixtures: a small agency with two business divisions and one person per role.
+
+The agency (`world`) is written once per worker database and read back by each test; rows a
+module's tests only read can be kept for the module (`rows_for_the_module`); the clock helper is
+tests/timing.py and the factories are tests/factories.py (issue #17: the suite's time)."""
 
 from __future__ import annotations
 
