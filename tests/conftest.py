@@ -1,8 +1,12 @@
-"""Shared fixtures: a small agency with two business divisions and one person per role."""
+"""Shared fixtures: a small agency with two business divisions and one person per role.
+
+The agency (`world`) is written once per worker database and read back by each test; rows a
+module's tests only read can be kept for the module (`rows_for_the_module`); the clock helper is
+tests/timing.py and the factories are tests/factories.py (issue #17: the suite's time)."""
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +15,7 @@ from django.contrib.auth import get_user_model
 from disclosure import services
 from disclosure.catalogue_seed import seed_categories
 from disclosure.models import CatalogueCategory, Channel, Record, RecordState
-from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
+from portal.models import Membership, Office, OfficeKind, Role, Sequence, SiteProfile
 
 S = RecordState
 ALL_CLEAR = {"no_state_secret": True, "no_commercial_secret": True, "no_personal_privacy": True,
@@ -84,53 +88,170 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
+    _module_rows_last(items)
+
+
+def _module_rows_last(items) -> None:
+    """A module's tests that read rows of a `…_module_rows` fixture run after its other database
+    tests: those rows stay until the module's last test, and the others must not see them.
+    pytest-django has already put the database tests first (tryfirst); this only permutes the
+    places of one module's non-transactional database tests, so that order is kept."""
+    def plain_db(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        names = getattr(item, "fixturenames", ())
+        transactional = ("transactional_db" in names or "live_server" in names
+                         or (marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))))
+        return (marker is not None or "db" in names) and not transactional
+
+    def reads_module_rows(item) -> bool:
+        return any(name.endswith("_module_rows") for name in getattr(item, "fixturenames", ()))
+
+    places: dict[object, list[int]] = {}
+    for index, item in enumerate(items):
+        if plain_db(item):
+            places.setdefault(item.module, []).append(index)
+    for indices in places.values():
+        module_items = [items[i] for i in indices]
+        if any(reads_module_rows(item) for item in module_items):
+            for index, item in zip(indices, sorted(module_items, key=reads_module_rows), strict=True):
+                items[index] = item
+
+
+# The agency every test shares: office and user fields of World, by what they are built as.
+WORLD_OFFICES = {
+    "office_a": ("政策法规处", OfficeKind.DIVISION),
+    "office_b": ("装备工业处", OfficeKind.DIVISION),
+    "general_office": ("厅办公室", OfficeKind.GENERAL_OFFICE),
+    "info_center": ("厅信息中心", OfficeKind.INFO_CENTER),
+    "supervision_office": ("厅监察室", OfficeKind.SUPERVISION),
+}
+WORLD_USERS = {  # field: (username, role, office field)
+    "leader_a": ("leader_a", Role.LEADER, None),
+    "leader_b": ("leader_b", Role.LEADER, None),
+    "drafter_a": ("drafter_a", Role.DRAFTER, "office_a"),
+    "head_a": ("head_a", Role.DIVISION_HEAD, "office_a"),
+    "drafter_b": ("drafter_b", Role.DRAFTER, "office_b"),
+    "head_b": ("head_b", Role.DIVISION_HEAD, "office_b"),
+    "disclosure": ("gkb", Role.DISCLOSURE_OFFICE, "general_office"),
+    "publisher": ("publisher", Role.INFO_CENTER, "info_center"),
+    "registrar": ("registrar", Role.GENERAL_OFFICE, "general_office"),
+    "supervisor": ("supervisor", Role.SUPERVISION, "supervision_office"),
+    "admin": ("root", None, None),
+    "nobody": ("nobody", None, None),
+}
+# pks of the shared rows in this worker's database (each xdist worker has its own database).
+_WORLD_PKS: dict[str, int] = {}
+
+
+def _build_world() -> None:
+    """Write the agency's rows and remember their pks. Idempotent for the seeded categories."""
+    seed_categories(CatalogueCategory)
+    SiteProfile(name="测试省工业和信息化厅", uscc="11220000013544357T").save()
+    offices = {field: Office.objects.create(name=name, kind=kind) for field, (name, kind) in WORLD_OFFICES.items()}
+    users = {}
+    for field, (username, role, office) in WORLD_USERS.items():
+        if field == "admin":
+            users[field] = get_user_model().objects.create_superuser(
+                username, f"{username}@example.invalid", "pw-for-tests-only")
+        else:
+            users[field] = make_user(username, role, offices.get(office), **({"is_staff": True} if not role else {}))
+    offices["office_a"].supervising_leaders.add(users["leader_a"])
+    offices["office_b"].supervising_leaders.add(users["leader_b"])
+    _WORLD_PKS.clear()
+    _WORLD_PKS.update({f"office:{f}": o.pk for f, o in offices.items()})
+    _WORLD_PKS.update({f"user:{f}": u.pk for f, u in users.items()})
+    _WORLD_PKS["category"] = CatalogueCategory.objects.get(code="m5-2").pk
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Builds the agency once per worker database, committed, instead of once per test (issue #17:
+    it was a third of a typical test's time). Each test runs in a transaction rolled back at its
+    end, so what a test changes of it is undone; a transactional test flushes it, and `world`
+    builds it again."""
+    with django_db_blocker.unblock():
+        _build_world()
+
+
+def load_world() -> World:
+    """The shared agency, read afresh (a test must not see another test's in-memory changes);
+    built again when a transactional test has flushed it."""
+    offices = Office.objects.in_bulk([_WORLD_PKS.get(f"office:{f}") for f in WORLD_OFFICES])
+    users = get_user_model().objects.in_bulk([_WORLD_PKS.get(f"user:{f}") for f in WORLD_USERS])
+    intact = (
+        all(getattr(offices.get(_WORLD_PKS.get(f"office:{f}")), "name", None) == name
+            for f, (name, _kind) in WORLD_OFFICES.items())
+        and all(getattr(users.get(_WORLD_PKS.get(f"user:{f}")), "username", None) == username
+                for f, (username, _role, _office) in WORLD_USERS.items())
+        and SiteProfile.objects.filter(pk=1).exists()
+    )
+    if not intact:
+        _build_world()
+        return load_world()
+    return World(
+        **{f: offices[_WORLD_PKS[f"office:{f}"]] for f in WORLD_OFFICES},
+        **{f: users[_WORLD_PKS[f"user:{f}"]] for f in WORLD_USERS},
+        category=CatalogueCategory.objects.get(pk=_WORLD_PKS["category"]),
+    )
 
 
 @pytest.fixture
 def world(db) -> World:
-    # Transactional tests flush the database, seeded rows included: seed again (idempotent).
-    seed_categories(CatalogueCategory)
-    SiteProfile(name="测试省工业和信息化厅", uscc="11220000013544357T").save()
-    office_a = Office.objects.create(name="政策法规处", kind=OfficeKind.DIVISION)
-    office_b = Office.objects.create(name="装备工业处", kind=OfficeKind.DIVISION)
-    general = Office.objects.create(name="厅办公室", kind=OfficeKind.GENERAL_OFFICE)
-    info = Office.objects.create(name="厅信息中心", kind=OfficeKind.INFO_CENTER)
-    supervision = Office.objects.create(name="厅监察室", kind=OfficeKind.SUPERVISION)
-    leader_a = make_user("leader_a", Role.LEADER)
-    leader_b = make_user("leader_b", Role.LEADER)
-    office_a.supervising_leaders.add(leader_a)
-    office_b.supervising_leaders.add(leader_b)
-    return World(
-        office_a=office_a, office_b=office_b, general_office=general, info_center=info,
-        supervision_office=supervision,
-        drafter_a=make_user("drafter_a", Role.DRAFTER, office_a),
-        head_a=make_user("head_a", Role.DIVISION_HEAD, office_a),
-        drafter_b=make_user("drafter_b", Role.DRAFTER, office_b),
-        head_b=make_user("head_b", Role.DIVISION_HEAD, office_b),
-        disclosure=make_user("gkb", Role.DISCLOSURE_OFFICE, general),
-        leader_a=get_user_model().objects.get(pk=leader_a.pk),
-        leader_b=get_user_model().objects.get(pk=leader_b.pk),
-        publisher=make_user("publisher", Role.INFO_CENTER, info),
-        registrar=make_user("registrar", Role.GENERAL_OFFICE, general),
-        supervisor=make_user("supervisor", Role.SUPERVISION, supervision),
-        admin=get_user_model().objects.create_superuser("root", "root@example.invalid", "pw-for-tests-only"),
-        nobody=make_user("nobody", is_staff=True),
-        category=CatalogueCategory.objects.get(code="m5-2"),
-    )
+    return load_world()
+
+
+@contextlib.contextmanager
+def rows_for_the_module(django_db_blocker):
+    """For a module-scoped fixture whose rows its tests only read: what the body writes lives in a
+    transaction around the module's tests (each test's own transaction is a savepoint inside it,
+    so a test's changes are still undone) and is rolled back after the last of them.
+
+        @pytest.fixture(scope="module")
+        def _pks(django_db_setup, django_db_blocker):
+            with rows_for_the_module(django_db_blocker) as unblocked:
+                with unblocked():
+                    pks = ...  # build, with load_world() for the agency
+                yield pks
+
+    Not for modules with transactional tests (their flush would run inside the transaction)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield django_db_blocker.unblock
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def without_world(db):
+    """The database as `migrate` leaves it, for the tests of a fresh installation (load_demo, the
+    counts of a first run): the shared agency is deleted inside the test's transaction, and comes
+    back with its rollback."""
+    from django.apps import apps
+    from guardian.utils import get_anonymous_user
+
+    Membership.objects.all().delete()
+    Office.objects.all().delete()
+    SiteProfile.objects.all().delete()
+    Sequence.objects.filter(name="public_content").delete()  # bumped by the agency's rows
+    get_user_model().objects.exclude(pk=get_anonymous_user().pk).delete()
+    # What simple_history wrote of them (and of these deletions).
+    for label in ("portal.HistoricalMembership", "portal.HistoricalOffice", "portal.HistoricalSiteProfile",
+                  "portal.HistoricalOffice_supervising_leaders"):
+        apps.get_model(label).objects.all().delete()
 
 
 def new_draft(world: World, office: Office | None = None, **fields) -> Record:
+    from tests.factories import RecordDraftFactory
+
     office = office or world.office_a
     drafter = world.drafter_a if office == world.office_a else world.drafter_b
-    record = Record(
-        title=fields.pop("title", "关于开展2026年工业企业技术改造项目申报工作的通知"),
-        body=fields.pop("body", "<p>各市（州）工业和信息化主管部门：现将有关事项通知如下。</p>"),
-        office=office,
-        category=fields.pop("category", world.category),
-        date_formed=fields.pop("date_formed", dt.date(2026, 11, 2)),
-        **fields,
-    )
-    return services.record_save_draft(record=record, actor=drafter)
+    return RecordDraftFactory(office=office, drafter=drafter, category=fields.pop("category", world.category), **fields)
 
 
 ORDER = [S.DRAFT, S.DIVISION_REVIEW, S.CONFIDENTIALITY_REVIEW, S.LEADER_SIGNOFF, S.READY, S.PUBLISHED, S.REGISTERED]

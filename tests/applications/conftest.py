@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from applications import services
-from applications.models import ApplicantType, Channel, IdentityDocument
+from applications.models import ApplicantType, IdentityDocument
 
 PERSON = {
     "applicant_type": ApplicantType.NATURAL_PERSON, "applicant_name": "张三",
@@ -16,9 +16,9 @@ PERSON = {
 
 def offline(world, received_on=dt.date(2026, 9, 21), **changes):
     """An application entered by staff, received on `received_on` (R.31)."""
-    application, _secret = services.application_register_offline(
-        actor=world.disclosure, data={**PERSON, **changes}, channel=Channel.IN_PERSON, received_on=received_on)
-    return application
+    from tests.factories import ApplicationFactory
+
+    return ApplicationFactory(registered_by=world.disclosure, received_on=received_on, **changes)
 
 
 @pytest.fixture

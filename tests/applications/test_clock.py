@@ -3,17 +3,13 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from applications import services, workflow
 from portal.errors import InvalidInput, StateConflict
 from tests.applications.conftest import extend, offline
+from tests.timing import at
 
 D = dt.date
-
-
-def at(day: dt.date):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(10, 0)).astimezone(), tick=False)
 
 
 def test_received_on_2026_09_21_is_due_2026_10_26_across_national_day(world):

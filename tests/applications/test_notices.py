@@ -6,19 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from applications import services
 from applications.letters import letter_placeholders, letter_text
 from applications.models import ApplicationNotice, NoticeKind
 from tests.applications.conftest import PERSON, offline
+from tests.timing import at
 
 D = dt.date
-
-
-def at(day: dt.date):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(10, 0)).astimezone(), tick=False)
 
 
 def assigned(world, **changes):

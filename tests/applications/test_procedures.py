@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from applications import services, workflow
@@ -22,13 +21,10 @@ from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Membership, Role, SiteProfile
 from tests.applications.conftest import ALL_CLEAR, PARTIAL_CHECK, REMEDIES_TEXT, complete_letter, offline, send_reply
 from tests.conftest import make_user
+from tests.timing import at
 
 D = dt.date
 LETTER = f"<p>经审查，现将有关信息提供给您。</p><p>{REMEDIES_TEXT}</p>"
-
-
-def at(day: dt.date):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(10, 0)).astimezone(), tick=False)
 
 
 def assigned(world):

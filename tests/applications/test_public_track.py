@@ -7,17 +7,18 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications import services
-from applications.models import ApplicationFile, Channel, DisclosureApplication, EventKind, FileRole, Status
+from applications.models import ApplicationFile, DisclosureApplication, EventKind, FileRole, Status
 from applications.outcomes import Outcome
 from applications.views import TRACK_MAX_AGE, TRACK_SALT, case_token
 from tests.applications.conftest import PERSON, REMEDIES_TEXT, extend, send_reply
+from tests.factories import ApplicationFactory
+from tests.timing import at
 
 D = dt.date
 TRACK = reverse("applications:track")
@@ -29,18 +30,14 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def at(day: dt.date, hour: int = 10, minute: int = 0):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(hour, minute)).astimezone(), tick=False)
-
-
 def online(**changes) -> tuple[DisclosureApplication, str]:
     application, secret, _created = services.application_submit(data={**PERSON, **changes})
     return application, secret
 
 
 def offline(world, received_on: dt.date = RECEIVED, **changes) -> tuple[DisclosureApplication, str]:
-    return services.application_register_offline(
-        actor=world.disclosure, data={**PERSON, **changes}, channel=Channel.IN_PERSON, received_on=received_on)
+    application = ApplicationFactory(registered_by=world.disclosure, received_on=received_on, **changes)
+    return application, application.secret
 
 
 def case_url(application, name: str = "case", *args) -> str:

@@ -23,6 +23,7 @@ from portal.errors import ActionRefused, InvalidInput, StateConflict
 from tests import pdf_samples as samples
 from tests.applications.conftest import PERSON, complete_letter, send_reply
 from tests.conftest import as_user
+from tests.factories import ApplicationFactory
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +39,7 @@ def sample():
 @pytest.fixture
 def drafted(world, sample):
     """A partial disclosure (R.37) drafted by 政策法规处 with the requested file attached."""
-    application, _secret = services.application_register_offline(
-        actor=world.disclosure, data=PERSON, channel="in_person", received_on=dt.date.today())
+    application = ApplicationFactory(received_on=dt.date.today())
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
     return services.application_draft_reply(
         application=application, actor=world.drafter_a, outcome=Outcome.PARTIAL,

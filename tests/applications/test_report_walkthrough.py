@@ -42,7 +42,7 @@ COMPLETED_2026 = {"licensing_decisions": "41", "licensing_source": "吉林省政
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
+def demo(without_world, settings, tmp_path):
     settings.DEMO_MODE, settings.MEDIA_ROOT = True, tmp_path
     # Loaded as of 2 December 2026: the demo's 2026 report is open as a preview, 2026 still running.
     with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=SHANGHAI), tick=False):

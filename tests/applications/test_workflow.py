@@ -15,6 +15,8 @@ from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Role
 from tests.applications.conftest import PERSON, REMEDIES_TEXT, complete_letter, offline, send_reply
 from tests.conftest import make_user
+from tests.factories import ApplicationFactory
+from tests.timing import at
 
 S = Status
 LETTER = f"<p>告知书正文</p><p>{REMEDIES_TEXT}</p>"
@@ -475,12 +477,10 @@ def test_applicant_materials_download_only_for_who_sees_the_identity_and_each_do
         client, world, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from applications.models import Channel
 
     settings.MEDIA_ROOT = tmp_path
-    application, _secret = services.application_register_offline(
-        actor=world.disclosure, data=dict(PERSON), channel=Channel.IN_PERSON, received_on=dt.date.today(),
-        uploads=[SimpleUploadedFile("身份证扫描件.pdf", b"%PDF-1.4 id card")])
+    application = ApplicationFactory(received_on=dt.date.today(),
+                                     uploads=[SimpleUploadedFile("身份证扫描件.pdf", b"%PDF-1.4 id card")])
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
     item = application.files.get()
     url = reverse("admin:applications_disclosureapplication_file", args=[application.pk, item.pk])
@@ -526,41 +526,31 @@ def test_the_identity_access_log_is_read_only_for_the_disclosure_office_and_supe
 
 
 def test_a_drafted_reply_reminds_the_disclosure_office_not_the_drafter(world, django_capture_on_commit_callbacks):
-    import time_machine
-
-    def at(day):
-        return time_machine.travel(dt.datetime.combine(day, dt.time(9, 0)).astimezone(), tick=False)
-
-    with at(dt.date(2026, 11, 2)):
+    with at(dt.date(2026, 11, 2), 9):
         application = offline(world, received_on=dt.date(2026, 11, 2))  # due 2026-11-30
         application = services.application_assign(application=application, actor=world.disclosure,
                                                   office=world.office_a)
-    with at(dt.date(2026, 11, 20)):
+    with at(dt.date(2026, 11, 20), 9):
         services.application_draft_reply(application=application, actor=world.drafter_a, outcome="disclosed",
                                          letter_html=LETTER)
-    with at(dt.date(2026, 11, 24)), django_capture_on_commit_callbacks(execute=True):
+    with at(dt.date(2026, 11, 24), 9), django_capture_on_commit_callbacks(execute=True):
         call_command("send_deadline_reminders", stdout=StringIO())
     assert [m.to for m in mail.outbox if "5个工作日" in m.subject] == [["gkb@example.invalid"]]
 
 
 def test_a_late_supplement_is_flagged_to_staff_r30(client, world, django_capture_on_commit_callbacks):
-    import time_machine
-
-    def at(day):
-        return time_machine.travel(dt.datetime.combine(day, dt.time(9, 0)).astimezone(), tick=False)
-
-    with at(dt.date(2026, 11, 2)):
+    with at(dt.date(2026, 11, 2), 9):
         application = offline(world, received_on=dt.date(2026, 11, 2))
-    with at(dt.date(2026, 11, 3)):
+    with at(dt.date(2026, 11, 3), 9):
         application = services.application_request_supplement(application=application, actor=world.disclosure,
                                                               items="请说明年份", deadline=dt.date(2026, 11, 10))
-    with at(dt.date(2026, 11, 12)), django_capture_on_commit_callbacks(execute=True):
+    with at(dt.date(2026, 11, 12), 9), django_capture_on_commit_callbacks(execute=True):
         application = services.application_supplement_by_applicant(application=application, text="2025年")
     assert application.events.get(kind="supplement_received").data == {"late": True, "held": True,
                                                                       "deadline": "2026-11-10"}
     assert any("逾期提交补正" in m.subject and m.to == ["gkb@example.invalid"] for m in mail.outbox)
     client.force_login(world.disclosure)
-    with at(dt.date(2026, 11, 12)):
+    with at(dt.date(2026, 11, 12), 9):
         page = client.get(reverse("admin:applications_disclosureapplication_change", args=[application.pk])).text
     assert "逾期补正" in page and "2026-11-10" in page
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 
 from complaints import services
 from complaints.models import Channel, ComplaintResult
+from tests.factories import ComplaintFactory, ConsultationFactory
+from tests.timing import at  # noqa: F401  (imported from here by the complaints tests)
 
 # A reporter whose every detail is distinctive, so a test can look for it anywhere.
 REPORTER = {
@@ -33,10 +34,6 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def at(day: dt.date, hour: int = 10, minute: int = 0):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(hour, minute)).astimezone(), tick=False)
-
-
 def evidence():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -46,12 +43,9 @@ def evidence():
 def report(world, *, office=None, anonymous: bool = False, files: bool = True, details: str = DETAILS,
            failure_type: str = "late_reply"):
     """An online report against `office` (office A by default)."""
-    complaint, secret, _created = services.complaint_submit(
-        data={"office": office or world.office_a, "failure_type": failure_type, "details": details,
-              "related_reference": "SQ2026-000123"},
-        reporter=None if anonymous else dict(REPORTER), anonymous=anonymous,
-        uploads=[evidence()] if files else [])
-    return complaint, secret
+    complaint = ComplaintFactory(office=office or world.office_a, failure_type=failure_type, details=details,
+                                 reporter=dict(REPORTER), anonymous=anonymous, uploads=[evidence()] if files else [])
+    return complaint, complaint.secret
 
 
 def report_offline(world, *, received_on: dt.date, office=None, channel: str = Channel.PHONE, anonymous=False):
@@ -85,7 +79,5 @@ def drive_complaint(world, complaint, to: str, *, result: str = ComplaintResult.
 
 
 def consult(world, *, office=None, consent: bool = True, **changes):
-    consultation, secret, _created = services.consultation_submit(data={
-        **ASKER, "subject": "依申请公开是否收费", "question": "我是李雷咨询人，申请政府信息公开需要交费吗？",
-        "publish_consent": consent, "office": office, **changes})
-    return consultation, secret
+    consultation = ConsultationFactory(**{**ASKER, "publish_consent": consent, "office": office, **changes})
+    return consultation, consultation.secret

@@ -12,14 +12,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from applications import services as applications
-from applications.models import Channel as ApplicationChannel
 from complaints import assessment, services
 from complaints.assessment import Period
 from disclosure import services as services_disclosure
 from disclosure.models import DisclosureAttribute, Record
-from tests.applications.conftest import PERSON, REMEDIES_TEXT, send_reply
+from tests.applications.conftest import REMEDIES_TEXT, send_reply
 from tests.complaints.conftest import at, consult, drive_complaint, report
 from tests.conftest import S, drive, new_draft
+from tests.factories import ApplicationFactory
 
 D = dt.date
 TODAY = D(2026, 11, 30)
@@ -33,8 +33,7 @@ def record(world, office, *, formed: dt.date, published: dt.date, title: str):
 
 def application(world, office, *, received: dt.date, replied: dt.date | None, rating: int | None = None):
     with at(received, 9):
-        item, _secret = applications.application_register_offline(
-            actor=world.disclosure, data=dict(PERSON), channel=ApplicationChannel.IN_PERSON, received_on=received)
+        item = ApplicationFactory(received_on=received)
         drafter = world.drafter_a if office == world.office_a else world.drafter_b
         item = applications.application_assign(application=item, actor=world.disclosure, office=office)
     if replied:

@@ -4,10 +4,8 @@ holder's consent or in the public interest (M.6 para. 2, R.15; issue 14, item 9)
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -15,6 +13,7 @@ from disclosure import services
 from disclosure.models import RecordState, ReviewDocument, WorkflowEvent
 from portal.errors import InvalidInput
 from tests.conftest import ALL_CLEAR, as_user, drive, new_draft
+from tests.timing import at
 
 S = RecordState
 D = dt.date
@@ -25,10 +24,6 @@ PDF = b"%PDF-1.4 consent letter"
 @pytest.fixture(autouse=True)
 def _media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-
-
-def at(day: dt.date, hour: int = 10):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 
 
 def consent_letter(name: str = "同意公开函.pdf") -> SimpleUploadedFile:

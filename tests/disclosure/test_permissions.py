@@ -4,9 +4,9 @@ Only what M.12 and M.14 allow succeeds; everything else is refused and changes n
 import pytest
 
 from disclosure import services, workflow
-from disclosure.models import ReleaseRegisterLine, WorkflowEvent
+from disclosure.models import Record, ReleaseRegisterLine, WorkflowEvent
 from portal.errors import ActionRefused, StateConflict
-from tests.conftest import ALL_CLEAR, S, drive, new_draft
+from tests.conftest import ALL_CLEAR, S, drive, load_world, new_draft, rows_for_the_module
 
 CALLS = {
     "submit": lambda r, u: services.record_submit(record=r, actor=u),
@@ -46,13 +46,38 @@ CASES = [
 ]
 USERS = ["drafter_a", "head_a", "drafter_b", "head_b", "disclosure", "leader_a", "leader_b", "publisher",
          "registrar", "supervisor", "admin", "nobody"]
+STAGES = sorted({(state, important) for _name, state, important, _allowed in CASES})
+
+
+@pytest.fixture(scope="module")
+def staged_module_rows(django_db_setup, django_db_blocker):
+    """One record of each office in each state the matrices start from, driven through the real
+    workflow once for the module instead of once per case (issue #17: 400 cases)."""
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked():
+            world = load_world()
+            pks = {(office, state, important): drive(world, new_draft(world, office=getattr(world, f"office_{office}"),
+                                                                      is_important=important), state).pk
+                   for office in ("a", "b") for state, important in STAGES}
+        yield pks
+
+
+@pytest.fixture
+def staged(staged_module_rows):
+    """`staged(office, state, important)`: that record, read afresh; what the test does to it is
+    rolled back with the test's transaction."""
+    def record(office: str, state: str, important: bool) -> Record:
+        found = Record.objects.get(pk=staged_module_rows[(office, state, important)])
+        assert (found.state, found.is_important) == (state, important)
+        return found
+    return record
 
 
 @pytest.mark.parametrize("username", USERS)
 @pytest.mark.parametrize(("name", "state", "important", "allowed"), CASES,
                          ids=[f"{c[0]}@{c[1]}" for c in CASES])
-def test_transition_matrix(world, name, state, important, allowed, username):
-    record = drive(world, new_draft(world, is_important=important), state)
+def test_transition_matrix(world, staged, name, state, important, allowed, username):
+    record = staged("a", state, important)
     user = world.users_by_role()[username]
     events_before = WorkflowEvent.objects.count()
     register_before = ReleaseRegisterLine.objects.count()
@@ -89,7 +114,7 @@ def test_no_transition_applies_from_a_state_it_does_not_start_from(world, name):
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from disclosure.models import Attachment, Record  # noqa: E402
+from disclosure.models import Attachment  # noqa: E402
 
 CHECKS = {"no_state_secret": "on", "no_commercial_secret": "on", "no_personal_privacy": "on"}
 POSTS = {
@@ -121,14 +146,13 @@ def _snapshot():
 @pytest.mark.parametrize("username", USERS)
 @pytest.mark.parametrize(("name", "state", "important", "allowed"), CASES,
                          ids=[f"{c[0]}@{c[1]}" for c in CASES])
-def test_transition_urls_matrix(client, world, name, state, important, allowed, username):
+def test_transition_urls_matrix(client, world, staged, name, state, important, allowed, username):
     """GET then POST each transition URL, on an office-A and an office-B record: allowed → the
     form, then the change; visible but not allowed → 403 with the reason; out of scope → 404;
     refused → nothing changes."""
     client.force_login(world.users_by_role()[username])
     for office in ("a", "b"):
-        record = drive(world, new_draft(world, office=world.office_a if office == "a" else world.office_b,
-                                        is_important=important), state)
+        record = staged(office, state, important)
         may = allowed if office == "a" else {TO_B.get(u, u) for u in allowed}
         url = reverse("admin:disclosure_record_transition", args=[record.pk, name])
         before = _snapshot()

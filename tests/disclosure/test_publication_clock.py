@@ -8,7 +8,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from complaints import assessment
@@ -18,14 +17,11 @@ from disclosure import services
 from disclosure.models import Channel, Record, RecordState
 from portal.errors import InvalidInput
 from tests.conftest import as_user, drive, new_draft
+from tests.timing import at
 
 S = RecordState
 D = dt.date
 BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: dt.date, hour: int = 10):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=BEIJING), tick=False)
 
 
 def moment(day: dt.date, hour: int = 9) -> dt.datetime:

@@ -8,16 +8,31 @@ import pytest
 from django.urls import reverse
 
 from disclosure import search, selectors, services
-from disclosure.models import DisclosureAttribute, SearchDocument
-from tests.conftest import S, drive, new_draft
+from disclosure.models import DisclosureAttribute, Record, SearchDocument
+from tests.conftest import S, drive, load_world, new_draft, rows_for_the_module
 
 
 def found(query: str) -> list[str]:
     return [entry.title for entry in selectors.search_entries(query)[:100]]
 
 
+@pytest.fixture(scope="module")
+def published_module_rows(django_db_setup, django_db_blocker):
+    """Three published records, built once for the module's tests that read them (issue #17)."""
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked():
+            pks = {key: record.pk for key, record in publish_three(load_world()).items()}
+        yield pks
+
+
 @pytest.fixture
-def published(world):
+def published(world, published_module_rows):
+    """The three records, read afresh for each test (a test's changes are rolled back)."""
+    records = Record.objects.in_bulk(list(published_module_rows.values()))
+    return {key: records[pk] for key, pk in published_module_rows.items()}
+
+
+def publish_three(world) -> dict:
     records = {
         "tax": drive(world, new_draft(world, title="关于落实小微企业税收优惠政策的通知",
                                       body="<p>各地要做好减税降费工作，确保政策红利直达企业。</p>",

@@ -19,7 +19,7 @@ TITLE = "关于开展2027年度省级工业设计中心认定工作的通知"
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(without_world, settings):
     settings.DEMO_MODE = True
     call_command("load_demo", verbosity=0, stdout=StringIO())
 

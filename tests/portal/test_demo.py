@@ -13,7 +13,8 @@ from django.utils import timezone
 from disclosure.models import Record, RecordState, ReleaseRegisterLine
 from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded into the database as migrate leaves it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_world")]
 
 
 def load() -> str:

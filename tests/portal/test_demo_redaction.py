@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
+def demo(without_world, settings, tmp_path):
     settings.DEMO_MODE = True
     settings.MEDIA_ROOT = tmp_path
     out = StringIO()

@@ -54,7 +54,7 @@ def test_mail_links_use_the_base_url(world, settings, django_capture_on_commit_c
 
 
 @pytest.mark.django_db
-def test_the_demo_agencys_website_in_the_guide_is_the_address_the_demo_is_served_on(client, settings):
+def test_the_demo_agencys_website_in_the_guide_is_the_address_the_demo_is_served_on(client, settings, without_world):
     settings.DEMO_MODE = True
     settings.PORTAL_BASE_URL = "http://127.0.0.1:8080"
     call_command("load_demo", stdout=StringIO())

@@ -9,7 +9,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -20,12 +19,9 @@ from disclosure import services
 from portal.models import MailMode, StaffPreference
 from tests.applications.conftest import PERSON
 from tests.conftest import make_user, new_draft
+from tests.timing import at
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def at(year, month, day, hour=9, minute=0):
-    return time_machine.travel(timezone.make_aware(dt.datetime(year, month, day, hour, minute)), tick=False)
 
 
 def digest(capture) -> list:
@@ -37,12 +33,12 @@ def digest(capture) -> list:
 
 def test_the_daily_digest_lists_waiting_work_with_days_left_once_a_day(world, django_capture_on_commit_callbacks):
     StaffPreference.objects.create(user=world.head_a, mail_mode=MailMode.DIGEST)
-    with at(2026, 11, 2):  # a Monday
+    with at(dt.date(2026, 11, 2), 9):  # a Monday
         record = new_draft(world, title="关于2026年技术改造项目的通知", date_formed=dt.date(2026, 11, 2))
         with django_capture_on_commit_callbacks(execute=True):
             services.record_submit(record=record, actor=world.drafter_a)
         assert not any("head_a@example.invalid" in m.to for m in mail.outbox)  # no immediate mail
-    with at(2026, 11, 4, 6, 30):
+    with at(dt.date(2026, 11, 4), 6, 30):
         first = digest(django_capture_on_commit_callbacks)
         assert [m.to for m in first] == [["head_a@example.invalid"]]
         assert "每日待办汇总（2026-11-04）：1 项" in first[0].subject
@@ -51,9 +47,9 @@ def test_the_daily_digest_lists_waiting_work_with_days_left_once_a_day(world, dj
         assert f"期限 {record.due_date.isoformat()}，剩 18 个工作日" in first[0].body
         assert f"/admin/disclosure/record/{record.pk}/change/" in first[0].body
         assert digest(django_capture_on_commit_callbacks) == []  # idempotent: once a day
-    with at(2026, 11, 4, 18, 0):
+    with at(dt.date(2026, 11, 4), 18, 0):
         assert digest(django_capture_on_commit_callbacks) == []
-    with at(2026, 11, 5, 6, 30):
+    with at(dt.date(2026, 11, 5), 6, 30):
         assert [m.to for m in digest(django_capture_on_commit_callbacks)] == [["head_a@example.invalid"]]
 
 
@@ -67,9 +63,9 @@ def test_no_digest_when_nothing_waits_or_for_those_who_mail_item_by_item(world, 
 
 def test_an_overdue_item_says_so_in_the_digest(world, django_capture_on_commit_callbacks):
     StaffPreference.objects.create(user=world.drafter_a, mail_mode=MailMode.DIGEST)
-    with at(2026, 11, 2):
+    with at(dt.date(2026, 11, 2), 9):
         new_draft(world, title="逾期未报的信息", date_formed=dt.date(2026, 10, 1))
-    with at(2026, 11, 30):
+    with at(dt.date(2026, 11, 30), 9):
         [message] = digest(django_capture_on_commit_callbacks)
     assert re.search(r"逾期未报的信息\n.*逾期 \d+ 个工作日", message.body)
 
@@ -105,17 +101,17 @@ def test_the_digest_runs_daily_on_the_server():
 
 
 def test_online_applications_awaiting_confirmation_head_the_work_list_with_the_time_waited_r31(client, world):
-    with at(2026, 11, 2, 9, 0):
+    with at(dt.date(2026, 11, 2), 9, 0):
         overdue = new_draft(world, office=world.office_a, title="早已逾期的信息", date_formed=dt.date(2026, 9, 1))
         services.record_submit(record=overdue, actor=world.drafter_a)
         services.record_approve_division(record=overdue, actor=world.head_a, no_state_secret=True,
                                          no_commercial_secret=True, no_personal_privacy=True)
         older, _secret, _created = application_services.application_submit(
             data=dict(PERSON, information_title="较早提交的网上申请"))
-    with at(2026, 11, 4, 10, 0):
+    with at(dt.date(2026, 11, 4), 10, 0):
         newer, _secret, _created = application_services.application_submit(
             data=dict(PERSON, information_title="刚提交的网上申请"))
-    with at(2026, 11, 4, 13, 30):
+    with at(dt.date(2026, 11, 4), 13, 30):
         client.force_login(world.disclosure)
         page = client.get(reverse("admin:index")).text
     rows = re.findall(r"<tr class=\"[^\"]*\">(.*?)</tr>", page, re.S)

@@ -121,7 +121,7 @@ MIXED_PUNCTUATION = re.compile(r"[A-Za-z0-9)\]][ ]?[：；、（）]|[：；、�
 
 
 @pytest.mark.django_db
-def test_the_english_back_office_shows_no_chinese_punctuation_around_english_words(client, settings):
+def test_the_english_back_office_shows_no_chinese_punctuation_around_english_words(client, settings, without_world):
     """Every change page and list of the demo agency's back office, in English."""
     from django.contrib import admin
     from django.contrib.auth import get_user_model
@@ -153,7 +153,7 @@ def test_the_english_back_office_shows_no_chinese_punctuation_around_english_wor
 
 
 @pytest.mark.django_db
-def test_the_english_public_pages_show_no_chinese_punctuation_around_english_words(client, settings):
+def test_the_english_public_pages_show_no_chinese_punctuation_around_english_words(client, settings, without_world):
     """The public pages in English; Chinese data (marked lang="zh-Hans", WCAG 3.1.2) keeps its own."""
     from django.core.management import call_command
     from django.urls import reverse
