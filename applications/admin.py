@@ -29,7 +29,7 @@ from applications.models import (
 )
 from portal.admin_confidential import ContactColumnsMixin
 from portal.admin_history import HistoryAdmin
-from portal.admin_workflow import ServiceSavedAdminMixin, WorkflowActionsMixin
+from portal.admin_workflow import ReadOnlyAdminMixin, ServiceSavedAdminMixin, WorkflowActionsMixin
 from portal.errors import ActionRefused, StateConflict
 from portal.files import file_response
 from portal.models import Office, Role, SiteProfile
@@ -329,7 +329,7 @@ class DisclosureApplicationAdmin(ServiceSavedAdminMixin, ContactColumnsMixin, Wo
 
 
 @admin.register(ApplicationEvent)
-class ApplicationEventAdmin(admin.ModelAdmin):
+class ApplicationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "application", "kind", "on", "actor", "acted_as", "from_status", "to_status"]
     list_filter = ["kind"]
     search_fields = ["application__tracking_code"]
@@ -338,15 +338,6 @@ class ApplicationEventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(
             application__in=selectors.applications_for_staff(request.user))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReviewCase)
@@ -374,7 +365,7 @@ class ReviewCaseAdmin(HistoryAdmin):
 
 
 @admin.register(IdentityAccess)
-class IdentityAccessAdmin(admin.ModelAdmin):
+class IdentityAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who saw whose identity in full, and when (read only): for the disclosure office, which
     answers for applicants' privacy, and for superusers."""
 
@@ -396,11 +387,3 @@ class IdentityAccessAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self._may_read(request)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

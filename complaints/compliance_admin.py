@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from complaints import compliance
 from complaints.compliance_models import ComplianceRun
 from complaints.models import Measure
+from portal.admin_workflow import ReadOnlyAdminMixin
 from portal.errors import DomainError
 from portal.models import Office, Role
 from portal.selectors import has_role
@@ -52,7 +53,7 @@ class CaseForm(forms.Form):
 
 
 @admin.register(ComplianceRun)
-class ComplianceRunAdmin(admin.ModelAdmin):
+class ComplianceRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Not a list of rows: the self-check page."""
 
     def has_module_permission(self, request):
@@ -60,15 +61,6 @@ class ComplianceRunAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return may_see(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -40,7 +40,7 @@ from disclosure.models import (
     WorkflowEvent,
 )
 from portal.admin_history import HistoryAdmin
-from portal.admin_workflow import WorkflowActionsMixin
+from portal.admin_workflow import ReadOnlyAdminMixin, WorkflowActionsMixin
 from portal.errors import DomainError, NotInScope
 from portal.files import file_response
 from portal.models import Office, Role
@@ -72,19 +72,6 @@ class ScopedObjectMixin:
                 exists = self.model._default_manager.filter(pk=unquote(str(object_id))).exists()
             raise (NotInScope if exists else Http404)(_("没有找到该事项，或您无权查看。"))
         return obj
-
-
-class ReadOnlyAdminMixin:
-    """For append-only tables and derived data: viewable, never added, changed or deleted."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ScopedOfficeFilter(admin.SimpleListFilter):

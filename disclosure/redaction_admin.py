@@ -22,6 +22,7 @@ from disclosure import redaction_services as services
 from disclosure.models import WithholdingGround
 from disclosure.redaction_models import FileRedaction, PersonalDataClearance, RedactionState, SensitiveWord
 from portal.admin_history import HistoryAdmin
+from portal.admin_workflow import ReadOnlyAdminMixin
 from portal.errors import ActionRefused, InvalidInput, NotInScope, StateConflict
 from portal.files import file_response
 
@@ -61,7 +62,7 @@ def redaction_status(item, user) -> dict:
 
 
 @admin.register(FileRedaction)
-class FileRedactionAdmin(admin.ModelAdmin):
+class FileRedactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The register of redactions (who blacked out what, on which ground), and the pages around it."""
 
     list_display = ["created_at", "source_name", "state", "pages_total", "created_by", "ground_labels"]
@@ -76,15 +77,6 @@ class FileRedactionAdmin(admin.ModelAdmin):
             ct = ContentType.objects.get_for_model(model)
             visible |= Q(source_type=ct, source_id__in=source.visible(request.user).values("pk"))
         return super().get_queryset(request).filter(visible)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff and (
@@ -319,7 +311,7 @@ class SensitiveWordAdmin(HistoryAdmin):
 
 
 @admin.register(PersonalDataClearance)
-class PersonalDataClearanceAdmin(admin.ModelAdmin):
+class PersonalDataClearanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every reason given for letting a hit of the personal-data check stand: who, when, why."""
 
     list_display = ["at", "target_label", "kind", "shown_value", "reason", "actor", "acted_as"]
@@ -339,11 +331,3 @@ class PersonalDataClearanceAdmin(admin.ModelAdmin):
     def target_label(self, obj):
         return str(obj.target) if obj.target is not None else "—"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

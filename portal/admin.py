@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_history import HistoryAdmin
+from portal.admin_workflow import ReadOnlyAdminMixin
 from portal.models import AuditEntry, CalendarDay, CalendarYear, Membership, Office, SiteProfile
 
 User = get_user_model()
@@ -120,7 +121,7 @@ class CalendarDayAdmin(HistoryAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The security audit trail: read by IT administrators; nobody edits or deletes it here."""
 
     list_display = ["at", "event", "username", "ip_address", "path", "detail"]
@@ -128,11 +129,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["username", "ip_address", "path"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

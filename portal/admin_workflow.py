@@ -113,3 +113,16 @@ class ServiceSavedAdminMixin:
         except DomainError as error:  # refused by the service after the form validated
             messages.error(request, str(error))
             return HttpResponseRedirect(request.path)
+
+
+class ReadOnlyAdminMixin:
+    """For append-only tables and derived data: viewable, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import assessment, exports
 from complaints.admin_forms import PeriodForm
 from complaints.models import Assessment
+from portal.admin_workflow import ReadOnlyAdminMixin
 from portal.models import Role
 from portal.selectors import has_role
 
@@ -29,7 +30,7 @@ def may_see_dashboard(user) -> bool:
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Not a list of rows: the dashboard page, and its XLSX export."""
 
     def has_view_permission(self, request, obj=None):
@@ -37,15 +38,6 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return may_see_dashboard(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         opts = self.model._meta

@@ -28,6 +28,7 @@ from complaints.models import (
 )
 from complaints.selectors import View
 from complaints.views import confidential_view
+from portal.admin_workflow import ReadOnlyAdminMixin
 from portal.errors import NotInScope
 from portal.files import file_response
 from portal.models import Role
@@ -266,7 +267,7 @@ class ComplaintAdmin(ReadOnlyWorkflowAdmin):
 
 
 @admin.register(ReporterAccess)
-class ReporterAccessAdmin(admin.ModelAdmin):
+class ReporterAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who saw which reporter, when and how (M.19): read by the supervision office, never edited.
     An IT superuser may open the page but sees no rows: they would tell which cases have a named
     reporter, which is the supervision office's to know."""
@@ -293,11 +294,3 @@ class ReporterAccessAdmin(admin.ModelAdmin):
             return True
         return obj is None and request.user.is_active and request.user.is_superuser
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,12 +6,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import SurveyResponse
+from portal.admin_workflow import ReadOnlyAdminMixin
 
 # --- Survey answers (M.18) ------------------------------------------------------------------
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["submitted_at", "overall", "findability", "timeliness", "comment_excerpt"]
     list_filter = ["overall"]
     date_hierarchy = "submitted_at"
@@ -23,11 +24,3 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     def comment_excerpt(self, obj):
         return (obj.comment[:60] + "…") if len(obj.comment) > 60 else obj.comment
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
