@@ -33,6 +33,7 @@ The back office reads TRANSITIONS to draw its buttons; services.py carries each 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,7 @@ from applications.outcomes import Outcome
 from portal.errors import ActionRefused, StateConflict
 from portal.models import Role
 from portal.selectors import can_act_for_office, has_role
-from portal.transitions import StrEnum, Transition, transition_table
+from portal.transitions import Transition, transition_table
 
 S = Status
 K = EventKind

@@ -29,6 +29,7 @@ each transition out after `check()`.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -45,7 +46,7 @@ from complaints.models import (
 from portal.errors import ActionRefused, StateConflict
 from portal.models import Role
 from portal.selectors import can_act_for_office, has_role
-from portal.transitions import StrEnum, Transition, transition_table
+from portal.transitions import Transition, transition_table
 
 CS = ComplaintStatus
 QS = ConsultationStatus

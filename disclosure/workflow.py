@@ -19,6 +19,8 @@ who did the step before it (`SEPARATED_STEPS`, M.12).
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +28,7 @@ from disclosure.models import DisclosureAttribute, EventAction, Record, RecordSt
 from portal.errors import ActionRefused, StateConflict
 from portal.models import AGENCY_ROLES, Role
 from portal.selectors import can_act_for_office, has_role
-from portal.transitions import StrEnum, Transition, transition_table
+from portal.transitions import Transition, transition_table
 
 S = RecordState
 

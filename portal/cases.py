@@ -76,9 +76,6 @@ class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=self.model.OPEN_STATUSES)
 
-    def closed(self):
-        return self.exclude(status__in=self.model.OPEN_STATUSES)
-
     def running(self):
         """Open cases whose clock is running (not paused by a supplement, a consultation, a fee)."""
         return self.open().filter(self.model.clock_running_q())
@@ -86,9 +83,6 @@ class CaseQuerySet(models.QuerySet):
     def overdue(self, today: dt.date | None = None):
         """Open past the due date, clock running: not answered in time, as of `today`."""
         return self.running().filter(due_date__lt=today or timezone.localdate())
-
-    def answered(self):
-        return self.filter(**{f"{self.model.ANSWERED_ON}__isnull": False})
 
     def answered_late(self):
         """Answered after the due date (counted late on every page and report)."""

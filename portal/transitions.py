@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 # A guard looks at the locked object and raises ActionRefused or StateConflict, with a message a
@@ -42,6 +41,3 @@ def transition_table(*transitions: Transition) -> dict[str, Transition]:
     if len(table) != len(transitions):
         raise ValueError("two transitions share a name")
     return table
-
-
-__all__ = ["Guard", "StrEnum", "Transition", "transition_table"]
