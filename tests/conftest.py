@@ -89,6 +89,9 @@ def pytest_collection_modifyitems(config, items):
             if "postgres" in item.keywords:
                 item.add_marker(skip)
     _module_rows_last(items)
+    # Browser tests last (their order kept): Playwright leaves an event loop running on the
+    # thread, which no other test should meet (tests/browser/conftest.py, `browser`).
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 def _module_rows_last(items) -> None:

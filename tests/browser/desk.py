@@ -1,8 +1,7 @@
 """Driving the site as a person does, for the form tests (issue #15, 1).
 
-A `Desk` is one person's browser: a staff member signed in (a session made through Django's
-session engine, as `Client.force_login` does: no login page per test, and valid whatever the
-database flushes between tests did), or a visitor. Its helpers open a page the way a person gets
+A `Desk` is one person's browser: a staff member signed in (a session made by the test client's
+`force_login`: no login page per test), or a visitor. Its helpers open a page the way a person gets
 there (the record's page, then its workflow button), press the visible button and check what the
 person then sees: the success message and the new state, or — failing that — every error the page
 shows, so that "该字段是必填项" under a filled or prefilled field fails with that message.
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -41,6 +41,16 @@ def covers(*keys: str):
         return test
 
     return register
+
+
+def sign_in(page_or_context, server, user) -> None:
+    """Sign `user` in to the back office in this browser, and nobody else: a session made by the
+    test client."""
+    context = getattr(page_or_context, "context", page_or_context)
+    client = Client()
+    client.force_login(user)
+    context.clear_cookies()
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": str(server)}])
 
 
 def exactly(label: str) -> re.Pattern:
@@ -62,7 +72,19 @@ class Steps:
 
     def shot(self, page, name: str, *, full_page: bool = False) -> None:
         # The window only (a fifth of a whole page's cost): it shows where the person is at.
-        self.shots.append((name, page.screenshot(full_page=full_page, animations="disabled")))
+        # Photographs are for the reviewer, never the reason a test fails: Chromium refuses to
+        # capture while a click's navigation swaps the document (seen in CI), so wait for the
+        # new page once and otherwise go without this photograph.
+        for attempt in range(2):
+            try:
+                png = page.screenshot(full_page=full_page, animations="disabled")
+            except PlaywrightError:
+                if attempt:
+                    return
+                page.wait_for_load_state("load")
+            else:
+                self.shots.append((name, png))
+                return
 
     def clear(self) -> None:
         """A passing test leaves no photographs of an earlier failure behind."""
@@ -166,11 +188,8 @@ class Desks:
     def staff(self, user) -> Desk:
         """`user` signed in to the back office."""
         if user.username not in self.open:
-            client = Client()
-            client.force_login(user)
             context = self._context()
-            context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                                  "url": self.base_url}])
+            sign_in(context, self.base_url, user)
             self.open[user.username] = Desk(context, self.steps, user.username)
         return self.open[user.username]
 

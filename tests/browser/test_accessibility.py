@@ -65,9 +65,9 @@ def banner_pages(banners) -> dict[str, str]:
     return pages
 
 
-def use_mode(page, live_server, mode: str) -> None:
+def use_mode(page, portal_server, mode: str) -> None:
     if cookies := MODES[mode]:
-        page.context.add_cookies([{"name": k, "value": v, "url": live_server.url} for k, v in cookies.items()])
+        page.context.add_cookies([{"name": k, "value": v, "url": portal_server.url} for k, v in cookies.items()])
 
 
 def describe(violations: list[dict]) -> str:
@@ -104,8 +104,8 @@ class Findings:
 
 
 @pytest.mark.parametrize("mode", list(MODES))
-def test_every_public_page_has_no_serious_axe_violations(page, live_server, axe, column, banners, mode):
-    use_mode(page, live_server, mode)
+def test_every_public_page_has_no_serious_axe_violations(page, portal_server, axe, column, banners, mode):
+    use_mode(page, portal_server, mode)
     findings = Findings(mode)
     for name, path in {**public_pages(column), **banner_pages(banners)}.items():
         page.goto(path)
@@ -163,10 +163,10 @@ def interact_pages(world) -> dict[str, Callable]:
 
 
 @pytest.mark.parametrize("mode", list(MODES))
-def test_interact_pages_reached_by_forms_have_no_serious_axe_violations(page, live_server, axe, world, settings,
+def test_interact_pages_reached_by_forms_have_no_serious_axe_violations(page, portal_server, axe, world, settings,
                                                                         tmp_path, mode):
     settings.MEDIA_ROOT = tmp_path
-    use_mode(page, live_server, mode)
+    use_mode(page, portal_server, mode)
     findings = Findings(mode)
     for name, arrive in interact_pages(world).items():
         arrive(page)
@@ -270,9 +270,9 @@ def application_pages(world) -> dict[str, Callable]:
 
 
 @pytest.mark.parametrize("mode", ["standard", "high-contrast"])
-def test_application_pages_have_no_serious_axe_violations(page, live_server, axe, world, settings, tmp_path, mode):
+def test_application_pages_have_no_serious_axe_violations(page, portal_server, axe, world, settings, tmp_path, mode):
     settings.MEDIA_ROOT = tmp_path
-    use_mode(page, live_server, mode)
+    use_mode(page, portal_server, mode)
     findings = Findings(mode)
     for name, arrive in application_pages(world).items():
         arrive(page)
@@ -281,9 +281,9 @@ def test_application_pages_have_no_serious_axe_violations(page, live_server, axe
 
 
 @pytest.mark.parametrize("mode", ["large-font", "large-font high-contrast"])
-def test_large_font_reflows_at_360px_without_horizontal_scrolling(page, live_server, column, banners, mode):
+def test_large_font_reflows_at_360px_without_horizontal_scrolling(page, portal_server, column, banners, mode):
     page.set_viewport_size({"width": 360, "height": 740})
-    use_mode(page, live_server, mode)
+    use_mode(page, portal_server, mode)
     too_wide = {}
     for name, path in {**public_pages(column), **banner_pages(banners)}.items():
         page.goto(path)
@@ -300,9 +300,9 @@ def test_large_font_reflows_at_360px_without_horizontal_scrolling(page, live_ser
 
 
 @pytest.mark.parametrize("mode", ["standard", "high-contrast"])
-def test_every_control_shows_its_keyboard_focus(page, live_server, column, mode):
+def test_every_control_shows_its_keyboard_focus(page, portal_server, column, mode):
     """2.4.7: tabbing through a page, each stop draws an outline (yellow on black in high contrast)."""
-    use_mode(page, live_server, mode)
+    use_mode(page, portal_server, mode)
     unseen = []
     for path in (reverse("disclosure:home"), reverse("disclosure:catalogue"), column.notice.get_absolute_url()):
         page.goto(path)

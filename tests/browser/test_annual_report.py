@@ -11,6 +11,7 @@ from applications.models import AnnualReport
 from disclosure import services as record_services
 from disclosure.models import Channel
 from portal.models import Role
+from tests.browser.desk import sign_in
 from tests.browser.test_accessibility import Findings, use_mode
 from tests.conftest import ALL_CLEAR, make_user
 
@@ -39,8 +40,8 @@ def published_report(world, settings, tmp_path):
 
 
 @pytest.mark.parametrize("mode", ["standard", "high-contrast"])
-def test_published_report_has_no_serious_axe_violations(page, live_server, axe, published_report, mode):
-    use_mode(page, live_server, mode)
+def test_published_report_has_no_serious_axe_violations(page, portal_server, axe, published_report, mode):
+    use_mode(page, portal_server, mode)
     findings = Findings(mode)
     for name, path in {"report record": published_report.get_absolute_url(),
                        "report print view": reverse("disclosure:record_print", args=[published_report.pk])}.items():
@@ -60,10 +61,8 @@ def test_a_citizen_reads_the_tables_and_downloads_the_xlsx(page, published_repor
     assert download.value.suggested_filename.endswith(".xlsx")
 
 
-def test_staff_print_view_has_no_serious_axe_violations(page, live_server, axe, world, client, published_report):
-    client.force_login(world.disclosure)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+def test_staff_print_view_has_no_serious_axe_violations(page, portal_server, axe, world, published_report):
+    sign_in(page, portal_server, world.disclosure)
     report = AnnualReport.objects.get(record=published_report)
     page.goto(reverse("admin:applications_annualreport_print", args=[report.pk]))
     assert page.locator("table caption").count() == 3

@@ -10,14 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
 from applications.models import ApplicantType, Delivery, DisclosureApplication, IdentityDocument, Status
 from applications.outcomes import Outcome
-from tests.browser.desk import covers
+from tests.browser.desk import covers, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,15 +35,6 @@ def status_cell(page, label: str):
     return table.locator("tr", has=page.locator(f'th:text-is("{label}")')).locator("td")
 
 
-def staff(page, live_server, user) -> None:
-    """Sign `user` in for the back office in this browser (a session made by the test client)."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
-
-
 def open_action(page, application, label: str) -> None:
     """From the application's page in the back office, its workflow button."""
     page.goto(reverse("admin:applications_disclosureapplication_change", args=[application.pk]))
@@ -55,7 +45,7 @@ def open_action(page, application, label: str) -> None:
 
 
 @covers("form:applications:apply", "form:applications:track", "form:applications:case_supplement")
-def test_apply_supplement_and_download_the_reply(page, expect, world, settings, tmp_path, live_server):
+def test_apply_supplement_and_download_the_reply(page, expect, world, settings, tmp_path, portal_server):
     settings.MEDIA_ROOT = tmp_path
 
     # --- The citizen applies online -------------------------------------------------------------
@@ -89,7 +79,7 @@ def test_apply_supplement_and_download_the_reply(page, expect, world, settings, 
     # --- Staff confirm receipt and ask, once, for a supplement (R.30, R.31) ---------------------
     today = timezone.localdate()
     application = services.application_confirm(application=application, actor=world.disclosure)
-    staff(page, live_server, world.disclosure)
+    sign_in(page, portal_server, world.disclosure)
     open_action(page, application, "告知补正")
     page.get_by_label("需要补正的全部事项").fill(SUPPLEMENT_ITEMS)
     page.get_by_label("补正期限").fill((today + dt.timedelta(days=7)).isoformat())
@@ -130,7 +120,7 @@ def test_apply_supplement_and_download_the_reply(page, expect, world, settings, 
     # --- Staff assign, the division drafts the reply, the disclosure office sends it ------------
     case_page = page.url
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
-    staff(page, live_server, world.drafter_a)
+    sign_in(page, portal_server, world.drafter_a)
     open_action(page, application, "拟定答复")
     expect(page.get_by_label("办理结果（年报表三的分类）")).to_have_value(Outcome.DISCLOSED)
     # The letter's body is in the rich-text editor; salutation, signature and date are fields.
@@ -155,7 +145,7 @@ def test_apply_supplement_and_download_the_reply(page, expect, world, settings, 
     # The drafter is not offered the approval (separation of duties).
     expect(page.locator(".workflow-actions").get_by_role("link", name="审核并发出答复")).to_have_count(0)
 
-    staff(page, live_server, world.disclosure)
+    sign_in(page, portal_server, world.disclosure)
     open_action(page, application, "审核并发出答复")
     # The confidentiality check before information is released (M.3(4), R.17; issue #14).
     for label in ("不涉及国家秘密", "不涉及商业秘密", "不涉及个人隐私"):

@@ -16,19 +16,20 @@ from applications import services
 from applications.models import Status
 from applications.views import case_token
 from tests.applications.conftest import offline
-from tests.browser.test_applications_journey import open_action, staff
+from tests.browser.desk import sign_in
+from tests.browser.test_applications_journey import open_action
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_leader_consents_to_an_extension_asked_for_by_the_office_r33_2(page, expect, world, live_server, width):
+def test_a_leader_consents_to_an_extension_asked_for_by_the_office_r33_2(page, expect, world, portal_server, width):
     page.set_viewport_size({"width": width, "height": 900})
     today = timezone.localdate()
     application = offline(world, received_on=today)
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
 
-    staff(page, live_server, world.drafter_a)
+    sign_in(page, portal_server, world.drafter_a)
     open_action(page, application, "申请延长答复期限")
     page.get_by_label("延长工作日数").fill("10")
     page.get_by_label("延期理由（将告知申请人）").fill("需要调取档案")
@@ -39,7 +40,7 @@ def test_a_leader_consents_to_an_extension_asked_for_by_the_office_r33_2(page, e
     application.refresh_from_db()
     due_before = application.due_date
 
-    staff(page, live_server, world.leader_a)
+    sign_in(page, portal_server, world.leader_a)
     page.goto(reverse("admin:index"))
     expect(page.get_by_text(application.tracking_code).first).to_be_visible()
     open_action(page, application, "同意延长答复期限")
@@ -52,7 +53,7 @@ def test_a_leader_consents_to_an_extension_asked_for_by_the_office_r33_2(page, e
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_late_supplement_is_held_on_the_tracking_page_r30(page, expect, world, live_server, width):
+def test_a_late_supplement_is_held_on_the_tracking_page_r30(page, expect, world, portal_server, width):
     page.set_viewport_size({"width": width, "height": 900})
     today = timezone.localdate()
     application = offline(world, received_on=today - dt.timedelta(days=3))

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from applications import services as application_services
 from disclosure.models import RecordState
 from portal.models import MailMode, StaffPreference
 from tests.applications.conftest import PERSON
+from tests.browser.desk import sign_in
 from tests.conftest import drive, new_draft
 
 pytestmark = pytest.mark.browser
@@ -23,23 +23,15 @@ WIDTHS = [1280, 390]
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
-def screen(request, browser, live_server):
+def screen(request, browser, portal_server):
     """A page in Chinese at the given width (one context per test, closed afterwards)."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN",
+    context = browser.new_context(base_url=portal_server.url, locale="zh-CN",
                                   viewport={"width": request.param, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.width = request.param
     yield page
     context.close()
-
-
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
 
 
 def no_sideways_scrolling(page) -> None:
@@ -52,7 +44,7 @@ def no_serious_axe_violation(page, axe) -> None:
     assert serious == []
 
 
-def test_greeting_work_list_and_own_notification_setting(screen, expect, axe, world, live_server):
+def test_greeting_work_list_and_own_notification_setting(screen, expect, axe, world, portal_server):
     page = screen
     world.disclosure.last_name, world.disclosure.first_name = "张", "伟"
     world.disclosure.save()
@@ -60,7 +52,7 @@ def test_greeting_work_list_and_own_notification_setting(screen, expect, axe, wo
                    RecordState.CONFIDENTIALITY_REVIEW)
     assert record.pk
     application_services.application_submit(data=dict(PERSON, information_title="等待确认的网上申请"))
-    sign_in(page, live_server, world.disclosure)
+    sign_in(page, portal_server, world.disclosure)
     page.goto(reverse("admin:index"))
 
     expect(page.locator("#user-tools .welcome")).to_have_text("欢迎，张伟。")
@@ -85,11 +77,11 @@ def test_greeting_work_list_and_own_notification_setting(screen, expect, axe, wo
     no_serious_axe_violation(page, axe)
 
 
-def test_an_approval_form_shows_what_is_approved_and_says_confirm_once(screen, expect, axe, world, live_server):
+def test_an_approval_form_shows_what_is_approved_and_says_confirm_once(screen, expect, axe, world, portal_server):
     page = screen
     record = drive(world, new_draft(world, title="关于开展2026年技术改造项目申报的通知", summary="申报条件、材料和时间安排。",
                                     document_number="吉工信函〔2026〕7号"), RecordState.DIVISION_REVIEW)
-    sign_in(page, live_server, world.head_a)
+    sign_in(page, portal_server, world.head_a)
     page.goto(reverse("admin:disclosure_record_change", args=[record.pk]))
     page.locator(".workflow-actions").get_by_role("link", name="审核通过（含保密自查）").click()
     summary = page.get_by_role("region", name="办理对象")
@@ -107,16 +99,16 @@ def test_an_approval_form_shows_what_is_approved_and_says_confirm_once(screen, e
     assert record.state == RecordState.CONFIDENTIALITY_REVIEW
 
     application, _secret, _created = application_services.application_submit(data=dict(PERSON))
-    sign_in(page, live_server, world.disclosure)
+    sign_in(page, portal_server, world.disclosure)
     page.goto(reverse("admin:applications_disclosureapplication_transition", args=[application.pk, "confirm"]))
     expect(page.get_by_role("button", name="确认收到（受理）", exact=True)).to_be_visible()
     expect(page.get_by_role("region", name="办理对象")).to_contain_text(application.tracking_code)
     no_sideways_scrolling(page)
 
 
-def test_the_dashboard_year_field_shows_the_year_on_display(screen, expect, world, live_server):
+def test_the_dashboard_year_field_shows_the_year_on_display(screen, expect, world, portal_server):
     page = screen
-    sign_in(page, live_server, world.supervisor)
+    sign_in(page, portal_server, world.supervisor)
     page.goto(reverse("admin:complaints_assessment_changelist"))
     year = str(dt.date.today().year)
     expect(page.get_by_label("年份")).to_have_value(year)

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from complaints.models import Complaint
+from tests.browser.desk import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +18,9 @@ DETAILS = "今年9月申请公开技术改造项目清单，至今未获答复�
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_report_without_an_office_is_accepted_and_assigned_by_the_supervision_office(
-        browser, live_server, world, width, expect, settings, tmp_path):
+        browser, portal_server, world, width, expect, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 844})
+    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", viewport={"width": width, "height": 844})
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()
@@ -39,12 +40,7 @@ def test_a_report_without_an_office_is_accepted_and_assigned_by_the_supervision_
         assert complaint.office is None
 
         # The supervision office accepts it and names the office (分办) on the same form.
-        from django.test import Client
-
-        client = Client()
-        client.force_login(world.supervisor)
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                              "url": live_server.url}])
+        sign_in(context, portal_server, world.supervisor)
         page.goto(f"/admin/complaints/complaint/{complaint.pk}/change/")
         page.get_by_role("link", name="受理", exact=True).click()
         choice = page.get_by_label("被投诉的处室")

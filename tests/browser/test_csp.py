@@ -30,7 +30,7 @@ def test_public_pages_raise_no_csp_violation(page, column, path):
     assert violations_on(page, path) == []
 
 
-def test_back_office_pages_and_the_editor_raise_no_csp_violation(page, live_server, world):
+def test_back_office_pages_and_the_editor_raise_no_csp_violation(page, portal_server, world):
     from tests.conftest import new_draft
 
     record = new_draft(world)  # drafter_a's office

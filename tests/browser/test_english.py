@@ -15,15 +15,15 @@ AGENCY_EN = "Test Provincial Department of Industry and Information Technology"
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_english_pages_use_english_names_and_a_latin_first_font(browser, live_server, world, width, expect):
+def test_english_pages_use_english_names_and_a_latin_first_font(browser, portal_server, world, width, expect):
     profile = SiteProfile.objects.get()
     profile.name_en = AGENCY_EN
     profile.save()
     world.office_a.name_en = "Policy and Regulations Division"
     world.office_a.save()
     record = drive(world, new_draft(world, title="关于开展“专精特新”企业申报工作的通知"), S.PUBLISHED)
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": width, "height": 844})
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    context = browser.new_context(base_url=portal_server.url, locale="en-GB", viewport={"width": width, "height": 844})
+    context.add_cookies([{"name": "django_language", "value": "en", "url": portal_server.url}])
     try:
         page = context.new_page()
         page.goto(record.get_absolute_url())

@@ -108,8 +108,8 @@ def test_large_font_and_high_contrast_persist_across_pages(page, expect, column)
     assert computed(page, "html", "font-size") == "16px"
 
 
-def test_display_switches_work_without_javascript(browser, live_server, expect, column):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+def test_display_switches_work_without_javascript(browser, portal_server, expect, column):
+    context = browser.new_context(base_url=portal_server.url, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto("/statutory/")

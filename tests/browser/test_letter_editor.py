@@ -7,40 +7,33 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from applications import services
 from applications.models import Channel, Status
 from tests.applications.conftest import PERSON
+from tests.browser.desk import sign_in
 
 pytestmark = pytest.mark.browser
 
 ADDED = "经查，该名单已于2026年3月在厅网站公布，现一并提供。"
 
 
-def staff(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
-
-
 @pytest.mark.parametrize("width", [1280, 390])
-def test_drafting_a_reply_letter_in_the_editor_and_previewing_it(browser, expect, axe, world, live_server, width):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
+def test_drafting_a_reply_letter_in_the_editor_and_previewing_it(browser, expect, axe, world, portal_server, width):
+    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
     context.set_default_timeout(10_000)
     try:
-        drafting_and_previewing(context.new_page(), expect, axe, world, live_server, width)
+        drafting_and_previewing(context.new_page(), expect, axe, world, portal_server, width)
     finally:
         context.close()
 
 
-def drafting_and_previewing(page, expect, axe, world, live_server, width):
+def drafting_and_previewing(page, expect, axe, world, portal_server, width):
     application, _secret = services.application_register_offline(
         actor=world.disclosure, data=PERSON, channel=Channel.IN_PERSON, received_on=dt.date.today())
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
-    staff(page, live_server, world.drafter_a)
+    sign_in(page, portal_server, world.drafter_a)
     page.goto(reverse("admin:applications_disclosureapplication_transition", args=[application.pk, "draft_reply"]))
     page.wait_for_load_state("load")
 

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_consultation_receipt_mentions_the_mail_and_fits_the_device(browser, live_server, world, width, expect):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 844})
+def test_the_consultation_receipt_mentions_the_mail_and_fits_the_device(browser, portal_server, world, width, expect):
+    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", viewport={"width": width, "height": 844})
     context.set_default_timeout(10_000)
     try:
         page = context.new_page()

@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from disclosure import services
 from disclosure.catalogue_seed import seed_statutory_items
 from disclosure.models import CatalogueCategory, ChangeRequest, RecordState, ReviewDocument, StatutoryItem
-from tests.browser.desk import covers
+from tests.browser.desk import covers, sign_in
 from tests.conftest import S, drive, new_draft
 
 pytestmark = pytest.mark.browser
@@ -36,14 +35,6 @@ def shoot(page, name: str, tmp_path: Path) -> None:
 
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def staff(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -66,12 +57,12 @@ def test_the_statutory_page_lists_the_items_of_r20(page, world, width, tmp_path)
 
 @covers("disclosure.record:request_change", "disclosure.record:handle_change_request")
 @pytest.mark.parametrize("width", WIDTHS)
-def test_an_office_reports_a_revocation_and_the_disclosure_office_grants_it(page, world, live_server, width,
+def test_an_office_reports_a_revocation_and_the_disclosure_office_grants_it(page, world, portal_server, width,
                                                                             tmp_path):
     record = drive(world, new_draft(world, title="关于公布2026年度试点企业名单的通知"), S.REGISTERED)
     page.set_viewport_size({"width": WIDTHS[width], "height": 900})
 
-    staff(page, live_server, world.drafter_a)
+    sign_in(page, portal_server, world.drafter_a)
     page.goto(reverse("admin:disclosure_record_change", args=[record.pk]))
     page.locator(".workflow-actions").get_by_role("link", name="报请变更、撤销或终止").click()
     page.wait_for_load_state("load")
@@ -82,7 +73,7 @@ def test_an_office_reports_a_revocation_and_the_disclosure_office_grants_it(page
     page.get_by_role("button", name="确认报请变更、撤销或终止").click()
     page.get_by_text("已完成“报请变更、撤销或终止”").wait_for()
 
-    staff(page, live_server, world.disclosure)
+    sign_in(page, portal_server, world.disclosure)
     page.goto(reverse("admin:index"))
     page.get_by_role("table").get_by_role("row").filter(has_text="报请撤销").get_by_role(
         "link", name=record.title).click()
@@ -102,14 +93,14 @@ def test_an_office_reports_a_revocation_and_the_disclosure_office_grants_it(page
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_a_division_head_records_the_right_holders_consent_with_its_letter(page, world, live_server, width,
+def test_a_division_head_records_the_right_holders_consent_with_its_letter(page, world, portal_server, width,
                                                                            tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     record = drive(world, new_draft(world, title="关于2026年度企业技术中心认定结果的公示"), S.DIVISION_REVIEW)
     letter = tmp_path / "同意公开函.pdf"
     letter.write_bytes(b"%PDF-1.4 consent")
     page.set_viewport_size({"width": WIDTHS[width], "height": 900})
-    staff(page, live_server, world.head_a)
+    sign_in(page, portal_server, world.head_a)
     page.goto(reverse("admin:disclosure_record_transition", args=[record.pk, "approve_division"]))
     page.wait_for_load_state("load")
     page.get_by_role("checkbox", name="不涉及国家秘密").check()

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from complaints import compliance
 from disclosure import services
 from disclosure.redaction_models import FileRedaction, RedactionState
 from tests import pdf_samples as samples
+from tests.browser.desk import sign_in
 from tests.browser.test_accessibility import Findings
 from tests.conftest import new_draft
 
@@ -30,14 +30,6 @@ def shot(page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
-
-
-def staff(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
 
 
 def watch_csp(page) -> list[str]:
@@ -75,10 +67,10 @@ def draft_with_pdf(world, settings, tmp_path):
 
 
 def test_the_info_officer_draws_boxes_and_gets_a_checked_public_copy_beside_the_original(
-        page, expect, live_server, world, draft_with_pdf):
+        page, expect, portal_server, world, draft_with_pdf):
     record, spots = draft_with_pdf
     attachment = record.attachments.get()
-    staff(page, live_server, world.drafter_a)
+    sign_in(page, portal_server, world.drafter_a)
     problems = watch_csp(page)
 
     page.goto(reverse("admin:disclosure_record_change", args=[record.pk]))
@@ -111,11 +103,11 @@ def test_the_info_officer_draws_boxes_and_gets_a_checked_public_copy_beside_the_
 
 
 def test_the_redaction_page_on_a_phone_offers_the_suggested_boxes_and_fits_390_px(
-        page, expect, live_server, world, draft_with_pdf):
+        page, expect, portal_server, world, draft_with_pdf):
     record, _spots = draft_with_pdf
     attachment = record.attachments.get()
     page.set_viewport_size({"width": 390, "height": 844})
-    staff(page, live_server, world.drafter_a)
+    sign_in(page, portal_server, world.drafter_a)
     problems = watch_csp(page)
     from django.contrib.contenttypes.models import ContentType
 
@@ -133,12 +125,12 @@ def test_the_redaction_page_on_a_phone_offers_the_suggested_boxes_and_fits_390_p
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_compliance_page_lists_the_findings_with_score_and_history(page, expect, live_server, world, axe, width):
+def test_the_compliance_page_lists_the_findings_with_score_and_history(page, expect, portal_server, world, axe, width):
     page.set_viewport_size({"width": width, "height": 900})
     new_draft(world, title="逾期未发布的通知", date_formed=dt.date(2025, 1, 6))
     compliance.compliance_run()
     compliance.compliance_run()
-    staff(page, live_server, world.supervisor)
+    sign_in(page, portal_server, world.supervisor)
     problems = watch_csp(page)
 
     page.goto(reverse("admin:complaints_compliancerun_changelist"))

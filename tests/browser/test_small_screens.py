@@ -36,13 +36,13 @@ FIGURES = (
 MEASURES_NUMBER = "吉工信规〔2026〕1号"
 
 
-def phone(browser, live_server, *, width: int, mode: str = "standard", javascript: bool = True, height: int = 844):
+def phone(browser, portal_server, *, width: int, mode: str = "standard", javascript: bool = True, height: int = 844):
     # Not is_mobile: a mobile viewport widens itself to fit a page that is too wide (innerWidth
     # grows with it), which would hide the very overflow these tests look for.
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", java_script_enabled=javascript,
+    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", java_script_enabled=javascript,
                                   viewport={"width": width, "height": height})
     context.set_default_timeout(10_000)
-    context.add_cookies([{"name": k, "value": v, "url": live_server.url} for k, v in MODES[mode].items()])
+    context.add_cookies([{"name": k, "value": v, "url": portal_server.url} for k, v in MODES[mode].items()])
     return context
 
 
@@ -100,10 +100,10 @@ def site(world, banners, settings, tmp_path):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_no_public_page_scrolls_sideways_at_360_px(browser, live_server, site, mode):
+def test_no_public_page_scrolls_sideways_at_360_px(browser, portal_server, site, mode):
     """Every public page at 360 px, in each display mode (标准, 大字版, 高对比度, both), with its
     menu closed and open: the page is never wider than the screen."""
-    context = phone(browser, live_server, width=360, mode=mode)
+    context = phone(browser, portal_server, width=360, mode=mode)
     try:
         page = context.new_page()
         wide = {}
@@ -120,10 +120,10 @@ def test_no_public_page_scrolls_sideways_at_360_px(browser, live_server, site, m
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_content_starts_on_the_first_screen_of_a_phone(browser, live_server, site, mode):
+def test_content_starts_on_the_first_screen_of_a_phone(browser, portal_server, site, mode):
     """The header is one line and the search box (was 385 of 844 px; in 大字版 + 高对比度 the page's
     heading fell below the first screen)."""
-    context = phone(browser, live_server, width=390, mode=mode)
+    context = phone(browser, portal_server, width=390, mode=mode)
     try:
         page = context.new_page()
         for path in ("/", reverse("disclosure:catalogue"), reverse("disclosure:record", args=[site["report"].pk]),
@@ -139,9 +139,9 @@ def test_content_starts_on_the_first_screen_of_a_phone(browser, live_server, sit
         context.close()
 
 
-def test_the_menu_opens_without_javascript_and_holds_navigation_language_and_display(browser, live_server, site,
+def test_the_menu_opens_without_javascript_and_holds_navigation_language_and_display(browser, portal_server, site,
                                                                                     expect):
-    context = phone(browser, live_server, width=390, javascript=False)
+    context = phone(browser, portal_server, width=390, javascript=False)
     try:
         page = context.new_page()
         page.goto(reverse("disclosure:guide"))
@@ -174,8 +174,8 @@ def test_a_desktop_shows_navigation_and_switches_without_a_menu_button(page, sit
 
 
 @pytest.mark.parametrize("mode", ["standard", "large-font+high-contrast"])
-def test_the_annual_reports_table_scrolls_in_its_box_with_the_first_column_held(browser, live_server, site, mode):
-    context = phone(browser, live_server, width=390, mode=mode)
+def test_the_annual_reports_table_scrolls_in_its_box_with_the_first_column_held(browser, portal_server, site, mode):
+    context = phone(browser, portal_server, width=390, mode=mode)
     try:
         page = context.new_page()
         page.goto(reverse("disclosure:record", args=[site["report"].pk]))
@@ -196,14 +196,14 @@ def test_the_annual_reports_table_scrolls_in_its_box_with_the_first_column_held(
 
 
 def test_done_when_a_citizen_on_a_phone_finds_a_document_by_its_number_and_reads_the_annual_report(
-        browser, live_server, site, world, expect):
+        browser, portal_server, site, world, expect):
     """Issue #15, done when: on a 390 px phone, in Chinese, the 文号 typed in the header's search
     box gives that document as the first result; the annual report reads without the page
     scrolling sideways."""
     for i in range(3):  # newer records that share the number's pieces
         drive(world, new_draft(world, title=f"2026年工作要点（{i + 1}）",
                                body=f"<p>按照{MEASURES_NUMBER}组织实施，2026年1号文件。</p>"), S.PUBLISHED)
-    context = phone(browser, live_server, width=390)
+    context = phone(browser, portal_server, width=390)
     try:
         page = context.new_page()
         page.goto("/")

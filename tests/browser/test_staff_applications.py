@@ -295,8 +295,8 @@ def test_last_years_annual_report_is_generated_written_and_sent_to_the_publish_c
     expect(page.locator(".report-checks")).to_contain_text("校验全部通过")
 
     page.get_by_role("button", name="生成发布稿（转入发布流程）").click()
-    office.shot("生成发布稿")
     expect(page.locator(".messagelist .success")).to_be_visible()
+    office.shot("生成发布稿")
     report = AnnualReport.objects.get(year=last_year)
     assert report.record is not None and report.record.state == "draft"
     assert "本年度主动公开政府信息120条。" in report.overview

@@ -174,8 +174,8 @@ def test_complaints_and_consultations_taken_at_the_window_are_entered_with_today
     page = supervisor.go(reverse("admin:complaints_complaint_reporter_search"), "按举报人查找")
     page.get_by_label("举报人姓名或名称").fill("张三")
     page.get_by_role("button", name="查找").click()
-    supervisor.shot("查找结果")
     expect(page.get_by_role("heading", name="找到 1 件")).to_be_visible()
+    supervisor.shot("查找结果")
     expect(page.get_by_role("link", name=entered.tracking_code)).to_be_visible()
 
     office = desks.staff(world.disclosure)
@@ -203,8 +203,8 @@ def test_a_finding_is_recorded_today_and_the_dashboard_counts_a_custom_period_m1
     page.get_by_label(exactly("起")).fill(start.isoformat())
     page.get_by_label(exactly("止")).fill(today.isoformat())
     page.get_by_role("button", name="统计").click()
-    supervisor.shot("自定义期间")
     expect(page.locator(".dashboard-period")).to_contain_text(f"{start:%Y-%m-%d} 至 {today:%Y-%m-%d}")
+    supervisor.shot("自定义期间")
     # The dates typed stay in their fields (ISO, as a date input needs them).
     expect(page.get_by_label(exactly("起"))).to_have_value(start.isoformat())
 

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.browser
 WIDTHS = [390, 1280]
 
 
-def visitor(browser, live_server, width: int):
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 844})
+def visitor(browser, portal_server, width: int):
+    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", viewport={"width": width, "height": 844})
     context.set_default_timeout(10_000)
     return context
 
@@ -35,7 +35,7 @@ def track(page, path: str, code: str, secret: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_complaint_code_on_the_application_page_and_an_application_code_on_interact_open_their_cases(
-        browser, live_server, world, width, expect, settings, tmp_path):
+        browser, portal_server, world, width, expect, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     application, application_secret, _created = services.application_submit(data={
         "applicant_type": "natural_person", "applicant_name": "张三", "identity_document": "resident_id",
@@ -48,7 +48,7 @@ def test_a_complaint_code_on_the_application_page_and_an_application_code_on_int
     consultation, consultation_secret, _created = complaint_services.consultation_submit(data={
         "name": "李雷", "phone": "13600002222", "email": "", "subject": "依申请公开是否收费",
         "question": "申请需要交费吗？", "publish_consent": False, "office": None})
-    context = visitor(browser, live_server, width)
+    context = visitor(browser, portal_server, width)
     try:
         page = context.new_page()
         track(page, reverse("applications:track"), complaint.tracking_code.lower(), complaint_secret)
@@ -69,7 +69,7 @@ def test_a_complaint_code_on_the_application_page_and_an_application_code_on_int
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_reply_comes_first_and_withdrawing_is_folded(browser, live_server, world, width, expect, settings,
+def test_the_reply_comes_first_and_withdrawing_is_folded(browser, portal_server, world, width, expect, settings,
                                                          tmp_path):
     from applications.views import case_token
 
@@ -78,7 +78,7 @@ def test_the_reply_comes_first_and_withdrawing_is_folded(browser, live_server, w
     with time_machine.travel(received, tick=False):
         application = offline(world, received_on=received.date())
         services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
-    context = visitor(browser, live_server, width)
+    context = visitor(browser, portal_server, width)
     try:
         page = context.new_page()
         page.goto(reverse("applications:case", args=[case_token(application)]))
