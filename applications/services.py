@@ -534,13 +534,17 @@ def application_request_extension(*, application, actor, days: int, reason: str,
     """The handling person asks for one extension of at most 20 working days (R.33(2)); it takes
     effect only with the consent of the head of the disclosure work body (approve_extension)."""
     reason = _require_text(reason, _("请填写延期理由。"))
-    if not 1 <= int(days) <= clock.MAX_EXTENSION_WORKING_DAYS:
+    try:  # a command or the API may pass what a person typed
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= clock.MAX_EXTENSION_WORKING_DAYS:
         raise InvalidInput(_("延长期限为1至20个工作日。"))
     with transaction.atomic():
         application, role = _begin(application, actor, workflow.A.REQUEST_EXTENSION, expected_status)
         application.extension_pending = True
         _record(application, kind=K.EXTENSION_REQUESTED, actor=actor, role=role, comment=reason,
-                data={"days": int(days), "reason": reason})
+                data={"days": days, "reason": reason})
     from applications.selectors import extension_approvers
 
     _tell_staff(extension_approvers(exclude=actor), application, gettext_lazy("延长答复期限待批准"))

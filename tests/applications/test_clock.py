@@ -30,11 +30,12 @@ def test_one_extension_of_20_working_days_r33(world):
                                                    reason="再延")
 
 
-def test_extension_longer_than_20_working_days_is_refused(world):
+@pytest.mark.parametrize("days", [21, 0, "二十", None])
+def test_extension_longer_than_20_working_days_or_not_a_number_is_refused_r33(world, days):
     with at(D(2026, 9, 21)):
         application = offline(world, received_on=D(2026, 9, 21))
-        with pytest.raises(Exception, match="1至20"):
-            services.application_request_extension(application=application, actor=world.disclosure, days=21,
+        with pytest.raises(InvalidInput, match="1至20"):
+            services.application_request_extension(application=application, actor=world.disclosure, days=days,
                                                    reason="太久")
 
 

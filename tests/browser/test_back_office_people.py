@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from applications import services as application_services
+from complaints import services as complaint_services
 from disclosure.models import RecordState
 from portal.models import MailMode, StaffPreference
 from tests.applications.conftest import PERSON
@@ -113,3 +114,27 @@ def test_the_dashboard_year_field_shows_the_year_on_display(screen, expect, worl
     year = str(dt.date.today().year)
     expect(page.get_by_label("年份")).to_have_value(year)
     expect(page.locator(".dashboard-period")).to_contain_text(f"统计期间：{year}")
+
+
+def test_each_case_page_shows_its_actions_and_event_log_within_the_screen(screen, expect, axe, world, portal_server):
+    """The case pages of applications, complaints and consultations share one block of workflow
+    buttons and one event log (issue #17): at 1280 px and on a phone the page keeps to the screen's
+    width, with the buttons of what this person may do and the log with the submission in it."""
+    page = screen
+    application, _secret, _created = application_services.application_submit(data=dict(PERSON))
+    complaint, _secret, _new = complaint_services.complaint_submit(
+        data={"office": world.office_a, "failure_type": "late_reply", "details": "申请超期未答复。"},
+        reporter={"name": "张三", "phone": "13900002222"}, anonymous=False)
+    question, _secret, _new = complaint_services.consultation_submit(
+        data={"name": "王小明", "subject": "是否收费", "question": "申请需要交费吗？"})
+    cases = ((world.disclosure, application, "确认收到（受理）"), (world.supervisor, complaint, "受理"),
+             (world.disclosure, question, "分办"))
+    for user, case, first_action in cases:
+        sign_in(page, portal_server, user)
+        opts = case._meta
+        page.goto(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[case.pk]))
+        expect(page.locator(".workflow-actions").get_by_role("link", name=first_action, exact=True)).to_be_visible()
+        log = page.get_by_role("region", name="办理记录")
+        expect(log.get_by_role("row")).not_to_have_count(0)
+        no_sideways_scrolling(page)
+        no_serious_axe_violation(page, axe)
