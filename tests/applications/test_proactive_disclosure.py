@@ -310,3 +310,20 @@ def test_suggestions_are_counted_by_period_and_shown_to_staff(client, world, ans
     assert answered.tracking_code in filtered
     change = client.get(reverse("admin:applications_disclosureapplication_change", args=[answered.pk]))
     assert "建议将所申请的信息纳入主动公开" in change.content.decode()
+
+
+def test_an_office_without_an_info_officer_gets_the_draft_held_by_the_disclosure_office(world, sample):
+    from portal.models import Office, OfficeKind, Role
+    from tests.conftest import make_user
+
+    quiet = Office.objects.create(name="节能与综合利用处", kind=OfficeKind.DIVISION)
+    second = make_user("gkb_second", Role.DISCLOSURE_OFFICE, world.general_office)
+    application = ApplicationFactory(received_on=dt.date.today())
+    application = services.application_assign(application=application, actor=world.disclosure, office=quiet)
+    application = services.application_draft_reply(
+        application=application, actor=world.disclosure, outcome=Outcome.DISCLOSED,
+        letter_html=complete_letter(application, Outcome.DISCLOSED),
+        uploads=[SimpleUploadedFile("名单.pdf", samples.chinese_text_pdf(1, secret_pages=())[0])])
+    application = send_reply(application, second)
+    record = propose(world, application)
+    assert record.office == quiet and record.created_by == world.disclosure

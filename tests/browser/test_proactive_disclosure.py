@@ -74,7 +74,6 @@ def test_an_answer_becomes_a_draft_record_and_once_published_the_tracking_page_l
         application.tracking_code)
     expect(page.locator("#content")).to_contain_text("平台名单")
     office.shot("政府信息草稿", full_page=True)
-    page.screenshot(path=f"/tmp/r44-record-{size}.png", full_page=True)
     findings.scan(page, axe, "政府信息草稿")
 
     application.refresh_from_db()
@@ -85,7 +84,6 @@ def test_an_answer_becomes_a_draft_record_and_once_published_the_tracking_page_l
     expect(public).to_contain_text("纳入主动公开（条例第四十四条）")
     expect(public.get_by_role("link", name=TITLE)).to_have_attribute("href", record.get_absolute_url())
     visitor.shot("查询页面链接到公开的信息", full_page=True)
-    page.screenshot(path=f"/tmp/r44-tracking-{size}.png", full_page=True)
     findings.scan(page, axe, "查询页面")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     public.get_by_role("link", name=TITLE).click()
