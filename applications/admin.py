@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -60,7 +61,7 @@ class DisclosureApplicationAdmin(ServiceSavedAdminMixin, ContactColumnsMixin, Wo
                     "office", "due_column", "outcome"]
     # ReportCellFilter (issue #7): ?report_cell=<year>:<row>:<column> lists a table-3 cell's applications.
     list_filter = ["status", "channel", "applicant_type", OfficeFilter, "outcome", "extended", "extension_pending",
-                   ReportCellFilter]
+                   ReportCellFilter, "proactive_suggested"]
     search_fields = ["tracking_code", "information_title", "applicant_name"]
     list_select_related = ["office"]
     date_hierarchy = "submitted_at"
@@ -75,6 +76,8 @@ class DisclosureApplicationAdmin(ServiceSavedAdminMixin, ContactColumnsMixin, Wo
         (_("办理"), {"fields": ["tracking_code", "channel", "status", "submitted_at", "received_on", "office",
                               "due_date", "extended", "extension_pending", "outcome", "replied_on", "rating",
                               "rating_comment"]}),
+        (_("纳入主动公开（条例第四十四条）"), {"fields": ["proactive_suggested", "proactive_suggested_at",
+                                                  "public_record_link"]}),
     ]
 
     def get_queryset(self, request):
@@ -118,6 +121,23 @@ class DisclosureApplicationAdmin(ServiceSavedAdminMixin, ContactColumnsMixin, Wo
     @admin.display(description=_("通信地址"))
     def address_shown(self, obj):
         return self._shown(obj, "address") if obj.address else "—"
+
+    @admin.display(description=_("纳入主动公开的政府信息"))
+    def public_record_link(self, obj):
+        record = obj.public_record
+        if record is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>（{}）', reverse("admin:disclosure_record_change", args=[record.pk]),
+                           record.title, record.get_state_display())
+
+    def changelist_view(self, request, extra_context=None):
+        """The year's R.44 suggestions, counted where the disclosure office looks for its cases."""
+        today = timezone.localdate()
+        year = selectors.DateRange(start=today.replace(month=1, day=1), end=today)
+        extra_context = {**(extra_context or {}),
+                         "proactive_suggestions": selectors.proactive_disclosure_suggestions(year),
+                         "proactive_year": today.year}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("答复期限"), ordering="due_date")
     def due_column(self, obj):

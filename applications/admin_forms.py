@@ -539,6 +539,13 @@ class RecordReviewForm(ActionForm):
                                                   note=data["note"], **self.common())
 
 
+class ProposeProactiveDisclosureForm(ActionForm):
+    """R.44: no field to fill — what goes into the draft is what the applicant received."""
+
+    def perform(self, *, actor):
+        return services.application_propose_proactive_disclosure(actor=actor, **self.common())
+
+
 TRANSITION_FORMS = {
     workflow.A.CONFIRM: ConfirmForm,
     workflow.A.ASSIGN: AssignForm,
@@ -563,4 +570,5 @@ TRANSITION_FORMS = {
     workflow.A.RETURN_REPLY: ReturnReplyForm,
     workflow.A.SEND_REPLY: SendReplyForm,
     workflow.A.RECORD_REVIEW: RecordReviewForm,
+    workflow.A.PROPOSE_PROACTIVE_DISCLOSURE: ProposeProactiveDisclosureForm,
 }

@@ -56,6 +56,10 @@ class ApplicationForm(OneTimeKeyMixin, HoneypotMixin, forms.ModelForm):
 
     attachments = MultipleFileField(label=_("附件"), help_text=FILES_HELP, max_files=MAX_FILES, check_content=True)
     idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    suggest_proactive = forms.BooleanField(
+        label=_("我建议本机关将所申请的政府信息纳入主动公开的范围"), required=False,
+        help_text=_("选填。认为该信息涉及公众利益调整、需要公众广泛知晓或者需要公众参与决策的，可以建议纳入主动公开"
+                    "（条例第四十四条第二款）。"))
 
     class Meta:
         model = DisclosureApplication
@@ -199,6 +203,15 @@ class WithdrawForm(HoneypotMixin, forms.Form):
     )
 
 
+
+
+class SuggestProactiveForm(HoneypotMixin, forms.Form):
+    """R.44, second paragraph: after the answer, the applicant suggests proactive disclosure."""
+
+    confirm = forms.BooleanField(
+        label=_("我建议本机关将所申请的政府信息纳入主动公开的范围。"),
+        error_messages={"required": _("请勾选后再提交建议。")},
+    )
 
 
 class TrackForm(TrackingForm):

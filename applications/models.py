@@ -148,6 +148,16 @@ class DisclosureApplication(TrackedCase):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("录入人"), help_text=_("工作人员代为录入时填写"),
     )
+
+    # R.44: the answer brought into proactive disclosure (a record drafted from the released
+    # information), and the applicant's suggestion that it should be (R.44, second paragraph).
+    public_record = models.ForeignKey(
+        "disclosure.Record", on_delete=models.SET_NULL, null=True, blank=True, related_name="source_applications",
+        verbose_name=_("纳入主动公开的政府信息"),
+    )
+    proactive_suggested = models.BooleanField(_("申请人建议纳入主动公开"), default=False,
+                                              help_text=_("条例第四十四条第二款"))
+    proactive_suggested_at = models.DateTimeField(_("建议纳入主动公开的时间"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["secret_digest"])
 
     class Meta:
@@ -221,6 +231,8 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("申请人撤回申请")
     REVIEW_RECORDED = "review_recorded", _("记录复议或诉讼")
     RATED = "rated", _("申请人评价")
+    PROACTIVE_SUGGESTED = "proactive_suggested", _("申请人建议纳入主动公开")
+    PROACTIVE_PROPOSED = "proactive_proposed", _("纳入主动公开（起草政府信息）")
     NOTE = "note", _("备注")
 
 
@@ -233,7 +245,7 @@ DisclosureApplication.CITIZEN_EVENT_KINDS = frozenset({
     EventKind.CONSULTATION_STARTED, EventKind.CONSULTATION_ENDED, EventKind.AGENCY_CONSULTATION_STARTED,
     EventKind.AGENCY_CONSULTATION_ENDED, EventKind.NOTICE_RECEIVED, EventKind.EXTENDED, EventKind.DELAYED_REPLY,
     EventKind.FEE_NOTICE, EventKind.FEE_PAID, EventKind.FEE_UNPAID, EventKind.REPLIED, EventKind.WITHDRAWN,
-    EventKind.RATED,
+    EventKind.RATED, EventKind.PROACTIVE_SUGGESTED,
 })
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -20,6 +21,32 @@ from portal.workdays import Calendar, workdays_left_many
 from portal.worklist import WorkItem, waited_text
 
 S = Status
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """A period of days, both ends included (the shape of complaints.assessment.Period)."""
+
+    start: date
+    end: date
+
+
+def proactive_disclosure_suggestions(period) -> int:
+    """How many applicants suggested, in `period` (anything with `start` and `end` dates), that
+    the information they asked for be disclosed proactively (R.44, second paragraph)."""
+    return DisclosureApplication.objects.filter(
+        proactive_suggested=True, proactive_suggested_at__date__gte=period.start,
+        proactive_suggested_at__date__lte=period.end).count()
+
+
+def public_record(application: DisclosureApplication):
+    """The record the application's answer became (R.44), once it is out for the public: published
+    or registered, its publication time reached. None before then, and after it was revoked."""
+    from disclosure.selectors import records_published
+
+    if application.public_record_id is None:
+        return None
+    return records_published().filter(pk=application.public_record_id).first()
 
 
 def extension_approver_rules() -> list[tuple[str, str]]:

@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,7 +49,7 @@ from portal.files import store_upload
 from portal.intake import intake_once
 from portal.language import agency_language
 from portal.models import Office, Role, SiteProfile
-from portal.notify import absolute_url
+from portal.notify import absolute_url, notify_on_commit
 from portal.selectors import has_role, users_acting_as
 from portal.services import sequence_next
 from portal.tracking import new_secret, secret_digest
@@ -165,10 +168,11 @@ def _tell_staff(users, application, subject) -> None:
 
 
 def application_submit(*, data: dict, uploads: Iterable = (), idempotency_key: uuid.UUID | None = None,
-                       ) -> tuple[DisclosureApplication, str, bool]:
+                       suggest_proactive: bool = False) -> tuple[DisclosureApplication, str, bool]:
     """An online application (R.29). Returns (application, secret, created). Submitting the same
     form twice (same one-time key), even at the same moment, stores one application and every
-    answer is its receipt (portal.intake)."""
+    answer is its receipt (portal.intake). `suggest_proactive`: the applicant also suggests
+    proactive disclosure of the information (R.44, second paragraph)."""
     secret = new_secret(idempotency_key, "application")
     uploads = list(uploads)
 
@@ -184,6 +188,8 @@ def application_submit(*, data: dict, uploads: Iterable = (), idempotency_key: u
             application.save()
             _attach(application, uploads, role=FileRole.APPLICATION, saved=saved)
             _record(application, kind=K.SUBMITTED, comment=_("网上提交"))
+            if suggest_proactive:
+                _mark_suggested(application)
         return application
 
     try:
@@ -802,6 +808,109 @@ def application_send_reply(*, application, actor, comment: str = "", no_state_se
                         body=_("本机关已对您的申请作出答复（%(outcome)s）。请在查询页面查看和下载告知书。")
                         % {"outcome": application.get_outcome_display()})
         return application
+
+
+# --- R.44: from an answer to proactive disclosure ---------------------------------------------
+
+PROACTIVE_CATEGORY = "m5-2"  # 需要社会公众广泛知晓或者参与的信息 (M.5(2)); the drafter may change it
+
+
+def _without_identity(text: str, application: DisclosureApplication) -> str:
+    """`text` with the applicant's name, identity number, phone, e-mail and address blanked out:
+    the title and file names were typed by the applicant or the office and may name them."""
+    for value in (application.applicant_name, application.legal_representative, application.contact_person,
+                  application.identity_number, application.phone, application.email, application.address):
+        value = (value or "").strip()
+        if len(value) >= 2:
+            text = text.replace(value, "×××")
+    return text
+
+
+def _proactive_drafter(application: DisclosureApplication, actor):
+    """The record is the answering office's draft: its info officer holds it; where the office
+    has none, the person who started it."""
+    return users_acting_as(Role.DRAFTER, application.office).order_by("pk").first() or actor
+
+
+def application_propose_proactive_disclosure(*, application, actor, expected_status: str | None = None):
+    """R.44: the disclosure office brings information released on application (予以公开 or 部分公开)
+    into proactive disclosure. A draft record of the office that answered is made from what the
+    applicant received: the title of the information and the files provided, as released (the
+    redacted copy where parts were withheld, R.37). Nothing else of the case is copied — not the
+    applicant's identity or contacts, not the letter, the notices or any withheld part. The draft
+    then runs the ordinary publish chain (M.12); the application and the record point at each other.
+
+    The record is created here rather than by `record_save_draft`, because the disclosure office is
+    not the office's info officer (like the annual report's record): the info officer submits it."""
+    from disclosure.models import Attachment, CatalogueCategory, DisclosureAttribute, DocumentType, Record, RecordState
+    from disclosure.models import Channel as RecordChannel
+    from disclosure.services import record_refresh_due_date
+
+    with files_removed_unless_committed() as saved, transaction.atomic():
+        application, role = _begin(application, actor, workflow.A.PROPOSE_PROACTIVE_DISCLOSURE, expected_status)
+        released = workflow.released_files(application)
+        category = (CatalogueCategory.objects.filter(code=PROACTIVE_CATEGORY, is_active=True).first()
+                    or CatalogueCategory.objects.filter(is_active=True).order_by("sort_order", "pk").first())
+        if category is None:
+            raise InvalidInput(_("目录中没有在用的主题分类：请先设置政府信息公开目录。"))
+        drafter = _proactive_drafter(application, actor)
+        title = _without_identity(application.information_title, application).strip() or _("依申请公开的政府信息")
+        with agency_language():  # the published record's wording
+            summary = _("本信息曾依申请公开，现纳入主动公开（条例第四十四条）。")
+            body = format_html("<p>{}</p>", _("本信息曾依申请公开，根据《中华人民共和国政府信息公开条例》第四十四条"
+                                              "纳入主动公开。内容见附件。"))
+        record = Record(
+            title=title[:300], summary=summary, body=body, office=application.office, category=category,
+            created_by=drafter, state=RecordState.DRAFT, attribute=DisclosureAttribute.PROACTIVE,
+            document_type=DocumentType.OTHER, channels=[RecordChannel.COLUMN, RecordChannel.WEBSITE],
+            # M.11: the decision to disclose proactively is when the 20 working days start.
+            date_formed=timezone.localdate(),
+        )
+        record.body = Record._meta.get_field("body").sanitize(record.body)
+        record_refresh_due_date(record)
+        try:
+            record.full_clean()
+        except ValidationError as error:
+            raise InvalidInput("；".join(error.messages)) from None
+        record.save()
+        for order, item in enumerate(released, start=1):
+            name = _without_identity(item.original_name or "", application) or f"{order}.pdf"
+            with item.file.open("rb") as handle:
+                upload = ContentFile(handle.read(), name=name)
+            store_upload(Attachment(record=record, uploaded_by=drafter, sort_order=order,
+                                    title=PurePath(name).stem[:200]), upload, saved=saved)
+        application.public_record = record
+        _record(application, kind=K.PROACTIVE_PROPOSED, actor=actor, role=role, comment=record.title,
+                data={"record": record.pk})
+        notify_on_commit(
+            users=users_acting_as(Role.DRAFTER, record.office),
+            subject=_("[%(agency)s] 依申请公开的信息纳入主动公开，草稿待提交：%(title)s")
+            % {"agency": SiteProfile.current().name, "title": record.title},
+            body=_("政府信息公开工作机构将依申请公开的信息纳入主动公开（条例第四十四条），已起草政府信息草稿，"
+                   "请核对后提交审核。\n%(link)s\n")
+            % {"link": absolute_url(reverse("admin:disclosure_record_change", args=[record.pk]))},
+            digestible=True,
+        )
+        return application
+
+
+def application_suggest_proactive_disclosure(*, application) -> DisclosureApplication:
+    """R.44, second paragraph: the applicant suggests that the information be disclosed
+    proactively — when applying, or on the tracking page once answered. Stored once."""
+    with transaction.atomic():
+        application = _lock(application)
+        if not application.replied_on:
+            raise StateConflict(_("本机关答复后才能在此提出建议；提交申请时也可以勾选建议。"))
+        if application.proactive_suggested:
+            raise StateConflict(_("您已经提出过纳入主动公开的建议。"))
+        _mark_suggested(application)
+        return application
+
+
+def _mark_suggested(application: DisclosureApplication) -> None:
+    application.proactive_suggested = True
+    application.proactive_suggested_at = timezone.now()
+    _record(application, kind=K.PROACTIVE_SUGGESTED, comment=_("条例第四十四条第二款"))
 
 
 def _clean_review_case(case: ReviewCase) -> None:

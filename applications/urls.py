@@ -11,6 +11,7 @@ urlpatterns = [
     path("track/<str:token>/supplement/", views.case_supplement, name="case_supplement"),
     path("track/<str:token>/withdraw/", views.case_withdraw, name="case_withdraw"),
     path("track/<str:token>/rate/", views.case_rate, name="case_rate"),
+    path("track/<str:token>/suggest/", views.case_suggest, name="case_suggest"),
     path("track/<str:token>/letter/", views.case_letter, name="case_letter"),
     path("track/<str:token>/letter.pdf", views.case_letter_pdf, name="case_letter_pdf"),
     path("track/<str:token>/files/<int:file_id>/", views.case_file, name="case_file"),

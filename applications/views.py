@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from applications import clock, selectors, services
-from applications.forms import ApplicationForm, SupplementForm, TrackForm, WithdrawForm
+from applications.forms import ApplicationForm, SuggestProactiveForm, SupplementForm, TrackForm, WithdrawForm
 from applications.models import ApplicationEvent, ApplicationNotice, DisclosureApplication, EventKind, Status
 from applications.outcomes import Outcome
 from disclosure.redaction_services import released_file
@@ -71,7 +71,8 @@ def apply(request):
             key = form.cleaned_data.get("idempotency_key") or uuid.uuid4()
             try:
                 application, secret, created = services.application_submit(
-                    data=form.service_data(), uploads=form.cleaned_data["attachments"], idempotency_key=key)
+                    data=form.service_data(), uploads=form.cleaned_data["attachments"], idempotency_key=key,
+                    suggest_proactive=form.cleaned_data["suggest_proactive"])
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
@@ -222,6 +223,11 @@ def _render_case(request, application: DisclosureApplication, *, status: int = 2
                                    and timezone.localdate() > application.supplement_deadline),
         "withdraw_form": (forms.get("withdraw_form") or WithdrawForm()) if application.is_open else None,
         "rating_form": (forms.get("rating_form") or RatingForm()) if closed and not application.rating else None,
+        # R.44: the record the answer became, once published; before that, the applicant may suggest it.
+        "public_record": selectors.public_record(application),
+        "suggest_form": (forms.get("suggest_form") or SuggestProactiveForm())
+        if application.replied_on and not application.proactive_suggested and not application.public_record_id
+        else None,
         "error_form": error_form,
         "expires_minutes": TRACK_MAX_AGE // 60,
     }
@@ -275,6 +281,11 @@ case_withdraw = _case_action(
     WithdrawForm, "withdraw_form",
     lambda application, data: services.application_withdraw(application=application, reason=data["reason"]),
     gettext_lazy("您的申请已撤回。"),
+)
+case_suggest = _case_action(
+    SuggestProactiveForm, "suggest_form",
+    lambda application, data: services.application_suggest_proactive_disclosure(application=application),
+    gettext_lazy("感谢您的建议。本机关将研究是否将该信息纳入主动公开（条例第四十四条第二款）。"),
 )
 case_rate = _case_action(
     RatingForm, "rating_form",

@@ -101,6 +101,17 @@ def pause_open(application: DisclosureApplication) -> bool:
     return application.consultation_open or application.agency_consultation_open or application.fee_pending
 
 
+def released_files(application: DisclosureApplication) -> list:
+    """What the applicant received as information (R.36, R.37): the files provided with the reply
+    once it was sent, each as released — the redacted copy where one was made. Never the letter,
+    the notices or the applicant's own materials."""
+    from applications.models import FileRole
+    from disclosure.redaction_services import released_file
+
+    items = application.files.filter(role=FileRole.PROVIDED, visible_to_applicant=True).order_by("uploaded_at", "pk")
+    return [released for item in items if (released := released_file(item)) is not None]
+
+
 # --- Guards -----------------------------------------------------------------------------------------
 
 
@@ -168,6 +179,7 @@ class Action(StrEnum):
     RETURN_REPLY = "return_reply"
     SEND_REPLY = "send_reply"
     RECORD_REVIEW = "record_review"
+    PROPOSE_PROACTIVE_DISCLOSURE = "propose_proactive_disclosure"
 
 
 A = Action
@@ -257,6 +269,22 @@ TRANSITIONS: dict[str, Transition] = transition_table(
                same_person_message=_("答复由您起草，须由政府信息公开工作机构的其他人员审核发出（审核与起草分离）。")),
     # An application that was never answered can be the subject of a review or lawsuit too.
     Transition(A.RECORD_REVIEW, _("记录复议或诉讼"), tuple(S.values), (DISCLOSURE_OFFICE,)),
+    # R.44: information released on application may be brought into proactive disclosure. What
+    # comes out is a draft record of the office that answered; it then runs the M.12 chain.
+    Transition(A.PROPOSE_PROACTIVE_DISCLOSURE, _("纳入主动公开"), (S.CLOSED,), (DISCLOSURE_OFFICE,),
+               help=_("多个申请人就相同政府信息提出申请，且该信息可以公开的，可以纳入主动公开的范围（条例第四十四条）。"
+                      "将以答复公开的文件（遮盖处理后的版本）起草一份承办处室的政府信息草稿，按发布审核流程办理"
+                      "（实施办法第十二条）；不含申请人的身份、联系方式和告知书。"),
+               guards=(
+                   refuse_if(lambda a: a.outcome not in RELEASING,
+                             _("该申请的办理结果没有公开任何政府信息（仅“予以公开”或“部分公开”的答复可以纳入主动公开，"
+                               "条例第四十四条）。")),
+                   refuse_if(lambda a: a.public_record_id is not None,
+                             _("该申请已纳入主动公开，已有对应的政府信息。")),
+                   refuse_if(lambda a: not a.office_id, _("该申请没有承办处室，无法确定政府信息的发布机构。")),
+                   refuse_if(lambda a: not released_files(a),
+                             _("答复没有提供可以公开的文件，没有可纳入主动公开的内容。")),
+               )),
 )
 
 PERMISSIONS = {

@@ -24,7 +24,7 @@ from tests.browser.desk import COVERED
 PUBLIC_FORMS = [
     "applications:apply", "applications:track", "applications:case_supplement", "applications:case_withdraw",
     "applications:case_rate", "complaints:complain", "complaints:consult", "complaints:track",
-    "complaints:case_rate", "complaints:survey", "disclosure:search",
+    "complaints:case_rate", "complaints:survey", "disclosure:search", "applications:case_suggest",
 ]
 STAFF_FORMS = [
     "admin:login", "admin:disclosure_record_add", "admin:applications_disclosureapplication_add",
