@@ -25,6 +25,7 @@ PUBLIC_FORMS = [
     "applications:apply", "applications:track", "applications:case_supplement", "applications:case_withdraw",
     "applications:case_rate", "complaints:complain", "complaints:consult", "complaints:track",
     "complaints:case_rate", "complaints:survey", "disclosure:search",
+    "own_cases:request", "own_cases:open",  # issue #18: a citizen's own cases by a one-time link
 ]
 STAFF_FORMS = [
     "admin:login", "admin:disclosure_record_add", "admin:applications_disclosureapplication_add",
