@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 LINK_MINUTES = 30  # the link, and the listing it opens, work for half an hour
 TOKEN_BYTES = 32
+KEEP_DAYS = 1
 
 
 def case_list_link_request(*, contact: Contact, request=None) -> CaseListLink:
@@ -33,6 +34,8 @@ def case_list_link_request(*, contact: Contact, request=None) -> CaseListLink:
     now = timezone.now()
     refs = own_case_refs(contact)
     with transaction.atomic():
+        # The table cleans itself: links a day past their end are of no use to anyone.
+        CaseListLink.objects.filter(expires_at__lt=now - dt.timedelta(days=KEEP_DAYS)).delete()
         link = CaseListLink.objects.create(token_digest=token_digest(token), channel=contact.channel, cases=refs,
                                            created_at=now, expires_at=now + dt.timedelta(minutes=LINK_MINUTES))
         url = absolute_url(reverse("own_cases:open", args=[token]), request)

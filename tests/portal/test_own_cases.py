@@ -207,6 +207,15 @@ def test_the_list_closes_30_minutes_after_the_link_was_opened(client, cases):
         assert client.get(LIST).status_code == 302
 
 
+def test_links_a_day_past_their_end_are_removed(client, cases):
+    with at("2026-11-02", 10, 0):
+        ask(client, MINE)
+    with at("2026-11-03", 10, 31):
+        ask(client, "nobody-here@example.invalid")
+    assert CaseListLink.objects.count() == 1
+    assert CaseListLink.objects.get().cases == []
+
+
 # --- Floods ---------------------------------------------------------------------------------
 
 
@@ -270,3 +279,17 @@ def test_a_damaged_grant_in_the_session_is_no_grant(client, db):
 def test_pages_are_never_stored(client, cases):
     for page in (client.get(REQUEST), ask(client, MINE), client.get(path_of(link_from(mail.outbox[0].body)))):
         assert "no-store" in page["Cache-Control"]
+
+
+def test_both_tracking_pages_and_the_guide_lead_to_the_form(client, world):
+    from django.urls import reverse
+
+    for path in ("/apply/track/", "/interact/track/", reverse("disclosure:guide")):
+        assert 'href="/my-cases/"' in client.get(path).content.decode(), path
+
+
+def test_the_pages_speak_english_to_an_english_visitor(client, cases, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Find your applications, consultations and complaints" in client.get(REQUEST).content.decode()
+    page = ask(client, "nobody-here@example.invalid").content.decode()
+    assert "Check for your one-time link" in page and "请查收" not in page
