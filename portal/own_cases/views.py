@@ -5,6 +5,7 @@ None is cached (no `@cache_public_page`) and every response says `Cache-Control:
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.contrib import messages
@@ -20,6 +21,8 @@ from portal.models import AuditEvent
 from portal.own_cases import selectors, services
 from portal.own_cases.forms import ContactForm
 
+logger = logging.getLogger(__name__)
+
 GRANT = "own_cases"  # the session key of the grant: {"refs": [...], "until": epoch seconds}
 GRANT_SECONDS = services.LINK_MINUTES * 60
 
@@ -34,9 +37,12 @@ get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 
 def _limited(request, retry_after: int, *, detail: str, template: str, context: dict):
     """The refusal, and one audit entry per client or address and window (a flood writes one
-    line, not thousands)."""
-    if cache.add(f"own_cases:audited:{detail.replace(' ', '-')}:{int(time.time() // 600)}", 1, timeout=600):
+    line, not thousands). A refused link is not audited: its address holds the token."""
+    if detail != "open" and cache.add(f"own_cases:audited:{detail.replace(' ', '-')}:{int(time.time() // 600)}", 1,
+                                      timeout=600):
         audit(AuditEvent.CASE_LINK_LIMITED, request=request, detail=detail)
+    elif detail == "open":
+        logger.warning("own-cases links opened too often from one client")
     response = render(request, template, {**context, "limited_message": ratelimit.wait_message(retry_after)},
                       status=429)
     response["Retry-After"] = str(retry_after)

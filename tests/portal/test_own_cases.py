@@ -293,3 +293,15 @@ def test_the_pages_speak_english_to_an_english_visitor(client, cases, settings):
     assert "Find your applications, consultations and complaints" in client.get(REQUEST).content.decode()
     page = ask(client, "nobody-here@example.invalid").content.decode()
     assert "Check for your one-time link" in page and "请查收" not in page
+
+
+def test_opening_links_is_rate_limited_and_the_token_never_reaches_the_audit_trail(client, cases):
+    ask(client, MINE)
+    link = path_of(link_from(mail.outbox[0].body))
+    for n in range(20):
+        client.post(f"/my-cases/open/guess{n}/")
+    refused = client.post(link)
+    assert refused.status_code == 429 and "提交过于频繁" in refused.content.decode()
+    assert "已使用过" not in refused.content.decode()
+    assert not AuditEntry.objects.filter(path__startswith="/my-cases/open/").exists()
+    assert client.post(link, REMOTE_ADDR="10.6.6.6").status_code == 302  # not spent by the refusal
