@@ -10,6 +10,7 @@ class ApplicationsConfig(AppConfig):
     worklist = ["applications.selectors.worklist", "applications.annual_report.compute.worklist"]
     demo_loader = ["applications.demo.load", "applications.redaction_demo.load"]  # the second: issue #20
     tracking_lookup = "applications.views.tracked_case"
+    own_cases = "applications.selectors.OwnApplications"  # issue #18: portal/own_cases
     record_submission_guard = "applications.annual_report.services.annual_report_record_guard"
     # Issue #20: files provided to an applicant can be redacted; a reply is checked for personal data.
     redaction_source = "applications.redaction.ProvidedFileSource"

@@ -316,3 +316,33 @@ def event_summary(event) -> str:
     if kind == EventKind.FEE_NOTICE and data.get("pay_by"):
         return str(_("%(amount)s 元，缴费期限 %(date)s") % {"amount": data.get("amount", ""), "date": data["pay_by"]})
     return ""
+
+
+class OwnApplications:
+    """The `own_cases` hook (portal/own_cases): an applicant's applications, found by the e-mail
+    address or the number on them, in the words of their status page."""
+
+    key = "application"
+
+    @staticmethod
+    def find(contact) -> list[int]:
+        from portal.own_cases.selectors import with_contact
+
+        return list(with_contact(DisclosureApplication.objects.all(), contact).values_list("pk", flat=True))
+
+    @staticmethod
+    def rows(pks: list[int]) -> list:
+        from applications.outcomes import Outcome
+        from portal.own_cases.selectors import OwnCase
+
+        rows = []
+        for application in DisclosureApplication.objects.filter(pk__in=pks):
+            status = application.get_status_display()
+            if application.status == S.CLOSED and application.outcome in Outcome.values:
+                status = f"{status}{_('：')}{Outcome(application.outcome).label}"
+            rows.append(OwnCase(
+                ref=f"application:{application.pk}", kind=str(DisclosureApplication._meta.verbose_name),
+                tracking_code=application.tracking_code, title=application.information_title, status=status,
+                submitted_at=application.submitted_at, due_date=application.due_date,
+                due_date_provisional=application.due_date_provisional, closed_at=application.closed_at))
+        return rows

@@ -292,3 +292,58 @@ def mask(value: str, *, keep_start: int = 1, keep_end: int = 0) -> str:
 
 def mask_phone(value: str) -> str:
     return mask(value, keep_start=3, keep_end=2) if value else ""
+
+
+class OwnComplaints:
+    """The `own_cases` hook (portal/own_cases): a reporter's complaints, by the contact they left
+    (never an anonymous one: it has none), in the words of the tracking page — which shows an
+    explanation asked of the office as "调查核实中" (M.19: internal)."""
+
+    key = "complaint"
+
+    @staticmethod
+    def find(contact) -> list[int]:
+        from portal.own_cases.selectors import with_contact
+
+        reporters = with_contact(Reporter.objects.filter(complaint__anonymous=False), contact)
+        return list(reporters.values_list("complaint_id", flat=True))
+
+    @staticmethod
+    def rows(pks: list[int]) -> list:
+        from portal.own_cases.selectors import OwnCase
+
+        rows = []
+        for complaint in Complaint.objects.filter(pk__in=pks, anonymous=False):
+            status = (ComplaintStatus.INVESTIGATING.label if complaint.status == ComplaintStatus.EXPLANATION_REQUESTED
+                      else complaint.get_status_display())
+            if complaint.result:
+                status = f"{status}{_('：')}{complaint.get_result_display()}"
+            rows.append(OwnCase(
+                ref=f"complaint:{complaint.pk}", kind=str(Complaint._meta.verbose_name),
+                tracking_code=complaint.tracking_code, title=complaint.get_failure_type_display(), status=status,
+                submitted_at=complaint.submitted_at, due_date=complaint.due_date,
+                due_date_provisional=complaint.due_date_provisional, closed_at=complaint.closed_at))
+        return rows
+
+
+class OwnConsultations:
+    """The `own_cases` hook: an asker's consultations, by their e-mail address or number."""
+
+    key = "consultation"
+
+    @staticmethod
+    def find(contact) -> list[int]:
+        from portal.own_cases.selectors import with_contact
+
+        return list(with_contact(Consultation.objects.all(), contact).values_list("pk", flat=True))
+
+    @staticmethod
+    def rows(pks: list[int]) -> list:
+        from portal.own_cases.selectors import OwnCase
+
+        return [OwnCase(
+            ref=f"consultation:{consultation.pk}", kind=str(Consultation._meta.verbose_name),
+            tracking_code=consultation.tracking_code, title=consultation.subject,
+            status=consultation.get_status_display(), submitted_at=consultation.submitted_at,
+            due_date=consultation.due_date, due_date_provisional=consultation.due_date_provisional,
+            closed_at=consultation.closed_at) for consultation in Consultation.objects.filter(pk__in=pks)]

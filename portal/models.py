@@ -359,6 +359,7 @@ class AuditEvent(models.TextChoices):
     OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
     OTP_FAILED = "otp_failed", _("动态口令错误")
     OTP_KEY_SHOWN = "otp_key_shown", _("显示动态口令密钥")
+    CASE_LINK_LIMITED = "case_link_limited", _("一次性查询链接请求过于频繁")
 
 
 class AuditEntry(models.Model):
@@ -381,3 +382,29 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_event_display()} {self.username}"
+
+
+class LinkChannel(models.TextChoices):
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+
+
+class CaseListLink(models.Model):
+    """A one-time link to a citizen's own cases (issue #18, portal/own_cases): only the SHA-256
+    of its token is kept, never the token nor the address it was sent to; `cases` names the
+    cases found for that address when it was asked ("application:12"), empty when none were."""
+
+    token_digest = models.CharField(_("链接摘要"), max_length=64, unique=True)
+    channel = models.CharField(_("发送方式"), max_length=10, choices=LinkChannel.choices)
+    cases = models.JSONField(_("案件"), default=list, blank=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"), db_index=True)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("一次性查询链接")
+        verbose_name_plural = _("一次性查询链接")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"

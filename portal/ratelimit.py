@@ -111,14 +111,16 @@ def _key(limit: Limit, client: str, window: int) -> str:
     return f"ratelimit:{limit.name}:{digest}:{window}"
 
 
-def check(request, limit: Limit) -> int | None:
-    """Count this request against `limit`. None when it may go ahead, else the seconds to wait."""
+def check(request, limit: Limit, *, subject: str | None = None) -> int | None:
+    """Count this request against `limit`. None when it may go ahead, else the seconds to wait.
+    `subject` counts something other than the client (an address a link is asked for: every
+    client together); it is hashed like an address."""
     if not getattr(settings, "RATE_LIMIT_ENABLED", True):
         return None
     limit = limit.configured()
     now = time.time()
     window = int(now // limit.seconds)
-    key = _key(limit, client_ip(request), window)
+    key = _key(limit, f"subject:{subject}" if subject is not None else client_ip(request), window)
     cache.add(key, 0, timeout=limit.seconds + 1)
     try:
         used = cache.incr(key)

@@ -268,6 +268,9 @@ ATTACHMENT_MAX_BYTES = env_int("PORTAL_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 REDACTION_MAX_PAGES = env_int("PORTAL_REDACTION_MAX_PAGES", 500)
 REDACTION_DPI = env_int("PORTAL_REDACTION_DPI", 150)
 PORTAL_JOB_RUNNER = os.environ.get("PORTAL_JOB_RUNNER", "thread")
+# Text messages (the one-time link to a citizen's own cases, issue #18): the class that sends them
+# (portal/sms.py); the default prints them, number masked, to standard output.
+PORTAL_SMS_BACKEND = os.environ.get("PORTAL_SMS_BACKEND", "portal.sms.ConsoleBackend")
 # The personal-data check (issue #20): e-mail addresses in these domains are the agency's own.
 PERSONAL_DATA_ALLOWED_EMAIL_DOMAINS = env_list("PORTAL_PERSONAL_DATA_ALLOWED_EMAIL_DOMAINS", ["gov.cn"])
 # The compliance self-check (issue #20): a column not updated for this many days is a finding,

@@ -22,3 +22,5 @@ OTP_REQUIRED_ROLES: list[str] = []
 OTP_REQUIRED_FOR_SUPERUSERS = False
 # Background jobs (a redaction) run at the commit, in the test's thread.
 PORTAL_JOB_RUNNER = "inline"
+# Text messages are kept in portal.sms.outbox.
+PORTAL_SMS_BACKEND = "portal.sms.LocmemBackend"

@@ -87,6 +87,17 @@ def tracked_case_url(code: str, secret: str) -> str | None:
     return None
 
 
+def status_url_for_code(code: str) -> str | None:
+    """A fresh status-page link of the case with this code, without its secret: only for callers
+    that have established the citizen's right to the case otherwise (portal/own_cases)."""
+    from portal.hooks import hooks
+
+    for lookup in hooks("tracking_lookup"):
+        if (found := lookup(code)) is not None:
+            return found.status_url()
+    return None
+
+
 class CaseLinks:
     """The status page's link: a signed token naming the case, valid for `max_age` seconds after
     the code and secret were typed, so the secret itself never appears in a URL or a log.

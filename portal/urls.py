@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("disclosure.api_urls")),
     path("apply/", include("applications.urls")),
     path("interact/", include("complaints.urls")),
+    path("my-cases/", include("portal.own_cases.urls")),  # issue #18: one-time link to one's own cases
     path("", include("disclosure.urls")),
 ]
 

@@ -24,7 +24,9 @@ from tests.browser.desk import COVERED
 PUBLIC_FORMS = [
     "applications:apply", "applications:track", "applications:case_supplement", "applications:case_withdraw",
     "applications:case_rate", "complaints:complain", "complaints:consult", "complaints:track",
-    "complaints:case_rate", "complaints:survey", "disclosure:search", "applications:case_suggest",
+    "complaints:case_rate", "complaints:survey", "disclosure:search",
+    "applications:case_suggest",  # issue #18: an applicant suggests proactive disclosure (R.44)
+    "own_cases:request", "own_cases:open",  # issue #18: a citizen's own cases by a one-time link
 ]
 STAFF_FORMS = [
     "admin:login", "admin:disclosure_record_add", "admin:applications_disclosureapplication_add",
