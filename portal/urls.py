@@ -23,6 +23,9 @@ urlpatterns = [
     path("api/", include("disclosure.api_urls")),
     path("apply/", include("applications.urls")),
     path("interact/", include("complaints.urls")),
+    # Public statistics of all three kinds of case and of records: complaints, the rightmost app,
+    # is the one that may read all of them (CONTRIBUTING.md, Layers).
+    path("statistics/", include("complaints.statistics_urls")),
     path("", include("disclosure.urls")),
 ]
 
