@@ -105,3 +105,48 @@ def dashboard_xlsx(data: Dashboard) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# --- The public statistics (complaints/statistics.py): the page's figures as CSV and XLSX ----------
+
+
+def statistics_csv(data) -> bytes:
+    """UTF-8 with a byte order mark, so that a spreadsheet opened by a double click reads the Chinese."""
+    import csv
+    from io import StringIO
+
+    from complaints.statistics import export_rows
+
+    header, rows = export_rows(data)
+    buffer = StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_text(title) for title in header])
+    for row in rows:
+        writer.writerow([_text(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def statistics_xlsx(data) -> bytes:
+    """One sheet per year: a row per office and the total, the same columns as the CSV."""
+    from complaints.statistics import export_rows
+
+    header, rows = export_rows(data)
+    book = Workbook()
+    book.remove(book.active)
+    for year in data.years:
+        sheet = book.create_sheet(_("%(year)d年") % {"year": year.year})
+        sheet.append([_text(_("政府信息公开工作统计")), year.year])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([_("生成时间"), f"{timezone.localtime():%Y-%m-%d %H:%M}"])
+        sheet.append([])
+        _header(sheet, header[1:])
+        year_rows = [row[1:] for row in rows if row[0] == year.year]
+        for row in year_rows:
+            sheet.append([_text(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "B5"
+        _widths(sheet)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -18,16 +18,17 @@ import functools
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from complaints import clock, selectors, services
+from complaints import clock, exports, selectors, services, statistics
 from complaints.forms import ComplaintForm, ConsultationForm, SurveyForm, TrackForm
 from complaints.models import Complaint, ComplaintEventKind, Consultation, ConsultationEventKind
 from portal import ratelimit
@@ -35,7 +36,7 @@ from portal.cases import citizen_events
 from portal.errors import DomainError
 from portal.forms import RatingForm
 from portal.notify import absolute_url
-from portal.pagecache import cache_public_page
+from portal.pagecache import CASE_FIGURES, cache_public_page
 from portal.tracking import CaseLinks, TrackingMatch, tracking_form_posted
 
 TRACK_SALT = "complaints.track"
@@ -322,3 +323,40 @@ def case_rate(request, case):
     case.refresh_from_db()
     return _render_case(request, case, rating_form=form)
 
+
+# --- Public statistics (issue #18) -----------------------------------------------------------------
+
+
+@cache_public_page(counters=(CASE_FIGURES,))
+@get_only
+def statistics_page(request):
+    """政府信息公开工作统计: live figures per office for this year and last, renewed when a case closes."""
+    choice = statistics.statistics_choice(request.GET)
+    data = statistics.statistics(office=choice.office)
+    shown = data.of(choice.year)
+    return render(request, "complaints/statistics.html", {
+        "choice": choice, "data": data, "shown": shown,
+        "offices": statistics.statistics_offices(),
+        "summary": statistics.summary_table(data),
+        "by_office": statistics.figure_table(shown, statistics.FIGURE_COLUMNS),
+        "by_group": statistics.figure_table(shown, statistics.group_columns()),
+        "charts": statistics.statistics_charts(shown),
+        "outcome_rows": statistics.outcome_table(data),
+    })
+
+
+@cache_public_page(counters=(CASE_FIGURES,))
+@get_only
+def statistics_download(request, kind: str):
+    """The page's figures, both years, as CSV or XLSX (the same `?office=` as the page)."""
+    choice = statistics.statistics_choice(request.GET)
+    data = statistics.statistics(office=choice.office)
+    years = "-".join(str(year.year) for year in data.years)
+    if kind == "csv":
+        response = HttpResponse(exports.statistics_csv(data), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.statistics_xlsx(data),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = content_disposition_header(True, f"政府信息公开工作统计-{years}.{kind}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -179,10 +179,16 @@ def case_record_event(case: TrackedCase, *, kind: str, refresh_clock: Callable[[
                       actor=None, role: str = "", to_status: str | None = None, on: dt.date | None = None,
                       comment: str = "", data: dict | None = None) -> CaseEvent:
     """Write the event, move the status, recompute the clock, save: the one way a case changes
-    state. The caller holds the lock (`case_lock`) inside a transaction."""
+    state. The caller holds the lock (`case_lock`) inside a transaction. A case that closes (or
+    reopens) changes the public statistics: their cached pages are renewed in the same
+    transaction (portal/pagecache.py, CASE_FIGURES)."""
+    from portal.pagecache import case_figures_changed
+
     from_status = case.status
     if to_status:
         case.status = to_status
+    if (from_status in case.OPEN_STATUSES) != (case.status in case.OPEN_STATUSES):
+        case_figures_changed()
     event = case.events.create(kind=kind, on=on or timezone.localdate(), actor=actor, acted_as=role,
                                from_status=from_status, to_status=case.status, comment=comment, data=data or {})
     refresh_clock(case)

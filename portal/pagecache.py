@@ -11,6 +11,11 @@ either the old version and old data or the new version and new data, on every ap
 any cache backend. Scheduled publications change nothing when their time comes, so the key also
 holds the time of the next one (apps declare `public_schedule` in their AppConfig): when it
 passes, every page gets a new key.
+
+A page built from case figures (the public statistics) also names a counter of its own,
+`cache_public_page(counters=(CASE_FIGURES,))`, which the case kernel bumps when a case closes
+(`portal.cases.case_record_event`): closing a case then renews that page and leaves every other
+stored page alone.
 """
 
 from __future__ import annotations
@@ -28,30 +33,35 @@ from portal.hooks import hooks
 from portal.models import Sequence
 
 VERSION_NAME = "public_content"
+CASE_FIGURES = "case_figures"
 MARK = "public_page_cacheable"
+COUNTERS = "public_page_counters"
 
 
 _memo: dict[str, tuple[float, str]] = {}
 
 
-def public_version() -> str:
-    """The counter, and the next scheduled publication time of every app that has them.
+def public_version(counters: tuple[str, ...] = ()) -> str:
+    """The counter, the view's own `counters`, and the next scheduled publication time of every
+    app that has them.
 
     Remembered in this process for PUBLIC_CONTENT_VERSION_SECONDS (default 1 s), so a busy
     server reads it once a second rather than on every request; a change is then visible on
     every server within that time."""
     ttl = settings.PUBLIC_CONTENT_VERSION_SECONDS
     now = time.monotonic()
-    if ttl and (remembered := _memo.get("version")) and now - remembered[0] < ttl:
+    memo_key = ":".join(("version", *counters))
+    if ttl and (remembered := _memo.get(memo_key)) and now - remembered[0] < ttl:
         return remembered[1]
-    version = _read_version()
-    _memo["version"] = (now, version)
+    version = _read_version(counters)
+    _memo[memo_key] = (now, version)
     return version
 
 
-def _read_version() -> str:
-    counter = Sequence.objects.filter(name=VERSION_NAME, year=0).values_list("last_value", flat=True).first() or 0
-    parts = [str(counter)]
+def _read_version(counters: tuple[str, ...] = ()) -> str:
+    names = (VERSION_NAME, *counters)
+    values = dict(Sequence.objects.filter(name__in=names, year=0).values_list("name", "last_value"))
+    parts = [str(values.get(name, 0)) for name in names]
     for provider in hooks("public_schedule"):
         moment = provider()
         parts.append(moment.isoformat() if moment else "-")
@@ -63,6 +73,15 @@ def public_content_changed() -> None:
     from portal.services import sequence_next
 
     sequence_next(name=VERSION_NAME, year=0)
+    _memo.clear()
+
+
+def case_figures_changed() -> None:
+    """Call inside the transaction that closes (or reopens) a case: renews the pages that count
+    cases, not the rest (see the module)."""
+    from portal.services import sequence_next
+
+    sequence_next(name=CASE_FIGURES, year=0)
     _memo.clear()
 
 
@@ -88,8 +107,11 @@ def _key(request, version: str) -> str:
     return f"page:{version}:{hashlib.sha256(variant.encode()).hexdigest()}"
 
 
-def cache_public_page(view):
-    """Mark the view's successful pages as storable by PublicPageCacheMiddleware."""
+def cache_public_page(view=None, *, counters: tuple[str, ...] = ()):
+    """Mark the view's successful pages as storable by PublicPageCacheMiddleware; `counters` are
+    further version counters its pages depend on (`CASE_FIGURES`)."""
+    if view is None:
+        return lambda view: cache_public_page(view, counters=counters)
 
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
@@ -98,16 +120,18 @@ def cache_public_page(view):
 
     wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = view.__name__, view.__doc__, view
     setattr(wrapper, MARK, True)
+    setattr(wrapper, COUNTERS, tuple(counters))
     return wrapper
 
 
-def _opted_in(request) -> bool:
-    """Only URLs whose view is decorated are looked up, so other requests cost nothing extra."""
+def _opted_in(request) -> tuple[str, ...] | None:
+    """The view's counters when it opted in, else None. Only URLs whose view is decorated are
+    looked up, so other requests cost nothing extra."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, MARK, False)
+        return None
+    return getattr(match.func, COUNTERS, ()) if getattr(match.func, MARK, False) else None
 
 
 class PublicPageCacheMiddleware:
@@ -115,9 +139,9 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (_cacheable(request) and _opted_in(request)):
+        if not _cacheable(request) or (counters := _opted_in(request)) is None:
             return self.get_response(request)
-        key = _key(request, public_version())
+        key = _key(request, public_version(counters))
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored

@@ -24,6 +24,9 @@ urlpatterns = [
     path("apply/", include("applications.urls")),
     path("interact/", include("complaints.urls")),
     path("my-cases/", include("portal.own_cases.urls")),  # issue #18: one-time link to one's own cases
+    # Public statistics of all three kinds of case and of records: complaints, the rightmost app,
+    # is the one that may read all of them (CONTRIBUTING.md, Layers).
+    path("statistics/", include("complaints.statistics_urls")),
     path("", include("disclosure.urls")),
 ]
 

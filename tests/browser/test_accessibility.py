@@ -50,6 +50,7 @@ def public_pages(column) -> dict[str, str]:
         "record, print view": reverse("disclosure:record_print", args=[column.notice.pk]),
         "apply": reverse("applications:apply") + "?" + urlencode({"title": entry.title, "index": entry.index_number}),
         "interact": reverse("complaints:interact"),
+        "statistics": reverse("statistics:page"),
         "api docs": reverse("api:docs"),
         "404": "/no-such-page/",
     }

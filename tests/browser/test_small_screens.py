@@ -84,7 +84,7 @@ def site(world, banners, settings, tmp_path):
     pages = [
         "/", reverse("disclosure:guide"), reverse("disclosure:rules"), reverse("disclosure:catalogue"),
         reverse("disclosure:catalogue") + "?category=m5-2", reverse("disclosure:statutory"),
-        reverse("disclosure:annual_reports"),
+        reverse("disclosure:annual_reports"), reverse("statistics:page"),
         *[reverse("disclosure:record", args=[r.pk]) for r in records],
         *[reverse("disclosure:record_print", args=[r.pk]) for r in (notice, report)],
         reverse("disclosure:search") + "?q=技术改造", reverse("disclosure:search") + "?q=" + MEASURES_NUMBER,
