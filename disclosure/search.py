@@ -663,3 +663,62 @@ def highlight(text: str, raw_query: str, *, width: int | None = None) -> SafeStr
         last = hit.end()
     out.append(escape(text[last:]))
     return mark_safe("".join(out))
+
+
+# --- Loose matching: hints while a citizen writes an application (issue #18) ------------------
+
+# Pairs that every request says and that tell nothing about the information wanted.
+HINT_STOP_PAIRS = frozenset({
+    "请提", "提供", "申请", "公开", "政府", "信息", "相关", "有关", "关于", "我想", "想要", "需要", "了解", "获取",
+    "查询", "情况", "文件", "内容", "本人", "我单", "单位", "贵厅", "以及", "具体", "如下", "希望", "能否", "是否",
+    "请问", "麻烦", "谢谢", "我们", "一下",
+})
+HINT_TEXT_MAX = 400  # what is read of the text typed: its beginning names the information
+HINT_MAX_TERMS = 16
+
+
+def hint_terms(text: str) -> list[tuple[str, ...]]:
+    """The neighbouring-character pairs and the Latin/digit words of a request, as phrases of the
+    head index (title, 文号, 索引号), in the order typed, without request boilerplate."""
+    terms: dict[tuple[str, ...], None] = {}
+    for chinese, latin in _pieces(text[:HINT_TEXT_MAX]):
+        if latin:
+            if len(latin) > 1:
+                terms[(latin,)] = None
+        else:
+            terms.update(dict.fromkeys(tuple(pair) for pair in _bigrams(chinese) if pair not in HINT_STOP_PAIRS))
+        if len(terms) >= HINT_MAX_TERMS:
+            break
+    return list(terms)[:HINT_MAX_TERMS]
+
+
+def loose_head_matches(terms: list[tuple[str, ...]], entries: QuerySet, limit: int) -> list[tuple[int, str]]:
+    """(id, head) of the `entries` whose title or numbers hold any of `terms`, those holding the
+    most and the rarest first (FTS5's bm25, PostgreSQL's ts_rank), then the newest; `entries`
+    filters on the entry's own columns only, as in `_matching_sql`."""
+    if not terms:
+        return []
+    compiler = entries.query.get_compiler(connection=connection)
+    where, where_params = compiler.compile(entries.query.where)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            tsquery = " | ".join("(" + " <-> ".join(f"'{t}'" for t in term) + ")" for term in terms)
+            cursor.execute(
+                f"SELECT {ENTRY_TABLE}.id, d.head FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d "
+                f"ON d.entry_id = {ENTRY_TABLE}.id WHERE d.head_vector @@ %s::tsquery AND ({where}) "
+                "ORDER BY ts_rank(d.head_vector, %s::tsquery) DESC, d.sort_key DESC NULLS LAST LIMIT %s",
+                [tsquery, *where_params, tsquery, limit])
+            return cursor.fetchall()
+        match = " OR ".join('"' + " ".join(term) + '"' for term in terms)
+        entry_id = f"(({HEAD_FTS_TABLE}.rowid %% {SORT_KEY_IDS}) + {SORT_KEY_IDS}) %% {SORT_KEY_IDS}"
+        cursor.execute(
+            f"SELECT {ENTRY_TABLE}.id, d.head FROM {HEAD_FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {entry_id} "
+            f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+            f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY bm25({HEAD_FTS_TABLE}), {HEAD_FTS_TABLE}.rowid DESC "
+            "LIMIT %s", [match, *where_params, limit])
+        return cursor.fetchall()
+
+
+def head_hits(head: str, terms: list[tuple[str, ...]]) -> int:
+    """How many of `terms` a document's head holds."""
+    return sum(_head_has(head, term) for term in terms)
