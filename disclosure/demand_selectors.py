@@ -37,7 +37,7 @@ def hint_entries(text: str, *, limit: int = HINT_LIMIT) -> list[CatalogueEntry]:
     terms = search.hint_terms(text or "")
     if not terms:
         return []
-    rows = search.loose_head_matches(terms, catalogue_listed(), limit * 4)
+    rows = search.loose_matches(terms, catalogue_listed())
     # One shared pair is chance (“工业”); two say the title is about the same thing.
     need = 1 if len(terms) <= 2 else 2
     scored = sorted(((search.head_hits(head, terms), -rank, pk) for rank, (pk, head) in enumerate(rows)),
@@ -70,18 +70,14 @@ KIND_LABELS = {APPLICATION: _("申请"), CONSULTATION: _("咨询")}
 
 def pairs_of(text: str) -> frozenset[str]:
     """The neighbouring-character pairs and Latin/digit words of a text, boilerplate left out."""
-    return frozenset("".join(term) for term in _all_terms(text))
-
-
-def _all_terms(text: str) -> list[tuple[str, ...]]:
-    terms: dict[tuple[str, ...], None] = {}
+    terms = set()
     for chinese, latin in search._pieces(text or ""):
         if latin:
             if len(latin) > 1:
-                terms[(latin,)] = None
+                terms.add(latin)
         else:
-            terms.update(dict.fromkeys(tuple(p) for p in search._bigrams(chinese) if p not in search.HINT_STOP_PAIRS))
-    return list(terms)
+            terms.update(p for p in search._bigrams(chinese) if p not in search.HINT_STOP_PAIRS)
+    return frozenset(terms)
 
 
 def jaccard(a: frozenset, b: frozenset) -> float:

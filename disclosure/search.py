@@ -666,6 +666,15 @@ def highlight(text: str, raw_query: str, *, width: int | None = None) -> SafeStr
 
 
 # --- Loose matching: hints while a citizen writes an application (issue #18) ------------------
+#
+# A request is worded freely (“请提供2025年度省级工业互联网平台认定名单”): no title holds it as a
+# phrase, so the hint query is an OR of its neighbouring-character pairs — the bigram tokens of the
+# index, no positions involved. Pairs found in very many documents (“工业”) say little and would
+# make the OR read most of the index, so each pair's document count is taken first, counting no
+# further than RARE_CAP (a bounded walk of its posting list), and only the rarer pairs are ORed;
+# the matches are ranked by the index (FTS5's bm25; on PostgreSQL the newest first), and the best
+# candidates re-ranked by how many of all the pairs their title holds (the head). When every pair
+# is common, the two first pairs are ANDed and the newest matches re-ranked.
 
 # Pairs that every request says and that tell nothing about the information wanted.
 HINT_STOP_PAIRS = frozenset({
@@ -675,50 +684,77 @@ HINT_STOP_PAIRS = frozenset({
 })
 HINT_TEXT_MAX = 400  # what is read of the text typed: its beginning names the information
 HINT_MAX_TERMS = 16
+RARE_CAP = 1000  # a pair in more documents than this is common
+RARE_TERMS = 6  # the rarest pairs ORed at most
+HINT_CANDIDATES = 30  # ranked by the index, then re-ranked by title
 
 
-def hint_terms(text: str) -> list[tuple[str, ...]]:
-    """The neighbouring-character pairs and the Latin/digit words of a request, as phrases of the
-    head index (title, 文号, 索引号), in the order typed, without request boilerplate."""
-    terms: dict[tuple[str, ...], None] = {}
+def hint_terms(text: str) -> list[str]:
+    """The neighbouring-character pairs and the Latin/digit words of a request, in the order typed,
+    without request boilerplate (tokens of the index's `bi` and `uni` columns)."""
+    terms: dict[str, None] = {}
     for chinese, latin in _pieces(text[:HINT_TEXT_MAX]):
         if latin:
             if len(latin) > 1:
-                terms[(latin,)] = None
+                terms[latin] = None
         else:
-            terms.update(dict.fromkeys(tuple(pair) for pair in _bigrams(chinese) if pair not in HINT_STOP_PAIRS))
+            terms.update(dict.fromkeys(pair for pair in _bigrams(chinese) if pair not in HINT_STOP_PAIRS))
         if len(terms) >= HINT_MAX_TERMS:
             break
     return list(terms)[:HINT_MAX_TERMS]
 
 
-def loose_head_matches(terms: list[tuple[str, ...]], entries: QuerySet, limit: int) -> list[tuple[int, str]]:
-    """(id, head) of the `entries` whose title or numbers hold any of `terms`, those holding the
-    most and the rarest first (FTS5's bm25, PostgreSQL's ts_rank), then the newest; `entries`
-    filters on the entry's own columns only, as in `_matching_sql`."""
+def _is_pair(term: str) -> bool:
+    return len(term) == 2 and bool(re.fullmatch(f"[{CJK}]+", term))
+
+
+def _fts_term(term: str) -> str:
+    return f'{"bi" if _is_pair(term) else "uni"} : "{term}"'
+
+
+def _capped_count(cursor, term: str, cap: int) -> int:
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {DOCUMENT_TABLE} d WHERE d.vector @@ %s::tsquery "
+                       "LIMIT %s) found", [f"'{term}'", cap])
+    else:
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)",
+                       [_fts_term(term), cap])
+    return cursor.fetchone()[0]
+
+
+def loose_matches(terms: list[str], entries: QuerySet) -> list[tuple[int, str]]:
+    """(id, head) of up to HINT_CANDIDATES `entries` sharing the rarer of `terms`, best first by the
+    index; `entries` filters on the entry's own columns only, as in `_matching_sql`."""
     if not terms:
         return []
     compiler = entries.query.get_compiler(connection=connection)
     where, where_params = compiler.compile(entries.query.where)
     with connection.cursor() as cursor:
+        counts = {term: _capped_count(cursor, term, RARE_CAP) for term in terms}
+        rare = sorted((t for t in terms if 0 < counts[t] < RARE_CAP), key=counts.__getitem__)[:RARE_TERMS]
+        found = [t for t in terms if counts[t]]
+        if not found:
+            return []
+        chosen, join = (rare, "OR") if rare else (found[:2], "AND")
         if connection.vendor == "postgresql":
-            tsquery = " | ".join("(" + " <-> ".join(f"'{t}'" for t in term) + ")" for term in terms)
+            tsquery = (" | " if join == "OR" else " & ").join(f"'{t}'" for t in chosen)
             cursor.execute(
-                f"SELECT {ENTRY_TABLE}.id, d.head FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d "
-                f"ON d.entry_id = {ENTRY_TABLE}.id WHERE d.head_vector @@ %s::tsquery AND ({where}) "
-                "ORDER BY ts_rank(d.head_vector, %s::tsquery) DESC, d.sort_key DESC NULLS LAST LIMIT %s",
-                [tsquery, *where_params, tsquery, limit])
-            return cursor.fetchall()
-        match = " OR ".join('"' + " ".join(term) + '"' for term in terms)
-        entry_id = f"(({HEAD_FTS_TABLE}.rowid %% {SORT_KEY_IDS}) + {SORT_KEY_IDS}) %% {SORT_KEY_IDS}"
+                f"SELECT * FROM (SELECT {ENTRY_TABLE}.id, d.head, d.sort_key FROM {ENTRY_TABLE} "
+                f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+                f"WHERE d.vector @@ %s::tsquery AND ({where}) OFFSET 0) found "
+                "ORDER BY found.sort_key DESC NULLS LAST LIMIT %s",
+                [tsquery, *where_params, HINT_CANDIDATES * (1 if join == "OR" else 4)])
+            return [(pk, head) for pk, head, _key in cursor.fetchall()]
+        match = f" {join} ".join(_fts_term(t) for t in chosen)
+        order = f"bm25({FTS_TABLE})" if join == "OR" else f"{FTS_TABLE}.rowid DESC"
         cursor.execute(
-            f"SELECT {ENTRY_TABLE}.id, d.head FROM {HEAD_FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {entry_id} "
+            f"SELECT {ENTRY_TABLE}.id, d.head FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_SQLITE_ENTRY_ID} "
             f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-            f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY bm25({HEAD_FTS_TABLE}), {HEAD_FTS_TABLE}.rowid DESC "
-            "LIMIT %s", [match, *where_params, limit])
+            f"WHERE {FTS_TABLE} MATCH %s AND ({where}) ORDER BY {order} LIMIT %s",
+            [match, *where_params, HINT_CANDIDATES * (1 if join == "OR" else 4)])
         return cursor.fetchall()
 
 
-def head_hits(head: str, terms: list[tuple[str, ...]]) -> int:
-    """How many of `terms` a document's head holds."""
-    return sum(_head_has(head, term) for term in terms)
+def head_hits(head: str, terms: list[str]) -> int:
+    """How many of `terms` (pairs, words) a document's head holds."""
+    return sum(_head_has(head, tuple(term) if _is_pair(term) else (term,)) for term in terms)
