@@ -170,7 +170,7 @@ def search(request):
             excerpt = f"{entry.summary} {strip_tags(entry.record.body)}"
         entry.excerpt_highlighted = fulltext.highlight(excerpt, query, width=120)
     response = render(request, "disclosure/search.html", {"query": query, "page": page, "by_date": by_date, **context})
-    if query and not page.paginator.count:
+    if not results.query.empty and not page.paginator.count:
         # Issue #18: what people looked for and did not find is demand (R.44). The query text only,
         # a few per client (cache-based); the page is not cached, so every visitor is counted.
         setattr(response, MARK, False)

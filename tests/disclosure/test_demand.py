@@ -179,6 +179,11 @@ def test_the_search_miss_log_is_rate_limited_per_client(client, world):
     assert SearchMiss.objects.filter(query="另一个访问者的检索").exists()
 
 
+def test_a_search_of_punctuation_only_is_not_logged(client, world):
+    assert client.get(reverse("disclosure:search"), {"q": "！！？"}).status_code == 200
+    assert not SearchMiss.objects.exists()
+
+
 def test_a_very_long_search_is_truncated_never_a_500(client, world):
     response = client.get(reverse("disclosure:search"), {"q": "查" * 10_000})
     assert response.status_code == 200
