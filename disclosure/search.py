@@ -771,13 +771,26 @@ def _loose_matches(cursor, terms: list[str], entries: QuerySet) -> list[tuple[in
         tsquery = (" | " if join == "OR" else " & ").join(f"'{t}'" for t in chosen)
         head_query = " | ".join("(" + " <-> ".join(f"'{c}'" for c in t) + ")" if _is_pair(t) else f"'{t}'"
                                 for t in terms)
-        cursor.execute(
-            f"SELECT id, head FROM (SELECT {ENTRY_TABLE}.id, d.head, d.head_vector, d.sort_key FROM {ENTRY_TABLE} "
-            f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-            f"WHERE d.vector @@ %s::tsquery AND ({where}) OFFSET 0) found "
-            "ORDER BY ts_rank(found.head_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
-            [tsquery, *where_params, head_query, HINT_CANDIDATES])
-        return cursor.fetchall()
+        # Common pairs only: among the newest documents first, the window widened while it holds
+        # too few matches (as _newest does for the search).
+        window = SEARCH_WINDOW
+        while True:
+            bound, extra, row = "", [], None
+            if join == "AND":
+                cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
+                               "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
+                if row := cursor.fetchone():
+                    bound, extra = " AND d.sort_key >= %s", [row[0]]
+            cursor.execute(
+                f"SELECT id, head FROM (SELECT {ENTRY_TABLE}.id, d.head, d.head_vector, d.sort_key FROM {ENTRY_TABLE} "
+                f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+                f"WHERE d.vector @@ %s::tsquery{bound} AND ({where}) OFFSET 0) found "
+                "ORDER BY ts_rank(found.head_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
+                [tsquery, *extra, *where_params, head_query, HINT_CANDIDATES])
+            rows = cursor.fetchall()
+            if row is None or len(rows) == HINT_CANDIDATES:
+                return rows
+            window *= 8
     match = f" {join} ".join(_fts_term(t) for t in chosen)
     order = f"bm25({FTS_TABLE})" if join == "OR" else f"{FTS_TABLE}.rowid DESC"
     cursor.execute(
