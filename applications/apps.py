@@ -8,9 +8,11 @@ class ApplicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     worklist = ["applications.selectors.worklist", "applications.annual_report.compute.worklist"]
-    demo_loader = ["applications.demo.load", "applications.redaction_demo.load"]  # the second: issue #20
+    # the second: issue #20; the third: issue #18
+    demo_loader = ["applications.demo.load", "applications.redaction_demo.load", "applications.demand_demo.load"]
     tracking_lookup = "applications.views.tracked_case"
     own_cases = "applications.selectors.OwnApplications"  # issue #18: portal/own_cases
+    demand_requests = "applications.demand_selectors.demand_requests"  # issue #18
     record_submission_guard = "applications.annual_report.services.annual_report_record_guard"
     # Issue #20: files provided to an applicant can be redacted; a reply is checked for personal data.
     redaction_source = "applications.redaction.ProvidedFileSource"

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,8 @@ from applications import clock, selectors, services
 from applications.forms import ApplicationForm, SuggestProactiveForm, SupplementForm, TrackForm, WithdrawForm
 from applications.models import ApplicationEvent, ApplicationNotice, DisclosureApplication, EventKind, Status
 from applications.outcomes import Outcome
+from disclosure import demand_selectors, demand_services
+from disclosure import selectors as disclosure_selectors
 from disclosure.redaction_services import released_file
 from portal.cases import citizen_events
 from portal.errors import DomainError
@@ -65,7 +67,13 @@ def apply(request):
     that the secret is shown once and never travels in a URL."""
     hints = {"title_hint": _plain(request.GET.get("title"), TITLE_HINT_MAX),
              "index_hint": _plain(request.GET.get("index"), INDEX_HINT_MAX)}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get(HINTS_STEP):
+        # 先看看是否已公开 without JavaScript: the same form again, as typed (unbound, so no
+        # errors yet; files cannot be kept), with what is already public above it.
+        form = ApplicationForm(initial=request.POST.dict())
+        hints["hint_entries"] = _hints(request.POST.get("information_title"), request.POST.get("description"))
+        hints["hints_asked"] = True
+    elif request.method == "POST":
         form = ApplicationForm(request.POST, request.FILES)
         if form.is_valid():
             key = form.cleaned_data.get("idempotency_key") or uuid.uuid4()
@@ -76,6 +84,8 @@ def apply(request):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
+                if created and request.session.pop(HINT_FOLLOWED, False):
+                    demand_services.hint_count(submitted_after_following=1)
                 return render(request, "applications/receipt.html", {
                     "application": application, "secret": secret, "created": created,
                     # services.application_submit mails the applicant a confirmation when it stores one.
@@ -87,6 +97,54 @@ def apply(request):
     files_to_choose_again = form.is_bound and bool(request.FILES.getlist("attachments"))
     return render(request, "applications/apply.html",
                   {"form": form, "files_to_choose_again": files_to_choose_again, **hints})
+
+
+# --- Hints while applying (issue #18) --------------------------------------------------------
+# Published information that may already answer the request, as the citizen types (apply-hints.js
+# asks `apply_hints`) or on the 先看看是否已公开 step. Counted anonymously: a page that showed
+# hints, a visitor who followed one (a flag in the session, once), and whether that visitor
+# applied all the same; nothing is stored per person.
+
+HINTS_STEP = "hints_step"  # the no-JavaScript button's name
+HINT_FOLLOWED = "apply_hint_followed"  # the session flag
+HINT_QUERY_MAX = 1000  # of the title and description sent: search.hint_terms reads less
+
+
+def _hints(title: str | None, description: str | None, *, count: bool = True) -> list:
+    text = f"{_plain(title, TITLE_HINT_MAX)} {(description or '')[:HINT_QUERY_MAX]}"
+    entries = demand_selectors.hint_entries(text)
+    if entries and count:
+        demand_services.hint_count(shown=1)
+    return entries
+
+
+@never_cache
+@get_only
+@rate_limit("application_hints", count=240, seconds=600, methods=("GET", "HEAD"))
+def apply_hints(request):
+    """JSON for apply-hints.js: up to five listed catalogue entries like the text typed. `seen=1`
+    once the page has shown hints, so that a page is counted once however long one types."""
+    entries = _hints(request.GET.get("title"), (request.GET.get("q") or "")[:HINT_QUERY_MAX],
+                     count=request.GET.get("seen") != "1")
+    return JsonResponse({"hints": [_hint_json(entry) for entry in entries]})
+
+
+def _hint_json(entry) -> dict:
+    return {"title": entry.title, "url": reverse("applications:apply_hint_follow", args=[entry.pk]),
+            "index_number": entry.index_number, "office": entry.office.name,
+            "published": timezone.localdate(entry.published_at).isoformat(),
+            "attribute": str(entry.get_attribute_display()), "on_request": entry.attribute == "on_request"}
+
+
+@never_cache
+@get_only
+def apply_hint_follow(request, pk: int):
+    """A hint's link: count the visitor once per session as having followed a hint, then show the record."""
+    entry = get_object_or_404(disclosure_selectors.catalogue_listed(), pk=pk)
+    if not request.session.get(HINT_FOLLOWED):
+        request.session[HINT_FOLLOWED] = True
+        demand_services.hint_count(followed=1)
+    return redirect(reverse("disclosure:record", args=[entry.record_id]))
 
 
 # --- Tracking ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ class ComplaintsConfig(AppConfig):
     demo_loader = ["complaints.demo.load", "complaints.compliance.demo_load"]  # the second: issue #20
     tracking_lookup = "complaints.views.tracked_case"
     own_cases = ["complaints.selectors.OwnComplaints", "complaints.selectors.OwnConsultations"]  # issue #18
+    demand_requests = "complaints.demand_selectors.demand_requests"  # issue #18
 
     # Model permissions each role receives through its group. Who sees which object, and how much
     # of it, is decided per object in selectors.py; the reporter's identity is the supervision

@@ -575,5 +575,5 @@ class ReleaseRegisterLineAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, admin.Mode
         return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))
 
 
-# Issue #20: redaction pages, the personal-data check, the sensitive-word list.
-from disclosure import redaction_admin  # noqa: E402, F401
+# Issue #20: redaction pages, the personal-data check, the sensitive-word list; issue #18: the demand page.
+from disclosure import demand_admin, redaction_admin  # noqa: E402, F401

@@ -632,5 +632,6 @@ class StatutoryItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
-# Released copies of files and the personal-data check (issue #20): their own module.
-from disclosure import redaction_models  # noqa: E402, F401
+# Released copies of files and the personal-data check (issue #20), and what the public asks for
+# (search misses, hint counters; issue #18): their own modules.
+from disclosure import demand_models, redaction_models  # noqa: E402, F401

@@ -49,7 +49,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -663,3 +664,143 @@ def highlight(text: str, raw_query: str, *, width: int | None = None) -> SafeStr
         last = hit.end()
     out.append(escape(text[last:]))
     return mark_safe("".join(out))
+
+
+# --- Loose matching: hints while a citizen writes an application (issue #18) ------------------
+#
+# A request is worded freely (“请提供2025年度省级工业互联网平台认定名单”): no title holds it as a
+# phrase, so the hint query is an OR of its neighbouring-character pairs — the bigram tokens of the
+# index, no positions involved. Pairs found in very many documents (“工业”) say little and would
+# make the OR read most of the index, so each pair's document count is taken first, counting no
+# further than RARE_CAP (a bounded walk of its posting list; cached until the next publication),
+# and only the rarer pairs are ORed. The matches are ranked (FTS5's bm25; on PostgreSQL the share
+# of all the pairs in the title's small head vector), and the best candidates re-ranked by how many
+# of all the pairs their title holds (the head). When every pair is common, the two first pairs
+# are ANDed and the newest matches re-ranked.
+
+# Pairs that every request says and that tell nothing about the information wanted.
+HINT_STOP_PAIRS = frozenset({
+    "请提", "提供", "申请", "公开", "政府", "信息", "相关", "有关", "关于", "我想", "想要", "需要", "了解", "获取",
+    "查询", "情况", "文件", "内容", "本人", "我单", "单位", "贵厅", "以及", "具体", "如下", "希望", "能否", "是否",
+    "请问", "麻烦", "谢谢", "我们", "一下",
+})
+HINT_TEXT_MAX = 400  # what is read of the text typed: its beginning names the information
+HINT_MAX_TERMS = 16
+RARE_CAP = 1000  # a pair in more documents than this is common
+RARE_TERMS = 6  # the rarest pairs ORed at most
+HINT_CANDIDATES = 30  # ranked by the index, then re-ranked by title
+COUNT_SECONDS = 3600  # a term's count is kept this long at most (and only while nothing is published)
+
+
+def hint_terms(text: str) -> list[str]:
+    """The neighbouring-character pairs and the Latin/digit words of a request, in the order typed,
+    without request boilerplate (tokens of the index's `bi` and `uni` columns)."""
+    terms: dict[str, None] = {}
+    for chinese, latin in _pieces(text[:HINT_TEXT_MAX]):
+        if latin:
+            if len(latin) > 1:
+                terms[latin] = None
+        else:
+            terms.update(dict.fromkeys(pair for pair in _bigrams(chinese) if pair not in HINT_STOP_PAIRS))
+        if len(terms) >= HINT_MAX_TERMS:
+            break
+    return list(terms)[:HINT_MAX_TERMS]
+
+
+def _is_pair(term: str) -> bool:
+    return len(term) == 2 and bool(re.fullmatch(f"[{CJK}]+", term))
+
+
+def _fts_term(term: str) -> str:
+    return f'{"bi" if _is_pair(term) else "uni"} : "{term}"'
+
+
+def _capped_count(cursor, term: str, cap: int) -> int:
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {DOCUMENT_TABLE} d WHERE d.vector @@ %s::tsquery "
+                       "LIMIT %s) found", [f"'{term}'", cap])
+    else:
+        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)",
+                       [_fts_term(term), cap])
+    return cursor.fetchone()[0]
+
+
+def _term_counts(cursor, terms: list[str]) -> dict[str, int]:
+    """Each term's capped document count, kept in the cache until what is public changes (the page
+    cache's content version): one typing session asks for the same pairs again and again."""
+    from portal.pagecache import public_version
+
+    version = public_version()
+    keys = {term: f"hint-count:{version}:{term.encode().hex()}" for term in terms}
+    cached = cache.get_many(list(keys.values()))
+    counts = {term: cached[key] for term, key in keys.items() if key in cached}
+    missing = {term: _capped_count(cursor, term, RARE_CAP) for term in terms if term not in counts}
+    cache.set_many({keys[term]: n for term, n in missing.items()}, COUNT_SECONDS)
+    return {**counts, **missing}
+
+
+def loose_matches(terms: list[str], entries: QuerySet) -> list[tuple[int, str]]:
+    """(id, head) of up to HINT_CANDIDATES `entries` sharing the rarer of `terms`, best first by the
+    index; `entries` filters on the entry's own columns only, as in `_matching_sql`."""
+    if not terms:
+        return []
+    if connection.vendor == "postgresql":
+        # Counting and matching read the GIN index (bitmaps), never the documents' vectors, which
+        # a sequential scan — the plan PostgreSQL picks for a LIMIT — would decompress row by row.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            try:
+                return _loose_matches(cursor, terms, entries)
+            finally:
+                cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+    with connection.cursor() as cursor:
+        return _loose_matches(cursor, terms, entries)
+
+
+def _loose_matches(cursor, terms: list[str], entries: QuerySet) -> list[tuple[int, str]]:
+    compiler = entries.query.get_compiler(connection=connection)
+    where, where_params = compiler.compile(entries.query.where)
+    counts = _term_counts(cursor, terms)
+    rare = sorted((t for t in terms if 0 < counts[t] < RARE_CAP), key=counts.__getitem__)[:RARE_TERMS]
+    found = [t for t in terms if counts[t]]
+    if not found:
+        return []
+    chosen, join = (rare, "OR") if rare else (found[:2], "AND")
+    if connection.vendor == "postgresql":
+        # Ranked by the titles' share of all the pairs (their small head vectors), newest first.
+        tsquery = (" | " if join == "OR" else " & ").join(f"'{t}'" for t in chosen)
+        head_query = " | ".join("(" + " <-> ".join(f"'{c}'" for c in t) + ")" if _is_pair(t) else f"'{t}'"
+                                for t in terms)
+        # Common pairs only: among the newest documents first, the window widened while it holds
+        # too few matches (as _newest does for the search).
+        window = SEARCH_WINDOW
+        while True:
+            bound, extra, row = "", [], None
+            if join == "AND":
+                cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
+                               "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
+                if row := cursor.fetchone():
+                    bound, extra = " AND d.sort_key >= %s", [row[0]]
+            cursor.execute(
+                f"SELECT id, head FROM (SELECT {ENTRY_TABLE}.id, d.head, d.head_vector, d.sort_key FROM {ENTRY_TABLE} "
+                f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+                f"WHERE d.vector @@ %s::tsquery{bound} AND ({where}) OFFSET 0) found "
+                "ORDER BY ts_rank(found.head_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
+                [tsquery, *extra, *where_params, head_query, HINT_CANDIDATES])
+            rows = cursor.fetchall()
+            if row is None or len(rows) == HINT_CANDIDATES:
+                return rows
+            window *= 8
+    match = f" {join} ".join(_fts_term(t) for t in chosen)
+    order = f"bm25({FTS_TABLE})" if join == "OR" else f"{FTS_TABLE}.rowid DESC"
+    cursor.execute(
+        f"SELECT {ENTRY_TABLE}.id, d.head FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_SQLITE_ENTRY_ID} "
+        f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+        f"WHERE {FTS_TABLE} MATCH %s AND ({where}) ORDER BY {order} LIMIT %s",
+        [match, *where_params, HINT_CANDIDATES * (1 if join == "OR" else 4)])
+    return cursor.fetchall()
+
+
+def head_hits(head: str, terms: list[str]) -> int:
+    """How many of `terms` (pairs, words) a document's head holds."""
+    return sum(_head_has(head, tuple(term) if _is_pair(term) else (term,)) for term in terms)

@@ -8,18 +8,20 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from disclosure import demand_services, selectors
 from disclosure import search as fulltext
-from disclosure import selectors
 from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY, RULES_CATEGORY
 from disclosure.downloads import attachment_response
 from disclosure.models import Attachment, CatalogueCategory, DisclosureAttribute
 from disclosure.redaction_services import released_file
+from portal import ratelimit
 from portal.models import Office
-from portal.pagecache import cache_public_page
+from portal.pagecache import MARK, cache_public_page
 from portal.pagination import CappedPaginator
 from portal.validators import is_ascii_number
 
 PAGE_SIZE = 20
+SEARCH_MISS_LIMIT = ratelimit.Limit("search_miss_log", 20, 3600)  # misses logged per client and hour
 
 
 def _page(request, queryset, paginator_class=Paginator):
@@ -167,4 +169,11 @@ def search(request):
         if entry.attribute == DisclosureAttribute.PROACTIVE:
             excerpt = f"{entry.summary} {strip_tags(entry.record.body)}"
         entry.excerpt_highlighted = fulltext.highlight(excerpt, query, width=120)
-    return render(request, "disclosure/search.html", {"query": query, "page": page, "by_date": by_date, **context})
+    response = render(request, "disclosure/search.html", {"query": query, "page": page, "by_date": by_date, **context})
+    if not results.query.empty and not page.paginator.count:
+        # Issue #18: what people looked for and did not find is demand (R.44). The query text only,
+        # a few per client (cache-based); the page is not cached, so every visitor is counted.
+        setattr(response, MARK, False)
+        if ratelimit.check(request, SEARCH_MISS_LIMIT) is None:
+            demand_services.search_miss_log(query=query)
+    return response

@@ -115,7 +115,8 @@ def cache_public_page(view=None, *, counters: tuple[str, ...] = ()):
 
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        setattr(response, MARK, True)
+        if getattr(response, MARK, None) is None:  # a view may keep one page out (set it False)
+            setattr(response, MARK, True)
         return response
 
     wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = view.__name__, view.__doc__, view

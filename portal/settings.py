@@ -173,6 +173,12 @@ COMPLAINT_REPLY_WORKING_DAYS = env_int("COMPLAINT_REPLY_WORKING_DAYS", 15)
 CONSULTATION_REPLY_WORKING_DAYS = env_int("CONSULTATION_REPLY_WORKING_DAYS", 15)
 COMPLAINT_EXPLANATION_WORKING_DAYS = env_int("COMPLAINT_EXPLANATION_WORKING_DAYS", 5)
 
+# Demand topics (issue #18): a topic asked this many times in a period (applications and
+# consultations) is flagged as a candidate for proactive disclosure (R.44); requests whose
+# neighbouring-character pairs overlap this much (Jaccard) are one topic.
+DEMAND_TOPIC_THRESHOLD = env_int("PORTAL_DEMAND_TOPIC_THRESHOLD", 3)
+DEMAND_SIMILARITY = float(os.environ.get("PORTAL_DEMAND_SIMILARITY", "0.4"))
+
 # Applications, checked at start-up (applications/checks.py). Who consents to an extension of the
 # reply limit (R.33(2): the head of the disclosure work body): a role, or role:office kind; by
 # default the head of the general office (厅办公室) or a leader. Never the person who asked for it.

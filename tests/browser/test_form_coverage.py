@@ -34,6 +34,7 @@ STAFF_FORMS = [
     "admin:applications_annualreport_change", "admin:complaints_complaint_add",
     "admin:complaints_complaint_reporter_search", "admin:complaints_consultation_add",
     "admin:complaints_accountabilityfinding_add", "admin:complaints_assessment_changelist",
+    "admin:disclosure_demandtopic_changelist",
 ]
 
 
