@@ -103,7 +103,10 @@ def axe():
 
 
 @pytest.fixture(scope="session")
-def _portal_server(django_db_setup):
+def _portal_server(django_db_setup, browser):
+    # After `browser`: while Playwright's event loop runs on this thread, asgiref's Local hands the
+    # thread another set of database connections (it acts as a context variable under a running
+    # loop); the server must share the ones the tests then use.
     server = PortalServer()
     server.start()
     yield server

@@ -113,6 +113,9 @@ class PortalServer:
             conn.dec_thread_sharing()
             for name in ("close", "close_if_unusable_or_obsolete"):
                 vars(conn).pop(name, None)
+            # Closed here: out of the event loop the thread sees its other connections again, and
+            # dropping the test database would find this one still open.
+            conn.close()
 
     def idle(self, timeout: float = 30) -> None:
         """Wait for a request still being answered (the browser may have left before it ended)."""
