@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications import services
-from applications.demo import _data
+from applications.demo import ALL_CLEAR, LETTER, _data
+from applications.letters import remedies
 from applications.models import Channel, DisclosureApplication
+from applications.outcomes import LEGAL_BASIS
 from disclosure import demand_services
 from disclosure.models import CatalogueEntry
 from portal.demo import demo_travel, demo_user
@@ -33,14 +36,37 @@ def load() -> str:
         return ""
     gkb = demo_user("gkb")
     start = timezone.localdate() - dt.timedelta(days=30)
+    first = None
     for days, from_entry, description, index in REQUESTS:
         received = add_workdays(start, days).date
         data = {**_data(index, TITLE, "natural_person"), "description": description,
                 "index_number": entry.index_number if from_entry else ""}
         with demo_travel(received, 10):
-            services.application_register_offline(actor=gkb, data=data, channel=Channel.IN_PERSON,
-                                                  received_on=received)
+            application, _secret = services.application_register_offline(
+                actor=gkb, data=data, channel=Channel.IN_PERSON, received_on=received)
+        first = first or (application, received)
+    _answer_with_the_information(*first, office=entry.office)
     for query, times in MISSES:
         for _ in range(times):
             demand_services.search_miss_log(query=query, day=timezone.localdate() - dt.timedelta(days=3))
     return "公开需求演示：同一信息的申请 3 件 / demand demo: 3 applications for the same information"
+
+
+def _answer_with_the_information(application, received, *, office) -> None:
+    """The first request answered with the information released, so that the disclosure office
+    can bring the answer into proactive disclosure from its page (纳入主动公开, R.44)."""
+    gkb = demo_user("gkb")
+    with demo_travel(add_workdays(received, 1).date, 10):
+        application = services.application_assign(application=application, actor=gkb, office=office)
+    drafter = office.memberships.filter(role="drafter").first()
+    reply_day = add_workdays(received, 8).date
+    with demo_travel(reply_day, 10):
+        application = services.application_draft_reply(
+            application=application, actor=drafter.user if drafter else gkb, outcome="disclosed",
+            letter_html=LETTER.format(name=application.applicant_name, title=TITLE,
+                                      body="经审查，您申请获取的信息予以公开，见附件。",
+                                      basis=LEGAL_BASIS["disclosed"], remedies=remedies()),
+            note="运行分析不涉及国家秘密、商业秘密和个人隐私，予以公开",
+            uploads=[SimpleUploadedFile(f"{TITLE}.pdf", b"%PDF-1.4\n% demo\n")])
+    with demo_travel(add_workdays(reply_day, 1).date, 15):
+        services.application_send_reply(application=application, actor=gkb, **ALL_CLEAR)

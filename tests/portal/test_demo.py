@@ -112,3 +112,45 @@ def test_demo_ships_records_with_real_attachments_to_download(client, settings, 
 
     with Image.open(image.file.path) as picture:
         assert picture.size == (720, 420)
+
+
+def test_demo_demand_is_one_flagged_topic_whose_answer_becomes_public_and_a_hint_r44(settings, client):
+    """Issue #18, done when: three demo applications for the same information are one topic flagged
+    for proactive disclosure; the disclosure office turns the answer into a draft record; the chain
+    publishes it; the applicants' tracking page links it; a new visitor typing the request sees it."""
+    from applications import services as application_services
+    from applications.models import DisclosureApplication
+    from applications.selectors import public_record
+    from disclosure.demand_selectors import demand_topics, hint_entries
+
+    settings.DEMO_MODE = True
+    load()
+    today = timezone.localdate()
+    topics = demand_topics(start=today - dt.timedelta(days=60), end=today).topics
+    flagged = [topic for topic in topics if topic.flagged]
+    assert [(t.name, t.asked) for t in flagged] == [("2026年1—9月全省重点监测工业企业运行分析", 3)]
+
+    answered = DisclosureApplication.objects.get(description__startswith="请提供2026年1—9月全省重点监测工业企业运行分析全文")
+    gkb = get_user_model().objects.get(username="gkb")
+    application_services.application_propose_proactive_disclosure(application=answered, actor=gkb)
+    answered.refresh_from_db()
+    record = answered.public_record
+    assert record.state == RecordState.DRAFT and record.attachments.count() == 1
+    assert answered.applicant_name not in record.title
+
+    from disclosure import services as record_services
+    from tests.conftest import ALL_CLEAR
+
+    drafter = record.created_by  # the office's info officer holds the draft
+    head = Membership.objects.filter(office=record.office, role=Role.DIVISION_HEAD).first().user
+    leader = record.office.supervising_leaders.first()
+    publisher = Membership.objects.filter(role=Role.INFO_CENTER).first().user
+    record = record_services.record_submit(record=record, actor=drafter)
+    record = record_services.record_approve_division(record=record, actor=head, **ALL_CLEAR)
+    record = record_services.record_approve_confidentiality(record=record, actor=gkb, **ALL_CLEAR)
+    if record.state == RecordState.LEADER_SIGNOFF:
+        record = record_services.record_sign_off(record=record, actor=leader)
+    record = record_services.record_publish(record=record, actor=publisher, channels=["column"])
+    assert record.state == RecordState.PUBLISHED
+    assert public_record(answered) == record
+    assert record.pk in [entry.record_id for entry in hint_entries("请提供2026年1—9月全省重点监测工业企业运行分析")]
