@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import services
 from applications.letter_parts import LetterParts, compose_letter, split_letter
@@ -17,7 +18,7 @@ from applications.views import case_token
 from portal.models import SiteProfile
 from tests.applications.conftest import LETTER_FACTS, REMEDIES_TEXT, offline, send_reply
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def assigned(world):

@@ -23,6 +23,7 @@ from tests import pdf_samples as samples
 from tests.applications.conftest import PERSON, complete_letter, send_reply
 from tests.conftest import as_user, drive
 from tests.factories import ApplicationFactory
+from tests.timing import at
 
 PROPOSE = "propose_proactive_disclosure"
 IDENTITY = [PERSON[field] for field in ("applicant_name", "identity_number", "phone", "email", "address")]
@@ -112,7 +113,7 @@ def test_the_applicants_name_typed_into_the_title_is_blanked(world, sample):
 
 def test_a_disclosed_answer_copies_its_file_unchanged(world):
     data = samples.chinese_text_pdf(1, secret_pages=())[0]
-    application = ApplicationFactory(received_on=dt.date.today())
+    application = ApplicationFactory(received_on=timezone.localdate())  # Beijing's date, not the machine's
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
     application = services.application_draft_reply(
         application=application, actor=world.drafter_a, outcome=Outcome.DISCLOSED,
@@ -165,7 +166,7 @@ def test_a_disclosure_without_a_file_has_nothing_to_copy(world):
 
 
 def test_an_open_application_is_refused(world):
-    application = ApplicationFactory(received_on=dt.date.today())
+    application = ApplicationFactory(received_on=timezone.localdate())  # Beijing's date, not the machine's
     with pytest.raises(StateConflict):
         propose(world, application)
 
@@ -271,7 +272,7 @@ def test_the_tracking_page_offers_the_suggestion_after_the_answer_and_stores_it_
 
 
 def test_the_suggestion_needs_the_box_and_an_answer(client, world):
-    application = ApplicationFactory(received_on=dt.date.today())
+    application = ApplicationFactory(received_on=timezone.localdate())  # Beijing's date, not the machine's
     suggest = reverse("applications:case_suggest", args=[case_token(application)])
     assert suggest not in client.get(reverse("applications:case", args=[case_token(application)])).content.decode()
     response = client.post(suggest, {"confirm": "on"})
@@ -297,6 +298,12 @@ def test_a_forged_token_on_the_suggestion_changes_nothing(client, world, answere
 
 
 def test_suggestions_are_counted_by_period_and_shown_to_staff(client, world, answered):
+    # At a fixed hour: the count is by day and the changelist's by year, both in Beijing time.
+    with at(timezone.localdate(), 12):
+        suggestions_are_counted_by_period_and_shown_to_staff(client, answered)
+
+
+def suggestions_are_counted_by_period_and_shown_to_staff(client, answered):
     services.application_suggest_proactive_disclosure(application=answered)
     today = timezone.localdate()
     assert selectors.proactive_disclosure_suggestions(selectors.DateRange(start=today, end=today)) == 1
@@ -318,7 +325,7 @@ def test_an_office_without_an_info_officer_gets_the_draft_held_by_the_disclosure
 
     quiet = Office.objects.create(name="节能与综合利用处", kind=OfficeKind.DIVISION)
     second = make_user("gkb_second", Role.DISCLOSURE_OFFICE, world.general_office)
-    application = ApplicationFactory(received_on=dt.date.today())
+    application = ApplicationFactory(received_on=timezone.localdate())  # Beijing's date, not the machine's
     application = services.application_assign(application=application, actor=world.disclosure, office=quiet)
     application = services.application_draft_reply(
         application=application, actor=world.disclosure, outcome=Outcome.DISCLOSED,

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import selectors, services, workflow
 from applications.models import ApplicationEvent, IdentityAccess, Status
@@ -23,7 +24,7 @@ LETTER = f"<p>告知书正文</p><p>{REMEDIES_TEXT}</p>"
 
 
 def assigned(world, office=None):
-    application = offline(world, received_on=dt.date.today())
+    application = offline(world, received_on=timezone.localdate())
     return services.application_assign(application=application, actor=world.disclosure, office=office or world.office_a)
 
 
@@ -35,8 +36,8 @@ def test_each_outcome_from_receipt_to_closing(world, outcome):
                                                    note="依据条例第十四条")
     assert application.status == S.REPLY_DRAFTED
     application = send_reply(application, world.disclosure)
-    assert (application.status, application.outcome, application.replied_on) == (S.CLOSED, outcome, dt.date.today())
-    assert selectors.outcome_counts(dt.date.today().year)[outcome] == {"natural_person": 1}
+    assert (application.status, application.outcome, application.replied_on) == (S.CLOSED, outcome, timezone.localdate())
+    assert selectors.outcome_counts(timezone.localdate().year)[outcome] == {"natural_person": 1}
 
 
 def test_refusals_need_their_reasons(world):
@@ -53,7 +54,7 @@ def test_online_application_starts_the_clock_only_when_confirmed_r31(world):
     assert not services.secret_matches(application, "WRONG123")
     assert not services.secret_matches(None, secret)
     application = services.application_confirm(application=application, actor=world.disclosure,
-                                               received_on=dt.date.today())
+                                               received_on=timezone.localdate())
     assert application.status == S.RECEIVED and application.due_date
 
 
@@ -95,13 +96,13 @@ ACTIONS = {
     "approve_extension": lambda a, u, w: services.application_approve_extension(application=a, actor=u),
     "refuse_extension": lambda a, u, w: services.application_refuse_extension(application=a, actor=u, comment="不必"),
     "delay_reply": lambda a, u, w: services.application_delay_reply(
-        application=a, actor=u, until=dt.date.today() + dt.timedelta(days=90), reasons="申请数量大"),
+        application=a, actor=u, until=timezone.localdate() + dt.timedelta(days=90), reasons="申请数量大"),
     "start_consultation": lambda a, u, w: services.application_start_consultation(application=a, actor=u,
                                                                                   third_party="某公司"),
     "start_agency_consultation": lambda a, u, w: services.application_start_agency_consultation(
         application=a, actor=u, agency="某市工业和信息化局", matter="该信息由双方共同制作，是否同意公开"),
     "record_receipt": lambda a, u, w: services.application_record_receipt(
-        application=a, actor=u, notice="consultation", received_on=dt.date.today()),
+        application=a, actor=u, notice="consultation", received_on=timezone.localdate()),
     "notify_third_party": lambda a, u, w: services.application_notify_third_party(
         application=a, actor=u, content="补贴金额", reason="涉及公共资金使用，不公开将对公共利益造成重大影响"),
     "fee_notice": lambda a, u, w: services.application_fee_notice(application=a, actor=u, method="by_count", basis=15),
@@ -225,7 +226,7 @@ def test_draft_reply_page_offers_the_generated_letter(client, world):
     assert page.status_code == 200
     assert "六十日" in page.content.decode() or "60" in page.content.decode()
     response = client.post(url, {"expected_status": "assigned", "outcome": "disclosed", "letter_salutation": "张三",
-                                 "letter_body": LETTER, "letter_signature": "某厅", "letter_date": dt.date.today().isoformat(),
+                                 "letter_body": LETTER, "letter_signature": "某厅", "letter_date": timezone.localdate().isoformat(),
                                  "note": ""})
     assert response.status_code == 302
     application.refresh_from_db()
@@ -291,7 +292,7 @@ def test_choosing_a_refusal_in_the_back_office_redraws_the_letter_from_its_templ
     assert "<script>" not in page  # no inline script (CSP): the page's scripts are files
     disclosed_letter = textarea(page, "letter_body")
     form = {"expected_status": "assigned", "outcome": "withheld_state_secret", "letter_body": disclosed_letter,
-            "letter_salutation": "张三", "letter_signature": "某厅", "letter_date": dt.date.today().isoformat(),
+            "letter_salutation": "张三", "letter_signature": "某厅", "letter_date": timezone.localdate().isoformat(),
             "letter_outcome": "disclosed", "note": "属于国家秘密"}
 
     # Saving the 予以公开 letter under a refusal is refused and changes nothing.
@@ -346,7 +347,7 @@ def test_a_disclosure_letter_needs_no_refusal_basis(world):
 
 
 def test_who_drafted_a_reply_may_not_approve_it(client, world):
-    application = offline(world, received_on=dt.date.today())
+    application = offline(world, received_on=timezone.localdate())
     application = services.application_draft_reply(application=application, actor=world.disclosure,
                                                    outcome=Outcome.DISCLOSED, letter_html=LETTER)
     assert workflow.TRANSITIONS["send_reply"] not in workflow.available(world.disclosure, application)
@@ -428,7 +429,7 @@ def test_failing_to_reply_can_be_reviewed_while_the_application_is_open(world):
     application = assigned(world)
     assert workflow.TRANSITIONS["record_review"] in workflow.available(world.disclosure, application)
     application = services.application_record_review(application=application, actor=world.disclosure,
-                                                     kind="review", filed_on=dt.date.today(), result="pending")
+                                                     kind="review", filed_on=timezone.localdate(), result="pending")
     assert application.status == S.ASSIGNED and application.review_cases.count() == 1
 
 
@@ -439,7 +440,7 @@ def test_failing_to_reply_can_be_reviewed_while_the_application_is_open(world):
 ], ids=["decided-without-date", "pending-with-date", "decided-before-filed"])
 def test_a_case_has_a_decision_date_exactly_when_decided(world, result, decided, message):
     application = assigned(world)
-    today = dt.date.today()
+    today = timezone.localdate()
     with pytest.raises(InvalidInput, match=message):
         services.application_record_review(
             application=application, actor=world.disclosure, kind="review", filed_on=today - dt.timedelta(days=10),
@@ -450,7 +451,7 @@ def test_a_case_has_a_decision_date_exactly_when_decided(world, result, decided,
 def test_the_back_office_forms_refuse_a_decided_case_without_its_date(client, world):
     application = assigned(world)
     client.force_login(world.disclosure)
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     url = reverse("admin:applications_disclosureapplication_transition", args=[application.pk, "record_review"])
     page = client.post(url, {"expected_status": "assigned", "kind": "review", "filed_on": today,
                              "result": "maintained", "decided_on": ""})
@@ -458,7 +459,7 @@ def test_the_back_office_forms_refuse_a_decided_case_without_its_date(client, wo
     assert not application.review_cases.exists()
 
     services.application_record_review(application=application, actor=world.disclosure, kind="review",
-                                       filed_on=dt.date.today(), result="pending")
+                                       filed_on=timezone.localdate(), result="pending")
     case = application.review_cases.get()
     change = reverse("admin:applications_reviewcase_change", args=[case.pk])
     refused = client.post(change, {"result": "maintained", "decided_on": "", "note": ""})
@@ -467,7 +468,7 @@ def test_the_back_office_forms_refuse_a_decided_case_without_its_date(client, wo
     assert case.result == "pending"
     assert client.post(change, {"result": "maintained", "decided_on": today, "note": ""}).status_code == 302
     case.refresh_from_db()
-    assert (case.result, case.decided_on) == ("maintained", dt.date.today())
+    assert (case.result, case.decided_on) == ("maintained", timezone.localdate())
 
 
 # --- Privacy: the applicant's materials and the identity log --------------------------------------------
@@ -479,7 +480,7 @@ def test_applicant_materials_download_only_for_who_sees_the_identity_and_each_do
 
 
     settings.MEDIA_ROOT = tmp_path
-    application = ApplicationFactory(received_on=dt.date.today(),
+    application = ApplicationFactory(received_on=timezone.localdate(),
                                      uploads=[SimpleUploadedFile("身份证扫描件.pdf", b"%PDF-1.4 id card")])
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
     item = application.files.get()
@@ -556,10 +557,10 @@ def test_a_late_supplement_is_flagged_to_staff_r30(client, world, django_capture
 
 
 def test_a_supplement_in_time_is_not_flagged(world):
-    application = offline(world, received_on=dt.date.today())
+    application = offline(world, received_on=timezone.localdate())
     application = services.application_request_supplement(application=application, actor=world.disclosure,
                                                           items="请说明年份",
-                                                          deadline=dt.date.today() + dt.timedelta(days=7))
+                                                          deadline=timezone.localdate() + dt.timedelta(days=7))
     application = services.application_supplement_by_applicant(application=application, text="2025年")
     assert application.events.get(kind="supplement_received").data == {}
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import services as application_services
 from complaints import services as complaint_services
@@ -111,7 +112,7 @@ def test_the_dashboard_year_field_shows_the_year_on_display(screen, expect, worl
     page = screen
     sign_in(page, portal_server, world.supervisor)
     page.goto(reverse("admin:complaints_assessment_changelist"))
-    year = str(dt.date.today().year)
+    year = str(timezone.localdate().year)
     expect(page.get_by_label("年份")).to_have_value(year)
     expect(page.locator(".dashboard-period")).to_contain_text(f"统计期间：{year}")
 

@@ -4,10 +4,9 @@ Chinese, at 1280 px and on a 390 px phone."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications import services
 from applications.models import Channel, Status
@@ -31,7 +30,7 @@ def test_drafting_a_reply_letter_in_the_editor_and_previewing_it(browser, expect
 
 def drafting_and_previewing(page, expect, axe, world, portal_server, width):
     application, _secret = services.application_register_offline(
-        actor=world.disclosure, data=PERSON, channel=Channel.IN_PERSON, received_on=dt.date.today())
+        actor=world.disclosure, data=PERSON, channel=Channel.IN_PERSON, received_on=timezone.localdate())
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
     sign_in(page, portal_server, world.drafter_a)
     page.goto(reverse("admin:applications_disclosureapplication_transition", args=[application.pk, "draft_reply"]))
@@ -40,7 +39,7 @@ def drafting_and_previewing(page, expect, axe, world, portal_server, width):
     # The parts that are fixed are fields, prefilled; the body is in the editor, not raw HTML.
     expect(page.get_by_label("告知书称呼")).to_have_value("张三")
     expect(page.get_by_label("告知书落款")).to_have_value(world_agency_name())
-    expect(page.get_by_label("告知书日期")).to_have_value(dt.date.today().isoformat())
+    expect(page.get_by_label("告知书日期")).to_have_value(timezone.localdate().isoformat())
     editor = page.locator(".tiptap[contenteditable=true]")
     expect(editor).to_contain_text("本机关决定予以公开")
     expect(page.locator(".prose-menubar").first).to_be_visible()
@@ -67,7 +66,7 @@ def drafting_and_previewing(page, expect, axe, world, portal_server, width):
     expect(letter.locator(".letter-salutation")).to_have_text("张三先生：")
     expect(letter).to_contain_text(ADDED)
     expect(letter.locator(".letter-signature").last).to_have_text(
-        f"{dt.date.today().year}年{dt.date.today().month}月{dt.date.today().day}日")
+        f"{timezone.localdate().year}年{timezone.localdate().month}月{timezone.localdate().day}日")
     assert preview.evaluate("document.documentElement.scrollWidth") <= width
     preview.close()
     application.refresh_from_db()

@@ -5,10 +5,9 @@ applicant's own suggestion (R.44, second paragraph) is made on the tracking page
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from applications import services
 from applications.outcomes import Outcome
@@ -29,7 +28,7 @@ TITLE = "2025年度省级工业互联网平台名单"
 
 def answered(world):
     """Answered by 政策法规处 with the list disclosed in full, the list provided as a PDF."""
-    application = ApplicationFactory(received_on=dt.date.today(), information_title=TITLE)
+    application = ApplicationFactory(received_on=timezone.localdate(), information_title=TITLE)
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
     application = services.application_draft_reply(
         application=application, actor=world.drafter_a, outcome=Outcome.DISCLOSED,

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from disclosure import services
 from disclosure.models import Attachment, Record, WorkflowEvent
@@ -222,7 +223,7 @@ def test_worklist_is_the_landing_page_and_shows_what_waits_for_this_person(clien
 def test_worklist_shows_overdue_first(client, world):
     import datetime as dt
 
-    drive(world, new_draft(world, title="新近形成", date_formed=dt.date.today()), S.DIVISION_REVIEW)
+    drive(world, new_draft(world, title="新近形成", date_formed=timezone.localdate()), S.DIVISION_REVIEW)
     drive(world, new_draft(world, title="早已逾期", date_formed=dt.date(2025, 1, 6)), S.DIVISION_REVIEW)
     text = login(client, world.head_a).get(reverse("admin:index")).text
     assert text.index("早已逾期") < text.index("新近形成")

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from disclosure import demand_selectors, demand_services
 from disclosure.demand_models import HintCounter, SearchMiss
@@ -76,7 +77,7 @@ def test_a_consultation_on_the_same_information_joins_the_topic(world):
     apply_for(title="2026年节能监察计划", description="请提供2026年度全省工业节能监察工作计划全文。")
     apply_for(title="节能监察计划", description="申请公开2026年度全省工业节能监察工作计划。")
     ConsultationFactory(subject="节能监察计划", question="2026年度全省工业节能监察工作计划在哪里可以看到？")
-    today = dt.date.today()
+    today = timezone.localdate()
     found = demand_selectors.demand_topics(start=dt.date(2026, 9, 1), end=today).topics
     assert [(t.applications, t.consultations, t.flagged) for t in found] == [(2, 1, True)]
 
