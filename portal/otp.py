@@ -1,7 +1,8 @@
 """The second factor for staff (TOTP, django-otp): required for the roles in
-settings.OTP_REQUIRED_ROLES (by default the disclosure office, leaders and the info center), for
-superusers (they can unlock accounts and grant roles: OTP_REQUIRED_FOR_SUPERUSERS), and for anyone
-who enrolled voluntarily — once a device is confirmed, it is always asked for.
+settings.OTP_REQUIRED_ROLES (by default every role that sees an identity in full: the disclosure
+office, the supervision office, leaders and the info center; issue #16), for superusers (they can
+unlock accounts and grant roles: OTP_REQUIRED_FOR_SUPERUSERS), and for anyone who enrolled
+voluntarily — once a device is confirmed, it is always asked for.
 
 After the password, such a person is sent to one page: it enrols a new authenticator app (a QR
 code and the key, confirmed by a first code) or asks for the current code.

@@ -154,3 +154,108 @@ def test_demo_demand_is_one_flagged_topic_whose_answer_becomes_public_and_a_hint
     assert record.state == RecordState.PUBLISHED
     assert public_record(answered) == record
     assert record.pk in [entry.record_id for entry in hint_entries("请提供2026年1—9月全省重点监测工业企业运行分析")]
+
+
+def test_the_disclosure_office_does_the_procedures_of_issue_14_in_the_demos_back_office_m6_r32_r35_m3_m14(
+        settings, client, tmp_path):
+    """Issue #14, done when: on a fresh demo the disclosure office (gkb), in the back office,
+    - 9: decides in the unified review that withholding would seriously harm the public interest
+      (the record goes to the supervising leader) and discloses another with the right holder's
+      consent and its letter (M.6 para. 2, R.15); tells the third party that objected in writing
+      before the disclosure goes out (R.32);
+    - 11: sends that reply only after the confidentiality check (M.3(4), R.17);
+    - 10: consults another agency (R.33(3), R.34) and sets a delayed reply (R.35) — on the request
+      submitted yesterday, so that its time limit runs whatever day the demo is loaded;
+    - 15: grants the office's pending request to change a published record (M.14), and declines
+      one an office files now only with a reason."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from applications.models import DisclosureApplication, NoticeKind
+    from disclosure.demo import PREFIX
+    from disclosure.models import ChangeRequest, ChangeRequestStatus
+    from portal.workdays import add_workdays
+
+    settings.DEMO_MODE = True
+    settings.MEDIA_ROOT = tmp_path
+    load()
+    users = get_user_model().objects
+    today = timezone.localdate()
+
+    def act(user, obj, name, **data):
+        """`user` opens the back office's action `name` on `obj` and confirms it."""
+        client.force_login(user)
+        if isinstance(obj, Record):
+            url = reverse("admin:disclosure_record_transition", args=[obj.pk, name])
+            data = {"expected_state": obj.state, **data}
+        else:
+            url = reverse("admin:applications_disclosureapplication_transition", args=[obj.pk, name])
+            data = {"expected_status": obj.status, **data}
+        assert client.get(url).status_code == 200, name
+        response = client.post(url, data)
+        assert response.status_code == 302, (name, response.content.decode()[:3000])
+        obj.refresh_from_db()
+        return obj
+
+    gkb = users.get(username="gkb")
+    client.force_login(gkb)
+    work_list = client.get(reverse("admin:index")).content.decode()
+    assert "某企业节能改造补贴金额及核定依据" in work_list and "处室报请" in work_list
+
+    # 9 (records): public interest → the leader signs; consent with its letter → ready.
+    public_interest = Record.objects.filter(state=RecordState.CONFIDENTIALITY_REVIEW).order_by("pk").first()
+    consent = Record.objects.filter(state=RecordState.DIVISION_REVIEW).order_by("pk").first()
+    head = Membership.objects.filter(office=consent.office, role=Role.DIVISION_HEAD).first().user
+    act(head, consent, "approve_division", no_state_secret="on", no_commercial_secret="on", no_personal_privacy="on")
+    act(gkb, public_interest, "approve_confidentiality", no_state_secret="on", no_commercial_secret="on",
+        override="public_interest", public_interest_reason="涉及公共安全，不公开将对公共利益造成重大影响", is_important="no")
+    assert public_interest.state == RecordState.LEADER_SIGNOFF
+    act(public_interest.office.supervising_leaders.first(), public_interest, "sign_off", comment="同意")
+    assert public_interest.state == RecordState.READY
+    act(gkb, consent, "approve_confidentiality", no_state_secret="on", no_personal_privacy="on", override="consent",
+        consent_how="企业书面同意函", consent_on=today.isoformat(), is_important="no",
+        consent_document=SimpleUploadedFile("同意函.pdf", b"%PDF-1.4 consent", content_type="application/pdf"))
+    assert consent.state == RecordState.READY
+
+    # 9 (R.32) and 11: the third party objected; told in writing, then the reply with the check.
+    objected = DisclosureApplication.objects.get(information_title="某企业节能改造补贴金额及核定依据")
+    act(gkb, objected, "notify_third_party", content="补贴金额及核定依据", reason="涉及财政资金使用，不公开将对公共利益造成重大影响",
+        sent_on=today.isoformat(), sent_via="post")
+    assert objected.notices.filter(kind=NoticeKind.THIRD_PARTY_DISCLOSURE, to_applicant=False).exists()
+    client.force_login(gkb)
+    url = reverse("admin:applications_disclosureapplication_transition", args=[objected.pk, "send_reply"])
+    refused = client.post(url, {"expected_status": objected.status})
+    assert refused.status_code == 200 and "保密审查" in refused.content.decode()
+    act(gkb, objected, "send_reply", no_state_secret="on", no_commercial_secret="on", no_personal_privacy="on")
+    assert objected.status == "closed"
+
+    # 10: another agency consulted, then a delayed reply, on yesterday's request.
+    recent = DisclosureApplication.objects.get(information_title="2027年度产业政策资金申报安排")
+    act(gkb, recent, "confirm", received_on=today.isoformat())
+    act(gkb, recent, "assign", office=Office.objects.get(name="规划与产业政策处").pk)
+    act(gkb, recent, "start_agency_consultation", agency="长春市工业和信息化局", matter="该信息由双方共同制作，是否同意公开",
+        sent_on=today.isoformat(), sent_via="email")
+    assert recent.agency_consultation_open and recent.clock_paused
+    act(gkb, recent, "end_agency_consultation", ended_on=today.isoformat(), result="同意公开")
+    until = add_workdays(today, 40).date
+    act(gkb, recent, "delay_reply", until=until.isoformat(), reasons="申请涉及的档案数量大，需逐卷查阅",
+        applicant_reason="课题研究需要")
+    assert recent.due_date == until
+    assert set(recent.notices.values_list("kind", flat=True)) >= {NoticeKind.AGENCY_CONSULTATION,
+                                                                  NoticeKind.DELAYED_REPLY}
+
+    # 15: the demo's pending request granted; one filed now declined with a reason.
+    pending = ChangeRequest.objects.get(status=ChangeRequestStatus.PENDING)
+    act(gkb, pending.record, "handle_change_request", decision="accept", comment="同意更正")
+    pending.refresh_from_db()
+    assert pending.status == ChangeRequestStatus.ACCEPTED
+    published = Record.objects.filter(state=RecordState.REGISTERED, attribute="proactive").exclude(
+        change_requests__isnull=False).order_by("pk").first()
+    act(users.get(username=f"{PREFIX[published.office.name]}-drafter"), published, "request_change", kind="revoke",
+        comment="该文件已被新文件替代")
+    client.force_login(gkb)
+    assert published.title in client.get(reverse("admin:index")).content.decode()
+    url = reverse("admin:disclosure_record_transition", args=[published.pk, "handle_change_request"])
+    assert client.post(url, {"expected_state": published.state, "decision": "decline"}).status_code == 200
+    act(gkb, published, "handle_change_request", decision="decline", comment="不符合撤销条件")
+    assert published.change_requests.get().status == ChangeRequestStatus.DECLINED
