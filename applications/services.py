@@ -896,11 +896,14 @@ def application_propose_proactive_disclosure(*, application, actor, expected_sta
 
 def application_suggest_proactive_disclosure(*, application) -> DisclosureApplication:
     """R.44, second paragraph: the applicant suggests that the information be disclosed
-    proactively — when applying, or on the tracking page once answered. Stored once."""
+    proactively — when applying, or on the tracking page once answered and until the answer
+    became a record (the tracking page then links it). Stored once."""
     with transaction.atomic():
         application = _lock(application)
         if not application.replied_on:
             raise StateConflict(_("本机关答复后才能在此提出建议；提交申请时也可以勾选建议。"))
+        if application.public_record_id:  # the disclosure office already drafted it as a record
+            raise StateConflict(_("本机关已将所申请的信息纳入主动公开程序，无需再提出建议（条例第四十四条）。"))
         if application.proactive_suggested:
             raise StateConflict(_("您已经提出过纳入主动公开的建议。"))
         _mark_suggested(application)

@@ -110,6 +110,21 @@ HINT_FOLLOWED = "apply_hint_followed"  # the session flag
 HINT_QUERY_MAX = 1000  # of the title and description sent: search.hint_terms reads less
 
 
+# What a browser or a link checker fetches before (or instead of) a click: a prefetch or prerender
+# (Sec-Purpose, and the older Purpose and X-Moz), Safari's link preview (X-Purpose), a HEAD request.
+# None of them is a visitor following the hint, so none is counted (a later click that the browser
+# answers from its prefetch goes uncounted: fewer applications avoided, never more).
+SPECULATIVE_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
+SPECULATIVE_PURPOSES = ("prefetch", "prerender", "preview")
+
+
+def _speculative(request) -> bool:
+    if request.method != "GET":
+        return True
+    purposes = " ".join(request.META.get(header, "") for header in SPECULATIVE_HEADERS).lower()
+    return any(purpose in purposes for purpose in SPECULATIVE_PURPOSES)
+
+
 def _hints(title: str | None, description: str | None, *, count: bool = True) -> list:
     text = f"{_plain(title, TITLE_HINT_MAX)} {(description or '')[:HINT_QUERY_MAX]}"
     entries = demand_selectors.hint_entries(text)
@@ -139,9 +154,10 @@ def _hint_json(entry) -> dict:
 @never_cache
 @get_only
 def apply_hint_follow(request, pk: int):
-    """A hint's link: count the visitor once per session as having followed a hint, then show the record."""
+    """A hint's link: count the visitor once per session as having followed a hint, then show the
+    record. A prefetch, a preview or a HEAD request only gets the redirect."""
     entry = get_object_or_404(disclosure_selectors.catalogue_listed(), pk=pk)
-    if not request.session.get(HINT_FOLLOWED):
+    if not _speculative(request) and not request.session.get(HINT_FOLLOWED):
         request.session[HINT_FOLLOWED] = True
         demand_services.hint_count(followed=1)
     return redirect(reverse("disclosure:record", args=[entry.record_id]))

@@ -16,18 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from disclosure import demand_selectors
 from disclosure.demand_models import DemandTopic
+from disclosure.selectors import may_see_demand
 from portal.admin_workflow import ReadOnlyAdminMixin
-from portal.models import Role
-from portal.selectors import has_role
 from portal.widgets import IsoDateInput
 
 MAX_DAYS = 366 * 5
-
-
-def may_see_demand(user) -> bool:
-    if not (user.is_active and user.is_staff):
-        return False
-    return user.is_superuser or has_role(user, Role.DISCLOSURE_OFFICE)
 
 
 class DemandPeriodForm(forms.Form):

@@ -33,16 +33,18 @@ SEARCH_CONTAINMENT = 0.6  # the share of a missed query's pairs a topic must hol
 
 def hint_entries(text: str, *, limit: int = HINT_LIMIT) -> list[CatalogueEntry]:
     """Up to `limit` listed catalogue entries (published, current, never a draft, a withheld or a
-    revoked record: `catalogue_listed`) whose titles share the most of the words typed."""
+    revoked record: `catalogue_listed`) whose titles share the most of the words typed, newest first
+    among equals."""
     terms = search.hint_terms(text or "")
     if not terms:
         return []
     rows = search.loose_matches(terms, catalogue_listed())
-    # One shared pair is chance (“工业”); two say the title is about the same thing.
+    # One shared pair is chance (“工业”); two say the title is about the same thing. Titles that
+    # hold as many come newest first (as the search ranks): the answer just brought into proactive
+    # disclosure (R.44) before the catalogue line of the same information.
     need = 1 if len(terms) <= 2 else 2
-    scored = sorted(((search.head_hits(head, terms), -rank, pk) for rank, (pk, head) in enumerate(rows)),
-                    reverse=True)
-    best = [pk for hits, _rank, pk in scored if hits >= need][:limit]
+    scored = sorted(((search.head_hits(head, terms), key or 0, pk) for pk, head, key in rows), reverse=True)
+    best = [pk for hits, _key, pk in scored if hits >= need][:limit]
     found = CatalogueEntry.objects.select_related("office").in_bulk(best)
     return [found[pk] for pk in best if pk in found]
 

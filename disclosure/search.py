@@ -50,7 +50,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -248,6 +248,53 @@ HEAD_POSTGRES_TEARDOWN = [
 HEAD_POSTGRES_FILL = [
     f"UPDATE {DOCUMENT_TABLE} d SET head_vector = coalesce((SELECT string_agg(quote_literal(t) || ':' || n, ' ') "
     f"FROM regexp_split_to_table(btrim(d.head), ' +') WITH ORDINALITY AS x(t, n) WHERE t <> ''), '')::tsvector",
+]
+
+
+# The hint index (issue #18, migration 0014), PostgreSQL only: the neighbouring-character pairs and
+# the Latin/digit words of each head (title, 文号, 索引号), no positions, and each of them's number of
+# heads (HINT_COUNT_TABLE), kept by a trigger in the transaction that changes the document. Hints
+# are titles that share the pairs of a request; the full-text vector holds the bodies too, where a
+# common pair is in most documents, and counting a pair through a GIN bitmap visits a heap page per
+# match (3–8 ms for each of a request's pairs at 100,000 records). On SQLite the head's FTS5 table
+# answers the same pairs as two-token phrases, and counts them as fast.
+HINT_COUNT_TABLE = "disclosure_search_hint_count"
+HINT_POSTGRES_COLUMN = [f"ALTER TABLE {DOCUMENT_TABLE} ADD COLUMN IF NOT EXISTS hint_vector tsvector"]
+HINT_POSTGRES_SETUP = [
+    f"CREATE TABLE IF NOT EXISTS {HINT_COUNT_TABLE} (term text PRIMARY KEY, documents integer NOT NULL)",
+    # Rows are locked in the terms' order, so two documents published at once never deadlock.
+    f"""CREATE OR REPLACE FUNCTION {HINT_COUNT_TABLE}_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP <> 'INSERT' AND OLD.hint_vector IS NOT NULL THEN
+            PERFORM 1 FROM {HINT_COUNT_TABLE} WHERE term = ANY (tsvector_to_array(OLD.hint_vector))
+                ORDER BY term FOR UPDATE;
+            UPDATE {HINT_COUNT_TABLE} SET documents = documents - 1
+                WHERE term = ANY (tsvector_to_array(OLD.hint_vector));
+        END IF;
+        IF TG_OP <> 'DELETE' AND NEW.hint_vector IS NOT NULL THEN
+            INSERT INTO {HINT_COUNT_TABLE} (term, documents)
+                SELECT t, 1 FROM unnest(tsvector_to_array(NEW.hint_vector)) AS t ORDER BY t
+                ON CONFLICT (term) DO UPDATE SET documents = {HINT_COUNT_TABLE}.documents + 1;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    f"DROP TRIGGER IF EXISTS {HINT_COUNT_TABLE}_keep ON {DOCUMENT_TABLE}",
+    f"CREATE TRIGGER {HINT_COUNT_TABLE}_keep AFTER INSERT OR DELETE OR UPDATE OF hint_vector ON {DOCUMENT_TABLE} "
+    f"FOR EACH ROW EXECUTE FUNCTION {HINT_COUNT_TABLE}_keep()",
+]
+# After the rows are written (one build instead of a trigger call and an index insertion per row).
+HINT_POSTGRES_INDEX = [
+    f"CREATE INDEX IF NOT EXISTS disclosure_search_hint_gin ON {DOCUMENT_TABLE} USING GIN (hint_vector)",
+    f"DELETE FROM {HINT_COUNT_TABLE}",
+    f"INSERT INTO {HINT_COUNT_TABLE} (term, documents) SELECT t, count(*) FROM {DOCUMENT_TABLE}, "
+    f"unnest(tsvector_to_array(hint_vector)) AS t GROUP BY t",
+]
+HINT_POSTGRES_TEARDOWN = [
+    f"DROP TRIGGER IF EXISTS {HINT_COUNT_TABLE}_keep ON {DOCUMENT_TABLE}",
+    f"DROP FUNCTION IF EXISTS {HINT_COUNT_TABLE}_keep()",
+    f"DROP TABLE IF EXISTS {HINT_COUNT_TABLE}",
+    "DROP INDEX IF EXISTS disclosure_search_hint_gin",
+    f"ALTER TABLE {DOCUMENT_TABLE} DROP COLUMN IF EXISTS hint_vector",
 ]
 
 
@@ -452,20 +499,21 @@ def document_for(entry):
     )
     document.pg_vector = vector
     document.pg_head_vector = _pg_head_vector(head)
+    document.pg_hint_vector = pg_hint_vector(head)
     document.sort_key = sort_key(entry)
     return document
 
 
 def write_vectors(documents) -> None:
     """PostgreSQL only: store the tsvectors and the sort key of each document (columns Django does
-    not manage). On SQLite the triggers of migrations 0006 and 0007 index each document as it is saved."""
+    not manage). On SQLite the triggers of migrations 0006 and 0010 index each document as it is saved."""
     if connection.vendor != "postgresql" or not documents:
         return
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {DOCUMENT_TABLE} SET vector = %s::tsvector, sort_key = %s, head_vector = %s::tsvector "
-            "WHERE entry_id = %s",
-            [(d.pg_vector, d.sort_key, d.pg_head_vector, d.entry_id) for d in documents],
+            f"UPDATE {DOCUMENT_TABLE} SET vector = %s::tsvector, sort_key = %s, head_vector = %s::tsvector, "
+            "hint_vector = %s::tsvector WHERE entry_id = %s",
+            [(d.pg_vector, d.sort_key, d.pg_head_vector, d.pg_hint_vector, d.entry_id) for d in documents],
         )
 
 
@@ -669,14 +717,17 @@ def highlight(text: str, raw_query: str, *, width: int | None = None) -> SafeStr
 # --- Loose matching: hints while a citizen writes an application (issue #18) ------------------
 #
 # A request is worded freely (“请提供2025年度省级工业互联网平台认定名单”): no title holds it as a
-# phrase, so the hint query is an OR of its neighbouring-character pairs — the bigram tokens of the
-# index, no positions involved. Pairs found in very many documents (“工业”) say little and would
-# make the OR read most of the index, so each pair's document count is taken first, counting no
-# further than RARE_CAP (a bounded walk of its posting list; cached until the next publication),
-# and only the rarer pairs are ORed. The matches are ranked (FTS5's bm25; on PostgreSQL the share
-# of all the pairs in the title's small head vector), and the best candidates re-ranked by how many
-# of all the pairs their title holds (the head). When every pair is common, the two first pairs
-# are ANDed and the newest matches re-ranked.
+# phrase, so the hint query is an OR of its neighbouring-character pairs and Latin/digit words. A hint
+# is a title (with its 文号 and 索引号: the head) that shares them, so only heads are searched: the
+# hint vector on PostgreSQL (HINT_POSTGRES_SETUP), the head's FTS5 table on SQLite (a pair is a
+# two-token phrase there). Pairs found in very many titles (“工业”) say little and would make the
+# OR read much of the index, so each pair's number of titles is read first (kept by a trigger on
+# PostgreSQL; counted up to RARE_CAP and cached until the next publication on SQLite), and only the
+# rarer pairs are ORed, the rarest first, while they match OR_BUDGET titles at most. The matches are
+# ranked (FTS5's bm25; on PostgreSQL the share of all the pairs in the hint vector), and the best
+# candidates re-ranked as the search ranks (coverage, then publication, newest first): by how many of
+# all the pairs their title holds, then newest first. When every pair is common, or the rare ones
+# find few titles, the newest titles holding the first two pairs are candidates too.
 
 # Pairs that every request says and that tell nothing about the information wanted.
 HINT_STOP_PAIRS = frozenset({
@@ -686,15 +737,17 @@ HINT_STOP_PAIRS = frozenset({
 })
 HINT_TEXT_MAX = 400  # what is read of the text typed: its beginning names the information
 HINT_MAX_TERMS = 16
-RARE_CAP = 1000  # a pair in more documents than this is common
+RARE_CAP = 1000  # a pair in more titles than this is common
 RARE_TERMS = 6  # the rarest pairs ORed at most
+OR_BUDGET = 2 * RARE_CAP  # the titles they may match together (the rarest pair is always taken)
 HINT_CANDIDATES = 30  # ranked by the index, then re-ranked by title
 COUNT_SECONDS = 3600  # a term's count is kept this long at most (and only while nothing is published)
+_CJK_CHAR = re.compile(f"[{CJK}]")
 
 
 def hint_terms(text: str) -> list[str]:
     """The neighbouring-character pairs and the Latin/digit words of a request, in the order typed,
-    without request boilerplate (tokens of the index's `bi` and `uni` columns)."""
+    without request boilerplate (what the hint index holds of each head)."""
     terms: dict[str, None] = {}
     for chinese, latin in _pieces(text[:HINT_TEXT_MAX]):
         if latin:
@@ -707,98 +760,158 @@ def hint_terms(text: str) -> list[str]:
     return list(terms)[:HINT_MAX_TERMS]
 
 
+def hint_lexemes(head: str) -> list[str]:
+    """What the hint index holds of a head (head_text): each pair of neighbouring Chinese tokens of a
+    field and each Latin/digit word of two or more characters — the units `head_hits` counts."""
+    lexemes: dict[str, None] = {}
+    previous = ""
+    for token in head.split():
+        if token == FIELD_BREAK or token.startswith(FIELD_KEY):
+            previous = ""
+            continue
+        if _CJK_CHAR.fullmatch(token):
+            if previous:
+                lexemes[previous + token] = None
+            previous = token
+        else:
+            previous = ""
+            if len(token) > 1:
+                lexemes[token] = None
+    return list(lexemes)
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("'", "''") + "'"
+
+
+def pg_hint_vector(head: str) -> str:
+    return " ".join(_lexeme(lexeme) for lexeme in hint_lexemes(head))
+
+
 def _is_pair(term: str) -> bool:
     return len(term) == 2 and bool(re.fullmatch(f"[{CJK}]+", term))
 
 
-def _fts_term(term: str) -> str:
-    return f'{"bi" if _is_pair(term) else "uni"} : "{term}"'
+_HEAD_ENTRY_ID = f"(({HEAD_FTS_TABLE}.rowid %% {SORT_KEY_IDS}) + {SORT_KEY_IDS}) %% {SORT_KEY_IDS}"
 
 
-def _capped_count(cursor, term: str, cap: int) -> int:
-    if connection.vendor == "postgresql":
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {DOCUMENT_TABLE} d WHERE d.vector @@ %s::tsquery "
-                       "LIMIT %s) found", [f"'{term}'", cap])
-    else:
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)",
-                       [_fts_term(term), cap])
-    return cursor.fetchone()[0]
+def _fts_head_term(term: str) -> str:
+    return '"' + (" ".join(term) if _is_pair(term) else term) + '"'
+
+
+def _capped_counts(cursor, terms: list[str], cap: int) -> dict[str, int]:
+    """SQLite: each term's number of heads, counting no further than `cap`, in one statement."""
+    one = f"(SELECT count(*) FROM (SELECT 1 FROM {HEAD_FTS_TABLE} WHERE {HEAD_FTS_TABLE} MATCH %s LIMIT %s))"
+    cursor.execute("SELECT " + ", ".join([one] * len(terms)), [p for t in terms for p in (_fts_head_term(t), cap)])
+    return dict(zip(terms, cursor.fetchone(), strict=True))
 
 
 def _term_counts(cursor, terms: list[str]) -> dict[str, int]:
-    """Each term's capped document count, kept in the cache until what is public changes (the page
-    cache's content version): one typing session asks for the same pairs again and again."""
+    """Each term's number of heads (capped at RARE_CAP on SQLite). PostgreSQL reads them from the
+    counts its trigger keeps; SQLite counts through the index and keeps the counts in the cache until
+    what is public changes (the page cache's content version): one typing session asks for the same
+    pairs again and again."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT term, documents FROM {HINT_COUNT_TABLE} WHERE term = ANY(%s)", [terms])
+        return {**dict.fromkeys(terms, 0), **dict(cursor.fetchall())}
     from portal.pagecache import public_version
 
     version = public_version()
     keys = {term: f"hint-count:{version}:{term.encode().hex()}" for term in terms}
     cached = cache.get_many(list(keys.values()))
     counts = {term: cached[key] for term, key in keys.items() if key in cached}
-    missing = {term: _capped_count(cursor, term, RARE_CAP) for term in terms if term not in counts}
-    cache.set_many({keys[term]: n for term, n in missing.items()}, COUNT_SECONDS)
-    return {**counts, **missing}
+    missing = [term for term in terms if term not in counts]
+    found = _capped_counts(cursor, missing, RARE_CAP) if missing else {}
+    cache.set_many({keys[term]: n for term, n in found.items()}, COUNT_SECONDS)
+    return {**counts, **found}
 
 
-def loose_matches(terms: list[str], entries: QuerySet) -> list[tuple[int, str]]:
-    """(id, head) of up to HINT_CANDIDATES `entries` sharing the rarer of `terms`, best first by the
-    index; `entries` filters on the entry's own columns only, as in `_matching_sql`."""
+def loose_matches(terms: list[str], entries: QuerySet) -> list[tuple[int, str, int]]:
+    """(id, head, sort key) of up to HINT_CANDIDATES `entries` whose heads share the rarer of `terms`,
+    best first by the index; `entries` filters on the entry's own columns only, as in `_matching_sql`."""
     if not terms:
         return []
-    if connection.vendor == "postgresql":
-        # Counting and matching read the GIN index (bitmaps), never the documents' vectors, which
-        # a sequential scan — the plan PostgreSQL picks for a LIMIT — would decompress row by row.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            try:
-                return _loose_matches(cursor, terms, entries)
-            finally:
-                cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+    # On PostgreSQL the counts are a primary-key lookup and every match is a GIN bitmap read as a
+    # whole (OFFSET 0 keeps a LIMIT from turning it into a scan testing each row's vector), so no
+    # planner setting is needed: each round trip counts on a busy server.
     with connection.cursor() as cursor:
         return _loose_matches(cursor, terms, entries)
 
 
-def _loose_matches(cursor, terms: list[str], entries: QuerySet) -> list[tuple[int, str]]:
+def _loose_matches(cursor, terms: list[str], entries: QuerySet) -> list[tuple[int, str, int]]:
     compiler = entries.query.get_compiler(connection=connection)
     where, where_params = compiler.compile(entries.query.where)
     counts = _term_counts(cursor, terms)
-    rare = sorted((t for t in terms if 0 < counts[t] < RARE_CAP), key=counts.__getitem__)[:RARE_TERMS]
-    found = [t for t in terms if counts[t]]
+    found = sorted((t for t in terms if counts[t]), key=counts.__getitem__)  # rarest first
     if not found:
         return []
-    chosen, join = (rare, "OR") if rare else (found[:2], "AND")
+    rare, matched = [], 0
+    for term in found:
+        if counts[term] >= RARE_CAP or len(rare) == RARE_TERMS or (rare and matched + counts[term] > OR_BUDGET):
+            break
+        rare.append(term)
+        matched += counts[term]
+    rows = _or_matches(cursor, rare, where, where_params, found) if rare else []
+    # Every pair common, or the rare ones in few titles (“结果” in one): also the titles holding the
+    # first two pairs as typed, neighbours in one phrase of the request, which a title holds together
+    # more often than the two rarest (“2019年民用爆炸…实施方案”: 年民 and 理实 are never in one title).
+    if len(rows) < HINT_CANDIDATES:
+        seen = {row[0] for row in rows}
+        first = [t for t in terms if counts[t]][:2]
+        rows += [row for row in _and_matches(cursor, first, where, where_params, found) if row[0] not in seen]
+    return rows
+
+
+def _or_matches(cursor, chosen: list[str], where: str, where_params: list, ranked: list[str]) -> list[tuple]:
+    """Up to HINT_CANDIDATES heads holding any of `chosen`, best first: by bm25 of `chosen` on
+    SQLite, by the share of all the `ranked` pairs in the hint vector on PostgreSQL, then newest."""
     if connection.vendor == "postgresql":
-        # Ranked by the titles' share of all the pairs (their small head vectors), newest first.
-        tsquery = (" | " if join == "OR" else " & ").join(f"'{t}'" for t in chosen)
-        head_query = " | ".join("(" + " <-> ".join(f"'{c}'" for c in t) + ")" if _is_pair(t) else f"'{t}'"
-                                for t in terms)
-        # Common pairs only: among the newest documents first, the window widened while it holds
-        # too few matches (as _newest does for the search).
-        window = SEARCH_WINDOW
-        while True:
-            bound, extra, row = "", [], None
-            if join == "AND":
-                cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
-                               "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
-                if row := cursor.fetchone():
-                    bound, extra = " AND d.sort_key >= %s", [row[0]]
-            cursor.execute(
-                f"SELECT id, head FROM (SELECT {ENTRY_TABLE}.id, d.head, d.head_vector, d.sort_key FROM {ENTRY_TABLE} "
-                f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-                f"WHERE d.vector @@ %s::tsquery{bound} AND ({where}) OFFSET 0) found "
-                "ORDER BY ts_rank(found.head_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
-                [tsquery, *extra, *where_params, head_query, HINT_CANDIDATES])
-            rows = cursor.fetchall()
-            if row is None or len(rows) == HINT_CANDIDATES:
-                return rows
-            window *= 8
-    match = f" {join} ".join(_fts_term(t) for t in chosen)
-    order = f"bm25({FTS_TABLE})" if join == "OR" else f"{FTS_TABLE}.rowid DESC"
+        cursor.execute(
+            f"SELECT id, head, sort_key FROM (SELECT {ENTRY_TABLE}.id, d.head, d.hint_vector, d.sort_key "
+            f"FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+            f"WHERE d.hint_vector @@ %s::tsquery AND ({where}) OFFSET 0) found "
+            "ORDER BY ts_rank(found.hint_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
+            [" | ".join(map(_lexeme, chosen)), *where_params, " | ".join(map(_lexeme, ranked)), HINT_CANDIDATES])
+        return cursor.fetchall()
     cursor.execute(
-        f"SELECT {ENTRY_TABLE}.id, d.head FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_SQLITE_ENTRY_ID} "
-        f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-        f"WHERE {FTS_TABLE} MATCH %s AND ({where}) ORDER BY {order} LIMIT %s",
-        [match, *where_params, HINT_CANDIDATES * (1 if join == "OR" else 4)])
+        f"SELECT {ENTRY_TABLE}.id, d.head, {HEAD_FTS_TABLE}.rowid FROM {HEAD_FTS_TABLE} "
+        f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_HEAD_ENTRY_ID} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+        f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY bm25({HEAD_FTS_TABLE}) LIMIT %s",
+        [" OR ".join(map(_fts_head_term, chosen)), *where_params, HINT_CANDIDATES])
     return cursor.fetchall()
+
+
+def _and_matches(cursor, chosen: list[str], where: str, where_params: list, ranked: list[str]) -> list[tuple]:
+    """The newest heads holding all of `chosen` (common pairs), best first among them as in
+    `_or_matches`. On PostgreSQL among the newest documents first, the window widened while it
+    holds too few matches (as _newest does for the search)."""
+    if not chosen:
+        return []
+    if connection.vendor != "postgresql":
+        cursor.execute(
+            f"SELECT {ENTRY_TABLE}.id, d.head, {HEAD_FTS_TABLE}.rowid FROM {HEAD_FTS_TABLE} "
+            f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_HEAD_ENTRY_ID} "
+            f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+            f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY {HEAD_FTS_TABLE}.rowid DESC LIMIT %s",
+            [" AND ".join(map(_fts_head_term, chosen)), *where_params, HINT_CANDIDATES * 4])
+        return cursor.fetchall()
+    window = SEARCH_WINDOW
+    while True:
+        cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
+                       "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
+        row = cursor.fetchone()
+        bound, extra = ("", []) if row is None else (" AND d.sort_key >= %s", [row[0]])
+        cursor.execute(
+            f"SELECT id, head, sort_key FROM (SELECT {ENTRY_TABLE}.id, d.head, d.hint_vector, d.sort_key "
+            f"FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+            f"WHERE d.hint_vector @@ %s::tsquery{bound} AND ({where}) OFFSET 0) found "
+            "ORDER BY ts_rank(found.hint_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
+            [" & ".join(map(_lexeme, chosen)), *extra, *where_params, " | ".join(map(_lexeme, ranked)),
+             HINT_CANDIDATES])
+        rows = cursor.fetchall()
+        if row is None or len(rows) == HINT_CANDIDATES:
+            return rows
+        window *= 8
 
 
 def head_hits(head: str, terms: list[str]) -> int:

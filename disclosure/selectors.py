@@ -133,6 +133,14 @@ def search_entries(query: str, entries: QuerySet[CatalogueEntry] | None = None, 
     return search.search_entries(query, catalogue_listed() if entries is None else entries, by_date=by_date)
 
 
+def may_see_demand(user) -> bool:
+    """Whether `user` may see the demand page (issue #18): the disclosure office, which proposes
+    proactive disclosure of what is asked often (R.44, M.3), and IT superusers; active staff only."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or has_role(user, Role.DISCLOSURE_OFFICE)
+
+
 def records_for_staff(user) -> QuerySet[Record]:
     """Records a staff member may see: their offices' (drafter, division head), the offices they
     supervise (leader), or all (agency-wide roles, IT superusers)."""

@@ -74,6 +74,19 @@ def test_a_visitor_who_follows_a_hint_and_does_not_apply_is_an_application_avoid
     assert (counter.followed, counter.submitted_after_following, counter.avoided) == (1, 0, 1)
 
 
+@pytest.mark.parametrize("headers", [{"HTTP_SEC_PURPOSE": "prefetch"}, {"HTTP_SEC_PURPOSE": "prefetch;prerender"},
+                                     {"HTTP_PURPOSE": "prefetch"}, {"HTTP_X_MOZ": "prefetch"},
+                                     {"HTTP_X_PURPOSE": "preview"}])
+def test_a_prefetch_or_preview_of_a_hint_is_not_a_hint_followed(client, entry, headers):
+    follow = reverse("applications:apply_hint_follow", args=[entry.pk])
+    response = client.get(follow, **headers)
+    assert response["Location"] == reverse("disclosure:record", args=[entry.record_id])  # still works
+    assert client.head(follow)["Location"] == response["Location"]  # a link checker neither
+    assert not HintCounter.objects.exists()
+    client.get(follow)  # the visitor's own click afterwards is counted
+    assert HintCounter.objects.get().followed == 1
+
+
 def test_a_visitor_who_follows_a_hint_and_applies_anyway_is_not_avoided(client, entry):
     client.get(reverse("applications:apply_hint_follow", args=[entry.pk]))
     page = submit(client, PERSON)

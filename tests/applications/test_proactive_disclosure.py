@@ -271,6 +271,18 @@ def test_the_tracking_page_offers_the_suggestion_after_the_answer_and_stores_it_
     assert answered.events.filter(kind=EventKind.PROACTIVE_SUGGESTED).count() == 1
 
 
+def test_no_suggestion_once_the_answer_became_a_record_r44(client, world, answered):
+    propose(world, answered)
+    with pytest.raises(StateConflict, match="已将所申请的信息纳入主动公开程序"):
+        services.application_suggest_proactive_disclosure(application=answered)
+    # A tracking page opened before the proposal still posts: the applicant reads why, nothing is stored.
+    response = client.post(reverse("applications:case_suggest", args=[case_token(answered)]), {"confirm": "on"})
+    assert response.status_code == 200 and "无需再提出建议" in response.content.decode()
+    answered.refresh_from_db()
+    assert not answered.proactive_suggested
+    assert not answered.events.filter(kind=EventKind.PROACTIVE_SUGGESTED).exists()
+
+
 def test_the_suggestion_needs_the_box_and_an_answer(client, world):
     application = ApplicationFactory(received_on=timezone.localdate())  # Beijing's date, not the machine's
     suggest = reverse("applications:case_suggest", args=[case_token(application)])

@@ -139,6 +139,20 @@ def test_every_other_role_is_refused_the_demand_page(client, world, who):
     assert "需求主题" not in response.content.decode()
 
 
+def test_who_may_see_the_demand_page_is_one_selector_beside_the_other_role_checks(world):
+    """The admin asks disclosure.selectors.may_see_demand: the disclosure office (R.44, M.3) and
+    IT superusers, active staff only; nobody anonymous."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from disclosure.selectors import may_see_demand
+
+    allowed = {who for who, user in world.users_by_role().items() if may_see_demand(user)}
+    assert allowed == {"disclosure", "admin"}
+    assert not may_see_demand(AnonymousUser())
+    world.disclosure.is_active = False
+    assert not may_see_demand(world.disclosure)
+
+
 def test_a_superuser_sees_the_demand_page(client, world):
     client.force_login(world.admin)
     assert client.get(reverse("admin:disclosure_demandtopic_changelist")).status_code == 200

@@ -108,6 +108,28 @@ def test_the_index_follows_amend_and_revoke(world, published):
     assert not SearchDocument.objects.filter(entry__record=v2).exists()
 
 
+def test_the_hint_counts_follow_publish_and_revoke(world):
+    """Hints (issue #18) OR the rarer pairs of a request, by their number of indexed titles: the
+    numbers follow what is published (a trigger keeps them on PostgreSQL; SQLite counts its head
+    index); a draft counts for nothing."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    def counts():
+        cache.clear()
+        with connection.cursor() as cursor:
+            return search._term_counts(cursor, ["雷达", "更正", "2031"])
+
+    drive(world, new_draft(world, title="2031年雷达站建设名单"), S.PUBLISHED)
+    assert counts() == {"雷达": 1, "更正": 0, "2031": 1}
+    correction = new_draft(world, title="2031年雷达站建设名单（更正）")
+    assert counts() == {"雷达": 1, "更正": 0, "2031": 1}
+    correction = drive(world, correction, S.PUBLISHED)
+    assert counts() == {"雷达": 2, "更正": 1, "2031": 2}
+    services.record_revoke(record=correction, actor=world.disclosure, reason="撤回")
+    assert counts() == {"雷达": 1, "更正": 0, "2031": 1}
+
+
 def test_rebuild_command_restores_the_index(published):
     from django.core.management import call_command
 

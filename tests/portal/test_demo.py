@@ -153,7 +153,8 @@ def test_demo_demand_is_one_flagged_topic_whose_answer_becomes_public_and_a_hint
     record = record_services.record_publish(record=record, actor=publisher, channels=["column"])
     assert record.state == RecordState.PUBLISHED
     assert public_record(answered) == record
-    assert record.pk in [entry.record_id for entry in hint_entries("请提供2026年1—9月全省重点监测工业企业运行分析")]
+    hints = hint_entries("请提供2026年1—9月全省重点监测工业企业运行分析")
+    assert hints[0].record_id == record.pk  # the best hint, above the demo's other records
 
 
 def test_the_disclosure_office_does_the_procedures_of_issue_14_in_the_demos_back_office_m6_r32_r35_m3_m14(
