@@ -1,0 +1,274 @@
+"""政策解读 (issue #19): an interpretation is drafted, approved and published with its 行政规范性文件
+(同步起草、同步审签、同步发布, 国办发〔2016〕80号), each links the other, and it follows its policy
+when the policy is revoked, repealed or expires (M.14)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosure import interpretation_services, selectors, services, workflow
+from disclosure.catalogue_seed import INTERPRETATION_CATEGORY
+from disclosure.interpretation_models import Interpretation
+from disclosure.models import CatalogueEntry, Channel, DocumentType, Record, RecordState, ReleaseRegisterLine, Validity
+from portal.errors import ActionRefused, InvalidInput, StateConflict
+from tests.conftest import ALL_CLEAR, drive, new_draft
+
+S = RecordState
+POLICY = "吉林省工业和信息化厅关于印发《省级专精特新中小企业认定管理办法》的通知"
+READING = "《省级专精特新中小企业认定管理办法》政策解读"
+
+
+def _policy(world, **fields):
+    return new_draft(world, title=fields.pop("title", POLICY),
+                     document_type=fields.pop("document_type", DocumentType.NORMATIVE),
+                     document_number="吉工信规〔2026〕3号", **fields)
+
+
+def _reading(world, office=None, **fields):
+    return new_draft(world, office=office, title=fields.pop("title", READING),
+                     body=fields.pop("body", "<p>一、制定背景。二、主要内容。三、适用对象。</p>"), **fields)
+
+
+def _pair(world):
+    policy, reading = _policy(world), _reading(world)
+    interpretation_services.interpretation_link(interpretation=reading, policy=policy, actor=world.drafter_a)
+    return policy, reading
+
+
+def _fresh(*records):
+    return [Record.objects.get(pk=r.pk) for r in records]
+
+
+# --- Drafting: linking ---------------------------------------------------------------------
+
+
+def test_a_draft_interpretation_linked_to_a_draft_policy_moves_with_it_and_is_filed_as_an_interpretation(world):
+    policy, reading = _pair(world)
+    link = Interpretation.objects.get()
+    assert (link.policy, link.interpretation, link.with_policy) == (policy, reading, True)
+    reading.refresh_from_db()
+    assert reading.category.code == INTERPRETATION_CATEGORY
+    assert list(selectors.interpretations_drafted_with(policy)) == [reading]
+    assert {e.action for e in policy.events.all()} >= {"link_interpretation"}
+
+
+@pytest.mark.parametrize("who", ["drafter_b", "head_a", "disclosure", "leader_a", "publisher", "registrar",
+                                 "supervisor", "nobody"])
+def test_only_the_offices_info_officer_links_an_interpretation(world, who):
+    policy, reading = _policy(world), _reading(world)
+    with pytest.raises(ActionRefused):
+        interpretation_services.interpretation_link(interpretation=reading, policy=policy,
+                                                    actor=world.users_by_role()[who])
+    assert not Interpretation.objects.exists()
+
+
+def test_an_interpretation_of_another_offices_policy_is_refused(world):
+    policy, reading = _policy(world, office=world.office_b), _reading(world)
+    with pytest.raises(ActionRefused):
+        interpretation_services.interpretation_link(interpretation=reading, policy=policy, actor=world.drafter_a)
+
+
+def test_a_policy_under_review_takes_no_new_interpretation_in_its_chain(world):
+    policy = drive(world, _policy(world), S.DIVISION_REVIEW)
+    with pytest.raises(StateConflict, match="正在审核"):
+        interpretation_services.interpretation_link(interpretation=_reading(world), policy=policy, actor=world.drafter_a)
+
+
+def test_an_interpretation_goes_with_one_chain_and_is_not_itself_interpreted(world):
+    policy, reading = _pair(world)
+    with pytest.raises(InvalidInput, match="只能随一份"):
+        interpretation_services.interpretation_link(interpretation=reading, policy=_policy(world, title="另一文件"),
+                                                    actor=world.drafter_a)
+    with pytest.raises(InvalidInput, match="本身是政策解读"):
+        interpretation_services.interpretation_link(interpretation=_reading(world, title="解读的解读"), policy=reading,
+                                                    actor=world.drafter_a)
+    with pytest.raises(InvalidInput):
+        interpretation_services.interpretation_link(interpretation=reading, policy=reading, actor=world.drafter_a)
+    with pytest.raises(IntegrityError):
+        Interpretation.objects.create(policy=policy, interpretation=policy, created_by=world.drafter_a)
+
+
+def test_the_video_link_is_http_or_https(world):
+    with pytest.raises(InvalidInput):
+        _reading(world, video_url="javascript:alert(1)")
+    with pytest.raises(InvalidInput):
+        _reading(world, video_url="ftp://video.example.invalid/a.mp4")
+    assert _reading(world, video_url="https://video.example.invalid/a.mp4").video_url.startswith("https://")
+
+
+# --- The chain: both together (M.12) -------------------------------------------------------
+
+
+def test_both_move_through_the_chain_together_and_are_published_in_one_go_with_both_links(world):
+    policy, reading = _pair(world)
+    policy.is_important = True
+    Record.objects.filter(pk=policy.pk).update(is_important=True)
+    steps = [
+        (lambda p: services.record_submit(record=p, actor=world.drafter_a), S.DIVISION_REVIEW),
+        (lambda p: services.record_approve_division(record=p, actor=world.head_a, **ALL_CLEAR), S.CONFIDENTIALITY_REVIEW),
+        (lambda p: services.record_approve_confidentiality(record=p, actor=world.disclosure, **ALL_CLEAR),
+         S.LEADER_SIGNOFF),
+        (lambda p: services.record_sign_off(record=p, actor=world.leader_a), S.READY),
+        (lambda p: services.record_publish(record=p, actor=world.publisher, channels=[Channel.COLUMN]), S.PUBLISHED),
+        (lambda p: services.record_register(record=p, actor=world.registrar), S.REGISTERED),
+    ]
+    for step, state in steps:
+        step(Record.objects.get(pk=policy.pk))
+        policy, reading = _fresh(policy, reading)
+        assert (policy.state, reading.state) == (state, state)
+        # The same person approved both at the same step (the reviewer sees both).
+        assert reading.events.order_by("-pk").first().actor == policy.events.order_by("-pk").first().actor
+    assert policy.published_at == reading.published_at and reading.index_number != policy.index_number
+    assert CatalogueEntry.objects.filter(record__in=[policy, reading]).count() == 2
+    assert ReleaseRegisterLine.objects.filter(record__in=[policy, reading], kind="release").count() == 2
+    publish = policy.events.get(action="publish")
+    assert publish.checklist["interpretations"] == [reading.pk]
+    assert [r.pk for r in selectors.public_interpretations(policy)] == [reading.pk]
+    assert [r.pk for r in selectors.public_policies(reading)] == [policy.pk]
+
+
+@pytest.mark.parametrize("step", ["submit", "approve_division", "approve_confidentiality", "publish"])
+def test_the_interpretation_drafted_with_a_policy_has_no_chain_of_its_own(world, step):
+    policy, reading = _pair(world)
+    target = {"submit": S.DRAFT, "approve_division": S.DIVISION_REVIEW, "approve_confidentiality":
+              S.CONFIDENTIALITY_REVIEW, "publish": S.READY}[step]
+    drive(world, policy, target)
+    reading.refresh_from_db()
+    assert reading.state == target
+    users = world.users_by_role()
+    for user in users.values():
+        assert not any(t.name in workflow.CHAIN_STEPS for t in workflow.available(user, reading))
+    reviewer = {"approve_division": world.head_a, "approve_confidentiality": world.disclosure,
+                "publish": world.publisher}
+    with pytest.raises(StateConflict, match="随政策文件"):
+        if step == "submit":
+            services.record_submit(record=reading, actor=world.drafter_a)
+        else:
+            services.record_return(record=reading, actor=reviewer[step], comment="退回")
+
+
+def test_returned_and_withheld_policies_take_their_interpretations_along(world):
+    policy, reading = _pair(world)
+    policy = drive(world, policy, S.CONFIDENTIALITY_REVIEW)
+    services.record_return(record=policy, actor=world.disclosure, comment="解读需补充适用对象")
+    policy, reading = _fresh(policy, reading)
+    assert (policy.state, reading.state) == (S.DRAFT, S.DRAFT)
+    assert "解读需补充适用对象" in reading.events.order_by("-pk").first().comment
+    policy = drive(world, policy, S.CONFIDENTIALITY_REVIEW)
+    services.record_withhold(record=policy, actor=world.disclosure, ground="process_information")
+    policy, reading = _fresh(policy, reading)
+    assert (policy.state, reading.state, reading.attribute) == (S.WITHHELD, S.WITHHELD, "not_disclosed")
+
+
+def test_a_normative_document_without_interpretation_needs_the_disclosure_offices_reason(world):
+    policy = drive(world, _policy(world), S.CONFIDENTIALITY_REVIEW)
+    with pytest.raises(InvalidInput, match="未附解读"):
+        services.record_approve_confidentiality(record=policy, actor=world.disclosure, **ALL_CLEAR)
+    with pytest.raises(InvalidInput, match="选择"):
+        services.record_approve_confidentiality(record=policy, actor=world.disclosure, **ALL_CLEAR,
+                                                interpretation_waiver="no reason")
+    assert Record.objects.get(pk=policy.pk).state == S.CONFIDENTIALITY_REVIEW
+    services.record_approve_confidentiality(record=policy, actor=world.disclosure, **ALL_CLEAR,
+                                            interpretation_waiver="simple")
+    policy.refresh_from_db()
+    assert policy.state == S.READY and policy.interpretation_waiver == "simple"
+    assert policy.events.get(action="approve_confidentiality").checklist["interpretation_waiver"] == "simple"
+    services.record_publish(record=policy, actor=world.publisher, channels=[Channel.COLUMN])
+
+
+def test_publishing_a_normative_document_without_interpretation_or_reason_is_refused(world):
+    policy = drive(world, _policy(world, document_type=DocumentType.OTHER), S.READY)
+    Record.objects.filter(pk=policy.pk).update(document_type=DocumentType.NORMATIVE)
+    with pytest.raises(StateConflict, match="同步发布"):
+        services.record_publish(record=Record.objects.get(pk=policy.pk), actor=world.publisher,
+                                channels=[Channel.COLUMN])
+    assert Record.objects.get(pk=policy.pk).state == S.READY
+
+
+def test_publication_is_one_transaction_a_failing_interpretation_leaves_both_unpublished(world, monkeypatch):
+    policy, reading = _pair(world)
+    policy = drive(world, policy, S.READY)
+
+    def broken(entry):
+        if entry.record_id == reading.pk:
+            raise RuntimeError("search index down")
+    from disclosure import search
+    original = search.index_entry
+    monkeypatch.setattr(search, "index_entry", lambda entry: (broken(entry), original(entry)))
+    with pytest.raises(RuntimeError):
+        services.record_publish(record=policy, actor=world.publisher, channels=[Channel.COLUMN])
+    policy, reading = _fresh(policy, reading)
+    assert (policy.state, reading.state) == (S.READY, S.READY)
+    assert not CatalogueEntry.objects.filter(record__in=[policy, reading]).exists()
+
+
+# --- Added later ---------------------------------------------------------------------------
+
+
+def test_an_interpretation_added_later_runs_its_own_chain(world):
+    policy = drive(world, _policy(world), S.PUBLISHED)
+    reading = _reading(world)
+    link = interpretation_services.interpretation_link(interpretation=reading, policy=policy, actor=world.drafter_a)
+    assert not link.with_policy
+    assert selectors.public_interpretations(policy) == []
+    drive(world, reading, S.PUBLISHED)
+    assert [r.pk for r in selectors.public_interpretations(policy)] == [reading.pk]
+    assert Record.objects.get(pk=policy.pk).state == S.PUBLISHED
+
+
+def test_a_later_interpretation_of_a_revoked_policy_is_not_published(world):
+    policy = drive(world, _policy(world), S.PUBLISHED)
+    reading = _reading(world)
+    interpretation_services.interpretation_link(interpretation=reading, policy=policy, actor=world.drafter_a)
+    reading = drive(world, reading, S.READY)
+    services.record_revoke(record=policy, actor=world.disclosure, reason="发布有误")
+    with pytest.raises(StateConflict, match="已撤销"):
+        services.record_publish(record=reading, actor=world.publisher, channels=[Channel.COLUMN])
+
+
+# --- After publication (M.14) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("action", "state", "validity"), [
+    ("revoke", S.REVOKED, Validity.VALID), ("repeal", S.PUBLISHED, Validity.REPEALED),
+    ("expire", S.PUBLISHED, Validity.EXPIRED)])
+def test_ending_a_policy_marks_its_interpretations_the_same_way_m14(world, action, state, validity):
+    policy, reading = _pair(world)
+    policy = drive(world, policy, S.PUBLISHED)
+    service = {"revoke": services.record_revoke, "repeal": services.record_repeal,
+               "expire": services.record_expire}[action]
+    service(record=policy, actor=world.disclosure, reason="已被新规定替代")
+    policy, reading = _fresh(policy, reading)
+    assert (reading.state, reading.validity) == (state, validity)
+    assert "所解读的政策文件" in reading.status_note
+    assert reading.register_lines.filter(kind={"revoke": "revocation", "repeal": "repeal",
+                                                "expire": "expiry"}[action]).count() == 1
+    listed = CatalogueEntry.objects.get(record=reading)
+    assert listed.is_listed == (action != "revoke") and listed.validity == validity
+
+
+def test_an_interpretation_of_two_policies_stays_while_one_is_in_force(world):
+    first, reading = _pair(world)
+    first = drive(world, first, S.PUBLISHED)
+    second = drive(world, _policy(world, title="配套实施细则"), S.PUBLISHED)
+    draft = services.record_amend(record=Record.objects.get(pk=reading.pk), actor=world.drafter_a, comment="补充细则解读")
+    interpretation_services.interpretation_link(interpretation=draft, policy=second, actor=world.drafter_a)
+    drive(world, draft, S.PUBLISHED)
+    services.record_revoke(record=first, actor=world.disclosure, reason="发布有误")
+    assert Record.objects.get(pk=draft.pk).state == S.PUBLISHED
+
+
+def test_an_amended_policy_keeps_showing_the_interpretation_and_the_interpretation_points_to_the_current_version(
+        world):
+    policy, reading = _pair(world)
+    policy = drive(world, policy, S.PUBLISHED)
+    version = services.record_amend(record=policy, actor=world.drafter_a, comment="修订第三条")
+    version = drive(world, version, S.PUBLISHED)
+    assert [r.pk for r in selectors.public_interpretations(version)] == [reading.pk]
+    (original,) = selectors.public_policies(Record.objects.get(pk=reading.pk))
+    assert original.pk == policy.pk and original.current.pk == version.pk
