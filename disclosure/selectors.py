@@ -411,3 +411,38 @@ def public_policies(record: Record) -> list[Record]:
     for policy in policies:
         policy.current = record_public_version(policy) if policy.superseded_by_id else None
     return policies
+
+
+def interpretation_links_for_feed(record_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """For the feeds, in one query: each listed record's other ends of 政策解读 links that are
+    published (its interpretations, or the policy it interprets), as (pk, title)."""
+    from disclosure.interpretation_models import Interpretation
+
+    published = records_published().values("pk")
+    links = (Interpretation.objects.filter(Q(policy_id__in=record_ids) | Q(interpretation_id__in=record_ids))
+             .filter(policy__in=published, interpretation__in=published)
+             .values_list("policy_id", "policy__title", "interpretation_id", "interpretation__title")
+             .order_by("pk"))
+    result: dict[int, list[tuple[int, str]]] = {}
+    for policy_id, policy_title, interpretation_id, interpretation_title in links:
+        result.setdefault(policy_id, []).append((interpretation_id, interpretation_title))
+        result.setdefault(interpretation_id, []).append((policy_id, policy_title))
+    return result
+
+
+def normative_without_interpretation() -> list[Record]:
+    """For the compliance self-check: 行政规范性文件 in force and public, in their version in
+    effect, with no published interpretation (of any of their versions) and no reason recorded
+    by the disclosure office why none is needed (国办发〔2016〕80号)."""
+    from disclosure.interpretation_models import Interpretation
+
+    public_successor = records_published().filter(pk=OuterRef("superseded_by_id"))
+    candidates = (records_published().filter(document_type="normative", validity="valid", interpretation_waiver="")
+                  .exclude(Exists(public_successor)).select_related("office").order_by("published_at", "pk"))
+    result = []
+    for record in candidates:
+        chain = [record.pk, *_earlier_version_ids(record)]
+        if not Interpretation.objects.filter(policy_id__in=chain,
+                                             interpretation__in=records_published().values("pk")).exists():
+            result.append(record)
+    return result

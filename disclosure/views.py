@@ -136,6 +136,11 @@ def record_detail(request, pk: int, printable: bool = False):
             "replacement": selectors.record_replacement(record),
             "attachments": record.attachments.all() if record.shows_body else [],
             "apply_for": record.attribute == DisclosureAttribute.ON_REQUEST,
+            # 政策解读 (issue #19): a policy's interpretations, an interpretation's originals.
+            "interpretations": selectors.public_interpretations(record),
+            "originals": selectors.public_policies(record),
+            "graphics": [a for a in record.attachments.all() if a.content_type.startswith("image/")]
+            if record.shows_body else [],
         },
     )
 

@@ -4,12 +4,9 @@ when the policy is revoked, repealed or expires (M.14)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
-from django.utils import timezone
 
 from disclosure import interpretation_services, selectors, services, workflow
 from disclosure.catalogue_seed import INTERPRETATION_CATEGORY
@@ -272,3 +269,71 @@ def test_an_amended_policy_keeps_showing_the_interpretation_and_the_interpretati
     assert [r.pk for r in selectors.public_interpretations(version)] == [reading.pk]
     (original,) = selectors.public_policies(Record.objects.get(pk=reading.pk))
     assert original.pk == policy.pk and original.current.pk == version.pk
+
+
+# --- Public pages, search, feeds, API ------------------------------------------------------
+
+
+def _published_pair(world):
+    policy, reading = _pair(world)
+    Record.objects.filter(pk=reading.pk).update(video_url="https://video.example.invalid/zjtx.mp4")
+    drive(world, policy, S.PUBLISHED)
+    return _fresh(policy, reading)
+
+
+def test_the_policy_page_links_its_interpretation_at_the_top_and_the_interpretation_links_the_original(
+        client, world):
+    policy, reading = _published_pair(world)
+    page = client.get(reverse("disclosure:record", args=[policy.pk])).content.decode()
+    top = page[page.index("record-title"):page.index("record-body")]
+    assert "政策解读" in top and f'href="{reverse("disclosure:record", args=[reading.pk])}"' in top
+    page = client.get(reverse("disclosure:record", args=[reading.pk])).content.decode()
+    top = page[page.index("record-title"):page.index("record-body")]
+    assert "原文" in top and reverse("disclosure:record", args=[policy.pk]) in top and "吉工信规〔2026〕3号" in top
+    assert "观看视频解读" in page and "https://video.example.invalid/zjtx.mp4" in page
+
+
+def test_unpublished_interpretations_are_not_linked_from_the_public_page(client, world):
+    policy = drive(world, _policy(world), S.PUBLISHED)
+    reading = _reading(world)
+    interpretation_services.interpretation_link(interpretation=reading, policy=policy, actor=world.drafter_a)
+    page = client.get(reverse("disclosure:record", args=[policy.pk])).content.decode()
+    assert READING not in page
+    assert client.get(reverse("disclosure:record", args=[reading.pk])).status_code == 404
+
+
+def test_the_catalogue_has_a_policy_interpretation_category_and_search_finds_both(client, world):
+    _published_pair(world)
+    page = client.get(reverse("disclosure:catalogue"), {"category": INTERPRETATION_CATEGORY}).content.decode()
+    assert READING in page and POLICY not in page
+    page = client.get(reverse("disclosure:search"), {"q": "专精特新中小企业认定管理办法"}).content.decode()
+    assert READING in page and "省级专精特新中小企业认定管理办法》的通知" in page
+
+
+def test_the_revoked_policy_page_still_says_so_and_its_interpretation_leaves_the_catalogue(client, world):
+    policy, reading = _published_pair(world)
+    services.record_revoke(record=policy, actor=world.disclosure, reason="发布有误")
+    page = client.get(reverse("disclosure:record", args=[reading.pk])).content.decode()
+    assert "本信息已撤销" in page and "所解读的政策文件" in page
+    page = client.get(reverse("disclosure:catalogue"), {"category": INTERPRETATION_CATEGORY}).content.decode()
+    assert READING not in page
+
+
+def test_feeds_carry_the_link_both_ways(client, world):
+    policy, reading = _published_pair(world)
+    for name in ("disclosure:feed_rss", "disclosure:feed_atom"):
+        xml = client.get(reverse(name)).content.decode()
+        assert xml.count('rel="related"') == 2, name
+        assert f'/records/{reading.pk}/" title="{READING}"' in xml
+        assert f'/records/{policy.pk}/" title="{POLICY}"' in xml
+
+
+def test_the_api_carries_the_link_both_ways(client, world):
+    policy, reading = _published_pair(world)
+    data = client.get(reverse("api:record-detail", args=[policy.pk])).json()
+    assert [i["id"] for i in data["interpretations"]] == [reading.pk] and data["interprets"] == []
+    data = client.get(reverse("api:record-detail", args=[reading.pk])).json()
+    assert [p["id"] for p in data["interprets"]] == [policy.pk]
+    assert data["video_url"] == "https://video.example.invalid/zjtx.mp4"
+    listing = {item["id"]: item for item in client.get(reverse("api:record-list")).json()["results"]}
+    assert listing[policy.pk]["interpretations"][0]["title"] == READING
