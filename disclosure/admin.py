@@ -335,6 +335,10 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
                 and record.state in workflow.LIVE_STATES),
             "change_requests": record.change_requests.select_related("requested_by", "decided_by"),
             "review_documents": record.review_documents.select_related("uploaded_by"),
+            # 政策解读 (issue #19): what goes through the chain with what.
+            "companion_of": selectors.policy_of_companion(record),
+            "drafted_with": list(selectors.interpretations_drafted_with(record)),
+            "interprets": list(selectors.interpreted_policies_for_staff(record)),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

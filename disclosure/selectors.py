@@ -165,7 +165,14 @@ def records_awaiting(user) -> QuerySet[Record]:
     condition = _awaiting_filter(user)
     if condition is None:
         return Record.objects.none()
-    return Record.objects.filter(condition).select_related("office").order_by("due_date", "created_at")
+    # An interpretation drafted with its policy (issue #19) is handled on the policy, at the same
+    # step: it is not a separate item of the work list.
+    from disclosure.interpretation_models import Interpretation
+
+    with_its_policy = Interpretation.objects.filter(interpretation=OuterRef("pk"), with_policy=True,
+                                                    policy__state=OuterRef("state"))
+    return (Record.objects.filter(condition).exclude(Exists(with_its_policy)).select_related("office")
+            .order_by("due_date", "created_at"))
 
 
 def worklist(user, today: date | None = None) -> list[WorkItem]:

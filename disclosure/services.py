@@ -606,6 +606,8 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         if late_reason:
             publish_checklist["late_reason"] = late_reason
         companions = _companions(record, state=S.READY)
+        for companion in companions:
+            _run_submission_guards(companion)
         if companions:
             publish_checklist["interpretations"] = [companion.pk for companion in companions]
         record.channels = channels

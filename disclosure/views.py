@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from disclosure import demand_services, selectors
 from disclosure import search as fulltext
-from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY, RULES_CATEGORY
+from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY, INTERPRETATION_CATEGORY, RULES_CATEGORY
 from disclosure.downloads import attachment_response
 from disclosure.models import Attachment, CatalogueCategory, DisclosureAttribute
 from disclosure.redaction_services import released_file
@@ -85,7 +85,8 @@ def statutory(request):
     """法定主动公开内容: the items of R.20, each with the catalogue categories it is filed under,
     then the catalogue's categories (M.5 and the R.20 additions), with their entries' counts."""
     categories = selectors.categories_with_counts(
-        CatalogueCategory.objects.filter(is_active=True).exclude(code__in=[RULES_CATEGORY, ANNUAL_REPORT_CATEGORY])
+        CatalogueCategory.objects.filter(is_active=True).exclude(
+            code__in=[RULES_CATEGORY, ANNUAL_REPORT_CATEGORY, INTERPRETATION_CATEGORY])
     )
     return render(request, "disclosure/statutory.html",
                   {"items": selectors.statutory_items(), "categories": categories})

@@ -303,11 +303,12 @@ def test_unpublished_interpretations_are_not_linked_from_the_public_page(client,
 
 
 def test_the_catalogue_has_a_policy_interpretation_category_and_search_finds_both(client, world):
-    _published_pair(world)
+    policy, reading = _published_pair(world)
     page = client.get(reverse("disclosure:catalogue"), {"category": INTERPRETATION_CATEGORY}).content.decode()
     assert READING in page and POLICY not in page
     page = client.get(reverse("disclosure:search"), {"q": "专精特新中小企业认定管理办法"}).content.decode()
-    assert READING in page and "省级专精特新中小企业认定管理办法》的通知" in page
+    for record in (policy, reading):
+        assert f'href="{record.get_absolute_url()}"' in page
 
 
 def test_the_revoked_policy_page_still_says_so_and_its_interpretation_leaves_the_catalogue(client, world):
@@ -324,8 +325,8 @@ def test_feeds_carry_the_link_both_ways(client, world):
     for name in ("disclosure:feed_rss", "disclosure:feed_atom"):
         xml = client.get(reverse(name)).content.decode()
         assert xml.count('rel="related"') == 2, name
-        assert f'/records/{reading.pk}/" title="{READING}"' in xml
-        assert f'/records/{policy.pk}/" title="{POLICY}"' in xml
+        for record, title in ((reading, READING), (policy, POLICY)):
+            assert f'href="http://testserver{record.get_absolute_url()}" rel="related" title="{title}"' in xml
 
 
 def test_the_api_carries_the_link_both_ways(client, world):
@@ -337,3 +338,81 @@ def test_the_api_carries_the_link_both_ways(client, world):
     assert data["video_url"] == "https://video.example.invalid/zjtx.mp4"
     listing = {item["id"]: item for item in client.get(reverse("api:record-list")).json()["results"]}
     assert listing[policy.pk]["interpretations"][0]["title"] == READING
+
+
+# --- Who may act (M.12): only the step's role of the policy's office moves both --------------
+
+
+STEP_SERVICES = {
+    S.DRAFT: ("drafter_a", lambda p, u: services.record_submit(record=p, actor=u)),
+    S.DIVISION_REVIEW: ("head_a", lambda p, u: services.record_approve_division(record=p, actor=u, **ALL_CLEAR)),
+    S.CONFIDENTIALITY_REVIEW: ("disclosure", lambda p, u: services.record_approve_confidentiality(
+        record=p, actor=u, **ALL_CLEAR)),
+    S.READY: ("publisher", lambda p, u: services.record_publish(record=p, actor=u, channels=[Channel.COLUMN])),
+    S.PUBLISHED: ("registrar", lambda p, u: services.record_register(record=p, actor=u)),
+}
+
+
+@pytest.mark.parametrize("state", list(STEP_SERVICES))
+def test_permission_matrix_only_the_steps_role_in_the_policys_office_moves_policy_and_interpretation(world, state):
+    policy, reading = _pair(world)
+    policy = drive(world, policy, state)
+    right, service = STEP_SERVICES[state]
+    for name, user in world.users_by_role().items():
+        if name in (right, "admin") or (state == S.PUBLISHED and name == "publisher"):
+            continue  # the info center also registers (M.12(4)); root is IT, not a role
+        with pytest.raises((ActionRefused, StateConflict)):
+            service(Record.objects.get(pk=policy.pk), user)
+        assert [r.state for r in _fresh(policy, reading)] == [state, state], name
+    service(Record.objects.get(pk=policy.pk), world.users_by_role()[right])
+    policy, reading = _fresh(policy, reading)
+    assert policy.state == reading.state != state
+
+
+def test_the_work_list_shows_the_policy_and_not_its_interpretation_as_a_separate_item(world):
+    policy, _reading = _pair(world)
+    drive(world, policy, S.DIVISION_REVIEW)
+    titles = [item.title for item in selectors.worklist(world.head_a)]
+    assert POLICY in titles and READING not in titles
+
+
+# --- The back office ------------------------------------------------------------------------
+
+
+def test_the_unified_review_page_asks_why_a_normative_document_has_no_interpretation(client, world):
+    from tests.conftest import act, as_user
+
+    policy = drive(world, _policy(world), S.CONFIDENTIALITY_REVIEW)
+    url = reverse("admin:disclosure_record_transition", args=[policy.pk, "approve_confidentiality"])
+    as_user(client, world.disclosure.username)
+    assert "无需解读的理由" in client.get(url).content.decode()
+    answers = {"no_state_secret": "on", "no_commercial_secret": "on", "no_personal_privacy": "on",
+               "is_important": "no"}
+    response = client.post(url, {"expected_state": S.CONFIDENTIALITY_REVIEW, **answers})
+    assert response.status_code == 200 and "未附解读" in response.content.decode()
+    policy = act(client, world.disclosure.username, policy, "approve_confidentiality", **answers,
+                 interpretation_waiver="superior")
+    assert policy.state == S.READY and policy.get_interpretation_waiver_display() == "转发或落实上级文件，上级机关已作解读"
+
+
+def test_the_drafter_links_an_interpretation_on_its_draft_page_and_each_page_names_the_other(client, world):
+    from tests.conftest import as_user
+
+    policy, reading = _policy(world), _reading(world)
+    as_user(client, world.drafter_a.username)
+    url = reverse("admin:disclosure_record_change", args=[reading.pk])
+    form = client.get(url).context["adminform"].form
+    assert policy in form.fields["interprets"].queryset and reading not in form.fields["interprets"].queryset
+    data = {name: form.initial.get(name) or "" for name in form.fields if name not in ("interprets",)}
+    data.update({"office": reading.office_id, "category": reading.category_id, "date_formed": "2026-11-02",
+                 "attribute": "proactive", "document_type": "other", "interprets": [policy.pk],
+                 "video_url": "https://video.example.invalid/v.mp4", "body": reading.body,
+                 "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"})
+    data.pop("is_important", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    link = Interpretation.objects.get(interpretation=reading)
+    assert link.policy == policy and link.with_policy
+    assert Record.objects.get(pk=reading.pk).video_url == "https://video.example.invalid/v.mp4"
+    assert READING in client.get(reverse("admin:disclosure_record_change", args=[policy.pk])).content.decode()
+    assert "本解读随政策文件同步审签" in client.get(url).content.decode()
