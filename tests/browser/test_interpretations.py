@@ -85,5 +85,5 @@ def test_a_citizen_reads_the_policy_and_opens_its_interpretation_then_the_origin
     original.get_by_role("link", name=POLICY).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(POLICY)
     page.goto(f"/catalogue/?category={INTERPRETATION_CATEGORY}")
-    expect(page.locator("#content")).to_contain_text(READING)
+    expect(page.locator("#main")).to_contain_text(READING)
     findings.check()
