@@ -6,7 +6,7 @@ office can turn a finding into an accountability case (M.20).
 A check is a `Check`: a code, a label, the points a finding costs and the most it can cost, and a
 function that returns findings. Apps add their own through the `compliance_checks` hook (an
 AppConfig attribute naming a list of Check objects); a check that cannot run yet says why and is
-skipped — "policies without interpretation" waits until interpretations exist.
+skipped (`Check.available` returns why).
 
 Score = 100 − Σ min(cap, findings × points). The caps of the checks here add up to 100.
 """
@@ -258,13 +258,17 @@ def check_site_identity(today: dt.date) -> list[Finding]:
                     office_id=_office_of_kind(OfficeKind.INFO_CENTER))]
 
 
-def interpretations_available() -> str:
-    """Policies need their interpretations (政策解读) once the portal records them."""
-    from django.apps import apps
-
-    if not any(model.__name__ == "Interpretation" for model in apps.get_models()):
-        return str(_("本系统尚无政策解读功能，暂不检查。"))
-    return ""
+def check_policy_interpretations(today: dt.date) -> list[Finding]:
+    """A 行政规范性文件 in force is published with its interpretation (政策解读), or with the
+    disclosure office's recorded reason why it needs none (国办发〔2016〕80号; issue #19). A finding
+    per document, for the office that drafted it: an interpretation can still be added later."""
+    return [Finding(title=_("行政规范性文件未配发政策解读：%(title)s") % {"title": record.title},
+                    detail=_("%(number)s，%(day)s发布；未发布解读，也未记录无需解读的理由。请起草政策解读并关联原文。")
+                    % {"number": record.document_number or _("无文号"),
+                       "day": timezone.localtime(record.published_at).date().isoformat()},
+                    url=reverse("admin:disclosure_record_change", args=[record.pk]),
+                    office_id=record.office_id, records=[record.pk])
+            for record in disclosure_selectors.normative_without_interpretation()]
 
 
 CHECKS = [
@@ -286,8 +290,8 @@ CHECKS = [
           gettext_lazy("条例第四十九条：每年1月31日前")),
     Check("site_identity", gettext_lazy("网站标识齐全"), 5, 5, check_site_identity,
           gettext_lazy("网站标识码、ICP备案号、公安机关备案号")),
-    Check("policy_interpretations", gettext_lazy("政策文件配有解读"), 2, 10, lambda today: [],
-          gettext_lazy("政策解读与文件同步发布"), available=interpretations_available),
+    Check("policy_interpretations", gettext_lazy("政策文件配有解读"), 2, 10, check_policy_interpretations,
+          gettext_lazy("国办发〔2016〕80号：政策解读与文件同步起草、同步审签、同步发布")),
 ]
 
 

@@ -179,6 +179,8 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         editable = obj is None or self._editable(request, obj)
         content = [f for f in RecordForm.Meta.fields if f != "body"] + ["body" if editable else "body_as_published"]
+        if editable:
+            content.append("interprets")
         if not editable and not (obj.due_period_days or obj.due_period_basis):
             content = [f for f in content if f not in self.PERIOD_FIELDS]
         fieldsets = [(None, {"fields": content})]
@@ -206,6 +208,7 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
             rows.append((_("版本"), _("第 %(n)d 版（变更）") % {"n": obj.version_number}))
         if obj.redacted_parts:
             rows.append((_("不予公开的部分"), obj.redacted_parts))
+        rows.extend(self._interpretation_rows(obj))
         if checklist := selectors.division_checklist(obj):
             # What the unified review decides on (M.12(2)): the division head's answers, with a
             # right holder's consent or a public-interest proposal (M.6 para. 2, R.15).
@@ -213,6 +216,27 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
                 '<ul class="note checklist">{}</ul>',
                 format_html_join("", "<li>{}{}{}</li>", ((label, _("："), value)
                                                         for label, value in _checklist_lines(checklist))))))
+        return rows
+
+    def _interpretation_rows(self, obj) -> list[tuple]:
+        """政策解读 (issue #19): the reviewer of a policy sees the interpretations going with it,
+        and the reviewer of an interpretation the policies it explains."""
+        rows = []
+
+        def links(records):
+            return format_html_join("、", '<a href="{}">{}</a>', ((self.change_url(r), r.title) for r in records))
+
+        drafted_with = list(selectors.interpretations_drafted_with(obj))
+        if drafted_with:
+            rows.append((_("同步审签、同步发布的政策解读"), links(drafted_with)))
+        elif obj.document_type == "normative" and obj.state not in ("published", "registered", "revoked"):
+            rows.append((_("政策解读"), obj.get_interpretation_waiver_display() if obj.interpretation_waiver
+                         else _("未附解读：保密审查时须选择无需解读的理由，或退回补充解读。")))
+        if obj.interpretation_waiver and (drafted_with or obj.state in ("published", "registered")):
+            rows.append((_("无需解读的理由"), obj.get_interpretation_waiver_display()))
+        policies = list(selectors.interpreted_policies_for_staff(obj))
+        if policies:
+            rows.append((_("解读的政策文件"), links(policies)))
         return rows
 
     @admin.display(description=_("正文"))
@@ -229,6 +253,11 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
         record = services.record_save_draft(record=obj, actor=request.user)
         for warning in record.draft_warnings:
             messages.warning(request, warning)
+        if "interprets" in form.cleaned_data:
+            from disclosure.interpretation_services import interpretation_links_set
+
+            interpretation_links_set(interpretation=record, policies=form.cleaned_data["interprets"] or [],
+                                     actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Attachment:
@@ -306,6 +335,10 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
                 and record.state in workflow.LIVE_STATES),
             "change_requests": record.change_requests.select_related("requested_by", "decided_by"),
             "review_documents": record.review_documents.select_related("uploaded_by"),
+            # 政策解读 (issue #19): what goes through the chain with what.
+            "companion_of": selectors.policy_of_companion(record),
+            "drafted_with": list(selectors.interpretations_drafted_with(record)),
+            "interprets": list(selectors.interpreted_policies_for_staff(record)),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -12,7 +12,7 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,6 +27,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 
 from disclosure import selectors
+from disclosure.interpretation_models import Interpretation
 from disclosure.models import (
     Attachment,
     CatalogueCategory,
@@ -70,6 +71,18 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return _absolute(self.context, reverse("disclosure:attachment", args=[attachment.pk]))
 
 
+class LinkedRecordSerializer(serializers.Serializer):
+    """A record at the other end of a 政策解读 link (issue #19)."""
+
+    id = serializers.IntegerField(help_text=_("政府信息编号"))
+    title = serializers.CharField(help_text=_("标题"))
+    url = serializers.SerializerMethodField(help_text=_("公开页面地址"))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, record: Record) -> str:
+        return _absolute(self.context, record.get_absolute_url())
+
+
 class RecordSerializer(serializers.ModelSerializer):
     office = serializers.CharField(source="office.name", help_text=_("发布机构名称"))
     office_id = serializers.IntegerField(help_text=_("发布机构编号，可用于 office 筛选"))
@@ -83,13 +96,16 @@ class RecordSerializer(serializers.ModelSerializer):
     superseded_by = serializers.IntegerField(
         source="public_superseded_by_id", allow_null=True, help_text=_("替代本版本的新版本编号（已公开时）")
     )
+    interpretations = serializers.SerializerMethodField(help_text=_("本文件的政策解读（已公开的）"))
+    interprets = serializers.SerializerMethodField(help_text=_("本解读所解读的政策文件（原文）"))
+    video_url = serializers.SerializerMethodField(help_text=_("视频解读链接；没有时为 null"))
 
     class Meta:
         model = Record
         fields = [
             "id", "index_number", "title", "summary", "office", "office_id", "category", "document_number",
             "document_type", "date_formed", "published_at", "validity", "attribute", "url", "body", "attachments",
-            "previous_version", "superseded_by",
+            "previous_version", "superseded_by", "interpretations", "interprets", "video_url",
         ]
         read_only_fields = fields
 
@@ -100,6 +116,21 @@ class RecordSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_body(self, record: Record) -> str | None:
         return record.body if record.shows_body else None
+
+    @extend_schema_field(LinkedRecordSerializer(many=True))
+    def get_interpretations(self, record: Record) -> list:
+        # Prefetched by the view set: the links whose interpretation is published.
+        return LinkedRecordSerializer([link.interpretation for link in record.public_interpretation_links],
+                                      many=True, context=self.context).data
+
+    @extend_schema_field(LinkedRecordSerializer(many=True))
+    def get_interprets(self, record: Record) -> list:
+        return LinkedRecordSerializer([link.policy for link in record.public_interprets_links],
+                                      many=True, context=self.context).data
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_video_url(self, record: Record) -> str | None:
+        return record.video_url or None
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, record: Record) -> list:
@@ -217,7 +248,16 @@ class RecordViewSet(_PublicReadOnlyViewSet):
         return (
             selectors.records_published()
             .select_related("office", "category")
-            .prefetch_related("attachments")
+            .prefetch_related(
+                "attachments",
+                # 政策解读 (issue #19): both ends must be public.
+                Prefetch("interpretation_links", to_attr="public_interpretation_links",
+                         queryset=Interpretation.objects.filter(interpretation__in=selectors.records_published())
+                         .select_related("interpretation").order_by("interpretation__published_at", "pk")),
+                Prefetch("interprets_links", to_attr="public_interprets_links",
+                         queryset=Interpretation.objects.filter(policy__in=selectors.records_public_pages())
+                         .select_related("policy").order_by("policy__published_at", "pk")),
+            )
             .annotate(
                 public_previous_version_id=Subquery(published.filter(pk=OuterRef("previous_version_id")).values("pk")),
                 public_superseded_by_id=Subquery(published.filter(pk=OuterRef("superseded_by_id")).values("pk")),

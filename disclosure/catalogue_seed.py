@@ -7,6 +7,9 @@ office edits all of it afterwards."""
 # The two column pages' categories, found by code (their names are the agency's to edit).
 RULES_CATEGORY = "rules"
 ANNUAL_REPORT_CATEGORY = "annual-report"
+# 政策解读 (issue #19): where interpretations are filed; an interpretation is put here when it
+# is linked to its policy (disclosure/interpretation_services.py).
+INTERPRETATION_CATEGORY = "interpretation"
 
 SEED_CATEGORIES = [
     # code, name, legal basis, description
@@ -22,6 +25,8 @@ SEED_CATEGORIES = [
     ("m5-8", "其他依法应当主动公开的信息", "实施办法第五条第（八）项", ""),
     (RULES_CATEGORY, "政府信息公开制度", "实施办法第三条", "本机关的政府信息公开工作制度。"),
     (ANNUAL_REPORT_CATEGORY, "政府信息公开工作年度报告", "条例第四十九条、第五十条", ""),
+    (INTERPRETATION_CATEGORY, "政策解读", "国办发〔2016〕80号",
+     "行政规范性文件等政策文件的解读：文字解读、图解和视频解读，与文件同步发布，并与原文互相链接。"),
 ]
 
 
@@ -85,6 +90,9 @@ SEED_CATEGORIES_EN = {
     RULES_CATEGORY: ("Government Information Disclosure Rules",
                      "The agency's rules for its government information disclosure work."),
     ANNUAL_REPORT_CATEGORY: ("Annual Reports on Government Information Disclosure", ""),
+    INTERPRETATION_CATEGORY: ("Policy Interpretations",
+                              "Interpretations of normative documents and other policies: text, graphics and "
+                              "video, published with the document and linked to it both ways."),
     "r20-6": ("Administrative penalties and enforcement", ""),
     "r20-7": ("Budgets and final accounts", ""),
     "r20-8": ("Administrative fees", ""),

@@ -54,9 +54,12 @@ def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str
                 date_formed=dt.date.fromisoformat(spec["date_formed"]), attribute=spec["attribute"],
                 is_important=spec["important"],
             )
+        new = record.pk is None
         record = services.record_save_draft(record=record, actor=drafter)
         if not record.attachments.exists():
             demo_files.add_attachments(record, actor=drafter)
+        if new and spec.get("interpretation"):
+            _interpretation(spec["interpretation"], policy=record, drafter=drafter)
     if target == "draft":
         return record
     with travel(1):
@@ -75,7 +78,11 @@ def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str
             return services.record_withhold(record=record, actor=disclosure_office, ground=spec["ground"],
                                             comment=spec["reason"])
     with travel(1):
-        services.record_approve_confidentiality(record=record, actor=disclosure_office, **ALL_CLEAR)
+        waiver = ""
+        if record.document_type == "normative" and not spec.get("interpretation"):
+            waiver = spec.get("interpretation_waiver") or "simple"
+        services.record_approve_confidentiality(record=record, actor=disclosure_office, **ALL_CLEAR,
+                                                interpretation_waiver=waiver)
     if target == "leader_signoff":
         return record
     if record.is_important:
@@ -91,6 +98,23 @@ def _run(spec: dict, clock: DemoClock, record: Record | None = None, target: str
     with travel(1, 14):
         services.record_register(record=record, actor=registrar)
     return record
+
+
+def _interpretation(spec: dict, *, policy: Record, drafter) -> Record:
+    """The interpretation drafted with `policy` (issue #19): text, a 图解 and a video link; it
+    then takes every step of the chain with the policy."""
+    from disclosure.catalogue_seed import INTERPRETATION_CATEGORY
+    from disclosure.interpretation_services import interpretation_link
+
+    reading = services.record_save_draft(record=Record(
+        title=spec["title"], summary=spec["summary"], body=spec["body"], office=policy.office,
+        category=CatalogueCategory.objects.get(code=INTERPRETATION_CATEGORY), document_type="other",
+        date_formed=policy.date_formed, attribute="proactive", is_important=policy.is_important,
+        video_url=spec.get("video_url", ""),
+    ), actor=drafter)
+    demo_files.add_attachments(reading, actor=drafter)
+    interpretation_link(interpretation=reading, policy=policy, actor=drafter)
+    return reading
 
 
 def load() -> str:

@@ -23,6 +23,10 @@ A body in the data is HTML written one block element per line — the line break
 only and removed here, so a body is one line of HTML as the editor stores it — or
 ``{file: name}`` for a fragment in ``demo_data/``, or a list of both, joined in order.
 ``reason`` and ``ground`` default to "", ``amendment`` to None.
+
+A 行政规范性文件 has an ``interpretation`` (title, summary, body, video_url: drafted with it and
+published with it, issue #19) or an ``interpretation_waiver`` (the disclosure office's reason
+why it needs none; "simple" when not given).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from typing import Any
 import yaml
 
 DATA = Path(__file__).resolve().parent / "demo_data"
-DEFAULTS = {"reason": "", "ground": "", "amendment": None}
+DEFAULTS = {"reason": "", "ground": "", "amendment": None, "interpretation": None, "interpretation_waiver": ""}
 
 
 def _html(body: Any) -> str:
@@ -47,8 +51,9 @@ def _html(body: Any) -> str:
 def _record(spec: dict) -> dict:
     record = {**spec, **{key: spec.get(key, default) for key, default in DEFAULTS.items()}}
     record["body"] = _html(record["body"])
-    if record["amendment"]:
-        record["amendment"] = {**record["amendment"], "body": _html(record["amendment"]["body"])}
+    for key in ("amendment", "interpretation"):
+        if record[key]:
+            record[key] = {**record[key], "body": _html(record[key]["body"])}
     return record
 
 

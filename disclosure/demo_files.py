@@ -99,6 +99,27 @@ def _design_centres() -> bytes:
                 _companies(23, 2026))
 
 
+def _flow(steps: int) -> bytes:
+    """A 图解 of a procedure: numbered-free boxes joined by arrows, drawn without text (the
+    attachment's title and the interpretation's text name the steps)."""
+    from PIL import Image, ImageDraw
+
+    width, height, box = 960, 220, 110
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    gap = (width - steps * box) / (steps + 1)
+    for i in range(steps):
+        x0 = gap + i * (box + gap)
+        draw.rounded_rectangle([x0, 55, x0 + box, 165], radius=14, fill=(163, 21, 26) if i == steps - 1 else (31, 78, 140))
+        if i < steps - 1:
+            x1, x2 = x0 + box + 6, x0 + box + gap - 6
+            draw.line([(x1, 110), (x2, 110)], fill="black", width=4)
+            draw.polygon([(x2, 110), (x2 - 12, 102), (x2 - 12, 118)], fill="black")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 # Record title → the attachments its draft gets: (title, file name, maker).
 ATTACHMENTS = {
     "吉林省工业和信息化厅关于公布2025年度省级“专精特新”中小企业名单的通告": [
@@ -106,6 +127,10 @@ ATTACHMENTS = {
     ],
     "关于印发《吉林省省级工业互联网平台培育管理办法》的通知": [
         ("吉林省省级工业互联网平台培育管理办法（全文）", "吉林省省级工业互联网平台培育管理办法.pdf", _platform_measures),
+    ],
+    "《吉林省省级工业互联网平台培育管理办法》政策解读": [
+        ("图解：省级工业互联网平台评定程序（企业申报→市州推荐→专家评审→现场核查→社会公示→发布名单）",
+         "图解-平台评定程序.png", lambda: _flow(6)),
     ],
     "2026年上半年全省工业经济运行情况": [
         ("2026年1—6月规模以上工业增加值累计增速（图）", "1-6月工业增加值增速.png",

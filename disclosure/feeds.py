@@ -37,7 +37,11 @@ class _LatestEntriesFeed(Feed):
         return entries.order_by("-published_at", "-pk")[:FEED_SIZE]
 
     def items(self, obj):
-        return self._entries(obj)
+        entries = list(self._entries(obj))
+        related = selectors.interpretation_links_for_feed([entry.record_id for entry in entries])
+        for entry in entries:
+            entry.related_links = related.get(entry.record_id, [])
+        return entries
 
     # --- the channel ------------------------------------------------------------------------
 
@@ -89,6 +93,37 @@ class _LatestEntriesFeed(Feed):
     def item_author_name(self, item: CatalogueEntry) -> str:
         return item.office.name
 
+    def item_extra_kwargs(self, item: CatalogueEntry) -> dict:
+        """政策解读 (issue #19): a policy's interpretations and an interpretation's original,
+        as <link rel="related"> (atom:link in RSS)."""
+        return {"related_links": [(reverse("disclosure:record", args=[pk]), title)
+                                  for pk, title in item.related_links]}
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        from django.contrib.sites.shortcuts import get_current_site
+        from django.contrib.syndication.views import add_domain
+
+        domain = get_current_site(request).domain
+        for item in feed.items:
+            item["related_links"] = [(add_domain(domain, url, request.is_secure()), title)
+                                     for url, title in item.get("related_links", [])]
+        return feed
+
+
+class _RelatedLinksRss(Rss201rev2Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for url, title in item.get("related_links", []):
+            handler.addQuickElement("atom:link", "", {"rel": "related", "href": url, "title": title})
+
+
+class _RelatedLinksAtom(Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for url, title in item.get("related_links", []):
+            handler.addQuickElement("link", "", {"rel": "related", "href": url, "title": title})
+
 
 class _ByCategory:
     """A feed of one active catalogue category and all its sub-categories; 404 for any other code."""
@@ -107,13 +142,13 @@ class _IndexNumberGuid:
 
 
 class LatestEntriesRss(_IndexNumberGuid, _LatestEntriesFeed):
-    feed_type = Rss201rev2Feed
+    feed_type = _RelatedLinksRss
 
 
 class LatestEntriesAtom(_LatestEntriesFeed):
     """Atom ids must be IRIs: the record page's absolute URL (the feed framework's default)."""
 
-    feed_type = Atom1Feed
+    feed_type = _RelatedLinksAtom
 
 
 class CategoryEntriesRss(_ByCategory, LatestEntriesRss):

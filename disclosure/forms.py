@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from disclosure import selectors, services, workflow
+from disclosure.interpretation_models import InterpretationWaiver
 from disclosure.models import (
     Attachment,
     CatalogueCategory,
@@ -17,7 +18,9 @@ from disclosure.models import (
     Channel,
     DisclosureAttribute,
     DisclosureOverride,
+    DocumentType,
     Record,
+    RecordState,
     WithholdingGround,
 )
 from portal.files import ALLOWED_EXTENSIONS, check_upload
@@ -35,9 +38,16 @@ class RecordForm(forms.ModelForm):
         model = Record
         fields = [
             "title", "summary", "office", "category", "document_number", "document_type", "date_formed",
-            "due_period_days", "due_period_basis", "attribute", "is_important", "body",
+            "due_period_days", "due_period_basis", "attribute", "is_important", "body", "video_url",
         ]
         widgets = {"date_formed": IsoDateInput}
+
+    # 政策解读 (issue #19): a record interprets these policies of the office (linked through
+    # interpretation_services when the draft is saved).
+    interprets = forms.ModelMultipleChoiceField(
+        label=_("解读的政策文件"), queryset=Record.objects.none(), required=False,
+        help_text=_("本信息是政策解读时选择：起草中的文件，解读随其同步审核、同步发布；已发布的文件，解读另行审核发布。"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +56,19 @@ class RecordForm(forms.ModelForm):
             self.fields["office"].empty_label = None
         if "category" in self.fields:
             self.fields["category"].queryset = CatalogueCategory.objects.filter(is_active=True)
+        if "interprets" in self.fields and self.actor is not None:
+            offices = office_ids_for(self.actor, Role.DRAFTER)
+            candidates = Record.objects.filter(
+                Q(state=RecordState.DRAFT) | Q(state__in=workflow.LIVE_STATES, superseded_by__isnull=True),
+                office_id__in=offices, interprets_links__isnull=True,
+            )
+            if self.instance.pk:
+                candidates = candidates.exclude(pk=self.instance.pk)
+                self.fields["interprets"].initial = list(
+                    self.instance.interprets_links.values_list("policy_id", flat=True))
+            linked = self.instance.interprets_links.values("policy_id") if self.instance.pk else []
+            self.fields["interprets"].queryset = Record.objects.filter(
+                Q(pk__in=candidates.values("pk")) | Q(pk__in=linked)).order_by("-created_at")
         if "attribute" in self.fields:
             self.fields["attribute"].choices = [
                 c for c in DisclosureAttribute.choices if c[0] != DisclosureAttribute.NOT_DISCLOSED
@@ -215,9 +238,17 @@ class ConfidentialityApproveForm(ChecklistForm):
                 if proposal.get(field):
                     initial.setdefault(field, proposal[field])
         super().__init__(*args, obj=obj, **kwargs)
+        if obj.document_type != DocumentType.NORMATIVE or selectors.policy_has_interpretation(obj):
+            del self.fields["interpretation_waiver"]
+
+    interpretation_waiver = forms.ChoiceField(
+        label=_("未附政策解读：无需解读的理由"), required=False, choices=[("", "—"), *InterpretationWaiver.choices],
+        help_text=_("行政规范性文件应与政策解读同步审签、同步发布；不附解读的，由领导小组办公室选定理由并记录。"),
+    )
 
     def service_kwargs(self) -> dict:
-        return {**super().service_kwargs(), "is_important": self.cleaned_data["is_important"]}
+        return {**super().service_kwargs(), "is_important": self.cleaned_data["is_important"],
+                "interpretation_waiver": self.cleaned_data.get("interpretation_waiver") or ""}
 
     def perform(self, *, actor):
         return services.record_approve_confidentiality(record=self.record, actor=actor, **self.service_kwargs())

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
+from disclosure.interpretation_models import InterpretationWaiver
 from portal.models import AppendOnlyModel, Office, Role, StoredFile
 
 
@@ -251,6 +253,16 @@ class Record(models.Model):
     is_important = models.BooleanField(
         _("重要信息"), default=False, help_text=_("重要信息须经主管厅领导签字后公开（实施办法第十二条第（二）项）。")
     )
+    # 政策解读 (issue #19): a video interpretation is a link to where the video is hosted (public
+    # pages load nothing from another host, so it is linked, not embedded).
+    video_url = models.URLField(
+        _("视频解读链接"), max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("政策解读的视频地址，以 http:// 或 https:// 开头；公开页面显示为链接。"))
+    # 国办发〔2016〕80号: a 行政规范性文件 is published with its interpretation, or with the
+    # disclosure office's recorded reason why none is needed (chosen at the unified review).
+    interpretation_waiver = models.CharField(
+        _("无需解读的理由"), max_length=20, blank=True,
+        choices=InterpretationWaiver.choices)
     validity = models.CharField(_("有效性"), max_length=20, choices=Validity.choices, default=Validity.VALID)
     validity_changed_on = models.DateField(_("有效性变更日期"), null=True, blank=True)
     status_note = models.TextField(_("撤销、废止或失效说明"), blank=True)
@@ -446,6 +458,8 @@ class EventAction(models.TextChoices):
     REQUEST_CHANGE = "request_change", _("报请变更、撤销或终止")
     ACCEPT_CHANGE_REQUEST = "accept_change_request", _("同意处室报请")
     DECLINE_CHANGE_REQUEST = "decline_change_request", _("不同意处室报请")
+    LINK_INTERPRETATION = "link_interpretation", _("关联政策解读")
+    UNLINK_INTERPRETATION = "unlink_interpretation", _("取消关联政策解读")
 
 
 class WorkflowEvent(AppendOnlyModel):
@@ -634,4 +648,4 @@ class StatutoryItem(models.Model):
         return self.name
 # Released copies of files and the personal-data check (issue #20), and what the public asks for
 # (search misses, hint counters; issue #18): their own modules.
-from disclosure import demand_models, redaction_models  # noqa: E402, F401
+from disclosure import demand_models, interpretation_models, redaction_models  # noqa: E402, F401

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -173,7 +173,14 @@ def records_awaiting(user) -> QuerySet[Record]:
     condition = _awaiting_filter(user)
     if condition is None:
         return Record.objects.none()
-    return Record.objects.filter(condition).select_related("office").order_by("due_date", "created_at")
+    # An interpretation drafted with its policy (issue #19) is handled on the policy, at the same
+    # step: it is not a separate item of the work list.
+    from disclosure.interpretation_models import Interpretation
+
+    with_its_policy = Interpretation.objects.filter(interpretation=OuterRef("pk"), with_policy=True,
+                                                    policy__state=OuterRef("state"))
+    return (Record.objects.filter(condition).exclude(Exists(with_its_policy)).select_related("office")
+            .order_by("due_date", "created_at"))
 
 
 def worklist(user, today: date | None = None) -> list[WorkItem]:
@@ -359,3 +366,98 @@ def current_version(record: Record) -> Record:
             break
         current = following
     return current
+
+
+# --- 政策解读 (issue #19) -------------------------------------------------------------------
+
+
+def _earlier_version_ids(record: Record) -> list[int]:
+    ids, previous_id = [], record.previous_version_id
+    while previous_id and previous_id not in ids:
+        ids.append(previous_id)
+        previous_id = Record.objects.filter(pk=previous_id).values_list("previous_version_id", flat=True).first()
+    return ids
+
+
+def policy_has_interpretation(record: Record) -> bool:
+    """Whether a policy goes out interpreted: with interpretations drafted with it (they move
+    with it), or — for a new version — with the published interpretation of an earlier one."""
+    from disclosure.interpretation_models import Interpretation
+
+    earlier = _earlier_version_ids(record)
+    return Interpretation.objects.filter(
+        Q(policy=record, with_policy=True)
+        | Q(policy_id__in=earlier, interpretation__state__in=PUBLIC_STATES)
+    ).exclude(interpretation__state=S.WITHHELD).exists()
+
+
+def interpretations_drafted_with(record: Record) -> QuerySet[Record]:
+    """For the back office: the interpretations that move through the chain with this policy."""
+    return Record.objects.filter(interprets_links__policy=record, interprets_links__with_policy=True).order_by("pk")
+
+
+def policy_of_companion(record: Record) -> Record | None:
+    """For the back office: the policy this interpretation was drafted with, if any."""
+    return Record.objects.filter(interpretation_links__interpretation=record,
+                                 interpretation_links__with_policy=True).first()
+
+
+def interpreted_policies_for_staff(record: Record) -> QuerySet[Record]:
+    return Record.objects.filter(interpretation_links__interpretation=record).order_by("pk")
+
+
+def public_interpretations(record: Record) -> list[Record]:
+    """The published interpretations of this policy, of any of its versions, in their versions
+    in effect, oldest first: the "政策解读" links at the top of its page."""
+    from django.db.models.expressions import RawSQL
+
+    linked = (records_published().filter(interprets_links__policy_id__in=RawSQL(_version_chain_sql(), [record.pk]))
+              .distinct())
+    public_successor = records_published().filter(pk=OuterRef("superseded_by_id"))
+    return list(linked.exclude(Exists(public_successor)).order_by("published_at", "pk"))
+
+
+def public_policies(record: Record) -> list[Record]:
+    """The policies this interpretation explains (原文), as the public may see them: published,
+    or revoked (their page says so); each with `current` — the version in effect when the one
+    interpreted has been replaced."""
+    policies = list(records_public_pages().filter(interpretation_links__interpretation=record).distinct()
+                    .order_by("published_at", "pk"))
+    for policy in policies:
+        policy.current = record_public_version(policy) if policy.superseded_by_id else None
+    return policies
+
+
+def interpretation_links_for_feed(record_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """For the feeds, in one query: each listed record's other ends of 政策解读 links that are
+    published (its interpretations, or the policy it interprets), as (pk, title)."""
+    from disclosure.interpretation_models import Interpretation
+
+    published = records_published().values("pk")
+    links = (Interpretation.objects.filter(Q(policy_id__in=record_ids) | Q(interpretation_id__in=record_ids))
+             .filter(policy__in=published, interpretation__in=published)
+             .values_list("policy_id", "policy__title", "interpretation_id", "interpretation__title")
+             .order_by("pk"))
+    result: dict[int, list[tuple[int, str]]] = {}
+    for policy_id, policy_title, interpretation_id, interpretation_title in links:
+        result.setdefault(policy_id, []).append((interpretation_id, interpretation_title))
+        result.setdefault(interpretation_id, []).append((policy_id, policy_title))
+    return result
+
+
+def normative_without_interpretation() -> list[Record]:
+    """For the compliance self-check: 行政规范性文件 in force and public, in their version in
+    effect, with no published interpretation (of any of their versions) and no reason recorded
+    by the disclosure office why none is needed (国办发〔2016〕80号)."""
+    from disclosure.interpretation_models import Interpretation
+
+    public_successor = records_published().filter(pk=OuterRef("superseded_by_id"))
+    candidates = (records_published().filter(document_type="normative", validity="valid", interpretation_waiver="")
+                  .exclude(Exists(public_successor)).select_related("office").order_by("published_at", "pk"))
+    result = []
+    for record in candidates:
+        chain = [record.pk, *_earlier_version_ids(record)]
+        if not Interpretation.objects.filter(policy_id__in=chain,
+                                             interpretation__in=records_published().values("pk")).exists():
+            result.append(record)
+    return result

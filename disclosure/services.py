@@ -28,6 +28,7 @@ from disclosure.models import (
     Channel,
     DisclosureAttribute,
     DisclosureOverride,
+    DocumentType,
     EventAction,
     Record,
     RecordState,
@@ -90,7 +91,7 @@ WORKFLOW_OWNED_FIELDS = {
     "state": S.DRAFT, "index_number": None, "published_at": None, "previous_version_id": None,
     "superseded_by_id": None, "version_number": 1, "validity": Validity.VALID, "validity_changed_on": None,
     "status_note": "", "withholding_ground": "", "redacted_parts": "", "redaction_grounds": [],
-    "due_date_by_law": None,
+    "due_date_by_law": None, "interpretation_waiver": "",
 }
 
 
@@ -249,6 +250,30 @@ def _move(record: Record, *, actor, role: str, action: str, to_state: str, comme
     return record
 
 
+def _companions(policy: Record, *, state: str) -> list[Record]:
+    """The interpretations drafted with `policy` (issue #19: 同步起草、同步审签、同步发布) that
+    stand where it stood, locked: they take each step of the M.12 chain with it."""
+    return list(Record.objects.select_for_update(of=("self",)).select_related("office")
+                .filter(interprets_links__policy=policy, interprets_links__with_policy=True, state=state)
+                .order_by("pk"))
+
+
+def _move_companions(policy: Record, *, actor, role: str, action: str, from_state: str, comment: str = "",
+                     checklist: dict | None = None) -> list[Record]:
+    """Take the interpretations drafted with `policy` along its step: each gets the same state
+    and its own event, which names the policy (the reviewer saw and approved both)."""
+    moved = []
+    for companion in _companions(policy, state=from_state):
+        companion.state = policy.state
+        companion.save()
+        note = _("随政策文件“%(title)s”一并办理") % {"title": policy.title}
+        _event(companion, actor=actor, role=role, action=action, from_state=from_state,
+               comment=f"{note}{_('：')}{comment}" if comment else note,
+               checklist={**(checklist or {}), "with_policy": policy.pk})
+        moved.append(companion)
+    return moved
+
+
 def _require_comment(comment: str, message: str) -> str:
     comment = (comment or "").strip()
     if not comment:
@@ -270,8 +295,16 @@ def record_submit(*, record: Record, actor, comment: str = "", expected_state: s
         if not (record.body.strip() or record.attachments.exists()):
             raise InvalidInput(_("正文和附件不能都为空。"))
         _run_submission_guards(record)
-        return _move(record, actor=actor, role=role, action="submit", to_state=S.DIVISION_REVIEW,
-                     comment=comment.strip(), subject=_("待处室负责人审核"))
+        companions = _companions(record, state=S.DRAFT)
+        for companion in companions:
+            if not (companion.body.strip() or companion.attachments.exists() or companion.video_url):
+                raise InvalidInput(_("随文件报送的政策解读“%(title)s”没有内容：请填写解读正文，或上传图解、附件，或填写视频链接。")
+                                   % {"title": companion.title})
+            _run_submission_guards(companion)
+        _move(record, actor=actor, role=role, action="submit", to_state=S.DIVISION_REVIEW,
+              comment=comment.strip(), subject=_("待处室负责人审核"))
+        _move_companions(record, actor=actor, role=role, action="submit", from_state=S.DRAFT, comment=comment.strip())
+        return record
 
 
 def confidentiality_checklist(*, no_state_secret: bool, no_commercial_secret: bool, no_personal_privacy: bool,
@@ -374,6 +407,13 @@ def _keep_consent(record: Record, checklist: dict, *, upload, actor, saved) -> N
         checklist["consent_document_id"] = document.pk
 
 
+def _companion_checklist(checklist: dict) -> dict:
+    """The reviewer's confidentiality answers, as they apply to the interpretation reviewed with
+    the policy: the three confirmations (the policy's redacted parts and consent are its own)."""
+    return {key: checklist[key] for key in ("no_state_secret", "no_commercial_secret", "no_personal_privacy")
+            if key in checklist}
+
+
 def _apply_checklist(record: Record, checklist: dict) -> None:
     if checklist["redacted_parts"]:
         record.redacted_parts = checklist["redacted_parts"]
@@ -414,8 +454,11 @@ def record_approve_division(*, record: Record, actor, no_state_secret: bool, no_
         role = workflow.check(workflow.TRANSITIONS[workflow.A.APPROVE_DIVISION], actor, record, expected_state=expected_state)
         _keep_consent(record, checklist, upload=consent_document, actor=actor, saved=saved)
         _apply_checklist(record, checklist)
-        return _move(record, actor=actor, role=role, action="approve_division", to_state=S.CONFIDENTIALITY_REVIEW,
-                     comment=comment.strip(), checklist=checklist, subject=_("待保密审查"))
+        _move(record, actor=actor, role=role, action="approve_division", to_state=S.CONFIDENTIALITY_REVIEW,
+              comment=comment.strip(), checklist=checklist, subject=_("待保密审查"))
+        _move_companions(record, actor=actor, role=role, action="approve_division", from_state=S.DIVISION_REVIEW,
+                         comment=comment.strip(), checklist=_companion_checklist(checklist))
+        return record
 
 
 def record_approve_confidentiality(*, record: Record, actor, no_state_secret: bool, no_commercial_secret: bool,
@@ -423,7 +466,7 @@ def record_approve_confidentiality(*, record: Record, actor, no_state_secret: bo
                                    redaction_grounds: Iterable[str] = (), is_important: bool | None = None,
                                    comment: str = "", expected_state: str | None = None, override: str = "",
                                    consent_how: str = "", consent_on: dt.date | None = None, consent_document=None,
-                                   public_interest_reason: str = "") -> Record:
+                                   public_interest_reason: str = "", interpretation_waiver: str = "") -> Record:
     """The leading group's office reviews confidentiality for the whole agency (M.12(2)) and
     decides whether the information is important, which then needs the supervising leader's
     signature (重要信息需请主管厅领导签字). `is_important=None` confirms what the drafter
@@ -431,7 +474,11 @@ def record_approve_confidentiality(*, record: Record, actor, no_state_secret: bo
 
     Deciding that withholding would seriously harm the public interest (M.6 para. 2, R.15)
     sends the information to the supervising leader whatever its importance: it discloses a
-    third party's secret or privacy, which is the agency's decision, not the review's alone."""
+    third party's secret or privacy, which is the agency's decision, not the review's alone.
+
+    A 行政规范性文件 goes on with the interpretations drafted with it, which take the same step
+    (to the leader too when the policy is important), or with `interpretation_waiver`: the
+    office's recorded reason why it needs none (issue #19, 国办发〔2016〕80号)."""
     checklist = _review_checklist(
         record, no_state_secret=no_state_secret, no_commercial_secret=no_commercial_secret,
         no_personal_privacy=no_personal_privacy, redacted_parts=redacted_parts, redaction_grounds=redaction_grounds,
@@ -457,9 +504,33 @@ def record_approve_confidentiality(*, record: Record, actor, no_state_secret: bo
             )
         _keep_consent(record, checklist, upload=consent_document, actor=actor, saved=saved)
         _apply_checklist(record, checklist)
+        waiver = _interpretation_waiver(record, interpretation_waiver)
+        if waiver:
+            record.interpretation_waiver = waiver
+            checklist["interpretation_waiver"] = waiver
         subject = _("待厅领导签发") if to_state == S.LEADER_SIGNOFF else _("待发布")
-        return _move(record, actor=actor, role=role, action="approve_confidentiality", to_state=to_state,
-                     comment=comment.strip(), checklist=checklist, subject=subject)
+        _move(record, actor=actor, role=role, action="approve_confidentiality", to_state=to_state,
+              comment=comment.strip(), checklist=checklist, subject=subject)
+        _move_companions(record, actor=actor, role=role, action="approve_confidentiality",
+                         from_state=S.CONFIDENTIALITY_REVIEW, comment=comment.strip(),
+                         checklist=_companion_checklist(checklist))
+        return record
+
+
+def _interpretation_waiver(record: Record, waiver: str) -> str:
+    """The reason a 行政规范性文件 goes on without an interpretation (issue #19): required when
+    it has none, chosen from the list; none is recorded when it has one."""
+    from disclosure.interpretation_models import InterpretationWaiver
+
+    waiver = (waiver or "").strip()
+    if waiver and waiver not in InterpretationWaiver.values:
+        raise InvalidInput(_("请从列表中选择无需解读的理由。"))
+    if record.document_type != DocumentType.NORMATIVE or selectors.policy_has_interpretation(record):
+        return ""
+    if not waiver:
+        raise InvalidInput(_("行政规范性文件应与政策解读同步审签、同步发布（国办发〔2016〕80号）。本文件未附解读："
+                             "请退回起草处室补充解读，或选择无需解读的理由。"))
+    return waiver
 
 
 def record_sign_off(*, record: Record, actor, comment: str = "", expected_state: str | None = None) -> Record:
@@ -467,8 +538,11 @@ def record_sign_off(*, record: Record, actor, comment: str = "", expected_state:
     with transaction.atomic():
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS[workflow.A.SIGN_OFF], actor, record, expected_state=expected_state)
-        return _move(record, actor=actor, role=role, action="sign_off", to_state=S.READY,
-                     comment=comment.strip(), subject=_("待发布"))
+        _move(record, actor=actor, role=role, action="sign_off", to_state=S.READY,
+              comment=comment.strip(), subject=_("待发布"))
+        _move_companions(record, actor=actor, role=role, action="sign_off", from_state=S.LEADER_SIGNOFF,
+                         comment=comment.strip())
+        return record
 
 
 def next_index_number(*, at: dt.datetime) -> str:
@@ -531,6 +605,11 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
             publish_checklist["due_date"] = record.due_date.isoformat()
         if late_reason:
             publish_checklist["late_reason"] = late_reason
+        companions = _companions(record, state=S.READY)
+        for companion in companions:
+            _run_submission_guards(companion)
+        if companions:
+            publish_checklist["interpretations"] = [companion.pk for companion in companions]
         record.channels = channels
         record.published_at = at
         record.index_number = next_index_number(at=at)
@@ -556,11 +635,45 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         search.index_entry(entry)
         if record.previous_version_id:
             _supersede(record.previous_version_id, by=record, actor=actor, role=role)
+        # Issue #19: the interpretations drafted with it are published with it, in this
+        # transaction, at the same time and on the same channels: both or neither.
+        for companion in companions:
+            _publish_companion(companion, policy=record, actor=actor, role=role, at=at, channels=channels)
         # The office that drafted it hears that its information is public (or when it will be).
         _notify_office(record, actor=actor, subject=_("定时发布，%(when)s 生效") % {"when": when} if scheduled
                        else _("已发布"))
         public_content_changed()
         return record
+
+
+def _publish_companion(companion: Record, *, policy: Record, actor, role: str, at: dt.datetime,
+                       channels: list[str]) -> Record:
+    """Publish an interpretation with its policy (issue #19): its own index number, catalogue
+    line and search entry, the policy's time and channels."""
+    companion.channels = channels
+    companion.published_at = at
+    companion.index_number = next_index_number(at=at)
+    if _index_number_in_use(companion.index_number):
+        raise _index_number_taken(companion.index_number)
+    try:
+        with transaction.atomic():
+            companion.state = S.PUBLISHED
+            companion.save()
+            _event(companion, actor=actor, role=role, action="publish", from_state=S.READY,
+                   comment=_("随政策文件“%(title)s”同步发布") % {"title": policy.title},
+                   checklist={"channels": channels, "published_at": at.isoformat(), "with_policy": policy.pk})
+            entry = CatalogueEntry.objects.create(
+                record=companion, index_number=companion.index_number, title=companion.title,
+                summary=companion.summary, office=companion.office, category=companion.category,
+                date_formed=companion.date_formed, published_at=at, attribute=companion.attribute,
+                validity=companion.validity,
+            )
+    except IntegrityError:
+        raise _index_number_taken(companion.index_number) from None
+    search.index_entry(entry)
+    if companion.previous_version_id:
+        _supersede(companion.previous_version_id, by=companion, actor=actor, role=role)
+    return companion
 
 
 def _supersede(previous_id: int, *, by: Record, actor, role: str) -> None:
@@ -592,8 +705,20 @@ def record_register(*, record: Record, actor, comment: str = "", expected_state:
         role = workflow.check(workflow.TRANSITIONS[workflow.A.REGISTER], actor, record, expected_state=expected_state)
         kind = RegisterKind.AMENDMENT if record.previous_version_id else RegisterKind.RELEASE
         line = _register_line(record, kind=kind, actor=actor, note=comment.strip())
-        return _move(record, actor=actor, role=role, action="register", to_state=S.REGISTERED,
-                     comment=comment.strip(), checklist={"register_number": line.display_number})
+        _move(record, actor=actor, role=role, action="register", to_state=S.REGISTERED,
+              comment=comment.strip(), checklist={"register_number": line.display_number})
+        # The interpretations published with it are registered with it, one line each (M.12(4)).
+        for companion in _companions(record, state=S.PUBLISHED):
+            if companion.published_at is None or companion.published_at > timezone.now():
+                continue
+            kind = RegisterKind.AMENDMENT if companion.previous_version_id else RegisterKind.RELEASE
+            own = _register_line(companion, kind=kind, actor=actor, note=comment.strip())
+            companion.state = S.REGISTERED
+            companion.save()
+            _event(companion, actor=actor, role=role, action="register", from_state=S.PUBLISHED,
+                   comment=_("随政策文件“%(title)s”一并登记") % {"title": record.title},
+                   checklist={"register_number": own.display_number, "with_policy": record.pk})
+        return record
 
 
 def record_return(*, record: Record, actor, comment: str, expected_state: str | None = None) -> Record:
@@ -602,8 +727,12 @@ def record_return(*, record: Record, actor, comment: str, expected_state: str | 
     with transaction.atomic():
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS[workflow.A.RETURN_TO_DRAFT], actor, record, expected_state=expected_state)
-        return _move(record, actor=actor, role=role, action="return_to_draft", to_state=S.DRAFT,
-                     comment=comment, subject=_("已退回修改"))
+        from_state = record.state
+        _move(record, actor=actor, role=role, action="return_to_draft", to_state=S.DRAFT,
+              comment=comment, subject=_("已退回修改"))
+        _move_companions(record, actor=actor, role=role, action="return_to_draft", from_state=from_state,
+                         comment=comment)
+        return record
 
 
 def record_withhold(*, record: Record, actor, ground: str, comment: str = "",
@@ -616,8 +745,16 @@ def record_withhold(*, record: Record, actor, ground: str, comment: str = "",
         role = workflow.check(workflow.TRANSITIONS[workflow.A.WITHHOLD], actor, record, expected_state=expected_state)
         record.attribute = DisclosureAttribute.NOT_DISCLOSED
         record.withholding_ground = ground
+        from_state = record.state
         _move(record, actor=actor, role=role, action="withhold", to_state=S.WITHHELD, comment=comment.strip(),
               checklist={"ground": ground})
+        # An interpretation of information that is not disclosed has nothing to interpret.
+        for companion in _companions(record, state=from_state):
+            companion.attribute = DisclosureAttribute.NOT_DISCLOSED
+            companion.withholding_ground = ground
+            companion.save()
+        _move_companions(record, actor=actor, role=role, action="withhold", from_state=from_state,
+                         comment=comment.strip(), checklist={"ground": ground})
         notify_on_commit(
             users=[record.created_by],
             subject=_("不予公开：%(title)s") % {"title": record.title},
@@ -653,11 +790,18 @@ def _amend(*, record: Record, actor, comment: str, expected_state: str | None, t
             # The body was published with these parts taken out (M.6, last paragraph); the new
             # version starts from the same body, so it carries the same account of them.
             redacted_parts=record.redacted_parts, redaction_grounds=list(record.redaction_grounds or []),
+            video_url=record.video_url,
         )
         if draft.attribute == DisclosureAttribute.NOT_DISCLOSED:
             draft.attribute = DisclosureAttribute.PROACTIVE
         record_refresh_due_date(draft)
         draft.save()
+        # A new version of an interpretation interprets the same policies (issue #19); it runs
+        # its own chain, as an interpretation added after publication does.
+        from disclosure.interpretation_models import Interpretation
+
+        for policy_id in record.interprets_links.values_list("policy_id", flat=True):
+            Interpretation.objects.create(policy_id=policy_id, interpretation=draft, with_policy=False, created_by=actor)
         for attachment in record.attachments.all():
             copy = Attachment.objects.create(
                 record=draft, file=attachment.file.name, title=attachment.title,
@@ -762,6 +906,7 @@ def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_st
                    comment=_("随第 %(n)d 版（%(index)s）一并处理：%(reason)s")
                    % {"n": record.version_number, "index": record.index_number or "—", "reason": reason},
                    checklist={"register_number": line.display_number, "with_version": record.pk})
+        _end_interpretations(record, actor=actor, role=role, action=action, reason=reason, today=today, kind=kind)
         note = _("原因：%(reason)s") % {"reason": reason}
         if action == "revoke":
             pending = record.next_versions.filter(state__in=workflow.IN_PROGRESS_STATES)
@@ -771,6 +916,36 @@ def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_st
         _notify_office(record, subject=subject, note=note, actor=actor)
         public_content_changed()
         return record
+
+
+def _end_interpretations(policy: Record, *, actor, role: str, action: str, reason: str, today: dt.date,
+                         kind: str) -> None:
+    """Issue #19: when a policy is revoked, repealed or expires, its interpretations are marked
+    the same way, each with its event and register line (M.12(4), M.14) — unless an interpretation
+    also interprets another policy still in force, which it goes on explaining."""
+    from disclosure.interpretation_models import Interpretation
+
+    chain = {policy.pk, *(r.pk for r in _older_versions(policy))}
+    still_needed = (Interpretation.objects.filter(policy__state__in=workflow.LIVE_STATES,
+                                                  policy__validity=Validity.VALID)
+                    .exclude(policy_id__in=chain).values("interpretation_id"))
+    candidates = (Record.objects.select_for_update(of=("self",)).select_related("office")
+                  .filter(pk__in=Record.objects.filter(interprets_links__policy_id__in=chain).values("pk"),
+                          state__in=workflow.LIVE_STATES)
+                  .exclude(pk__in=still_needed).order_by("pk"))
+    what = {"revoke": _("撤销"), "repeal": _("废止"), "expire": _("失效")}[action]
+    for interpretation in candidates:
+        if action == "repeal" and interpretation.validity == Validity.REPEALED:
+            continue
+        if action == "expire" and interpretation.validity != Validity.VALID:
+            continue
+        from_state = interpretation.state
+        note = _("所解读的政策文件“%(title)s”已%(what)s，本解读一并%(what)s：%(reason)s") % {
+            "title": policy.title, "what": what, "reason": reason}
+        _end_of_life_one(interpretation, action=action, reason=note, today=today)
+        line = _register_line(interpretation, kind=kind, actor=actor, note=note)
+        _event(interpretation, actor=actor, role=role, action=action, from_state=from_state, comment=note,
+               checklist={"register_number": line.display_number, "with_policy": policy.pk})
 
 
 def record_revoke(*, record: Record, actor, reason: str, expected_state: str | None = None) -> Record:

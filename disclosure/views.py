@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from disclosure import demand_services, selectors
 from disclosure import search as fulltext
-from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY, RULES_CATEGORY
+from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY, INTERPRETATION_CATEGORY, RULES_CATEGORY
 from disclosure.downloads import attachment_response
 from disclosure.models import Attachment, CatalogueCategory, DisclosureAttribute
 from disclosure.redaction_services import released_file
@@ -85,7 +85,8 @@ def statutory(request):
     """法定主动公开内容: the items of R.20, each with the catalogue categories it is filed under,
     then the catalogue's categories (M.5 and the R.20 additions), with their entries' counts."""
     categories = selectors.categories_with_counts(
-        CatalogueCategory.objects.filter(is_active=True).exclude(code__in=[RULES_CATEGORY, ANNUAL_REPORT_CATEGORY])
+        CatalogueCategory.objects.filter(is_active=True).exclude(
+            code__in=[RULES_CATEGORY, ANNUAL_REPORT_CATEGORY, INTERPRETATION_CATEGORY])
     )
     return render(request, "disclosure/statutory.html",
                   {"items": selectors.statutory_items(), "categories": categories})
@@ -136,6 +137,11 @@ def record_detail(request, pk: int, printable: bool = False):
             "replacement": selectors.record_replacement(record),
             "attachments": record.attachments.all() if record.shows_body else [],
             "apply_for": record.attribute == DisclosureAttribute.ON_REQUEST,
+            # 政策解读 (issue #19): a policy's interpretations, an interpretation's originals.
+            "interpretations": selectors.public_interpretations(record),
+            "originals": selectors.public_policies(record),
+            "graphics": [a for a in record.attachments.all() if a.content_type.startswith("image/")]
+            if record.shows_body else [],
         },
     )
 

@@ -150,6 +150,7 @@ def _acting_role(transition: Transition, user, record: Record) -> str | None:
 def _guard(transition: Transition, record: Record) -> None:
     """Rules about the record itself, beyond state and person."""
     name = transition.name
+    _guard_interpretation(name, record)
     if name == "publish" and record.attribute == DisclosureAttribute.NOT_DISCLOSED:
         raise StateConflict(_("不予公开的信息不能发布。"))
     if name == "publish" and record.previous_version_id and record.previous_version.state == S.REVOKED:
@@ -171,6 +172,35 @@ def _guard(transition: Transition, record: Record) -> None:
         raise StateConflict(_("该信息已废止。"))
     if name == "expire" and record.validity != Validity.VALID:
         raise StateConflict(_("只有有效的信息才能标记失效。"))
+
+
+# The steps an interpretation drafted with its policy takes only with it (issue #19).
+CHAIN_STEPS = ("submit", "approve_division", "approve_confidentiality", "sign_off", "publish", "return_to_draft",
+               "withhold")
+
+
+def _guard_interpretation(name: str, record: Record) -> None:
+    """政策解读 (issue #19, 国办发〔2016〕80号: 同步起草、同步审签、同步发布)."""
+    from disclosure.interpretation_models import Interpretation
+    from disclosure.models import DocumentType
+
+    if name in CHAIN_STEPS and record.state in IN_PROGRESS_STATES:
+        policy = (Interpretation.objects.filter(interpretation_id=record.pk, with_policy=True)
+                  .values_list("policy__title", flat=True).first())
+        if policy is not None:
+            raise StateConflict(_("本解读随政策文件“%(title)s”同步审签、同步发布，请在政策文件上办理。") % {"title": policy})
+    if name != "publish":
+        return
+    if record.document_type == DocumentType.NORMATIVE and not record.interpretation_waiver:
+        from disclosure.selectors import policy_has_interpretation
+
+        if not policy_has_interpretation(record):
+            raise StateConflict(_("行政规范性文件须与政策解读同步发布；本文件未附解读，也没有领导小组办公室选定的无需解读理由。"
+                                  "请退回起草处室补充解读。"))
+    ended = (Interpretation.objects.filter(interpretation_id=record.pk, with_policy=False)
+             .exclude(policy__state__in=LIVE_STATES).values_list("policy__title", flat=True).first())
+    if ended is not None:
+        raise StateConflict(_("所解读的政策文件“%(title)s”已撤销或未发布，本解读不能发布。") % {"title": ended})
 
 
 def check(transition: Transition, user, record: Record, *, expected_state: str | None = None) -> str:

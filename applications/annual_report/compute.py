@@ -305,6 +305,7 @@ def compute_facts(year: int, table3: dict[str, dict[str, int]], table4: dict[str
         .values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     return {
         **{name: procedures.get(kind, 0) for name, kind in PROCEDURE_FACTS.items()},
+        **_interpretation_facts(y),
         "records_published": records["published"],
         "records_proactive": records["proactive"],
         "applications_new": table3[NEW][TOTAL],
@@ -324,6 +325,27 @@ def compute_facts(year: int, table3: dict[str, dict[str, int]], table4: dict[str
     }
 
 
+def _interpretation_facts(y: Year) -> dict:
+    """政策解读 (issue #19) for section 一 (主动公开): interpretations published in the year, those
+    published with their policy, those with a video, and the 行政规范性文件 published in the year
+    with an interpretation. A new version of an interpretation is not a new one."""
+    live = (RecordState.PUBLISHED, RecordState.REGISTERED)
+    in_year = Q(state__in=live, published_at__gte=y.start, published_at__lt=y.end, previous_version__isnull=True)
+    interpretations = Record.objects.filter(in_year, interprets_links__isnull=False).distinct().aggregate(
+        n=Count("pk", distinct=True),
+        synchronous=Count("pk", distinct=True, filter=Q(interprets_links__with_policy=True)),
+        video=Count("pk", distinct=True, filter=~Q(video_url="")),
+    )
+    normative = Record.objects.filter(in_year, document_type=DocumentType.NORMATIVE).aggregate(
+        n=Count("pk", distinct=True),
+        interpreted=Count("pk", distinct=True, filter=Q(interpretation_links__interpretation__state__in=live)),
+    )
+    return {"interpretations_published": interpretations["n"],
+            "interpretations_synchronous": interpretations["synchronous"],
+            "interpretations_video": interpretations["video"],
+            "normative_published": normative["n"], "normative_interpreted": normative["interpreted"]}
+
+
 PROCEDURE_FACTS = {
     "third_party_consultations": EventKind.CONSULTATION_STARTED,
     "agency_consultations": EventKind.AGENCY_CONSULTATION_STARTED,
@@ -339,6 +361,12 @@ def fact_sentences(year: int, facts: dict) -> list[str]:
         return []
     return [
         _("%(year)d年，本机关主动公开政府信息%(n)d条。") % {"year": year, "n": facts["records_proactive"]},
+        # Issue #19; figures from before these were counted (an older snapshot) read as 0.
+        _("本年发布政策解读%(n)d篇，其中与政策文件同步发布%(sync)d篇，含视频解读%(video)d篇；"
+          "制发行政规范性文件%(normative)d件，其中配发解读%(interpreted)d件。")
+        % {"n": facts.get("interpretations_published", 0), "sync": facts.get("interpretations_synchronous", 0),
+           "video": facts.get("interpretations_video", 0), "normative": facts.get("normative_published", 0),
+           "interpreted": facts.get("normative_interpreted", 0)},
         _("全年新收政府信息公开申请%(new)d件（自然人%(person)d件，法人或其他组织%(org)d件），上年结转%(carried)d件；"
           "办结%(closed)d件，结转下年度继续办理%(open)d件。")
         % {"new": facts["applications_new"], "person": facts["applications_natural_person"],

@@ -121,10 +121,31 @@ def test_the_annual_report_not_published_by_31_january_is_a_finding_r49(world):
     assert "2026年" in late["title"] and late["office_id"] == world.general_office.pk
 
 
-def test_policies_without_interpretation_wait_until_interpretations_exist(world):
+def test_normative_documents_without_interpretation_or_recorded_reason_are_findings(world):
+    """国办发〔2016〕80号 (issue #19): a 行政规范性文件 in force goes out with its interpretation, or
+    with the disclosure office's reason why it needs none; an interpretation added later clears it."""
+    from disclosure import interpretation_services
+    from disclosure.models import Channel
+
+    waived = drive(world, new_draft(world, title="内容简单的规范性文件", document_type="normative"), S.PUBLISHED)
+    assert waived.interpretation_waiver  # drive() records the office's reason when none is attached
+    bare = drive(world, new_draft(world, title="未配解读的规范性文件", document_type="normative"), S.READY)
+    Record.objects.filter(pk=bare.pk).update(interpretation_waiver="")  # e.g. published before issue #19
+    Record.objects.filter(pk=bare.pk).update(state=S.PUBLISHED, published_at=timezone.now(), index_number="T-1")
     run = compliance.compliance_run()
     check = next(c for c in run.checks if c["code"] == "policy_interpretations")
-    assert check["skipped"] and check["deducted"] == 0
+    assert not check["skipped"] and check["count"] == 1 and check["deducted"] == 2
+    (finding,) = _codes(run)["policy_interpretations"]
+    assert "未配解读的规范性文件" in finding["title"] and finding["records"] == [bare.pk]
+    assert finding["office_id"] == world.office_a.pk
+
+    reading = new_draft(world, title="未配解读的规范性文件解读", body="<p>解读。</p>")
+    interpretation_services.interpretation_link(interpretation=reading, policy=Record.objects.get(pk=bare.pk),
+                                                actor=world.drafter_a)
+    drive(world, reading, S.READY)
+    services.record_publish(record=Record.objects.get(pk=reading.pk), actor=world.publisher,
+                            channels=[Channel.COLUMN])
+    assert "policy_interpretations" not in _codes(compliance.compliance_run())
 
 
 def test_score_is_100_less_the_capped_deductions(world):

@@ -520,7 +520,7 @@ def test_query_counts_are_constant_in_the_number_of_items(client, world, tmp_pat
     for url in urls:
         with django_assert_num_queries(few[url]):
             client.get(url)
-    with django_assert_max_num_queries(3):  # count, page, attachments
+    with django_assert_max_num_queries(5):  # count, page, attachments, interpretations, interpreted policies
         assert len(_results(client, "api:record-list")) == 15
     with django_assert_max_num_queries(2):  # count, page
         assert len(_results(client, "api:catalogue-list")) == 15

@@ -45,6 +45,14 @@ def test_demo_loads_the_seed_department_and_is_idempotent(settings):
         assert office.supervising_leaders.exists()
     states = set(Record.objects.values_list("state", flat=True))
     assert {RecordState.REGISTERED, RecordState.DIVISION_REVIEW, RecordState.LEADER_SIGNOFF} <= states
+    # Issue #19: a normative document published with its interpretation, linked both ways, at the same time.
+    from disclosure.interpretation_models import Interpretation
+
+    link = Interpretation.objects.select_related("policy", "interpretation").get(
+        policy__document_number="吉工信规〔2026〕1号")
+    assert link.with_policy and link.policy.state == link.interpretation.state == RecordState.REGISTERED
+    assert link.policy.published_at == link.interpretation.published_at
+    assert link.interpretation.video_url and link.interpretation.attachments.filter(content_type="image/png").exists()
     assert "demo-portal-2026" in first and "zcfg-drafter" in first
     user = get_user_model().objects.get(username="zcfg-drafter")
     assert user.check_password("demo-portal-2026")
@@ -107,7 +115,8 @@ def test_demo_ships_records_with_real_attachments_to_download(client, settings, 
     assert content.startswith(b"%PDF-") and b"STSong-Light" in content and b"UniGB-UCS2-H" in content
     page = client.get(reverse("disclosure:record", args=[pdf.record_id])).text
     assert f"附件1：</span><a href=\"{reverse('disclosure:attachment', args=[pdf.pk])}\" lang=\"zh-Hans\">{pdf.title}</a>" in page
-    image = public.filter(content_type="image/png").get()
+    # The chart of the economy report (the interpretation's 图解 is the other PNG, issue #19).
+    image = public.filter(content_type="image/png", record__interprets_links__isnull=True).get()
     from PIL import Image
 
     with Image.open(image.file.path) as picture:
