@@ -102,10 +102,14 @@ def year_figures(year: int) -> dict[str, int]:
     periods = CommentPeriod.objects.filter(record__state__in=selectors.PUBLIC_STATES,
                                            record__published_at__gte=start, record__published_at__lt=end)
     comments = PublicComment.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    reports = CommentPeriod.objects.filter(adoption_report__state__in=selectors.PUBLIC_STATES,
+                                           adoption_report__published_at__gte=start,
+                                           adoption_report__published_at__lt=end)
     return {
         "comment_periods": periods.count(),
         "comment_periods_major": periods.filter(decision_kind="major").count(),
         "public_comments": comments.count(),
         "public_comments_adopted": comments.filter(decision__in=(CommentDecision.ADOPTED,
                                                                  CommentDecision.PARTLY)).count(),
+        "comment_reports_published": reports.count(),
     }

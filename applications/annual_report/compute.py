@@ -44,6 +44,7 @@ from applications.models import (
     ReviewResult,
 )
 from applications.outcomes import Outcome, OutcomeGroup, group_of
+from disclosure import comment_selectors
 from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY
 from disclosure.models import DocumentType, Record, RecordState, Validity
 from disclosure.selectors import records_published
@@ -305,6 +306,8 @@ def compute_facts(year: int, table3: dict[str, dict[str, int]], table4: dict[str
         .values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     return {
         **{name: procedures.get(kind, 0) for name, kind in PROCEDURE_FACTS.items()},
+        # Calls for public comments on drafts (意见征集, issue #19): section 一 reports them.
+        **comment_selectors.year_figures(year),
         "records_published": records["published"],
         "records_proactive": records["proactive"],
         "applications_new": table3[NEW][TOTAL],
@@ -358,6 +361,11 @@ def fact_sentences(year: int, facts: dict) -> list[str]:
           "因申请数量、频次明显超过合理范围确定延迟答复期限%(delayed)d件（条例第三十五条）。")
         % {"third": facts.get("third_party_consultations", 0), "agencies": facts.get("agency_consultations", 0),
            "extended": facts.get("extensions", 0), "delayed": facts.get("delayed_replies", 0)},
+        _("本年就重大行政决策、行政规范性文件等草案公开征求意见%(periods)d次（其中重大行政决策%(major)d次），"
+          "收到公众意见%(comments)d条，采纳或部分采纳%(adopted)d条；公开意见采纳情况%(reports)d份。")
+        % {"periods": facts.get("comment_periods", 0), "major": facts.get("comment_periods_major", 0),
+           "comments": facts.get("public_comments", 0), "adopted": facts.get("public_comments_adopted", 0),
+           "reports": facts.get("comment_reports_published", 0)},
     ]
 
 
