@@ -101,6 +101,10 @@ class CommentPeriodAdmin(ScopedObjectMixin, HistoryAdmin):
                     prefix=f"c{comment.pk}",
                     initial={"decision": comment.decision if decision != "pending" else "adopted",
                              "reason": comment.decision_reason})
+                # Each row's controls are named after its comment (several rows share the page).
+                code = {"code": comment.receipt_code}
+                comment.form.fields["decision"].widget.attrs["aria-label"] = _("意见 %(code)s 的采纳情况") % code
+                comment.form.fields["reason"].widget.attrs["aria-label"] = _("意见 %(code)s 的理由") % code
             groups.append({"decision": decision, "label": label, "comments": comments})
         office_records = selectors.records_published().filter(office_id=period.record.office_id).exclude(
             pk__in=[pk for pk in (period.record_id, period.adoption_report_id) if pk]).order_by("-published_at")[:200]

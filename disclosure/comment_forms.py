@@ -73,11 +73,9 @@ class CommentPeriodOpenForm(forms.Form):
 
 class CommentDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("采纳情况"), choices=[
-        c for c in CommentDecision.choices if c[0] != CommentDecision.PENDING],
-        widget=forms.Select(attrs={"aria-label": _("采纳情况")}))
+        c for c in CommentDecision.choices if c[0] != CommentDecision.PENDING])
     reason = forms.CharField(label=_("理由"), required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2, "aria-label": _("理由"),
-                                                          "placeholder": _("理由（部分采纳或未采纳时必填）")}),
+                             widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("理由（部分采纳或未采纳时必填）")}),
                              help_text=_("部分采纳或未采纳的，须说明理由。"))
 
 
