@@ -10,6 +10,7 @@ office through comment_workflow.check() on a locked row.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable
 
@@ -256,9 +257,9 @@ def comment_period_draft_report(*, period: CommentPeriod, actor) -> Record:
         flow.check(flow.A.REPORT, actor, period)
         draft = period.record
         report = Record(
-            title=_("关于《%(title)s》公开征求意见采纳情况的说明") % {"title": draft.title}, office=draft.office,
+            title=_("关于《%(title)s》公开征求意见采纳情况的说明") % {"title": draft_name(draft.title)}, office=draft.office,
             category=draft.category, date_formed=timezone.localdate(), attribute=DisclosureAttribute.PROACTIVE,
-            summary=_("《%(title)s》征求意见期间收到的意见及其采纳情况。") % {"title": draft.title},
+            summary=_("《%(title)s》征求意见期间收到的意见及其采纳情况。") % {"title": draft_name(draft.title)},
             body=_report_body(period),
         )
         report = services.record_save_draft(record=report, actor=actor)
@@ -267,13 +268,19 @@ def comment_period_draft_report(*, period: CommentPeriod, actor) -> Record:
     return report
 
 
+def draft_name(title: str) -> str:
+    """The draft's own name: 《X》 out of "关于《X》公开征求意见的公告", else the whole title."""
+    match = re.search(r"《(.+)》", title or "")
+    return match.group(1) if match else (title or "")
+
+
 def _report_body(period: CommentPeriod) -> str:
     comments = list(period.comments.order_by("submitted_at", "pk"))
     counts = {value: sum(1 for c in comments if c.decision == value) for value in CommentDecision.values}
     parts = [
         "<p>" + escape(_("本机关于 %(start)s 至 %(end)s 就《%(title)s》公开征求意见，共收到意见%(n)d条，"
                          "其中采纳%(adopted)d条、部分采纳%(partly)d条、未采纳%(not)d条。具体情况如下：")
-                       % {"start": period.start_date, "end": period.end_date, "title": period.record.title,
+                       % {"start": period.start_date, "end": period.end_date, "title": draft_name(period.record.title),
                           "n": len(comments), "adopted": counts[CommentDecision.ADOPTED],
                           "partly": counts[CommentDecision.PARTLY], "not": counts[CommentDecision.NOT_ADOPTED]})
         + "</p>",
