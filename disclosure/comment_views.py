@@ -43,7 +43,7 @@ def comment_periods(request):
 def comment_period(request, pk: int):
     period = get_object_or_404(comment_selectors.comment_periods_public(), pk=pk)
     rules = comment_services.comment_rules()
-    form, status = None, 200
+    form = None
     if request.method == "POST":
         form = PublicCommentForm(request.POST, request.FILES, require_name=rules.require_name)
         if (retry_after := ratelimit.check(request, COMMENT_LIMIT)) is not None:
@@ -59,14 +59,13 @@ def comment_period(request, pk: int):
                     contact=form.cleaned_data["contact"], upload=form.cleaned_data["attachment"],
                     idempotency_key=form.cleaned_data["idempotency_key"])
             except DomainError as error:
-                form.add_error(None, str(error))
-                status = 409 if comment_services.refusal_if_not_open(period) else 200
+                form.add_error(None, str(error))  # closed meanwhile, or refused: said above the form
             else:
                 return render(request, "disclosure/comments/receipt.html",
                               {"period": period, "comment": comment, "created": created})
     elif comment_services.refusal_if_not_open(period) is None:
         form = PublicCommentForm(require_name=rules.require_name)
-    return _page(request, period, form, status=status)
+    return _page(request, period, form)
 
 
 def _page(request, period, form, *, status: int = 200):
