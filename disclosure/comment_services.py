@@ -133,7 +133,7 @@ def comment_period_update_terms(*, period: CommentPeriod, actor, decision_kind: 
                                 end_date: dt.date, contact: str, channels: Iterable[str]) -> CommentPeriod:
     """Change the terms while the draft is still a draft (after that, the reviewed terms stand)."""
     with transaction.atomic():
-        period = CommentPeriod.objects.select_for_update().select_related("record").get(pk=period.pk)
+        period = CommentPeriod.objects.select_for_update(of=("self",)).select_related("record").get(pk=period.pk)
         flow.check(flow.A.OPEN, actor, office_id=period.record.office_id)
         if period.record.state != RecordState.DRAFT:
             raise StateConflict(_("征求意见稿已提交审核，征集期限和联系方式不能再修改。"))
@@ -179,7 +179,7 @@ def public_comment_submit(*, period: CommentPeriod, text: str, name: str = "", c
     comment and answers with its receipt. Refused, with the reason, outside the period."""
     def store() -> PublicComment:
         with transaction.atomic(), files_removed_unless_committed() as saved:
-            locked = CommentPeriod.objects.select_for_update().select_related("record").get(pk=period.pk)
+            locked = CommentPeriod.objects.select_for_update(of=("self",)).select_related("record").get(pk=period.pk)
             if (refusal := refusal_if_not_open(locked)) is not None:
                 raise StateConflict(refusal)
             comment = _new_comment(locked, text=text, name=name, contact=contact, idempotency_key=idempotency_key)
@@ -222,7 +222,7 @@ def public_comment_decide(*, comment: PublicComment, actor, decision: str, reaso
     if decision in NEEDS_REASON and not reason:
         raise InvalidInput(_("部分采纳或未采纳的，须说明理由。"))
     with transaction.atomic():
-        period = CommentPeriod.objects.select_for_update().select_related("record", "adoption_report").get(
+        period = CommentPeriod.objects.select_for_update(of=("self",)).select_related("record", "adoption_report").get(
             pk=comment.period_id)
         flow.check(flow.A.DECIDE, actor, period)
         comment = PublicComment.objects.select_for_update().get(pk=comment.pk)
@@ -238,7 +238,7 @@ def comment_period_close(*, period: CommentPeriod, actor, reason: str) -> Commen
     if not reason:
         raise InvalidInput(_("请说明提前结束征集的原因（将在公开页面显示）。"))
     with transaction.atomic():
-        period = CommentPeriod.objects.select_for_update().select_related("record", "adoption_report").get(
+        period = CommentPeriod.objects.select_for_update(of=("self",)).select_related("record", "adoption_report").get(
             pk=period.pk)
         flow.check(flow.A.CLOSE, actor, period)
         period.closed_early_at, period.closed_early_by, period.closed_early_reason = timezone.now(), actor, reason
@@ -252,7 +252,7 @@ def comment_period_draft_report(*, period: CommentPeriod, actor) -> Record:
     the handled comments (without names or contacts); the drafter edits it and submits it to the
     M.12 chain. The period links it at once; the public sees it once it is published."""
     with transaction.atomic():
-        period = CommentPeriod.objects.select_for_update().select_related("record", "adoption_report").get(
+        period = CommentPeriod.objects.select_for_update(of=("self",)).select_related("record", "adoption_report").get(
             pk=period.pk)
         flow.check(flow.A.REPORT, actor, period)
         draft = period.record
@@ -300,7 +300,7 @@ def comment_period_link_final(*, period: CommentPeriod, actor, final_record: Rec
     """Link the document finally adopted (a published record), so that its page links the
     adoption report; None removes the link."""
     with transaction.atomic():
-        period = CommentPeriod.objects.select_for_update().select_related("record", "adoption_report").get(
+        period = CommentPeriod.objects.select_for_update(of=("self",)).select_related("record", "adoption_report").get(
             pk=period.pk)
         flow.check(flow.A.LINK_FINAL, actor, period)
         if final_record is not None:
