@@ -342,6 +342,12 @@ def fact_sentences(year: int, facts: dict) -> list[str]:
         return []
     return [
         _("%(year)d年，本机关主动公开政府信息%(n)d条。") % {"year": year, "n": facts["records_proactive"]},
+        # Issue #19: calls for public comments on drafts (意见征集) belong with proactive disclosure.
+        _("本年就重大行政决策、行政规范性文件等草案公开征求意见%(periods)d次（其中重大行政决策%(major)d次），"
+          "收到公众意见%(comments)d条，采纳或部分采纳%(adopted)d条；公开意见采纳情况%(reports)d份。")
+        % {"periods": facts.get("comment_periods", 0), "major": facts.get("comment_periods_major", 0),
+           "comments": facts.get("public_comments", 0), "adopted": facts.get("public_comments_adopted", 0),
+           "reports": facts.get("comment_reports_published", 0)},
         _("全年新收政府信息公开申请%(new)d件（自然人%(person)d件，法人或其他组织%(org)d件），上年结转%(carried)d件；"
           "办结%(closed)d件，结转下年度继续办理%(open)d件。")
         % {"new": facts["applications_new"], "person": facts["applications_natural_person"],
@@ -361,11 +367,6 @@ def fact_sentences(year: int, facts: dict) -> list[str]:
           "因申请数量、频次明显超过合理范围确定延迟答复期限%(delayed)d件（条例第三十五条）。")
         % {"third": facts.get("third_party_consultations", 0), "agencies": facts.get("agency_consultations", 0),
            "extended": facts.get("extensions", 0), "delayed": facts.get("delayed_replies", 0)},
-        _("本年就重大行政决策、行政规范性文件等草案公开征求意见%(periods)d次（其中重大行政决策%(major)d次），"
-          "收到公众意见%(comments)d条，采纳或部分采纳%(adopted)d条；公开意见采纳情况%(reports)d份。")
-        % {"periods": facts.get("comment_periods", 0), "major": facts.get("comment_periods_major", 0),
-           "comments": facts.get("public_comments", 0), "adopted": facts.get("public_comments_adopted", 0),
-           "reports": facts.get("comment_reports_published", 0)},
     ]
 
 
