@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from disclosure import selectors, services, workflow
 from disclosure.downloads import attachment_response
@@ -425,7 +425,8 @@ def _checklist_lines(checklist: dict) -> list[tuple[str, str]]:
     if checklist.get("ground"):
         lines.append((str(_("不予公开依据")), _choice_label(WithholdingGround, checklist["ground"])))
     if checklist.get("channels"):
-        lines.append((str(_("公开渠道")), "、".join(_choice_label(Channel, c) for c in checklist["channels"])))
+        labels = (_choice_label(Channel, c) for c in checklist["channels"])
+        lines.append((str(_("公开渠道")), pgettext("list separator", "、").join(labels)))
     if checklist.get("published_at"):
         try:
             moment = timezone.localtime(dt.datetime.fromisoformat(checklist["published_at"]))
@@ -609,4 +610,4 @@ class ReleaseRegisterLineAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, admin.Mode
 
 
 # Issue #20: redaction pages, the personal-data check, the sensitive-word list; issue #18: the demand page.
-from disclosure import demand_admin, redaction_admin  # noqa: E402, F401
+from disclosure import comment_admin, demand_admin, redaction_admin  # noqa: E402, F401

@@ -7,8 +7,10 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("主动公开")
     default_auto_field = "django.db.models.BigAutoField"
 
-    worklist = ["disclosure.selectors.worklist", "disclosure.selectors.change_request_worklist"]
-    demo_loader = ["disclosure.demo.load", "disclosure.redaction_demo.load"]  # the second: issue #20
+    worklist = ["disclosure.selectors.worklist", "disclosure.selectors.change_request_worklist",
+                "disclosure.comment_selectors.comment_worklist"]
+    # the second: issue #20; the third: calls for public comments (issue #19)
+    demo_loader = ["disclosure.demo.load", "disclosure.redaction_demo.load", "disclosure.comment_demo.load"]
     public_schedule = "disclosure.selectors.next_scheduled_publication"
     # Issue #20: record attachments can be redacted (R.37); records are checked for personal data
     # before submission and publication (M.6); panels on the record's pages show both.
@@ -64,6 +66,26 @@ class DisclosureConfig(AppConfig):
             "disclosure.view_fileredaction", "disclosure.view_personaldataclearance",
         },
     }
+
+    # Calls for public comments (意见征集, issue #19): the office's info officer opens one and drafts
+    # the adoption report; the office and the disclosure office handle the comments; the head of
+    # the office or the disclosure office may close one early. Contacts: see PublicComment.
+    comment_permissions = {
+        "drafter": {"disclosure.view_commentperiod", "disclosure.open_commentperiod",
+                    "disclosure.change_commentperiod", "disclosure.report_commentperiod",
+                    "disclosure.view_publiccomment", "disclosure.decide_publiccomment"},
+        "division_head": {"disclosure.view_commentperiod", "disclosure.close_commentperiod",
+                          "disclosure.view_publiccomment", "disclosure.decide_publiccomment"},
+        "disclosure_office": {"disclosure.view_commentperiod", "disclosure.close_commentperiod",
+                              "disclosure.view_publiccomment", "disclosure.decide_publiccomment",
+                              "disclosure.view_commentrules", "disclosure.change_commentrules"},
+        "leader": {"disclosure.view_commentperiod"},
+        "info_center": {"disclosure.view_commentperiod"},
+        "supervision": {"disclosure.view_commentperiod"},
+    }
+    for _role, _perms in comment_permissions.items():
+        role_permissions[_role] = role_permissions[_role] | _perms
+    del _role, _perms
 
     def ready(self):
         from disclosure import receivers

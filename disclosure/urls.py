@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disclosure import feeds, views
+from disclosure import comment_views, feeds, views
 
 app_name = "disclosure"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("records/<int:pk>/print/", views.record_detail, {"printable": True}, name="record_print"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("search/", views.search, name="search"),
+    path("comments/", comment_views.comment_periods, name="comment_periods"),
+    path("comments/<int:pk>/", comment_views.comment_period, name="comment_period"),
     path("feeds/latest.rss", feeds.LatestEntriesRss(), name="feed_rss"),
     path("feeds/latest.atom", feeds.LatestEntriesAtom(), name="feed_atom"),
     path("feeds/category/<slug:code>.rss", feeds.CategoryEntriesRss(), name="category_feed_rss"),

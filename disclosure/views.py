@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from disclosure import demand_services, selectors
+from disclosure import comment_selectors, demand_services, selectors
 from disclosure import search as fulltext
 from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY, INTERPRETATION_CATEGORY, RULES_CATEGORY
 from disclosure.downloads import attachment_response
@@ -142,8 +142,18 @@ def record_detail(request, pk: int, printable: bool = False):
             "originals": selectors.public_policies(record),
             "graphics": [a for a in record.attachments.all() if a.content_type.startswith("image/")]
             if record.shows_body else [],
+            **_comment_links(record),
         },
     )
+
+
+def _comment_links(record) -> dict:
+    """The call for comments a record belongs to (意见征集, issue #19): as its draft, its adoption
+    report, or the document finally adopted — each page links the others."""
+    period = comment_selectors.comment_period_of_record(record)
+    if period is None:
+        return {}
+    return {"comment_period": period, "comment_report": comment_selectors.adoption_report_public(period)}
 
 
 def attachment_download(request, pk: int):

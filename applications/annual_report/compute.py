@@ -44,6 +44,7 @@ from applications.models import (
     ReviewResult,
 )
 from applications.outcomes import Outcome, OutcomeGroup, group_of
+from disclosure import comment_selectors
 from disclosure.catalogue_seed import ANNUAL_REPORT_CATEGORY
 from disclosure.models import DocumentType, Record, RecordState, Validity
 from disclosure.selectors import records_published
@@ -306,6 +307,8 @@ def compute_facts(year: int, table3: dict[str, dict[str, int]], table4: dict[str
     return {
         **{name: procedures.get(kind, 0) for name, kind in PROCEDURE_FACTS.items()},
         **_interpretation_facts(y),
+        # Calls for public comments on drafts (意见征集, issue #19): section 一 reports them.
+        **comment_selectors.year_figures(year),
         "records_published": records["published"],
         "records_proactive": records["proactive"],
         "applications_new": table3[NEW][TOTAL],
@@ -367,6 +370,12 @@ def fact_sentences(year: int, facts: dict) -> list[str]:
         % {"n": facts.get("interpretations_published", 0), "sync": facts.get("interpretations_synchronous", 0),
            "video": facts.get("interpretations_video", 0), "normative": facts.get("normative_published", 0),
            "interpreted": facts.get("normative_interpreted", 0)},
+        # Issue #19: calls for public comments on drafts (意见征集) belong with proactive disclosure.
+        _("本年就重大行政决策、行政规范性文件等草案公开征求意见%(periods)d次（其中重大行政决策%(major)d次），"
+          "收到公众意见%(comments)d条，采纳或部分采纳%(adopted)d条；公开意见采纳情况%(reports)d份。")
+        % {"periods": facts.get("comment_periods", 0), "major": facts.get("comment_periods_major", 0),
+           "comments": facts.get("public_comments", 0), "adopted": facts.get("public_comments_adopted", 0),
+           "reports": facts.get("comment_reports_published", 0)},
         _("全年新收政府信息公开申请%(new)d件（自然人%(person)d件，法人或其他组织%(org)d件），上年结转%(carried)d件；"
           "办结%(closed)d件，结转下年度继续办理%(open)d件。")
         % {"new": facts["applications_new"], "person": facts["applications_natural_person"],

@@ -27,6 +27,7 @@ PUBLIC_FORMS = [
     "complaints:case_rate", "complaints:survey", "disclosure:search",
     "applications:case_suggest",  # issue #18: an applicant suggests proactive disclosure (R.44)
     "own_cases:request", "own_cases:open",  # issue #18: a citizen's own cases by a one-time link
+    "disclosure:comment_period",  # issue #19: a comment on a draft (意见征集)
 ]
 STAFF_FORMS = [
     "admin:login", "admin:disclosure_record_add", "admin:applications_disclosureapplication_add",
@@ -35,6 +36,7 @@ STAFF_FORMS = [
     "admin:complaints_complaint_reporter_search", "admin:complaints_consultation_add",
     "admin:complaints_accountabilityfinding_add", "admin:complaints_assessment_changelist",
     "admin:disclosure_demandtopic_changelist",
+    "admin:disclosure_commentperiod_add",  # issue #19: opening a call for comments
 ]
 
 
