@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,14 @@ from portal.selectors import office_ids_for
 from portal.widgets import IsoDateInput, IsoDateTimeInput
 
 
+def _formfield(field, **kwargs):
+    # A link typed without its scheme (the video link of an interpretation) is taken as https, as
+    # Django 6 will do (and as the admin's URL fields already do, portal/admin.py).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class RecordForm(forms.ModelForm):
     """The draft as the info officer edits it. Workflow fields are not on it."""
 
@@ -41,6 +50,7 @@ class RecordForm(forms.ModelForm):
             "due_period_days", "due_period_basis", "attribute", "is_important", "body", "video_url",
         ]
         widgets = {"date_formed": IsoDateInput}
+        formfield_callback = _formfield
 
     # 政策解读 (issue #19): a record interprets these policies of the office (linked through
     # interpretation_services when the draft is saved).
