@@ -15,6 +15,7 @@ from disclosure.models import Record, RecordState
 from disclosure.redaction_models import FileRedaction, PersonalDataClearance, RedactionState
 from tests import pdf_samples as samples
 from tests.browser.desk import page_errors, sign_in, submit_label
+from tests.browser.test_accessibility import Findings
 from tests.browser.test_redaction_page import shot  # to $REDACTION_SCREENSHOTS when set
 from tests.conftest import new_draft
 
@@ -36,7 +37,8 @@ def wider_than_the_screen(page) -> int:
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_an_identity_number_typed_into_the_body_stops_submission_until_a_reason_is_recorded_m6(
-        browser, expect, portal_server, world, width):
+        browser, expect, axe, portal_server, world, width):
+    findings = Findings("standard")
     record = new_draft(world, title="关于某企业技术改造项目核查情况的说明", body="<p>核查情况说明如下。</p>")
     context = context_at(browser, portal_server, width)
     try:
@@ -63,6 +65,7 @@ def test_an_identity_number_typed_into_the_body_stops_submission_until_a_reason_
         expect(check).to_contain_text(f"身份证号码为【{MASKED}】")
         assert samples.ID_NUMBER not in check.inner_text()  # the check names it masked
         shot(page, f"personal-data-check-{width}")
+        findings.scan(page, axe, "submit page with the check")
         assert wider_than_the_screen(page) <= 0
 
         # Pressing the button anyway: stopped, with the hit named.
@@ -75,6 +78,7 @@ def test_an_identity_number_typed_into_the_body_stops_submission_until_a_reason_
         # The drafter records why it may stay (the alternative: remove it from the body).
         page.get_by_role("link", name="查看检查详情").click()
         page.wait_for_load_state("load")
+        findings.scan(page, axe, "the check's page")
         page.get_by_role("checkbox", name=f"选择 居民身份证号码 {MASKED}").check()
         page.get_by_label("可以公开的理由（对所选各项）").fill(REASON)
         page.get_by_role("button", name="记录理由", exact=True).click()
@@ -90,13 +94,14 @@ def test_an_identity_number_typed_into_the_body_stops_submission_until_a_reason_
         assert not page_errors(page), page_errors(page)
         expect(page.locator("#stage-title")).to_contain_text("处室负责人审核")
         assert wider_than_the_screen(page) <= 0
+        findings.check()
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_long_redaction_shows_its_progress_on_a_page_that_refreshes_itself(
-        browser, expect, portal_server, world, settings, tmp_path, width):
+        browser, expect, axe, portal_server, world, settings, tmp_path, width):
     settings.MEDIA_ROOT = tmp_path
     from portal import jobs
 
@@ -123,6 +128,9 @@ def test_a_long_redaction_shows_its_progress_on_a_page_that_refreshes_itself(
         expect(bar).to_have_attribute("max", "100")
         expect(page.get_by_text("本页每2秒自动刷新")).to_be_visible()
         shot(page, f"redaction-progress-{width}")
+        findings = Findings("standard")
+        findings.scan(page, axe, "redaction in progress")
+        findings.check()
         assert wider_than_the_screen(page) <= 0
 
         # The job moves on: the page follows by itself, nobody reloads it.
