@@ -346,11 +346,6 @@ class RevokeForm(ReasonForm):
     service = staticmethod(services.record_revoke)
 
 
-def _iso_date_input():
-    # An <input type=date> takes ISO dates only, whatever the language of the page.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class EffectiveDateForm(ReasonForm):
     """Repeal and expiry take effect on the date the notice gives (M.14), shown on the page."""
 
@@ -359,7 +354,7 @@ class EffectiveDateForm(ReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[self.date_field] = forms.DateField(
-            label=self.date_label, initial=timezone.localdate, widget=_iso_date_input(), required=False,
+            label=self.date_label, initial=timezone.localdate, widget=IsoDateInput, required=False,
             help_text=_("以废止或失效的文件、公告载明的日期为准，不能晚于今天；留空为今天。"),
         )
 

@@ -19,6 +19,8 @@ def file_panel(request, obj, *, items, where: str, name: str, approvals=APPROVAL
     from disclosure.redaction_models import RedactionState
 
     scan = checks.scan_target(obj)
+    # "修改正文" of a hit in the body leads to the object's page (it was an empty link here).
+    back_url = checks.target_for(obj).url(obj)
     statuses = [redaction_status(item, request.user) for item in items]
     compares = [
         {"status": s, "original_url": reverse("admin:disclosure_fileredaction_file", args=[s["current"].pk, "original"]),
@@ -28,7 +30,7 @@ def file_panel(request, obj, *, items, where: str, name: str, approvals=APPROVAL
     return render_to_string("admin/disclosure/redaction/_panel.html", {
         "obj": obj, "scan": scan, "parts": _part_rows(scan, request.user), "statuses": statuses,
         "compares": compares, "check_url": check_url(obj), "may_clear": False, "detailed": False,
-        "where": where, "js_text": _editor_text(),
+        "where": where, "js_text": _editor_text(), "back_url": back_url,
     }, request=request)
 
 

@@ -67,7 +67,7 @@ def draft_with_pdf(world, settings, tmp_path):
 
 
 def test_the_info_officer_draws_boxes_and_gets_a_checked_public_copy_beside_the_original(
-        page, expect, portal_server, world, draft_with_pdf):
+        page, expect, axe, portal_server, world, draft_with_pdf):
     record, spots = draft_with_pdf
     attachment = record.attachments.get()
     sign_in(page, portal_server, world.drafter_a)
@@ -86,6 +86,8 @@ def test_the_info_officer_draws_boxes_and_gets_a_checked_public_copy_beside_the_
     expect(rows).to_have_count(2)
     rows.nth(1).get_by_role("combobox", name="框 2 的依据").select_option(label="涉及个人隐私")
     shot(page, "redaction-1280")
+    findings = Findings("standard")
+    findings.scan(page, axe, "redaction page with two boxes")
     page.get_by_role("button", name="生成公开版").click()
 
     expect(page.locator("#rd-state-title")).to_contain_text("已生成")
@@ -93,6 +95,8 @@ def test_the_info_officer_draws_boxes_and_gets_a_checked_public_copy_beside_the_
     page.locator(".rd-original .rd-page.rd-drawn").first.wait_for()
     assert dark_pixels(page, ".rd-released") > 500
     shot(page, "redaction-compare-1280")
+    findings.scan(page, axe, "the released copy beside the original")
+    findings.check()
     assert problems == [], problems
 
     redaction = FileRedaction.objects.get(source_id=attachment.pk)

@@ -74,6 +74,23 @@ def test_overdue_records_and_applications_are_findings_with_their_office_m11_r33
     assert checks["records_overdue"]["deducted"] == 3 and checks["applications_overdue"]["deducted"] == 5
 
 
+def test_a_complaint_not_concluded_by_its_due_date_is_a_finding_without_the_reporter_m19(world):
+    from complaints import services as complaint_services
+
+    complaint, _secret, _created = complaint_services.complaint_submit(
+        data={"office": world.office_a, "failure_type": "late_reply", "details": "申请超期未答复。"},
+        reporter={"name": "赵六", "phone": "13900004444"}, anonymous=False)
+    assert complaint.due_date
+    on_time = _codes(compliance.compliance_run(today=complaint.due_date))
+    assert not on_time.get("complaints_overdue")
+    run = compliance.compliance_run(today=complaint.due_date + dt.timedelta(days=1))
+    (late,) = _codes(run)["complaints_overdue"]
+    assert complaint.tracking_code in late["title"] and world.office_a.name in late["detail"]
+    assert late["url"] == reverse("admin:complaints_complaint_change", args=[complaint.pk])
+    assert "赵六" not in f"{late['title']}{late['detail']}" and "13900004444" not in late["detail"]
+    assert next(c for c in run.checks if c["code"] == "complaints_overdue")["deducted"] == 3
+
+
 def test_a_column_not_updated_within_its_period_is_a_finding(world):
     category = CatalogueCategory.objects.get(code="m5-6")
     category.update_period_days = 14

@@ -132,3 +132,25 @@ def test_every_admin_form_renders_dates_in_iso():
             problems += wrong_dates(name, fields)
     assert checked >= 3, "the walk found too few admin date fields"
     assert not problems, "admin date fields that are not the project's ISO widgets:\n" + "\n".join(problems)
+
+
+def test_no_code_of_the_apps_builds_a_date_widget_of_its_own():
+    """The walks above see the fields a form class declares; a field added in a form's __init__
+    (the repeal and expiry dates, issue #15, 2.10) is not among them. So the source is read too:
+    outside portal/widgets.py no module of the apps names Django's date widgets."""
+    import ast
+    from pathlib import Path
+
+    root = Path(settings.BASE_DIR)
+    django_widgets = {"DateInput", "DateTimeInput", "SplitDateTimeWidget", "SelectDateWidget",
+                      "AdminDateWidget", "AdminSplitDateTime"}
+    found = []
+    for app in APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            if "migrations" in path.parts or path == root / "portal" / "widgets.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+                if name in django_widgets:
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    assert not found, "use portal.widgets.IsoDateInput / IsoDateTimeInput:\n" + "\n".join(found)
