@@ -1016,7 +1016,8 @@ def _reminder_recipients(application, kind: str) -> list:
 
 def applications_send_deadline_reminders(*, today: dt.date | None = None) -> int:
     """Warn whoever handles an application whose clock runs, 5 and 2 working days before its due
-    date, and the disclosure office once it is overdue. Each reminder is sent once per
+    date, and the disclosure office once it is overdue (in their daily digest for those who chose
+    it, portal.services.staff_digest_send). Each reminder is sent once per
     application, kind and due date (an extension earns new ones): safe to run any number of
     times a day. Returns how many were sent."""
     today = today or timezone.localdate()
@@ -1036,7 +1037,9 @@ def applications_send_deadline_reminders(*, today: dt.date | None = None) -> int
                     tell_staff(application, users=_reminder_recipients(application, kind), subject=subject,
                                summary=body, link=absolute_url(
                                    reverse("admin:applications_disclosureapplication_change", args=[application.pk])),
-                               site_name=SiteProfile.current().name)
+                               # Whoever chose the morning digest finds the application there,
+                               # with its days left, instead of a mail of its own (issue #21).
+                               site_name=SiteProfile.current().name, digestible=True)
                 sent += 1
             except IntegrityError:
                 pass  # already sent for this due date

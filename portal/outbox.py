@@ -137,7 +137,7 @@ def notice_deliver(*, notice_id: int, now: dt.datetime | None = None) -> str:
         # The subject names a case by its tracking code only; the addresses stay out (M.19).
         logger.warning("notice %s failed: %s (%s, %d recipient(s), attempt %d)", notice.pk, notice.subject,
                        described, len(notice.to), notice.attempts)
-        return _record_failure(notice, described, permanent=permanent)
+        return _record_failure(notice, described, permanent=permanent, now=now)
     with transaction.atomic():
         NoticeAttempt.objects.create(notice=notice, ok=True)
         Notice.objects.filter(pk=notice.pk).update(state=NoticeState.SENT, sent_at=timezone.now(), last_error="",
@@ -145,14 +145,14 @@ def notice_deliver(*, notice_id: int, now: dt.datetime | None = None) -> str:
     return "sent"
 
 
-def _record_failure(notice: Notice, described: str, *, permanent: bool) -> str:
+def _record_failure(notice: Notice, described: str, *, permanent: bool, now: dt.datetime) -> str:
     with transaction.atomic():
         NoticeAttempt.objects.create(notice=notice, ok=False, error=described[:200])
         if permanent or notice.attempts >= settings.PORTAL_MAIL_MAX_ATTEMPTS:
             Notice.objects.filter(pk=notice.pk).update(state=NoticeState.FAILED, last_error=described[:200])
             logger.error("notice %s failed for good after %d attempt(s) (%s)", notice.pk, notice.attempts, described)
             return "failed"
-        retry_at = timezone.now() + backoff(notice.attempts)
+        retry_at = max(now, timezone.now()) + backoff(notice.attempts)
         Notice.objects.filter(pk=notice.pk).update(state=NoticeState.PENDING, next_attempt_at=retry_at,
                                                    last_error=described[:200])
         _schedule(notice.pk, run_after=retry_at)
@@ -200,3 +200,47 @@ def notice_resolve(*, notice: Notice, actor) -> Notice:
         resolved_at=timezone.now(), resolved_by=actor)
     notice.refresh_from_db()
     return notice
+
+
+# Reads ------------------------------------------------------------------------------------------
+
+
+def case_notices(case, *, legal_only: bool = False):
+    """The outbox notices about one case, oldest first: all of them for the back office, only the
+    written notices with legal weight to the citizen (for the tracking page)."""
+    notices = Notice.objects.filter(case_code=case.tracking_code).order_by("created_at", "pk")
+    if legal_only:
+        notices = notices.filter(legal=True, to_public=True)
+    return notices
+
+
+def failed_notices():
+    """Notices failed for good that nobody has yet dealt with: the disclosure office's work."""
+    return Notice.objects.filter(state=NoticeState.FAILED, resolved_at__isnull=True).order_by("created_at", "pk")
+
+
+def worklist(user, today: dt.date | None = None) -> list:
+    """The disclosure office's line for each notice that could not be delivered: someone must
+    resend it or tell the person another way (a notice with a deadline, R.30, R.33, above all)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from portal.models import Role
+    from portal.selectors import has_role
+    from portal.worklist import WorkItem, waited_text
+
+    if not (has_role(user, Role.DISCLOSURE_OFFICE) and user.has_perm("portal.change_notice")):
+        return []
+    items = []
+    for notice in failed_notices()[:200]:
+        items.append(WorkItem(
+            title=notice.subject,
+            url=reverse("admin:portal_notice_change", args=[notice.pk]),
+            kind=_("通知邮件未能送达"),
+            office="—",
+            step=_("已尝试 %(n)d 次：%(error)s") % {"n": notice.attempts, "error": notice.last_error or "—"},
+            due_date=None, days_left=None, overdue=False,
+            note=_("请重新发送，或以其他方式告知后标记为已处理。"),
+            waiting_since=notice.created_at, waiting=waited_text(notice.created_at),
+        ))
+    return items
