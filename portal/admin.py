@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_history import HistoryAdmin
@@ -163,19 +164,25 @@ class NoticeAdmin(admin.ModelAdmin):
     office resends a failed notice or records that the person was told another way; nobody edits
     or deletes a notice. Addresses show only in part (a reporter's is secret, M.19)."""
 
-    list_display = ["created_at", "subject", "case_code", "recipients", "state", "attempts", "sent_at", "legal"]
+    list_display = ["created_at", "title", "case_code", "recipients", "state", "attempts", "sent_at", "legal"]
     list_filter = ["state", "legal", "to_public"]
     search_fields = ["case_code", "subject"]
     date_hierarchy = "created_at"
     inlines = [NoticeAttemptInline]
-    fields = ["created_at", "subject", "case_code", "recipients", "legal", "state", "attempts", "next_attempt_at",
-              "sent_at", "last_error", "refused_count", "resolved_at", "resolved_by", "body"]
+    # Not the body: the case's own page says what was notified (and the body carries the person's name).
+    fields = ["created_at", "title", "case_code", "recipients", "legal", "state", "attempts", "next_attempt_at",
+              "sent_at", "last_error", "refused_count", "resolved_at", "resolved_by"]
     readonly_fields = fields
     actions = ["resend", "resolve"]
 
     @admin.display(description=_("收件人"))
     def recipients(self, notice):
-        return "、".join(mask(address) for address in notice.to)
+        return ", ".join(mask(address) for address in notice.to)
+
+    @admin.display(description=_("主题"))
+    def title(self, notice):
+        # As it was sent: in the agency's language, whatever the page's (WCAG 3.1.2).
+        return format_html('<span lang="zh-Hans">{}</span>', notice.title)
 
     @admin.display(description=_("被拒收件人数"))
     def refused_count(self, notice):

@@ -459,6 +459,13 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return self.subject
 
+    @property
+    def title(self) -> str:
+        """The subject without the case's code, which the page shows beside it."""
+        if self.case_code:
+            return self.subject.replace(f"（{self.case_code}）", "").replace(f"：{self.case_code}", "").strip()
+        return self.subject
+
 
 class NoticeAttempt(AppendOnlyModel):
     """One try to hand a notice to the mail server: when, and what came back (the error's type and

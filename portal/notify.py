@@ -57,8 +57,8 @@ def render_mail(*, subject: str, body: str) -> tuple[str, str]:
 
     site = SiteProfile.current()
     home = absolute_url("/")
-    contact = [line for line in (site.address, site.phone and f"{_('咨询电话')}：{site.phone}",
-                                 site.email and f"{_('电子邮箱')}：{site.email}") if line]
+    contact = [line for line in (site.address, site.phone and f"{_('咨询电话')} {site.phone}",
+                                 site.email and f"{_('电子邮箱')} {site.email}") if line]
     footer = "\n".join(["—", site.name, *contact, home])
     text = f"{body.rstrip()}\n\n{footer}\n"
     html = render_to_string("mail/notice.html", {"subject": subject, "body": body.strip(), "site": site,
