@@ -461,10 +461,12 @@ class Notice(models.Model):
 
     @property
     def title(self) -> str:
-        """The subject without the case's code, which the page shows beside it."""
+        """The subject without the agency's name in brackets and the case's code, which the page
+        shows around it."""
+        title = re.sub(r"^\[[^\]]*\]\s*", "", self.subject)
         if self.case_code:
-            return self.subject.replace(f"（{self.case_code}）", "").replace(f"：{self.case_code}", "").strip()
-        return self.subject
+            title = title.replace(f"（{self.case_code}）", "").replace(f"：{self.case_code}", "")
+        return title.strip()
 
 
 class NoticeAttempt(AppendOnlyModel):
