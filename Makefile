@@ -44,7 +44,11 @@ demo: venv messages .env
 	@echo ""
 	@echo "门户 / portal:      http://127.0.0.1:$(PORT)/"
 	@echo "工作台 / back office: http://127.0.0.1:$(PORT)/admin/"
-	DJANGO_DEBUG=1 DJANGO_DEMO=1 PORTAL_BASE_URL=$(DEMO_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "邮件 / mail:        $(CURDIR)/var/mail (发件箱由后台任务进程发送 / sent by the task worker)"
+# The task worker (issue #21) delivers the outbox's mail in the background and stops with the server.
+	DJANGO_DEBUG=1 DJANGO_DEMO=1 PORTAL_BASE_URL=$(DEMO_URL) $(PY) manage.py db_worker --queue-name default,mail --interval 1 --no-reload & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DJANGO_DEBUG=1 DJANGO_DEMO=1 PORTAL_BASE_URL=$(DEMO_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: test-venv
 	$(VENV)/bin/ruff check .

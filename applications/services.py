@@ -150,12 +150,14 @@ def _on_the_tracking_page() -> str:
     return _("书面通知可凭查询码和查询密码在查询页面查看、打印。")
 
 
-def _tell_applicant(application, *, subject: str, body: str) -> None:
+def _tell_applicant(application, *, subject: str, body: str, legal: bool = False) -> None:
     """By e-mail where the applicant gave an address; the written notice, where there is one, is
-    on the tracking page and printed by staff for those without e-mail."""
+    on the tracking page and printed by staff for those without e-mail. `legal`: a notice that
+    sets or changes a deadline or answers the request (R.30, R.33, R.36, R.42), listed with its
+    date sent on the tracking page too."""
     tell_citizen(application, email=application.email, subject=subject, body=body,
                  greeting=application.applicant_name, tracking_url=absolute_url(reverse("applications:track")),
-                 site_name=SiteProfile.current().name)
+                 site_name=SiteProfile.current().name, legal=legal)
 
 
 def _tell_staff(users, application, subject) -> None:
@@ -296,7 +298,7 @@ def application_request_supplement(*, application, actor, items: str, deadline: 
         _tell_applicant(application, subject=_("请补正您的申请"),
                         body=_("您的申请内容不够明确，请于 %(deadline)s 前补正以下事项：\n%(items)s\n\n可在查询页面提交补正。"
                                "无正当理由逾期不补正的，视为放弃申请（条例第三十条）。")
-                        % {"deadline": deadline, "items": items} + "\n" + _on_the_tracking_page())
+                        % {"deadline": deadline, "items": items} + "\n" + _on_the_tracking_page(), legal=True)
         return application
 
 
@@ -376,7 +378,7 @@ def application_accept_late_supplement(*, application, actor, reason: str, expec
                 data={"supplement_on": arrived.on.isoformat() if arrived else None, "reason": reason})
         _tell_applicant(application, subject=_("您的逾期补正已被接受"),
                         body=_("您的补正虽已超过补正期限，本机关认定有正当理由，予以接受。答复期限自收到补正之日起计算，"
-                               "为 %(due)s（条例第三十条）。") % {"due": application.due_date})
+                               "为 %(due)s（条例第三十条）。") % {"due": application.due_date}, legal=True)
         return application
 
 
@@ -395,7 +397,7 @@ def application_deem_withdrawn(*, application, actor, comment: str = "", expecte
         _closing_letter(application, event, NoticeKind.NO_SUPPLEMENT, Outcome.OTHER_NO_SUPPLEMENT)
         _tell_applicant(application, subject=_("您的申请视为放弃"),
                         body=_("您未在补正期限内补正，申请视为放弃，本机关不再处理（条例第三十条）。")
-                        + "\n" + _on_the_tracking_page())
+                        + "\n" + _on_the_tracking_page(), legal=True)
         return application
 
 
@@ -579,7 +581,7 @@ def application_approve_extension(*, application, actor, comment: str = "", expe
                         body=_("因%(reason)s，经本机关政府信息公开工作机构负责人于 %(approved)s 同意，答复期限延长 %(days)d 个工作日，"
                                "延长后的答复期限为 %(due)s（条例第三十三条第二款）。")
                         % {"reason": reason, "approved": today, "days": days, "due": application.due_date}
-                        + "\n" + _on_the_tracking_page())
+                        + "\n" + _on_the_tracking_page(), legal=True)
         return application
 
 
@@ -624,7 +626,7 @@ def application_delay_reply(*, application, actor, until: dt.date, reasons: str,
         _tell_applicant(application, subject=_("延迟答复告知"),
                         body=_("您申请公开政府信息的数量、频次明显超过合理范围，本机关无法在规定期限内答复。因%(reasons)s，"
                                "本机关将于 %(until)s 前答复（条例第三十五条）。") % {"reasons": reasons, "until": until}
-                        + "\n" + _on_the_tracking_page())
+                        + "\n" + _on_the_tracking_page(), legal=True)
         return application
 
 
@@ -670,7 +672,7 @@ def application_fee_notice(*, application, actor, method: str, basis: int, sent_
         _tell_applicant(application, subject=_("信息处理费缴费通知"),
                         body=_("您的申请需缴纳信息处理费 %(amount)s 元，请自收到缴费通知之日起20个工作日内缴纳；"
                                "逾期未缴纳的，本机关不再处理该申请。缴费期限以查询页面显示的为准。")
-                        % {"amount": amount} + "\n" + _on_the_tracking_page())
+                        % {"amount": amount} + "\n" + _on_the_tracking_page(), legal=True)
         return application
 
 
@@ -701,7 +703,7 @@ def application_fee_unpaid(*, application, actor, expected_status: str | None = 
         _closing_letter(application, event, NoticeKind.FEE_UNPAID, Outcome.OTHER_FEE_UNPAID)
         _tell_applicant(application, subject=_("您的申请不再处理"),
                         body=_("您未在缴费期限内缴纳信息处理费，视为放弃申请，本机关不再处理（国办函〔2020〕109号）。")
-                        + "\n" + _on_the_tracking_page())
+                        + "\n" + _on_the_tracking_page(), legal=True)
         return application
 
 
@@ -806,7 +808,7 @@ def application_send_reply(*, application, actor, comment: str = "", no_state_se
         _record(application, kind=K.REPLIED, actor=actor, role=role, to_status=S.CLOSED, comment=comment, data=data)
         _tell_applicant(application, subject=_("您的申请已答复"),
                         body=_("本机关已对您的申请作出答复（%(outcome)s）。请在查询页面查看和下载告知书。")
-                        % {"outcome": application.get_outcome_display()})
+                        % {"outcome": application.get_outcome_display()}, legal=True)
         return application
 
 
@@ -1017,7 +1019,8 @@ def _reminder_recipients(application, kind: str) -> list:
 
 def applications_send_deadline_reminders(*, today: dt.date | None = None) -> int:
     """Warn whoever handles an application whose clock runs, 5 and 2 working days before its due
-    date, and the disclosure office once it is overdue. Each reminder is sent once per
+    date, and the disclosure office once it is overdue (in their daily digest for those who chose
+    it, portal.services.staff_digest_send). Each reminder is sent once per
     application, kind and due date (an extension earns new ones): safe to run any number of
     times a day. Returns how many were sent."""
     today = today or timezone.localdate()
@@ -1037,7 +1040,9 @@ def applications_send_deadline_reminders(*, today: dt.date | None = None) -> int
                     tell_staff(application, users=_reminder_recipients(application, kind), subject=subject,
                                summary=body, link=absolute_url(
                                    reverse("admin:applications_disclosureapplication_change", args=[application.pk])),
-                               site_name=SiteProfile.current().name)
+                               # Whoever chose the morning digest finds the application there,
+                               # with its days left, instead of a mail of its own (issue #21).
+                               site_name=SiteProfile.current().name, digestible=True)
                 sent += 1
             except IntegrityError:
                 pass  # already sent for this due date

@@ -154,7 +154,16 @@ def start(args, env) -> list[subprocess.Popen]:
                                       stdout=open(OUT / "nginx.log", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
                                       start_new_session=True))
     wait_until_up(f"http://127.0.0.1:{args.port}/healthz")
-    say(f"{args.servers} app servers ({args.workers} workers each) on ports {ports}, nginx on {args.port}")
+    # One task worker beside each app server (issue #21): they share the outbox, mail goes to
+    # PORTAL_MAIL_DIR; after the run `verify` counts what is left unsent.
+    for i in range(args.servers):
+        processes.append(subprocess.Popen(
+            [PY, "manage.py", "db_worker", "--queue-name", "default,mail", "--interval", "1", "--no-reload",
+             "--worker-id", f"bench-worker-{i + 1}"],
+            env=env, cwd=ROOT, stdout=open(OUT / f"worker{i + 1}.log", "w"),  # noqa: SIM115
+            stderr=subprocess.STDOUT, start_new_session=True))
+    say(f"{args.servers} app servers ({args.workers} workers each) on ports {ports}, nginx on {args.port}, "
+        f"{args.servers} task workers")
     return processes
 
 
@@ -209,7 +218,11 @@ missing = [c for c in acknowledged if stored[c] == 0]
 doubled = [c for c, n in stored.items() if n > 1]
 unacknowledged = [c for c in stored if c not in acknowledged]
 two_keys = [c for c, keys in acknowledged.items() if len(keys) > 1]
-print(f"RESULT acknowledged={len(acknowledged)} stored={sum(stored.values())} missing={len(missing)} "
+from portal.models import Notice, NoticeState
+notices = Counter(Notice.objects.values_list("state", flat=True))
+print(f"RESULT notices_sent={notices[NoticeState.SENT]} notices_unsent={notices[NoticeState.PENDING]} "
+      f"notices_failed={notices[NoticeState.FAILED]} "
+      f"acknowledged={len(acknowledged)} stored={sum(stored.values())} missing={len(missing)} "
       f"doubled={len(doubled)} unacknowledged={len(unacknowledged)} one_case_two_submissions={len(two_keys)}")
 """
 

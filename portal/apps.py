@@ -10,9 +10,14 @@ class PortalConfig(AppConfig):
 
     # Model permissions each role receives through its group (see services.role_groups_sync).
     role_permissions = {
-        "disclosure_office": {"portal.view_office", "portal.view_siteprofile", "portal.change_siteprofile"},
+        "disclosure_office": {"portal.view_office", "portal.view_siteprofile", "portal.change_siteprofile",
+                              # The outbox (issue #21): the office resends or settles failed notices.
+                              "portal.view_notice", "portal.change_notice"},
         "supervision": {"portal.view_office"},
     }
+
+    # Notices that could not be delivered (portal/outbox.py).
+    worklist = "portal.outbox.worklist"
 
     def ready(self):
         from portal import signals

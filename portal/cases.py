@@ -228,14 +228,18 @@ def citizen_events(case: TrackedCase, events: Iterable[CaseEvent] | None = None)
 
 
 def tell_citizen(case: TrackedCase, *, email: str, subject: str, body: str, greeting: str, tracking_url: str,
-                 site_name: str) -> None:
-    """Mail to the citizen's own address, when they gave one, after the transaction commits.
-    The greeting is the type's (an applicant by name, a reporter by no one's)."""
+                 site_name: str, legal: bool = False) -> None:
+    """Mail to the citizen's own address, when they gave one, through the outbox (delivered after
+    the transaction commits). The greeting is the type's (an applicant by name, a reporter by no
+    one's). `legal`: a written notice with legal weight (a supplement request, an extension, a
+    fee notice, a reply, the answer to a complaint), also listed on the tracking page with the
+    date it was sent (portal.selectors.case_notices)."""
     from portal.notify import notify_on_commit
 
     if email:
         notify_on_commit(emails=[email], subject=f"[{site_name}] {subject}（{case.tracking_code}）",
-                         body=f"{greeting}：\n\n{body}\n\n{_('查询码')}：{case.tracking_code}\n{tracking_url}\n")
+                         body=f"{greeting}：\n\n{body}\n\n{_('查询码')}：{case.tracking_code}\n{tracking_url}\n",
+                         case_code=case.tracking_code, legal=legal)
 
 
 def tell_staff(case: TrackedCase, *, users, subject: str, summary, link: str, site_name: str,
@@ -247,4 +251,4 @@ def tell_staff(case: TrackedCase, *, users, subject: str, summary, link: str, si
 
     with agency_language():
         notify_on_commit(users=users, subject=f"[{site_name}] {subject}：{case.tracking_code}",
-                         body=f"{subject}：{summary}\n{link}\n", digestible=digestible)
+                         body=f"{subject}：{summary}\n{link}\n", digestible=digestible, case_code=case.tracking_code)

@@ -13,17 +13,18 @@ import datetime
 import logging
 import os
 import secrets
+import smtplib
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail.backends import filebased
+from django.core.mail.backends import filebased, smtp
+from django.core.mail.message import sanitize_address
 
 logger = logging.getLogger(__name__)
 
 
 class ProtectedFileBackend(filebased.EmailBackend):
     def __init__(self, *args, file_path=None, **kwargs):
-        from django.conf import settings
-
         directory = os.path.abspath(file_path or settings.EMAIL_FILE_PATH)
         try:
             os.makedirs(directory, mode=0o700, exist_ok=True)
@@ -52,3 +53,25 @@ class ProtectedFileBackend(filebased.EmailBackend):
             logger.warning("EMAIL_HOST is not set: %d message(s) not sent, kept in %s (readable by the portal's "
                            "user only)", sent, self.file_path)
         return sent
+
+
+class RefusalAwareSMTPBackend(smtp.EmailBackend):
+    """Django's SMTP backend, except that it keeps on each message the recipients the server
+    refused while it accepted the others (smtplib returns them; Django drops them): the outbox
+    records them on the notice, and the mail still reaches everyone else."""
+
+    def _send(self, email_message):
+        if not email_message.recipients():
+            return False
+        encoding = email_message.encoding or settings.DEFAULT_CHARSET
+        from_email = sanitize_address(email_message.from_email, encoding)
+        recipients = [sanitize_address(address, encoding) for address in email_message.recipients()]
+        message = email_message.message()
+        try:
+            refused = self.connection.sendmail(from_email, recipients, message.as_bytes(linesep="\r\n"))
+        except smtplib.SMTPException:
+            if not self.fail_silently:
+                raise
+            return False
+        email_message.refused = sorted(refused or {})
+        return True

@@ -408,3 +408,81 @@ class CaseListLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NoticeState(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class Notice(models.Model):
+    """The outbox (通知发件箱, issue #21): one mail the portal decided to send, written in the same
+    transaction as the change that caused it and delivered afterwards by the worker
+    (portal/outbox.py), so that a slow or absent mail server neither slows a request nor loses
+    the mail. `case_code` names the case by its tracking code; `legal` marks a written notice
+    with legal weight (a supplement request, an extension, a fee notice, a reply, the answer to a
+    complaint), which the citizen also finds on the tracking page with the date it was sent."""
+
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now, db_index=True)
+    to = models.JSONField(_("收件人"), default=list)
+    subject = models.TextField(_("主题"))
+    body = models.TextField(_("正文"))
+    html = models.TextField(_("HTML 正文"), blank=True)
+    headers = models.JSONField(_("邮件头"), default=dict, blank=True)
+    case_code = models.CharField(_("查询码"), max_length=40, blank=True, db_index=True)
+    legal = models.BooleanField(_("书面告知"), default=False)
+    to_public = models.BooleanField(_("发给公众"), default=False)
+    state = models.CharField(_("状态"), max_length=10, choices=NoticeState.choices, default=NoticeState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.CharField(_("最近一次错误"), max_length=200, blank=True)
+    # Recipients the server refused while it accepted the others (the others got the mail).
+    refused = models.JSONField(_("被拒收件人"), default=list, blank=True)
+    # A notice failed for good waits on the disclosure office's work list until someone resends
+    # it or records that the person was told another way.
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("处理人"))
+
+    CONFIDENTIAL_FIELDS = ("to", "refused")
+
+    class Meta:
+        verbose_name = _("通知邮件")
+        verbose_name_plural = _("通知邮件")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="portal_notice_due_idx")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def title(self) -> str:
+        """The subject without the agency's name in brackets and the case's code, which the page
+        shows around it."""
+        title = re.sub(r"^\[[^\]]*\]\s*", "", self.subject)
+        if self.case_code:
+            title = title.replace(f"（{self.case_code}）", "").replace(f"：{self.case_code}", "")
+        return title.strip()
+
+
+class NoticeAttempt(AppendOnlyModel):
+    """One try to hand a notice to the mail server: when, and what came back (the error's type and
+    the server's code, never its text: SMTP errors carry the addresses)."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="delivery_attempts",
+                               verbose_name=_("通知邮件"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    ok = models.BooleanField(_("成功"))
+    error = models.CharField(_("错误"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("发送记录")
+        verbose_name_plural = _("发送记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {'OK' if self.ok else self.error}"

@@ -1,4 +1,4 @@
-"""E-mail notifications, always sent after the transaction that caused them commits."""
+"""E-mail notifications: written to the outbox with the change, sent by the worker after it commits."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import os
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -25,30 +24,46 @@ def digest_user_ids(users: Iterable) -> set[int]:
 
 
 def notify_on_commit(*, users: Iterable = (), emails: Iterable[str] = (), subject: str, body: str,
-                     digestible: bool = False) -> None:
-    """Mail staff (`users`) or members of the public (`emails`) once the transaction commits.
+                     digestible: bool = False, case_code: str = "", legal: bool = False) -> None:
+    """Mail staff (`users`) or members of the public (`emails`): a notice in the outbox, written in
+    the current transaction and delivered by the worker once it commits (portal/outbox.py) — the
+    name stays from the days when the mail was sent at the commit, inside the request.
 
     `digestible`: the mail tells staff that work now waits for them; whoever chose the daily
-    digest (StaffPreference) is left out here and finds the item in the next digest."""
+    digest (StaffPreference) is left out here and finds the item in the next digest.
+    `case_code` and `legal`: the case the notice is about, and whether it is a written notice
+    with legal weight that the citizen also finds on the tracking page."""
+    from portal.outbox import notice_create
+
     users = [u for u in users if u is not None]
     if digestible:
         skipped = digest_user_ids(users)
         users = [u for u in users if u.pk not in skipped]
-    recipients = sorted({u.email for u in users if getattr(u, "email", "")} | {e for e in emails if e})
+    emails = [e for e in emails if e]
+    recipients = {u.email for u in users if getattr(u, "email", "")} | set(emails)
     if not recipients:
         return
+    text, html = render_mail(subject=str(subject), body=str(body))
+    notice_create(to=recipients, subject=str(subject), body=text, html=html, case_code=case_code, legal=legal,
+                  to_public=bool(emails))
 
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        except Exception as error:  # a mail outage must never undo or break the work that was done
-            # No traceback and no exception text: SMTP errors (SMTPRecipientsRefused above all)
-            # carry the addresses, and a recipient may be a reporter kept secret under M.19 or an
-            # asker. The subject names the case by its tracking code only.
-            logger.error("notification mail failed: %s (%s, %d recipient(s))", subject, type(error).__name__,
-                         len(recipients))
 
-    transaction.on_commit(send)
+def render_mail(*, subject: str, body: str) -> tuple[str, str]:
+    """The plain-text and HTML parts of a mail in the agency's look: the body, then the agency's
+    name and contact (SiteProfile, edited in the back office) and its portal's address."""
+    from django.template.loader import render_to_string
+
+    from portal.models import SiteProfile
+
+    site = SiteProfile.current()
+    home = absolute_url("/")
+    contact = [line for line in (site.address, site.phone and f"{_('咨询电话')} {site.phone}",
+                                 site.email and f"{_('电子邮箱')} {site.email}") if line]
+    footer = "\n".join(["—", site.name, *contact, home])
+    text = f"{body.rstrip()}\n\n{footer}\n"
+    html = render_to_string("mail/notice.html", {"subject": subject, "body": body.strip(), "site": site,
+                                                 "contact": contact, "home": home})
+    return text, html
 
 
 def absolute_url(path: str, request=None) -> str:

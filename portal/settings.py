@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    # Background tasks (issue #21): the backport of Django 6's tasks framework and its database
+    # backend. On Django 6 the first line goes and the backend stays.
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "disclosure",
     "applications",
@@ -289,7 +293,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A mail carries a citizen's address (a reporter's is secret, M.19): without EMAIL_HOST each one is
 # a file in PORTAL_MAIL_DIR, readable by the portal's user only (portal/mail.py, issue #16).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "portal.mail.ProtectedFileBackend"
+EMAIL_BACKEND = "portal.mail.RefusalAwareSMTPBackend" if EMAIL_HOST else "portal.mail.ProtectedFileBackend"
 EMAIL_FILE_PATH = Path(os.environ.get("PORTAL_MAIL_DIR", BASE_DIR / "var" / "mail"))
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -297,6 +301,23 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The worker waits at most this long for the mail server before it counts the attempt as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+
+# The outbox (issue #21, portal/outbox.py): every notice is a row written with the change that
+# caused it, delivered by the task worker (`manage.py db_worker --queue-name mail`, deploy/
+# portal-worker.service). A failed attempt is retried after PORTAL_MAIL_RETRY_SECONDS, doubled
+# at each further attempt (at most PORTAL_MAIL_RETRY_MAX_SECONDS); after PORTAL_MAIL_MAX_ATTEMPTS
+# the notice is failed for good and lands on the disclosure office's work list.
+PORTAL_MAIL_MAX_ATTEMPTS = env_int("PORTAL_MAIL_MAX_ATTEMPTS", 8)
+PORTAL_MAIL_RETRY_SECONDS = env_int("PORTAL_MAIL_RETRY_SECONDS", 60)
+PORTAL_MAIL_RETRY_MAX_SECONDS = env_int("PORTAL_MAIL_RETRY_MAX_SECONDS", 6 * 3600)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "mail"],
+    },
+}
 # The public address, for links in mail (sent without a request) and on receipts. Production sets
 # it; unset, a page uses the address it was asked on and mail the demo server's (`make demo`
 # passes its PORT): portal.notify.absolute_url.

@@ -24,3 +24,7 @@ OTP_REQUIRED_FOR_SUPERUSERS = False
 PORTAL_JOB_RUNNER = "inline"
 # Text messages are kept in portal.sms.outbox.
 PORTAL_SMS_BACKEND = "portal.sms.LocmemBackend"
+# Outbox notices are delivered at the commit, in the test's thread (tests that use
+# django_capture_on_commit_callbacks(execute=True) find them in mail.outbox as before); the
+# database backend and its worker have their own tests (tests/portal/test_outbox.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "mail"]}}

@@ -59,11 +59,12 @@ def _tell_supervision(complaint: Complaint, subject) -> None:
                site_name=_site_name())
 
 
-def _tell_reporter(complaint: Complaint, *, subject: str, body: str) -> None:
-    """Mail to the reporter's own address, if they gave one. Greets no one by name."""
+def _tell_reporter(complaint: Complaint, *, subject: str, body: str, legal: bool = False) -> None:
+    """Mail to the reporter's own address, if they gave one. Greets no one by name. `legal`: the
+    answer (M.19), also listed with its date sent on the tracking page."""
     email = getattr(getattr(complaint, "reporter", None), "email", "") if not complaint.anonymous else ""
     tell_citizen(complaint, email=email, subject=subject, body=body, greeting=_("您好"),
-                 tracking_url=absolute_url(reverse("complaints:track")), site_name=_site_name())
+                 tracking_url=absolute_url(reverse("complaints:track")), site_name=_site_name(), legal=legal)
 
 
 def _store_reporter(complaint: Complaint, reporter: dict | None) -> None:
@@ -185,7 +186,7 @@ def complaint_decline(*, complaint, actor, reason: str, expected_status: str | N
         complaint.replied_on = timezone.localdate()
         complaint.closed_at = timezone.now()
         _case_record(complaint, kind=CK.DECLINED, actor=actor, role=role, to_status=CS.CLOSED)
-        _tell_reporter(complaint, subject=_("关于您的举报投诉"), body=reason)
+        _tell_reporter(complaint, subject=_("关于您的举报投诉"), body=reason, legal=True)
         return complaint
 
 
@@ -323,7 +324,7 @@ def complaint_reply(*, complaint, actor, reply: str, expected_status: str | None
         _case_record(complaint, kind=CK.REPLIED, actor=actor, role=role, to_status=CS.CLOSED,
                           data={"result": complaint.result})
         _tell_reporter(complaint, subject=_("您的举报投诉已办结"),
-                       body=_("厅监察室已对您的举报投诉作出答复，请在查询页面查看。"))
+                       body=_("厅监察室已对您的举报投诉作出答复，请在查询页面查看。"), legal=True)
         return complaint
 
 

@@ -25,3 +25,21 @@ def localized(obj, field="name"):
 def lang_of(obj, field="name"):
     """The lang attribute for what `localized` shows: "en", or "zh-Hans" for the Chinese."""
     return language.localized_lang(obj, field)
+
+
+@register.inclusion_tag("_case_mail_notices.html")
+def citizen_notices(case):
+    """On the tracking page: the written notices with legal weight sent by e-mail, each with the
+    date it went out — or a word that it has not reached the mailbox yet, so that an undelivered
+    mail never hides a deadline (issue #21)."""
+    from portal.outbox import case_notices
+
+    return {"notices": list(case_notices(case, legal_only=True))}
+
+
+@register.inclusion_tag("admin/workflow/_case_notices.html")
+def staff_notices(case):
+    """On the case's back-office page: every notice about it and its delivery state."""
+    from portal.outbox import case_notices
+
+    return {"notices": list(case_notices(case).prefetch_related("delivery_attempts")) if case else []}
