@@ -17,6 +17,8 @@ class DisclosureConfig(AppConfig):
     redaction_source = "disclosure.redaction_services.AttachmentSource"
     personal_data_target = "disclosure.personal_data_checks.RecordTarget"
     record_submission_guard = "disclosure.personal_data_checks.record_guard"
+    # Issue #19: a call for comments published after its start date still needs its minimum period.
+    record_publication_guard = "disclosure.comment_services.publication_guard"
     object_panels = "disclosure.panels.record_panels"
 
     # What each role may do to records, as model permissions (the office scope comes on top,

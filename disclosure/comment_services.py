@@ -92,6 +92,23 @@ def check_period_dates(*, decision_kind: str, start_date: dt.date | None, end_da
                "earliest": earliest})
 
 
+def publication_guard(record: Record, at: dt.datetime) -> None:
+    """The `record_publication_guard` hook. The public can comment only once the draft is published,
+    so a draft published after its start date must still leave the minimum period before its end
+    date; the reviewed terms are not changed behind the office's back: it is returned to fix them."""
+    period = CommentPeriod.objects.filter(record=record).first()
+    day = timezone.localtime(at).date()
+    if period is None or day <= period.start_date:
+        return
+    earliest = earliest_end_date(decision_kind=period.decision_kind, start_date=day)
+    if period.end_date < earliest:
+        raise InvalidInput(
+            _("征求意见稿 %(day)s 才发布，至截止日期 %(end)s 已不足%(kind)s的最短征集期限（自发布之日起，截止日期最早为"
+              " %(earliest)s）：请退回处室修改征集期限后再发布。")
+            % {"day": day, "end": period.end_date, "kind": DecisionKind(period.decision_kind).label,
+               "earliest": earliest})
+
+
 def _clean_channels(channels: Iterable[str]) -> list[str]:
     chosen = [value for value in CommentChannel.values if value in set(channels or ())]
     if not chosen:

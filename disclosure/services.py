@@ -281,6 +281,13 @@ def _require_comment(comment: str, message: str) -> str:
     return comment
 
 
+def _run_publication_guards(record: Record, at: dt.datetime) -> None:
+    """Rules that depend on the moment of publication (`record_publication_guard`): a call for
+    comments must still leave the public its minimum period (issue #19)."""
+    for guard in hooks("record_publication_guard"):
+        guard(record, at)
+
+
 def _run_submission_guards(record: Record) -> None:
     """Apps that generate records (the annual report) may refuse one that no longer matches what
     they generated; each guard raises a DomainError with the reason (`record_submission_guard`)."""
@@ -593,6 +600,7 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         record = _lock(record)
         role = workflow.check(workflow.TRANSITIONS[workflow.A.PUBLISH], actor, record, expected_state=expected_state)
         _run_submission_guards(record)
+        _run_publication_guards(record, at)
         late_reason = (late_reason or "").strip()
         publication_day = timezone.localtime(at).date()
         late = bool(record.due_date and publication_day > record.due_date)

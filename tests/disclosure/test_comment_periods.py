@@ -197,6 +197,22 @@ def test_the_back_office_refuses_another_offices_period(client, world):
 # --- The public page and its form ------------------------------------------------------------
 
 
+def test_a_draft_published_after_its_start_date_must_still_leave_the_minimum_period(world):
+    """Opened 2026-11-02 to 11-12 for a normative document (7 working days). Published on Friday
+    11-06, only 11-06 to 11-12 would remain (5 working days): refused, naming 11-16 as the earliest
+    end. Published on 11-03, 11-03 to 11-11 are 7 working days: allowed."""
+    late = open_period(world, publish=False)
+    timely = open_period(world, publish=False, title="关于《另一办法（征求意见稿）》公开征求意见的公告")
+    with at(MONDAY, 10):
+        late, timely = drive(world, late.record, S.READY), drive(world, timely.record, S.READY)
+    with at(D(2026, 11, 3), 9):
+        assert drive(world, timely, S.PUBLISHED).state == S.PUBLISHED
+    with at(D(2026, 11, 6), 9), pytest.raises(InvalidInput, match="2026-11-16"):
+        drive(world, late, S.PUBLISHED)
+    late.refresh_from_db()
+    assert late.state == S.READY
+
+
 def test_the_page_is_public_only_once_the_draft_is_published(client, world):
     period = open_period(world, publish=False)
     with at(MONDAY, 12):
