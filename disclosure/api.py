@@ -549,4 +549,4 @@ def _operations() -> list[dict]:
 
 @cache_public_page
 def api_guide(request):
-    return render(request, "disclosure/api_guide.html", {"operations": _operations()})
+    return render(request, "disclosure/api_guide.html", {"operations": _operations(), "page_limit": PAGE_LIMIT})
