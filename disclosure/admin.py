@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.db.models import Max, Min
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -34,6 +35,7 @@ from disclosure.models import (
     Channel,
     DisclosureOverride,
     Record,
+    RecordQuerySet,
     RecordState,
     ReleaseRegisterLine,
     StatutoryItem,
@@ -130,9 +132,31 @@ def _clock_runs(record: Record) -> bool:
         RecordState.PUBLISHED, RecordState.REGISTERED, RecordState.REVOKED, RecordState.WITHHELD))
 
 
+class _YearsFromIndex(RecordQuerySet):
+    """The date drill-down's years (date_hierarchy) from the index on the column: the first and
+    last dates, then one probe per year between them, instead of truncating the date of every
+    record to its year (a scan of the whole table on each visit to the list)."""
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        if kind != "year":
+            return super().datetimes(field_name, kind, order, tzinfo)
+        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
+        if bounds["first"] is None:
+            return []
+        first, last = timezone.localtime(bounds["first"]).year, timezone.localtime(bounds["last"]).year
+        years = [timezone.make_aware(dt.datetime(year, 1, 1)) for year in range(first, last + 1)
+                 if self.filter(**{f"{field_name}__year": year}).exists()]
+        return years[::-1] if order == "DESC" else years
+
+
 class RecordChangeList(ChangeList):
     """The working days left of every row on the page from one calendar query
-    (workdays_left_many), not two per row."""
+    (workdays_left_many), not two per row; the drill-down's years from the index."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        queryset.__class__ = _YearsFromIndex
+        return queryset
 
     def get_results(self, request):
         super().get_results(request)
@@ -542,7 +566,7 @@ class ChangeRequestAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_select_related = ["record__office", "requested_by", "decided_by"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))
+        return selectors.in_staff_scope(super().get_queryset(request), request.user)
 
     @admin.display(description=_("政府信息"), ordering="record__title")
     def record_link(self, obj):
@@ -563,7 +587,7 @@ class CatalogueEntryAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, HistoryAdmin):
     search_fields = ["index_number", "title"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))
+        return selectors.in_staff_scope(super().get_queryset(request), request.user)
 
 
 @admin.register(WorkflowEvent)
@@ -577,7 +601,7 @@ class WorkflowEventAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     list_select_related = ["record", "actor"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))
+        return selectors.in_staff_scope(super().get_queryset(request), request.user)
 
 
 @admin.register(ReleaseRegisterLine)
@@ -595,7 +619,7 @@ class ReleaseRegisterLineAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, admin.Mode
         return obj.display_number
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(record__in=selectors.records_for_staff(request.user))
+        return selectors.in_staff_scope(super().get_queryset(request), request.user)
 
 
 # Issue #20: redaction pages, the personal-data check, the sensitive-word list; issue #18: the demand page.

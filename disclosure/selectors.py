@@ -169,6 +169,17 @@ def records_for_staff(user) -> QuerySet[Record]:
     return Record.objects.filter(office_id__in=offices)
 
 
+def in_staff_scope(queryset: QuerySet, user, *, record_path: str = "record") -> QuerySet:
+    """`queryset` (change requests, catalogue entries, events, register lines) narrowed to the
+    rows whose record the person may see, as `records_for_staff` decides, by the record's
+    office: for those who see every record nothing is added (a `record IN (every record)`
+    subquery would make each back-office list read the whole record table)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    offices = visible_office_ids(user)
+    return queryset if offices is None else queryset.filter(**{f"{record_path}__office_id__in": offices})
+
+
 def _awaiting_filter(user) -> Q | None:
     """The records waiting for this person: the step's role and, for office roles, the office."""
     roles = roles_of(user)
