@@ -78,9 +78,11 @@ def api_deep_paths(env, base: str, n: int) -> list[str]:
             "total = records_published().count(); rng = random.Random(3); "
             f"depths = sorted(rng.randrange(total // 2, total - 40) for _ in range({n})); ")
     if cursor:
-        code += ("from disclosure.api import KeysetPagination; p = KeysetPagination(); "
-                 "rows = records_published().order_by('-published_at', '-pk'); "
-                 "print(' '.join('/api/records/?cursor=' + p._encode(rows[d], backwards=False) for d in depths))")
+        code += ("from disclosure.api import KeysetPagination; from disclosure.models import Record; "
+                 "p = KeysetPagination(); keys = list(records_published().order_by('-published_at', '-pk')"
+                 ".values_list('published_at', 'pk')); "
+                 "print(' '.join('/api/records/?cursor=' + p._encode(Record(published_at=keys[d][0], pk=keys[d][1]), "
+                 "backwards=False) for d in depths))")
     else:
         code += "print(' '.join(f'/api/records/?page={d // 20}' for d in depths))"
     out = subprocess.run([PY, "manage.py", "shell", "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
