@@ -861,7 +861,10 @@ def application_send_reply(*, application, actor, comment: str = "", no_state_se
                 raise InvalidInput(_("部分公开的，请写明不予公开的部分及其依据（条例第三十七条）。"))
             if application.outcome == Outcome.DISCLOSED and checklist["redacted_parts"]:
                 raise InvalidInput(_("有不予公开的部分的，办理结果应为“部分公开”（条例第三十七条）。请退回修改。"))
-            if application.outcome == Outcome.DISCLOSED and (objection := workflow.third_party_objection(application)):
+            # A partial disclosure normally withholds the third party's part (R.37); disclosing a
+            # secret or privacy all the same over its objection needs the notice as well (R.32).
+            if ((application.outcome == Outcome.DISCLOSED or checklist.get("override"))
+                    and (objection := workflow.third_party_objection(application))):
                 raise StateConflict(_("第三方已于 %(date)s 表示不同意公开。决定公开的，须先将决定公开的内容和理由书面告知第三方"
                                       "（条例第三十二条）。") % {"date": objection.on})
             if checklist.get("override") == DisclosureOverride.CONSENT and consent_document:

@@ -17,7 +17,7 @@ from applications.outcomes import Outcome
 from applications.selectors import event_summary, worklist
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.models import Membership, Role
-from tests.applications.conftest import REMEDIES_TEXT, offline
+from tests.applications.conftest import REMEDIES_TEXT, complete_letter, offline
 from tests.conftest import make_user
 from tests.timing import at
 
@@ -176,6 +176,29 @@ def test_public_interest_over_the_third_partys_objection_needs_the_written_notic
         application = send(application, world.disclosure, override="public_interest")
     assert application.status == "closed" and application.replied_on == D(2026, 11, 18)
     assert replied_checklist(application)["override"] == "public_interest"
+
+
+def test_a_partial_reply_disclosing_the_objectors_secret_with_consent_still_needs_the_notice_r32(world):
+    """Objection on 16 November 2026; a partial reply (another part withheld) that discloses the
+    company's secret with a consent letter dated 17 November is refused until the company is told
+    in writing (R.32); a partial reply that only withholds needs no notice (R.37)."""
+    application = drafted(world, objected=True)
+    with at(D(2026, 11, 17)):
+        application = services.application_return_reply(application=application, actor=world.disclosure,
+                                                        comment="部分公开")
+        application = services.application_draft_reply(
+            application=application, actor=world.drafter_a, outcome=Outcome.PARTIAL, note="删去第5页",
+            letter_html=complete_letter(application, Outcome.PARTIAL))
+        partial = {"no_personal_privacy": False, "redacted_parts": "第5页（个人信息）",
+                   "redaction_grounds": ["personal_privacy"]}
+        with pytest.raises(StateConflict, match="第三十二条"):
+            send(application, world.disclosure, **partial, override="consent", consent_how="书面同意函",
+                 consent_on=D(2026, 11, 17), consent_document=consent_letter())
+        application = services.application_notify_third_party(application=application, actor=world.disclosure,
+                                                              content="该企业获得的补贴金额", reason="经其书面同意")
+        application = send(application, world.disclosure, **partial, override="consent", consent_how="书面同意函",
+                           consent_on=D(2026, 11, 17), consent_document=consent_letter())
+    assert application.status == "closed" and replied_checklist(application)["override"] == "consent"
 
 
 def test_the_back_office_send_form_records_the_consent_and_the_case_page_shows_it_m6_r15(client, world):
