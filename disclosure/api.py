@@ -499,12 +499,12 @@ class RecordViewSet(_PublicReadOnlyViewSet):
         if fields is None or "interpretations" in fields:
             prefetch_related_objects(records, Prefetch(
                 "interpretation_links", to_attr="public_interpretation_links",
-                queryset=Interpretation.objects.filter(interpretation__in=selectors.records_published())
+                queryset=Interpretation.objects.filter(selectors.published_through("interpretation"))
                 .select_related("interpretation").order_by("interpretation__published_at", "pk")))
         if fields is None or "interprets" in fields:
             prefetch_related_objects(records, Prefetch(
                 "interprets_links", to_attr="public_interprets_links",
-                queryset=Interpretation.objects.filter(policy__in=selectors.records_public_pages())
+                queryset=Interpretation.objects.filter(selectors.published_through("policy", revoked=True))
                 .select_related("policy").order_by("policy__published_at", "pk")))
 
     def list(self, request, *args, **kwargs):

@@ -42,6 +42,13 @@ def records_published() -> QuerySet[Record]:
     return Record.objects.filter(state__in=PUBLIC_STATES, published_at__lte=timezone.now())
 
 
+def published_through(relation: str, *, revoked: bool = False) -> Q:
+    """`records_published()` (or `records_public_pages()` with `revoked`) as a condition on a
+    related record, joined rather than in a subquery: `published_through("record")`."""
+    states = (*PUBLIC_STATES, S.REVOKED) if revoked else PUBLIC_STATES
+    return Q(**{f"{relation}__state__in": states, f"{relation}__published_at__lte": timezone.now()})
+
+
 def records_public_pages() -> QuerySet[Record]:
     """What has a public page: the published, and revoked ones (their page says so)."""
     return Record.objects.filter(state__in=(*PUBLIC_STATES, S.REVOKED), published_at__lte=timezone.now())
@@ -486,6 +493,35 @@ def public_policies(record: Record) -> list[Record]:
     for policy in policies:
         policy.current = record_public_version(policy) if policy.superseded_by_id else None
     return policies
+
+
+def public_interpretation_ends(record: Record) -> tuple[list[Record], list[Record]]:
+    """Both ends of the 政策解读 links on a record's page: (its published interpretations, the
+    policies it explains). Most information has one version: then one query on the links, both
+    ends joined, and no version walk; otherwise `public_interpretations` and `public_policies`."""
+    from disclosure.interpretation_models import Interpretation
+
+    if record.previous_version_id or record.superseded_by_id:
+        return public_interpretations(record), public_policies(record)
+    interpretations, policies = {}, {}
+    links = (Interpretation.objects.filter(Q(policy_id=record.pk) | Q(interpretation_id=record.pk))
+             .select_related("policy", "interpretation", "interpretation__superseded_by"))
+    for link in links:
+        if link.policy_id == record.pk:
+            reading, successor = link.interpretation, link.interpretation.superseded_by
+            # the version in effect only: a published later version of the interpretation replaces it
+            if reading.is_public and reading.state != S.REVOKED and not (
+                    successor is not None and successor.is_public and successor.state != S.REVOKED):
+                interpretations[reading.pk] = reading
+        elif link.policy.is_public:
+            policy = link.policy
+            policy.current = record_public_version(policy) if policy.superseded_by_id else None
+            policies[policy.pk] = policy
+
+    def oldest_first(records: dict) -> list[Record]:
+        return sorted(records.values(), key=lambda r: (r.published_at, r.pk))
+
+    return oldest_first(interpretations), oldest_first(policies)
 
 
 def interpretation_links_for_feed(record_ids: list[int]) -> dict[int, list[tuple[int, str]]]:

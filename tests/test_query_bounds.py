@@ -62,6 +62,7 @@ def _public_urls(column: dict) -> dict[str, str]:
         "disclosure:category_feed_atom": ["m5-2"], "own_cases:open": ["no-such-link-token"],
         "applications:case_file": [token, 1], "applications:case_notice": [token, 1],
         "applications:case_notice_pdf": [token, 1],
+        "disclosure:comment_period": [column["record"].pk],  # no such call for comments: its refusal
     }
     urls = {}
     for name in _public_patterns():
