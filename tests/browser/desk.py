@@ -53,6 +53,18 @@ def sign_in(page_or_context, server, user) -> None:
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": str(server)}])
 
 
+def context_at(browser, server, width: int, height: int = 900):
+    """A fresh visitor's browser context, in Chinese, `width` pixels wide."""
+    context = browser.new_context(base_url=server.url, locale="zh-CN", viewport={"width": width, "height": height})
+    context.set_default_timeout(10_000)
+    return context
+
+
+def scrolls_sideways(page) -> int:
+    """How far the page itself scrolls sideways (0 when it does not)."""
+    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+
+
 def exactly(label: str) -> re.Pattern:
     """A field's label as shown, whatever colon follows it (for labels that begin other labels)."""
     return re.compile(rf"^{re.escape(label)}\s*[:：]?$")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.models import Validity
-from tests.browser.desk import page_errors, sign_in, submit_label
+from tests.browser.desk import context_at, page_errors, scrolls_sideways, sign_in, submit_label
 from tests.browser.test_redaction_page import shot  # to $REDACTION_SCREENSHOTS when set
 from tests.conftest import S, drive, new_draft
 
@@ -22,15 +22,6 @@ pytestmark = pytest.mark.browser
 ATTACHMENT_TITLE = "2026年度省级工业设计中心认定名单"
 SCAN_NAME = "scan-0031.pdf"
 
-
-def context_at(browser, portal_server, width: int):
-    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
-    context.set_default_timeout(10_000)
-    return context
-
-
-def wider_than_the_screen(page) -> int:
-    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -66,7 +57,7 @@ def test_an_attachment_titled_in_the_back_office_is_shown_as_attachment_1_with_i
             text = item.inner_text()
             assert text.index(ATTACHMENT_TITLE) < text.index(SCAN_NAME)  # the file name comes second
             expect(item.get_by_role("link", name=ATTACHMENT_TITLE, exact=True)).to_be_visible()
-            assert wider_than_the_screen(public) <= 0
+            assert scrolls_sideways(public) <= 0
             shot(public, f"attachment-title-{width}")
         finally:
             visitor.close()
@@ -110,6 +101,6 @@ def test_a_repeal_takes_the_notices_date_and_links_the_replacing_document_m14(
         assert link.get_attribute("href") == new.get_absolute_url()  # the document itself, not a search
         link.click()
         expect(page.get_by_role("heading", level=1)).to_have_text(new.title)
-        assert wider_than_the_screen(page) <= 0
+        assert scrolls_sideways(page) <= 0
     finally:
         context.close()

@@ -14,7 +14,7 @@ from disclosure import redaction_services, services
 from disclosure.models import Record, RecordState
 from disclosure.redaction_models import FileRedaction, PersonalDataClearance, RedactionState
 from tests import pdf_samples as samples
-from tests.browser.desk import page_errors, sign_in, submit_label
+from tests.browser.desk import context_at, page_errors, scrolls_sideways, sign_in, submit_label
 from tests.browser.test_accessibility import Findings
 from tests.browser.test_redaction_page import shot  # to $REDACTION_SCREENSHOTS when set
 from tests.conftest import new_draft
@@ -24,15 +24,6 @@ pytestmark = pytest.mark.browser
 MASKED = "2201**********1235"  # samples.ID_NUMBER as the check shows it
 REASON = "当事人书面同意公开其身份证号码（同意书已归档）。"
 
-
-def context_at(browser, portal_server, width: int):
-    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
-    context.set_default_timeout(10_000)
-    return context
-
-
-def wider_than_the_screen(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -66,7 +57,7 @@ def test_an_identity_number_typed_into_the_body_stops_submission_until_a_reason_
         assert samples.ID_NUMBER not in check.inner_text()  # the check names it masked
         shot(page, f"personal-data-check-{width}")
         findings.scan(page, axe, "submit page with the check")
-        assert wider_than_the_screen(page) <= 0
+        assert scrolls_sideways(page) <= 0
 
         # Pressing the button anyway: stopped, with the hit named.
         page.get_by_role("button", name=submit_label("提交处室负责人审核"), exact=True).click()
@@ -93,7 +84,7 @@ def test_an_identity_number_typed_into_the_body_stops_submission_until_a_reason_
         page.wait_for_load_state("load")
         assert not page_errors(page), page_errors(page)
         expect(page.locator("#stage-title")).to_contain_text("处室负责人审核")
-        assert wider_than_the_screen(page) <= 0
+        assert scrolls_sideways(page) <= 0
         findings.check()
     finally:
         context.close()
@@ -131,7 +122,7 @@ def test_a_long_redaction_shows_its_progress_on_a_page_that_refreshes_itself(
         findings = Findings("standard")
         findings.scan(page, axe, "redaction in progress")
         findings.check()
-        assert wider_than_the_screen(page) <= 0
+        assert scrolls_sideways(page) <= 0
 
         # The job moves on: the page follows by itself, nobody reloads it.
         FileRedaction.objects.filter(pk=redaction.pk).update(pages_done=80, heartbeat_at=timezone.now())

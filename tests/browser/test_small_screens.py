@@ -14,6 +14,7 @@ from disclosure import services
 from disclosure.demo_content import TABLE3_2025
 from disclosure.models import CatalogueCategory
 from portal.context_processors import CONTRAST_COOKIE, FONT_COOKIE
+from tests.browser.desk import scrolls_sideways
 from tests.conftest import S, drive, new_draft
 
 pytestmark = pytest.mark.browser
@@ -45,10 +46,6 @@ def phone(browser, portal_server, *, width: int, mode: str = "standard", javascr
     context.add_cookies([{"name": k, "value": v, "url": portal_server.url} for k, v in MODES[mode].items()])
     return context
 
-
-def scrolls_sideways(page) -> int:
-    """How far the page itself scrolls sideways (0 when it does not)."""
-    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
 
 
 @pytest.fixture
