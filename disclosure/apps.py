@@ -48,6 +48,8 @@ class DisclosureConfig(AppConfig):
             "disclosure.redact_file", "disclosure.view_fileredaction", "disclosure.view_sensitiveword",
             "disclosure.add_sensitiveword", "disclosure.change_sensitiveword",
             "disclosure.view_personaldataclearance",
+            # Issue #21: the public's subscriptions (addresses shown whole to this role only).
+            "disclosure.view_subscription", "disclosure.delete_subscription",
         },
         "leader": {
             "disclosure.view_record", "disclosure.signoff_record", "disclosure.view_attachment",
@@ -66,6 +68,7 @@ class DisclosureConfig(AppConfig):
             "disclosure.view_record", "disclosure.view_attachment", "disclosure.view_workflowevent",
             "disclosure.view_releaseregisterline", "disclosure.view_catalogueentry",
             "disclosure.view_fileredaction", "disclosure.view_personaldataclearance",
+            "disclosure.view_subscription",  # the count of subscribers; addresses masked
         },
     }
 
