@@ -20,6 +20,8 @@ class DisclosureConfig(AppConfig):
     # Issue #19: a call for comments published after its start date still needs its minimum period.
     record_publication_guard = "disclosure.comment_services.publication_guard"
     object_panels = "disclosure.panels.record_panels"
+    # Issue #21: a subscriber's address refused for good by the mail server suspends the subscription.
+    notice_refused = "disclosure.subscription_services.notice_refused"
 
     # What each role may do to records, as model permissions (the office scope comes on top,
     # from guardian object permissions on Office; see portal.selectors).

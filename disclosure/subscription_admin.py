@@ -22,9 +22,9 @@ def sees_addresses(user) -> bool:
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["pk", "address", "frequency", "confirmed", "created_at"]
-    list_filter = ["frequency", ("confirmed_at", admin.EmptyFieldListFilter)]
+    list_filter = ["frequency", ("confirmed_at", admin.EmptyFieldListFilter), ("refused_at", admin.EmptyFieldListFilter)]
     date_hierarchy = "created_at"
-    fields = ["address", "topics", "frequency", "created_at", "confirmed_at", "last_digest_at"]
+    fields = ["address", "topics", "frequency", "created_at", "confirmed_at", "last_digest_at", "refused_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -43,6 +43,9 @@ class Subscription(models.Model):
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     token_digest = models.CharField(_("确认密钥摘要"), max_length=200, editable=False)
     last_digest_at = models.DateTimeField(_("上次汇总发送时间"), null=True, blank=True)
+    # The mail server refused the address for good (5xx): no more mail is written for it; the
+    # person subscribes again with a working address (the outbox's notice_refused hook).
+    refused_at = models.DateTimeField(_("邮箱被拒收时间"), null=True, blank=True)
     idempotency_key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)
 
     # Only the disclosure office sees them (admin), and no list filters, searches or sorts by them.

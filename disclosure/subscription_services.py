@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 import uuid
 
@@ -187,7 +188,8 @@ def subscriptions_matching(record: Record, *, at: dt.datetime) -> list[Subscript
     empty matches everything."""
     through_categories = Subscription.categories.through.objects.filter(subscription=OuterRef("pk"))
     through_offices = Subscription.offices.through.objects.filter(subscription=OuterRef("pk"))
-    candidates = Subscription.objects.filter(confirmed_at__isnull=False, confirmed_at__lte=at).filter(
+    candidates = Subscription.objects.filter(confirmed_at__isnull=False, confirmed_at__lte=at,
+                                             refused_at__isnull=True).filter(
         ~Exists(through_categories)
         | Exists(through_categories.filter(cataloguecategory_id__in=_ancestor_ids(record.category_id))),
         ~Exists(through_offices) | Exists(through_offices.filter(office_id=record.office_id)),
@@ -294,7 +296,7 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
     today = timezone.localdate(now)
     sent = 0
     due_ids = list(Subscription.objects.filter(
-        confirmed_at__isnull=False, frequency__in=(Frequency.DAILY, Frequency.WEEKLY),
+        confirmed_at__isnull=False, refused_at__isnull=True, frequency__in=(Frequency.DAILY, Frequency.WEEKLY),
         deliveries__sent_at__isnull=True).distinct().values_list("pk", flat=True))
     for pk in due_ids:
         with transaction.atomic():
@@ -319,6 +321,24 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
             sent += 1
     logger.info("subscription digests: %d mail(s)", sent)
     return sent
+
+
+def notice_refused(*, notice, addresses: list[str]) -> None:
+    """The outbox's hook (portal/outbox.py): the mail server refused these recipients for good. A
+    subscription mail names its subscription in its List-Unsubscribe header; that subscription is
+    suspended (no more mail is written for it), and its failed notice is settled so that it does
+    not wait on the disclosure office's work list. Other subscribers are not affected."""
+    found = re.search(r"/subscribe/unsubscribe/([^/>]+)/", (notice.headers or {}).get("List-Unsubscribe", ""))
+    subscription = subscription_for_unsubscribe(found.group(1)) if found else None
+    if subscription is None or subscription.email not in addresses:
+        return
+    now = timezone.now()
+    Subscription.objects.filter(pk=subscription.pk, refused_at__isnull=True).update(refused_at=now)
+    from portal.models import Notice, NoticeState
+
+    Notice.objects.filter(pk=notice.pk, state=NoticeState.FAILED, resolved_at__isnull=True).update(resolved_at=now)
+    logger.info("subscription %s suspended: the mail server refused its address (notice %s)", subscription.pk,
+                notice.pk)
 
 
 def confirmed_count() -> int:

@@ -12,6 +12,7 @@ import re
 import time
 import uuid
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
@@ -299,3 +300,50 @@ def test_addresses_are_not_logged(world, caplog, django_capture_on_commit_callba
         drive(world, new_draft(world), S.PUBLISHED)
         subscription_services.subscription_delete(subscription)
     assert "secret-person" not in caplog.text
+
+
+# --- A refused address, the database task backend ----------------------------------------
+
+
+def test_an_address_refused_by_the_mail_server_suspends_that_subscription_only(
+        world, settings, django_capture_on_commit_callbacks):
+    from tests.portal.test_outbox import REFUSED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = confirmed(REFUSED)
+        confirmed("fine@example.com")
+        record = drive(world, new_draft(world, title="第一份通知"), S.READY)
+    settings.EMAIL_BACKEND = "tests.portal.test_outbox.RefusingOneBackend"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_publish(record=record, actor=world.publisher, channels=[Channel.COLUMN])
+    assert [m.to for m in mail.outbox if "订阅信息更新" in m.subject] == [["fine@example.com"]]
+    refused.refresh_from_db()
+    assert refused.refused_at is not None
+    # Settled: a subscriber's dead address does not wait on the disclosure office's work list.
+    failed = Notice.objects.get(to=[REFUSED], subject__contains="订阅信息更新")
+    assert failed.state == "failed" and failed.resolved_at is not None
+    # No more mail is written for it.
+    with django_capture_on_commit_callbacks(execute=True):
+        drive(world, new_draft(world, title="第二份通知"), S.PUBLISHED)
+    assert not Notice.objects.filter(to=[REFUSED], subject__contains="第二份通知").exists()
+    assert Notice.objects.filter(to=["fine@example.com"], subject__contains="第二份通知").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection, as in production
+def test_with_the_database_task_backend_the_matching_task_is_written_with_the_publication(
+        world, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.portal.test_outbox import DB_TASKS, run_worker
+
+    confirmed("match@example.com")
+    record = drive(world, new_draft(world), S.READY)
+    settings.TASKS = DB_TASKS
+    services.record_publish(record=record, actor=world.publisher, channels=[Channel.COLUMN])
+    assert DBTaskResult.objects.filter(task_path="disclosure.tasks.match_subscriptions",
+                                       args_kwargs__args=[record.pk, "publish"]).exists()
+    assert not SubscriptionDelivery.objects.exists()  # the worker does the matching, not the request
+    mail.outbox.clear()
+    run_worker()  # matches, writes the notice and its task; the same batch sends it
+    assert [m.to for m in mail.outbox if "订阅信息更新" in m.subject] == [["match@example.com"]]
