@@ -144,28 +144,73 @@ class AcceptLateSupplementForm(ActionForm):
                                                            **self.common())
 
 
-# The confidentiality check of a record (M.6, M.12): the same fields, from disclosure/forms.py.
+# The confidentiality check of a record (M.6, M.12): the same fields, from disclosure/forms.py,
+# with its third path (M.6 para. 2, R.15): the right holder's consent, or the public interest.
 CHECKLIST_FIELDS = ("no_state_secret", "no_commercial_secret", "no_personal_privacy", "redacted_parts",
                     "redaction_grounds")
+OVERRIDE_FIELDS = ("override", "consent_how", "consent_on", "consent_document", "public_interest_reason")
 
 
 class SendReplyForm(CommentForm):
     """Approve and send. A reply that releases information passes the confidentiality check of a
     record first (M.3(4), R.17): the checklist's own fields and service
-    (disclosure.services.confidentiality_checklist, called by the service)."""
+    (disclosure.services.confidentiality_checklist, called by the service). A public-interest
+    disclosure is the one the supervising leader signed: its reason is shown, not retyped."""
 
     def __init__(self, *args, obj, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)
         self.releases = obj.outcome in workflow.RELEASING
         if self.releases:
-            for name in CHECKLIST_FIELDS:
+            for name in CHECKLIST_FIELDS + OVERRIDE_FIELDS:
                 self.fields[name] = copy.deepcopy(ChecklistForm.base_fields[name])
             self.fields["redacted_parts"].help_text = _("部分公开的，写明不予公开的部分（条例第三十七条）；全部公开的不填。")
+            self.fields["consent_document"].help_text = _("随申请案卷保存，不提供给申请人。已上传过的，可不再上传。")
+            del self.fields["public_interest_reason"]
+            signoff = workflow.public_interest_signoff(obj)
+            self.fields["override"].help_text = (
+                _("主管厅领导已签发：%(reason)s（%(leader)s，%(on)s）") % {
+                    "reason": signoff.data.get("reason", ""), "leader": signoff.data.get("signed_by_name", ""),
+                    "on": signoff.data.get("signed_on", "")}
+                if signoff else
+                _("经权利人同意公开的，记录同意的方式、日期并上传同意书；因公共利益决定公开的，须先“提请厅领导签发”，"
+                  "签发后方可发出（实施办法第六条第二款、条例第十五条）。第三方不同意公开的，还须先书面告知第三方（条例第三十二条）。"))
+
+    clean_consent_document = ChecklistForm.clean_consent_document
 
     def perform(self, *, actor):
-        checklist = {name: self.cleaned_data[name] for name in CHECKLIST_FIELDS} if self.releases else {}
-        return services.application_send_reply(actor=actor, comment=self.cleaned_data["comment"], **checklist,
-                                               **self.common())
+        data = self.cleaned_data
+        checklist = {name: data[name] for name in CHECKLIST_FIELDS} if self.releases else {}
+        if self.releases and data.get("override"):
+            checklist.update(override=data["override"], consent_how=data.get("consent_how") or "",
+                             consent_on=data.get("consent_on"), consent_document=data.get("consent_document"))
+        return services.application_send_reply(actor=actor, comment=data["comment"], **checklist, **self.common())
+
+
+class RequestPublicInterestForm(ActionForm):
+    reason = forms.CharField(label=_("不公开可能对公共利益造成重大影响的理由"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("请写明理由（实施办法第六条第二款、条例第十五条）。")})
+
+    def perform(self, *, actor):
+        return services.application_request_public_interest(actor=actor, reason=self.cleaned_data["reason"],
+                                                            **self.common())
+
+
+class SignOffPublicInterestForm(ActionForm):
+    """Shows what is to be signed, by whom it was asked, so that the leader decides on it."""
+
+    comment = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, obj, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        request = obj.events.filter(kind="public_interest_requested").order_by("-at", "-pk").select_related("actor").first()
+        if request is not None:
+            self.fields["comment"].help_text = _("%(who)s于 %(on)s 提请签发，理由：%(reason)s") % {
+                "who": services.person_name(request.actor), "on": request.on.isoformat(), "reason": request.comment}
+
+    def perform(self, *, actor):
+        return services.application_sign_off_public_interest(actor=actor, comment=self.cleaned_data["comment"],
+                                                             **self.common())
 
 
 class ReturnReplyForm(ActionForm):
@@ -563,6 +608,8 @@ TRANSITION_FORMS = {
     workflow.A.REFUSE_EXTENSION: RefuseExtensionForm,
     workflow.A.DELAY_REPLY: DelayReplyForm,
     workflow.A.NOTIFY_THIRD_PARTY: NotifyThirdPartyForm,
+    workflow.A.REQUEST_PUBLIC_INTEREST: RequestPublicInterestForm,
+    workflow.A.SIGN_OFF_PUBLIC_INTEREST: SignOffPublicInterestForm,
     workflow.A.FEE_NOTICE: FeeNoticeForm,
     workflow.A.FEE_PAID: FeePaidForm,
     workflow.A.FEE_UNPAID: FeeUnpaidForm,

@@ -34,6 +34,9 @@ class ApplicationsConfig(AppConfig):
                     "applications.view_applicationfile"},
         "division_head": {"applications.view_disclosureapplication", "applications.handle_application",
                           "applications.view_applicationfile"},
+        # M.6 para. 2, R.15: a supervising leader signs a reply disclosing in the public interest.
+        "leader": {"applications.view_disclosureapplication", "applications.view_applicationfile",
+                   "applications.sign_off_public_interest"},
         "supervision": {"applications.view_disclosureapplication", "applications.view_applicationevent",
                         "applications.view_reviewcase", "applications.view_annualreport"},
     }

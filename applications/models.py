@@ -135,6 +135,9 @@ class DisclosureApplication(TrackedCase):
     agency_consultation_open = models.BooleanField(_("征求其他机关意见中"), default=False)
     fee_pending = models.BooleanField(_("待缴费"), default=False)
     extension_pending = models.BooleanField(_("延期待批准"), default=False)
+    # M.6 para. 2, R.15: a reply disclosing a commercial secret or privacy in the public interest
+    # waits for the supervising leader's signature (workflow SIGN_OFF_PUBLIC_INTEREST).
+    public_interest_pending = models.BooleanField(_("公共利益公开待签发"), default=False)
 
     # The reply (R.36, R.37)
     outcome = models.CharField(_("办理结果"), max_length=40, choices=Outcome.choices, blank=True)
@@ -176,6 +179,7 @@ class DisclosureApplication(TrackedCase):
             ("handle_application", _("承办答复")),
             ("approve_application_reply", _("审核并发出答复")),
             ("approve_application_extension", _("批准延长答复期限")),
+            ("sign_off_public_interest", _("签发因公共利益决定公开")),
             ("view_applicant_identity", _("查看申请人完整身份信息")),
         ]
 
@@ -222,6 +226,8 @@ class EventKind(models.TextChoices):
     EXTENDED = "extended", _("延长答复期限")
     DELAYED_REPLY = "delayed_reply", _("确定延迟答复期限")
     THIRD_PARTY_NOTIFIED = "third_party_notified", _("书面告知第三方决定公开")
+    PUBLIC_INTEREST_REQUESTED = "public_interest_requested", _("提请签发：因公共利益决定公开")
+    PUBLIC_INTEREST_SIGNED_OFF = "public_interest_signed_off", _("厅领导签发：因公共利益决定公开")
     FEE_NOTICE = "fee_notice", _("发出收费通知")
     FEE_PAID = "fee_paid", _("收到费用")
     FEE_UNPAID = "fee_unpaid", _("逾期未缴费，不再处理")
@@ -317,6 +323,7 @@ class FileRole(models.TextChoices):
     SUPPLEMENT = "supplement", _("补正材料")
     PROVIDED = "provided", _("提供的政府信息")
     LETTER = "letter", _("告知书")
+    CONSENT = "consent", _("权利人同意书")
     OTHER = "other", _("其他")
 
 

@@ -93,6 +93,11 @@ def applications_for_staff(user) -> QuerySet[DisclosureApplication]:
         decided = ApplicationEvent.objects.filter(
             actor=user, kind__in=(EventKind.EXTENDED, EventKind.EXTENSION_REFUSED)).values("application_id")
         scope |= Q(extension_pending=True) | Q(pk__in=decided)
+    if led := office_ids_for(user, Role.LEADER):
+        # A supervising leader signs public-interest disclosures of the offices they supervise.
+        signed = ApplicationEvent.objects.filter(
+            actor=user, kind=EventKind.PUBLIC_INTEREST_SIGNED_OFF).values("application_id")
+        scope |= Q(public_interest_pending=True, office_id__in=led) | Q(pk__in=signed)
     return DisclosureApplication.objects.filter(scope)
 
 
@@ -140,6 +145,8 @@ def _awaiting(user) -> Q | None:
         conditions.append(Q(status=S.ASSIGNED, office_id__in=offices))
     if is_extension_approver(user):
         conditions.append(Q(extension_pending=True))
+    if led := office_ids_for(user, Role.LEADER):
+        conditions.append(Q(public_interest_pending=True, office_id__in=led))
     if not conditions:
         return None
     combined = conditions[0]
@@ -184,6 +191,8 @@ def worklist(user, today: date | None = None) -> list[WorkItem]:
         step = STEP_HINTS.get(application.status, application.get_status_display())
         if application.extension_pending:
             step = _("延期待批准")
+        if application.public_interest_pending:
+            step = _("因公共利益决定公开待签发")
         items.append(WorkItem(
             title=f"{application.tracking_code} {application.information_title}",
             url=reverse("admin:applications_disclosureapplication_change", args=[application.pk]),
@@ -280,6 +289,29 @@ def _channel_label(value: str) -> str:
     return str(SendChannel(value).label) if value in SendChannel.values else value
 
 
+def _checklist_summary(checklist: dict) -> str:
+    """The confidentiality check of a reply (M.3(4), M.6) in one line, with the ground for
+    disclosing a commercial secret or privacy all the same (M.6 para. 2, R.15)."""
+    from disclosure.models import DisclosureOverride
+
+    if checklist.get("redacted_parts"):
+        text = str(_("保密审查：删去（不予公开）的部分：%(parts)s；依据：%(grounds)s") % {
+            "parts": checklist["redacted_parts"], "grounds": "、".join(checklist.get("redaction_grounds", []))})
+    elif checklist.get("override"):
+        text = str(_("保密审查：不涉及国家秘密"))
+    else:
+        text = str(_("保密审查：不涉及国家秘密、商业秘密、个人隐私"))
+    if checklist.get("override") == DisclosureOverride.CONSENT:
+        text += str(_("；经权利人同意公开（%(how)s，%(on)s 同意，同意书：%(document)s）") % {
+            "how": checklist.get("consent_how", ""), "on": checklist.get("consent_on", ""),
+            "document": checklist.get("consent_document", "")})
+    elif checklist.get("override") == DisclosureOverride.PUBLIC_INTEREST:
+        text += str(_("；不公开可能对公共利益造成重大影响，予以公开（%(leader)s于 %(on)s 签发）；理由：%(reason)s") % {
+            "leader": checklist.get("signed_by_name", ""), "on": checklist.get("signed_on", ""),
+            "reason": checklist.get("public_interest_reason", "")})
+    return text
+
+
 def event_summary(event) -> str:
     """What the back office's handling record says of an event besides its comment: who asked
     for and who consented to an extension (R.33(2)), the confidentiality check of a reply
@@ -294,11 +326,12 @@ def event_summary(event) -> str:
     if kind == EventKind.EXTENSION_REQUESTED:
         return str(_("申请延长 %(days)s 个工作日") % {"days": data.get("days")})
     if kind == EventKind.REPLIED and data.get("checklist"):
-        checklist = data["checklist"]
-        if checklist.get("redacted_parts"):
-            return str(_("保密审查：删去（不予公开）的部分：%(parts)s；依据：%(grounds)s") % {
-                "parts": checklist["redacted_parts"], "grounds": "、".join(checklist.get("redaction_grounds", []))})
-        return str(_("保密审查：不涉及国家秘密、商业秘密、个人隐私"))
+        return _checklist_summary(data["checklist"])
+    if kind == EventKind.PUBLIC_INTEREST_SIGNED_OFF:
+        return str(_("%(leader)s于 %(on)s 签发；%(requester)s于 %(requested)s 提请；理由：%(reason)s") % {
+            "leader": data.get("signed_by_name", ""), "on": data.get("signed_on", ""),
+            "requester": data.get("requested_by_name", ""), "requested": data.get("requested_on", ""),
+            "reason": data.get("reason", "")})
     if kind == EventKind.THIRD_PARTY_NOTIFIED:
         return str(_("告知%(who)s（%(via)s，%(on)s 发出）；决定公开的内容：%(content)s") % {
             "who": data.get("third_party", ""), "via": _channel_label(data.get("sent_via", "")),

@@ -42,6 +42,7 @@ from applications.models import (
     Status,
 )
 from applications.outcomes import REFUSALS, Outcome
+from disclosure.models import DisclosureOverride
 from portal import tracking
 from portal.cases import case_lock, case_rate, case_record_event, tell_citizen, tell_staff
 from portal.errors import ActionRefused, InvalidInput, StateConflict
@@ -737,6 +738,7 @@ def application_return_reply(*, application, actor, comment: str, expected_statu
     comment = _require_text(comment, _("退回时必须填写修改意见。"))
     with transaction.atomic():
         application, role = _begin(application, actor, workflow.A.RETURN_REPLY, expected_status)
+        application.public_interest_pending = False  # a redrafted reply is signed again
         return _record(application, kind=K.REPLY_RETURNED, actor=actor, role=role, comment=comment,
                        to_status=S.ASSIGNED if application.office_id else S.RECEIVED)
 
@@ -764,21 +766,85 @@ def application_notify_third_party(*, application, actor, content: str, reason: 
         return application
 
 
+def application_request_public_interest(*, application, actor, reason: str, expected_status: str | None = None):
+    """The disclosure office finds that withholding the commercial secret or privacy in the reply
+    would seriously harm the public interest and asks the supervising leader to sign the decision
+    (M.6 para. 2, R.15): the reply goes out only once signed (application_send_reply)."""
+    reason = _require_text(reason, _("认定不公开可能对公共利益造成重大影响的，须写明理由（实施办法第六条第二款、条例第十五条）。"))
+    with transaction.atomic():
+        application, role = _begin(application, actor, workflow.A.REQUEST_PUBLIC_INTEREST, expected_status)
+        application.public_interest_pending = True
+        _record(application, kind=K.PUBLIC_INTEREST_REQUESTED, actor=actor, role=role, comment=reason,
+                data={"reason": reason})
+    if application.office_id:
+        _tell_staff(users_acting_as(Role.LEADER, application.office).exclude(pk=actor.pk), application,
+                    gettext_lazy("因公共利益决定公开待签发"))
+    return application
+
+
+def application_sign_off_public_interest(*, application, actor, comment: str = "", expected_status: str | None = None):
+    """A supervising leader of the office signs the public-interest decision — never the person
+    who asked for the signature (workflow.check, M.12(1)). The reason signed is the request's."""
+    with transaction.atomic():
+        application, role = _begin(application, actor, workflow.A.SIGN_OFF_PUBLIC_INTEREST, expected_status)
+        request = application.events.filter(kind=K.PUBLIC_INTEREST_REQUESTED).order_by("-at", "-pk").first()
+        application.public_interest_pending = False
+        return _record(application, kind=K.PUBLIC_INTEREST_SIGNED_OFF, actor=actor, role=role,
+                       comment=(comment or "").strip(),
+                       data={"reason": request.data.get("reason") or request.comment,
+                             "requested_by_name": person_name(request.actor), "requested_on": request.on.isoformat(),
+                             "signed_by_name": person_name(actor), "signed_on": timezone.localdate().isoformat()})
+
+
+def _reply_checklist(application, *, override: str, consent_how: str, consent_on, consent_document,
+                     public_interest_reason: str, checks: dict) -> dict:
+    """The record's confidentiality checklist (disclosure.services.confidentiality_checklist, one
+    rule for records and replies), with what a reply adds to the override of M.6 para. 2, R.15:
+    the consent letter is the one uploaded now or the latest kept with the case; a public-interest
+    decision needs the supervising leader's signature on the reply as drafted, whose reason it
+    states."""
+    from disclosure.services import confidentiality_checklist
+
+    signoff = None
+    if override == DisclosureOverride.PUBLIC_INTEREST:
+        signoff = workflow.public_interest_signoff(application)
+        if signoff is None:
+            raise StateConflict(_("因公共利益决定公开的，须先提请主管厅领导签发，签发后方可发出答复"
+                                  "（实施办法第六条第二款、条例第十五条）。"))
+        public_interest_reason = public_interest_reason or signoff.data.get("reason", "")
+    kept = None
+    if override == DisclosureOverride.CONSENT and not consent_document:
+        kept = application.files.filter(role=FileRole.CONSENT).order_by("-uploaded_at", "-pk").first()
+    checklist = confidentiality_checklist(
+        **checks, override=override, consent_how=consent_how, consent_on=consent_on,
+        consent_document=(consent_document.name if consent_document else (kept.original_name if kept else "")),
+        public_interest_reason=public_interest_reason)
+    if signoff is not None:
+        checklist.update(signed_by_name=signoff.data.get("signed_by_name", ""),
+                         signed_on=signoff.data.get("signed_on", ""))
+    if kept is not None:
+        checklist["consent_document_id"] = kept.pk
+    return checklist
+
+
 def application_send_reply(*, application, actor, comment: str = "", no_state_secret: bool | None = None,
                            no_commercial_secret: bool | None = None, no_personal_privacy: bool | None = None,
-                           redacted_parts: str = "", redaction_grounds: Iterable[str] = (),
-                           expected_status: str | None = None):
+                           redacted_parts: str = "", redaction_grounds: Iterable[str] = (), override: str = "",
+                           consent_how: str = "", consent_on: dt.date | None = None, consent_document=None,
+                           public_interest_reason: str = "", expected_status: str | None = None):
     """The disclosure office approves and sends the reply — not the person who drafted it
     (workflow.check) — and the application is closed. Every letter names the remedies (R.36 and
     the review body of the agency profile), a refusal its legal basis too. A reply that releases
     information (全部或部分公开) passes the confidentiality check of a record first (M.3(4), M.6,
     R.17: disclosure/services.confidentiality_checklist), and over a third party's objection only
-    after the written notice of R.32. The files provided become downloadable from now on."""
+    after the written notice of R.32. A commercial secret or privacy may be disclosed with the
+    right holder's consent (how, when, and the consent kept with the case: `consent_document` is
+    the upload) or, signed by the supervising leader, in the public interest (M.6 para. 2, R.15:
+    `override`). The files provided become downloadable from now on."""
     from applications.letters import letter_omissions, letter_placeholders
     from applications.personal_data import reply_guard
-    from disclosure.services import confidentiality_checklist
 
-    with transaction.atomic():
+    with files_removed_unless_committed() as saved, transaction.atomic():
         application, role = _begin(application, actor, workflow.A.SEND_REPLY, expected_status)
         if gaps := letter_placeholders(application.reply_letter):
             raise InvalidInput(_("告知书还有未填写的内容：%(gaps)s。请退回修改。") % {"gaps": "、".join(gaps)})
@@ -786,22 +852,33 @@ def application_send_reply(*, application, actor, comment: str = "", no_state_se
             raise InvalidInput(_("告知书缺少%(missing)s。请退回修改。") % {"missing": "、".join(missing)})
         data = {"outcome": application.outcome}
         if application.outcome in workflow.RELEASING:
-            checklist = confidentiality_checklist(
-                no_state_secret=no_state_secret, no_commercial_secret=no_commercial_secret,
-                no_personal_privacy=no_personal_privacy, redacted_parts=redacted_parts,
-                redaction_grounds=redaction_grounds)
+            override = (override or "").strip()
+            checklist = _reply_checklist(
+                application, override=override, consent_how=consent_how, consent_on=consent_on,
+                consent_document=consent_document, public_interest_reason=public_interest_reason,
+                checks={"no_state_secret": no_state_secret, "no_commercial_secret": no_commercial_secret,
+                        "no_personal_privacy": no_personal_privacy, "redacted_parts": redacted_parts,
+                        "redaction_grounds": redaction_grounds})
             if application.outcome == Outcome.PARTIAL and not checklist["redacted_parts"]:
                 raise InvalidInput(_("部分公开的，请写明不予公开的部分及其依据（条例第三十七条）。"))
             if application.outcome == Outcome.DISCLOSED and checklist["redacted_parts"]:
                 raise InvalidInput(_("有不予公开的部分的，办理结果应为“部分公开”（条例第三十七条）。请退回修改。"))
-            if application.outcome == Outcome.DISCLOSED and (objection := workflow.third_party_objection(application)):
+            # A partial disclosure normally withholds the third party's part (R.37); disclosing a
+            # secret or privacy all the same over its objection needs the notice as well (R.32).
+            if ((application.outcome == Outcome.DISCLOSED or checklist.get("override"))
+                    and (objection := workflow.third_party_objection(application))):
                 raise StateConflict(_("第三方已于 %(date)s 表示不同意公开。决定公开的，须先将决定公开的内容和理由书面告知第三方"
                                       "（条例第三十二条）。") % {"date": objection.on})
+            if checklist.get("override") == DisclosureOverride.CONSENT and consent_document:
+                # Kept with the case, never given to the applicant.
+                stored = _attach(application, [consent_document], role=FileRole.CONSENT, saved=saved, actor=actor)[0]
+                checklist.update(consent_document=stored.original_name, consent_document_id=stored.pk)
             data["checklist"] = checklist
         # M.6, R.15: no unresolved personal data in the letter or the files, no unfinished redaction.
         reply_guard(application)
         application.replied_on = timezone.localdate()
         application.closed_at = timezone.now()
+        application.public_interest_pending = False
         for item in application.files.filter(role=FileRole.PROVIDED, visible_to_applicant=False):
             item.visible_to_applicant = True  # saved one by one, so that the history records it
             item.save(update_fields=["visible_to_applicant"])

@@ -12,13 +12,16 @@
     received/assigned/reply_drafted: request_extension → approve_extension | refuse_extension (once),
               delay_reply (R.35)
     assigned/reply_drafted: notify_third_party (R.32: disclosure over the third party's objection)
+    reply_drafted: request_public_interest → sign_off_public_interest (M.6 para. 2, R.15: a reply
+              disclosing a commercial secret or privacy in the public interest; a supervising leader)
     reply_drafted ─return_reply→ assigned
     any status: record_review (failing to reply is reviewable too)
 
 Separation of duties (M.12(1)): approving and sending a reply (send_reply, return_reply) needs the
 `approve_application_reply` permission, and the person who drafted a reply may not approve it;
 an extension is consented to by someone holding the approving role (R.33(2)), never the person
-who asked for it.
+who asked for it; a public-interest disclosure is signed by a supervising leader of the office,
+never the person who asked for the signature.
 
 No pause (fee notice, consultation) and no extension or delayed reply may start once the time
 limit has run out (R.32, R.33, R.35, R.42 with 国办函〔2020〕109号第六条): each such transition
@@ -50,6 +53,7 @@ K = EventKind
 DISCLOSURE_OFFICE = Role.DISCLOSURE_OFFICE
 ASSIGNED_OFFICE = "assigned_office"
 EXTENSION_APPROVER = "extension_approver"
+SUPERVISING_LEADER = "supervising_leader"
 APPROVE = "applications.approve_application_reply"
 
 Guard = Callable[[DisclosureApplication], None]
@@ -85,6 +89,23 @@ def extension_requester_id(application: DisclosureApplication) -> int | None:
     """Who asked for the extension now waiting for consent."""
     event = _latest(application, K.EXTENSION_REQUESTED)
     return event.actor_id if event else None
+
+
+def public_interest_requester_id(application: DisclosureApplication) -> int | None:
+    """Who asked for the leader's signature now waiting."""
+    event = _latest(application, K.PUBLIC_INTEREST_REQUESTED)
+    return event.actor_id if event else None
+
+
+def public_interest_signoff(application: DisclosureApplication):
+    """The leader's signature of a public-interest disclosure that covers the reply now drafted
+    (M.6 para. 2, R.15): one given after the latest draft, else None — a redrafted reply is signed
+    again."""
+    drafted = _latest(application, K.REPLY_DRAFTED)
+    signed = _latest(application, K.PUBLIC_INTEREST_SIGNED_OFF)
+    if signed is None or (drafted is not None and (signed.at, signed.pk) < (drafted.at, drafted.pk)):
+        return None
+    return signed
 
 
 def third_party_objection(application: DisclosureApplication):
@@ -176,6 +197,8 @@ class Action(StrEnum):
     FEE_UNPAID = "fee_unpaid"
     DRAFT_REPLY = "draft_reply"
     NOTIFY_THIRD_PARTY = "notify_third_party"
+    REQUEST_PUBLIC_INTEREST = "request_public_interest"
+    SIGN_OFF_PUBLIC_INTEREST = "sign_off_public_interest"
     RETURN_REPLY = "return_reply"
     SEND_REPLY = "send_reply"
     RECORD_REVIEW = "record_review"
@@ -261,6 +284,19 @@ TRANSITIONS: dict[str, Transition] = transition_table(
                       "书面告知第三方（条例第三十二条）。"),
                guards=(refuse_if(lambda a: third_party_objection(a) is None,
                                  _("没有第三方不同意公开的意见需要告知。")),)),
+    Transition(A.REQUEST_PUBLIC_INTEREST, _("提请厅领导签发（因公共利益决定公开）"), (S.REPLY_DRAFTED,),
+               (DISCLOSURE_OFFICE,),
+               help=_("答复公开涉及商业秘密、个人隐私的信息，本机关认为不公开可能对公共利益造成重大影响的，写明理由，"
+                      "经主管厅领导签发后方可发出（实施办法第六条第二款、条例第十五条）。"),
+               guards=(refuse_if(lambda a: a.outcome not in RELEASING, _("只有公开信息的答复需要作出此项决定。")),
+                       refuse_if(lambda a: a.public_interest_pending, _("已提请签发，正在等待主管厅领导签发。")),
+                       refuse_if(lambda a: public_interest_signoff(a) is not None,
+                                 _("主管厅领导已签发本答复的公共利益决定。")))),
+    Transition(A.SIGN_OFF_PUBLIC_INTEREST, _("签发：因公共利益决定公开"), (S.REPLY_DRAFTED,), (SUPERVISING_LEADER,),
+               help=_("主管厅领导签发后，政府信息公开工作机构方可发出答复（实施办法第六条第二款、第十二条）。"),
+               guards=(refuse_if(lambda a: not a.public_interest_pending, _("没有待签发的公共利益决定。")),),
+               same_person=public_interest_requester_id,
+               same_person_message=_("签发由您提请，须由其他主管厅领导签发（提请与签发分离，实施办法第十二条第（一）项）。")),
     Transition(A.RETURN_REPLY, _("退回修改答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,), danger=True,
                permission=APPROVE),
     Transition(A.SEND_REPLY, _("审核并发出答复"), (S.REPLY_DRAFTED,), (DISCLOSURE_OFFICE,), permission=APPROVE,
@@ -291,6 +327,7 @@ PERMISSIONS = {
     DISCLOSURE_OFFICE: "applications.register_application",
     ASSIGNED_OFFICE: "applications.handle_application",
     EXTENSION_APPROVER: "applications.approve_application_extension",
+    SUPERVISING_LEADER: "applications.sign_off_public_interest",
 }
 
 # Outcomes that release information: the reply passes the confidentiality check first (M.3(4), R.17).
@@ -311,6 +348,9 @@ def acting_role(user, application: DisclosureApplication, roles) -> str | None:
         ):
             return role
         if role == EXTENSION_APPROVER and is_extension_approver(user):
+            return role
+        if role == SUPERVISING_LEADER and application.office_id and can_act_for_office(
+                user, Role.LEADER, application.office_id):
             return role
     return None
 

@@ -4,27 +4,41 @@ Every queryset starts from `records_published()` or `catalogue_listed()`. Links 
 versions are given only when that version is itself published, so no id of a scheduled,
 unpublished or revoked record leaves through them. The body and the attachments are given only
 for 主动公开 records, never for 依申请公开 ones.
+
+Lists cost the same on every page (issue #22): they are paged by a cursor on the ordering
+(published_at, id), read from an index, never by an offset; `?page=` still works for the first
+PAGE_LIMIT pages. A list row carries no body unless `?fields=` asks for it (each row links to its
+detail), the links to other versions are checked in one query per page, and the total `count`
+is kept per public content version and filter.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
 import re
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import NotFound
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.pagination import BasePagination
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from disclosure import selectors
 from disclosure.interpretation_models import Interpretation
@@ -38,9 +52,20 @@ from disclosure.models import (
     Validity,
 )
 from portal.models import Office
-from portal.pagecache import cache_public_page
+from portal.pagecache import cache_public_page, public_version
 
 # --- Serializers ------------------------------------------------------------------------------
+
+
+class SparseFieldsMixin:
+    """Only the fields named in the context's `fields` (the view reads them from `?fields=`)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        wanted = self.context.get("fields")
+        if wanted is None:
+            return fields
+        return {name: field for name, field in fields.items() if name in wanted}
 
 
 class CategoryRefSerializer(serializers.ModelSerializer):
@@ -83,13 +108,16 @@ class LinkedRecordSerializer(serializers.Serializer):
         return _absolute(self.context, record.get_absolute_url())
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class RecordSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     office = serializers.CharField(source="office.name", help_text=_("发布机构名称"))
     office_id = serializers.IntegerField(help_text=_("发布机构编号，可用于 office 筛选"))
     category = CategoryRefSerializer()
     url = serializers.SerializerMethodField(help_text=_("公开页面地址"))
-    body = serializers.SerializerMethodField(help_text=_("正文（HTML）；仅主动公开的信息提供，其余为 null"))
-    attachments = serializers.SerializerMethodField(help_text=_("附件；仅主动公开的信息提供，其余为空列表"))
+    api_url = serializers.SerializerMethodField(help_text=_("本条信息在接口中的地址（含正文和附件）"))
+    body = serializers.SerializerMethodField(
+        help_text=_("正文（HTML）；仅主动公开的信息提供，其余为 null。列表中仅在 fields 参数列出时提供"))
+    attachments = serializers.SerializerMethodField(
+        help_text=_("附件；仅主动公开的信息提供，其余为空列表。列表中仅在 fields 参数列出时提供"))
     previous_version = serializers.IntegerField(
         source="public_previous_version_id", allow_null=True, help_text=_("上一版本的编号（已公开时）")
     )
@@ -104,14 +132,18 @@ class RecordSerializer(serializers.ModelSerializer):
         model = Record
         fields = [
             "id", "index_number", "title", "summary", "office", "office_id", "category", "document_number",
-            "document_type", "date_formed", "published_at", "validity", "attribute", "url", "body", "attachments",
-            "previous_version", "superseded_by", "interpretations", "interprets", "video_url",
+            "document_type", "date_formed", "published_at", "validity", "attribute", "url", "api_url", "body",
+            "attachments", "previous_version", "superseded_by", "interpretations", "interprets", "video_url",
         ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, record: Record) -> str:
         return _absolute(self.context, record.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, record: Record) -> str:
+        return _absolute(self.context, reverse("api:record-detail", args=[record.pk]))
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_body(self, record: Record) -> str | None:
@@ -139,7 +171,7 @@ class RecordSerializer(serializers.ModelSerializer):
         return AttachmentSerializer(record.attachments.all(), many=True, context=self.context).data
 
 
-class CatalogueEntrySerializer(serializers.ModelSerializer):
+class CatalogueEntrySerializer(SparseFieldsMixin, serializers.ModelSerializer):
     office = serializers.CharField(source="office.name", help_text=_("发布机构名称"))
     office_id = serializers.IntegerField(help_text=_("发布机构编号，可用于 office 筛选"))
     category = CategoryRefSerializer()
@@ -185,13 +217,27 @@ class _PublicFilterSet(filters.FilterSet):
                       label=_("发布年份"))
     attribute = filters.ChoiceFilter(choices=DisclosureAttribute.choices, label=_("公开属性"))
     validity = filters.ChoiceFilter(choices=Validity.choices, label=_("有效性"))
-    published_after = filters.DateFilter(field_name="published_at", lookup_expr="date__gte",
-                                         label=_("发布日期不早于（YYYY-MM-DD）"))
-    published_before = filters.DateFilter(field_name="published_at", lookup_expr="date__lte",
-                                          label=_("发布日期不晚于（YYYY-MM-DD）"))
+    # Compared with the moments the days begin in the agency's time zone, not by the date of each
+    # row's timestamp: the same days, and the ordering index can serve the range.
+    published_after = filters.DateFilter(method="filter_published_after", label=_("发布日期不早于（YYYY-MM-DD）"))
+    published_before = filters.DateFilter(method="filter_published_before", label=_("发布日期不晚于（YYYY-MM-DD）"))
+
+    def filter_published_after(self, queryset: QuerySet, name: str, day: dt.date) -> QuerySet:
+        if day <= dt.date(1, 1, 2):  # the first days of year 1 have no UTC moment to compare with
+            return queryset
+        return queryset.filter(published_at__gte=_day_begins(day))
+
+    def filter_published_before(self, queryset: QuerySet, name: str, day: dt.date) -> QuerySet:
+        if day >= dt.date(9999, 12, 30):  # nor the last ones of year 9999
+            return queryset
+        return queryset.filter(published_at__lt=_day_begins(day + dt.timedelta(days=1)))
 
     def filter_category(self, queryset: QuerySet, name: str, category: CatalogueCategory) -> QuerySet:
         return queryset.filter(category_id__in=selectors.category_subtree_ids(category))
+
+
+def _day_begins(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class RecordFilterSet(_PublicFilterSet):
@@ -214,10 +260,172 @@ class CatalogueEntryFilterSet(_PublicFilterSet):
 # --- Viewsets ---------------------------------------------------------------------------------
 
 
-class PublicPagination(PageNumberPagination):
+# Pages a client may still ask for by number (`?page=`), for compatibility with the first version
+# of the API; beyond, `next` links (a cursor) page through the rest at the same cost as page 1.
+PAGE_LIMIT = 50
+# The total `count` is kept per content version (never stale); the time only frees memory.
+COUNT_CACHE_SECONDS = 24 * 3600
+
+
+class KeysetPagination(BasePagination):
+    """Newest first, paged by a cursor on (published_at, id) — the position of the last row
+    shown, read from the ordering index — so the 5,000th page costs what the first does. An
+    offset (`?page=N`) is kept for the first PAGE_LIMIT pages; its `next` link is a cursor.
+
+    The answer keeps the shape of the first version: `count`, `next`, `previous`, `results`."""
+
     page_size = 20
-    page_size_query_param = "page_size"
     max_page_size = 100
+    cursor_query_param = "cursor"
+    page_query_param = "page"
+    page_size_query_param = "page_size"
+    key = "published_at"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request, self.view = request, view
+        self.size = self._page_size(request)
+        self.count = self._count(queryset, request, view)
+        self.number = None
+        size = self.size
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor is not None:
+            moment, pk, backwards = self._decode(cursor)
+            if backwards:
+                rows = list(queryset.filter(
+                    Q(**{f"{self.key}__gte": moment}), Q(**{f"{self.key}__gt": moment}) | Q(pk__gt=pk),
+                ).order_by(self.key, "pk")[: size + 1])
+                self.has_previous, self.has_next = len(rows) > size, True
+                rows = rows[:size][::-1]
+            else:
+                rows = list(self._ordered(queryset.filter(
+                    Q(**{f"{self.key}__lte": moment}), Q(**{f"{self.key}__lt": moment}) | Q(pk__lt=pk),
+                ))[: size + 1])
+                self.has_previous, self.has_next = True, len(rows) > size
+                rows = rows[:size]
+        else:
+            self.number = self._page_number(request)
+            offset = (self.number - 1) * size
+            rows = list(self._ordered(queryset)[offset: offset + size + 1])
+            if not rows and self.number > 1:
+                raise NotFound(_("该页不存在。"))
+            self.has_previous, self.has_next = self.number > 1, len(rows) > size
+            rows = rows[:size]
+        self.rows = rows
+        return rows
+
+    def _ordered(self, queryset):
+        return queryset.order_by(f"-{self.key}", "-pk")
+
+    def _page_size(self, request) -> int:
+        value = request.query_params.get(self.page_size_query_param, "")
+        if value.isascii() and value.isdigit() and len(value) < 10 and int(value) > 0:
+            return min(int(value), self.max_page_size)
+        return self.page_size
+
+    def _page_number(self, request) -> int:
+        value = request.query_params.get(self.page_query_param)
+        if value is None:
+            return 1
+        if not (value.isascii() and value.isdigit() and len(value) < 10 and int(value) >= 1):
+            raise NotFound(_("该页不存在。"))
+        if int(value) > PAGE_LIMIT:
+            raise NotFound(_("按页码最多可查看前 %(n)d 页；请从第一页起使用 next 链接（cursor 参数）继续翻页。")
+                           % {"n": PAGE_LIMIT})
+        return int(value)
+
+    # --- The cursor: opaque to clients; the last row's key and id, and the direction ---
+
+    def _encode(self, row, backwards: bool) -> str:
+        moment = getattr(row, self.key)
+        raw = f"{'p' if backwards else 'n'}|{moment.isoformat()}|{row.pk}"
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def _decode(self, cursor: str) -> tuple[dt.datetime, int, bool]:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+            direction, moment, pk = raw.split("|")
+            moment = dt.datetime.fromisoformat(moment)
+            if (direction not in ("n", "p") or moment.tzinfo is None or not 1900 <= moment.year <= 9000
+                    or not (pk.isascii() and pk.isdigit() and len(pk) < 19)):
+                raise ValueError
+            return moment, int(pk), direction == "p"
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            raise NotFound(_("翻页标记（cursor）无效，请从第一页起使用 next 链接翻页。")) from None
+
+    def _link(self, **params) -> str:
+        url = self.request.build_absolute_uri()
+        for name in (self.cursor_query_param, self.page_query_param):
+            url = remove_query_param(url, name)
+        for name, value in params.items():
+            url = replace_query_param(url, name, value)
+        return url
+
+    def get_next_link(self) -> str | None:
+        if not (self.has_next and self.rows):
+            return None
+        return self._link(cursor=self._encode(self.rows[-1], backwards=False))
+
+    def get_previous_link(self) -> str | None:
+        if not self.has_previous:
+            return None
+        if self.number is not None:  # paged by number: the page before, by number
+            return self._link() if self.number == 2 else self._link(page=self.number - 1)
+        if not self.rows:
+            return None
+        return self._link(cursor=self._encode(self.rows[0], backwards=True))
+
+    # --- The total: counted once per content version and filter ---
+
+    def _count(self, queryset, request, view) -> int:
+        """What the list holds in all, as before. Counting every row of a large table on each
+        request would cost more than the page itself; the count changes only with the public
+        content version (which also names the next scheduled publication), so it is kept under
+        that version and the list's filters (the query's other parameters do not change it)."""
+        names = sorted(set(request.query_params) & set(view.filterset_class.base_filters))
+        filters_key = urlencode([(name, request.query_params.get(name)) for name in names])
+        key = f"api-count:{public_version()}:{view.basename}:{filters_key}"
+        count = cache.get(key)
+        if count is None:
+            count = queryset.order_by().count()
+            cache.set(key, count, COUNT_CACHE_SECONDS)
+        return count
+
+    def get_paginated_response(self, data):
+        return Response({"count": self.count, "next": self.get_next_link(), "previous": self.get_previous_link(),
+                         "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "results"],
+            "properties": {
+                "count": {"type": "integer", "example": 123, "description": str(_("符合条件的总条数"))},
+                "next": {"type": "string", "nullable": True, "format": "uri",
+                         "description": str(_("下一页的地址（cursor 翻页）；最后一页为 null"))},
+                "previous": {"type": "string", "nullable": True, "format": "uri",
+                             "description": str(_("上一页的地址；第一页为 null"))},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": self.cursor_query_param, "required": False, "in": "query", "schema": {"type": "string"},
+             "description": str(_("翻页标记：取自上一次返回的 next 或 previous 链接，不必自行构造。任何一页的耗时与第一页相同。"))},
+            {"name": self.page_query_param, "required": False, "in": "query",
+             "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_LIMIT},
+             "description": str(_("页码（兼容旧用法），最多 %(n)d 页；更后面的页请沿 next 链接翻页。") % {"n": PAGE_LIMIT})},
+            {"name": self.page_size_query_param, "required": False, "in": "query",
+             "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+             "description": str(_("每页条数，默认20，最多100"))},
+        ]
+
+
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields", str, required=False,
+    description=_("只返回这些字段，用英文逗号分隔，例如 id,title,body。列表默认不含 body 和 attachments，"
+                  "需要时在此列出，或沿每条的 api_url 取详情。"),
+)
 
 
 class _PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -225,8 +433,10 @@ class _PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    pagination_class = PublicPagination
+    pagination_class = KeysetPagination
     filter_backends = [filters.DjangoFilterBackend]
+    # Fields a list row leaves out unless `?fields=` names them (a detail has them all).
+    list_omits: tuple[str, ...] = ()
 
     def get_object(self):
         try:
@@ -234,39 +444,84 @@ class _PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         except Http404:
             raise NotFound(_("未找到。")) from None
 
+    def wanted_fields(self) -> set[str] | None:
+        """The fields this answer gives: `?fields=`, checked against the serializer's; by default
+        all of them, less `list_omits` in a list."""
+        available = list(self.get_serializer_class()().fields)
+        asked = self.request.query_params.get("fields") if self.request is not None else None
+        if asked is None or not asked.strip():
+            if self.action == "list" and self.list_omits:
+                return {name for name in available if name not in self.list_omits}
+            return None
+        names = {name.strip() for name in asked.split(",") if name.strip()}
+        if unknown := names - set(available):
+            raise ParseError(_("fields 参数中有未知字段：%(unknown)s。可用字段：%(available)s。") % {
+                "unknown": ", ".join(sorted(unknown))[:200], "available": ", ".join(available)})
+        return names
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False) or self.request is None:
+            return context
+        if "fields" not in context:
+            context["fields"] = self.wanted_fields()
+        return context
+
 
 # The description in each visitor's language (a docstring would stay untranslated).
 @extend_schema(description=_("已公开的政府信息（新版本发布后，旧版本仍可查看，并以 superseded_by 指向新版本）。"))
+@extend_schema_view(list=extend_schema(parameters=[FIELDS_PARAMETER]),
+                    retrieve=extend_schema(parameters=[FIELDS_PARAMETER]))
 class RecordViewSet(_PublicReadOnlyViewSet):
     """已公开的政府信息（新版本发布后，旧版本仍可查看，并以 superseded_by 指向新版本）。"""
 
     serializer_class = RecordSerializer
     filterset_class = RecordFilterSet
+    list_omits = ("body", "attachments")
 
     def get_queryset(self) -> QuerySet[Record]:
-        published = selectors.records_published().order_by()
-        return (
-            selectors.records_published()
-            .select_related("office", "category")
-            .prefetch_related(
-                "attachments",
-                # 政策解读 (issue #19): both ends must be public.
-                Prefetch("interpretation_links", to_attr="public_interpretation_links",
-                         queryset=Interpretation.objects.filter(interpretation__in=selectors.records_published())
-                         .select_related("interpretation").order_by("interpretation__published_at", "pk")),
-                Prefetch("interprets_links", to_attr="public_interprets_links",
-                         queryset=Interpretation.objects.filter(policy__in=selectors.records_public_pages())
-                         .select_related("policy").order_by("policy__published_at", "pk")),
-            )
-            .annotate(
-                public_previous_version_id=Subquery(published.filter(pk=OuterRef("previous_version_id")).values("pk")),
-                public_superseded_by_id=Subquery(published.filter(pk=OuterRef("superseded_by_id")).values("pk")),
-            )
-            .order_by("-published_at", "-pk")
-        )
+        queryset = selectors.records_published().select_related("office", "category").order_by("-published_at", "-pk")
+        if getattr(self, "swagger_fake_view", False) or self.request is None:
+            return queryset
+        fields = self.wanted_fields()
+        if fields is not None and "body" not in fields:
+            queryset = queryset.defer("body")  # a list row of 20 does not carry 20 bodies from the table
+        return queryset
+
+    def _complete(self, records: list[Record]) -> None:
+        """What a page of records needs besides its rows: the public links to other versions in
+        one query (selectors.records_public_links), the attachments in one more when asked for."""
+        selectors.records_public_links(records)
+        fields = self.get_serializer_context()["fields"]
+        if fields is None or "attachments" in fields:
+            prefetch_related_objects([r for r in records if r.shows_body], "attachments")
+        # 政策解读 (issue #19): both ends must be public; one query for each direction asked for.
+        if fields is None or "interpretations" in fields:
+            prefetch_related_objects(records, Prefetch(
+                "interpretation_links", to_attr="public_interpretation_links",
+                queryset=Interpretation.objects.filter(selectors.published_through("interpretation"))
+                .select_related("interpretation").order_by("interpretation__published_at", "pk")))
+        if fields is None or "interprets" in fields:
+            prefetch_related_objects(records, Prefetch(
+                "interprets_links", to_attr="public_interprets_links",
+                queryset=Interpretation.objects.filter(selectors.published_through("policy", revoked=True))
+                .select_related("policy").order_by("policy__published_at", "pk")))
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        self._complete(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        self._complete([record])
+        return Response(self.get_serializer(record).data)
 
 
 @extend_schema(description=_("政府信息公开目录：现行有效版本的目录条目。详情可按索引号或编号查询。"))
+@extend_schema_view(list=extend_schema(parameters=[FIELDS_PARAMETER]),
+                    retrieve=extend_schema(parameters=[FIELDS_PARAMETER]))
 class CatalogueViewSet(_PublicReadOnlyViewSet):
     """政府信息公开目录：现行有效版本的目录条目。详情可按索引号或编号查询。"""
 
@@ -336,4 +591,4 @@ def _operations() -> list[dict]:
 
 @cache_public_page
 def api_guide(request):
-    return render(request, "disclosure/api_guide.html", {"operations": _operations()})
+    return render(request, "disclosure/api_guide.html", {"operations": _operations(), "page_limit": PAGE_LIMIT})

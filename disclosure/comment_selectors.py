@@ -20,7 +20,7 @@ from portal.worklist import WorkItem
 
 def comment_periods_public() -> QuerySet[CommentPeriod]:
     """The public's only door: periods whose draft record is published (not revoked)."""
-    return (CommentPeriod.objects.filter(record__in=selectors.records_published())
+    return (CommentPeriod.objects.filter(selectors.published_through("record"))
             .select_related("record", "record__office", "adoption_report"))
 
 
@@ -34,9 +34,10 @@ def adoption_report_public(period: CommentPeriod):
 def comment_period_of_record(record) -> CommentPeriod | None:
     """For a record's public page: the period it is the draft, the adoption report or the final
     document of (published periods only)."""
-    return (comment_periods_public().filter(record=record).first()
-            or comment_periods_public().filter(adoption_report=record).first()
-            or comment_periods_public().filter(final_record=record).first())
+    found = comment_periods_public().filter(Q(record=record) | Q(adoption_report=record) | Q(final_record=record))
+    # one query; a record that is the draft of one period and the final document of another links its draft's
+    return min(found, key=lambda period: (period.record_id != record.pk, period.adoption_report_id != record.pk),
+               default=None)
 
 
 def comment_periods_for_staff(user) -> QuerySet[CommentPeriod]:

@@ -317,7 +317,12 @@ class Record(models.Model):
         indexes = [
             models.Index(fields=["state", "due_date"]),
             models.Index(fields=["office", "state"]),
-            models.Index(fields=["published_at"]),
+            # The open data API's order, newest first with the id breaking ties (issue #22): its
+            # cursor pages read the index from the last row shown, however deep. Serves every
+            # query the former index on published_at alone served.
+            models.Index(fields=["-published_at", "-id"], name="record_published_order"),
+            # The back office's date drill-down (date_hierarchy) reads its first and last dates.
+            models.Index(fields=["created_at"], name="record_created_at"),
         ]
         permissions = [
             ("submit_record", _("提交审核")),
@@ -480,6 +485,8 @@ class WorkflowEvent(AppendOnlyModel):
         verbose_name = _("流程记录")
         verbose_name_plural = _("流程记录")
         ordering = ["at", "pk"]
+        # The back office's date drill-down on the log (date_hierarchy) and its ordering.
+        indexes = [models.Index(fields=["at"], name="workflow_event_at")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

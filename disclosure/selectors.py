@@ -42,6 +42,13 @@ def records_published() -> QuerySet[Record]:
     return Record.objects.filter(state__in=PUBLIC_STATES, published_at__lte=timezone.now())
 
 
+def published_through(relation: str, *, revoked: bool = False) -> Q:
+    """`records_published()` (or `records_public_pages()` with `revoked`) as a condition on a
+    related record, joined rather than in a subquery: `published_through("record")`."""
+    states = (*PUBLIC_STATES, S.REVOKED) if revoked else PUBLIC_STATES
+    return Q(**{f"{relation}__state__in": states, f"{relation}__published_at__lte": timezone.now()})
+
+
 def records_public_pages() -> QuerySet[Record]:
     """What has a public page: the published, and revoked ones (their page says so)."""
     return Record.objects.filter(state__in=(*PUBLIC_STATES, S.REVOKED), published_at__lte=timezone.now())
@@ -85,10 +92,35 @@ def category_subtree_ids(category: CatalogueCategory) -> list[int]:
     return _subtree(_category_tree(), category.pk)
 
 
+def listed_counts_by_category() -> dict[int, int]:
+    """Listed catalogue entries per category (its own, not its sub-categories').
+
+    A grouped scan of every listed entry, so it is computed once per public content version
+    (portal/pagecache.py: every publication, replacement or revocation bumps it, and the next
+    scheduled publication is part of it) and kept in the cache: pages that show the counts
+    (home, statutory content) cost one cache read however large the catalogue, also when the
+    page itself is not served from the page cache (a new query string, a signed-in editor)."""
+    from django.core.cache import cache
+
+    from portal.pagecache import public_version
+
+    key = f"catalogue-counts:{public_version()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = dict(catalogue_listed().order_by().values_list("category_id").annotate(n=Count("id")))
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
+# Counts are keyed by the content version, so they are never stale; the time only frees memory.
+COUNTS_CACHE_SECONDS = 24 * 3600
+
+
 def categories_with_counts(categories: QuerySet[CatalogueCategory]) -> list[CatalogueCategory]:
     """Categories with `.count` = the listed entries of the category and all its sub-categories,
-    as its link shows them (one grouped index scan, not a join, and the small category tree)."""
-    counts = dict(catalogue_listed().order_by().values_list("category_id").annotate(n=Count("id")))
+    as its link shows them (the per-category counts of this content version, and the small
+    category tree)."""
+    counts = listed_counts_by_category()
     children = _category_tree()
     result = list(categories.order_by("sort_order"))
     for category in result:
@@ -150,6 +182,17 @@ def records_for_staff(user) -> QuerySet[Record]:
     if offices is None:
         return Record.objects.all()
     return Record.objects.filter(office_id__in=offices)
+
+
+def in_staff_scope(queryset: QuerySet, user, *, record_path: str = "record") -> QuerySet:
+    """`queryset` (change requests, catalogue entries, events, register lines) narrowed to the
+    rows whose record the person may see, as `records_for_staff` decides, by the record's
+    office: for those who see every record nothing is added (a `record IN (every record)`
+    subquery would make each back-office list read the whole record table)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    offices = visible_office_ids(user)
+    return queryset if offices is None else queryset.filter(**{f"{record_path}__office_id__in": offices})
 
 
 def _awaiting_filter(user) -> Q | None:
@@ -259,7 +302,7 @@ def statutory_items() -> list[StatutoryItem]:
     of listed entries of the category and its sub-categories) and `.count` (entries under any
     of them, each counted once): the statutory-content page."""
     items = list(StatutoryItem.objects.filter(is_active=True).prefetch_related("categories").order_by("sort_order", "pk"))
-    counts = dict(catalogue_listed().order_by().values_list("category_id").annotate(n=Count("id")))
+    counts = listed_counts_by_category()
     children = _category_tree()
     for item in items:
         item.category_list = [c for c in item.categories.all() if c.is_active]
@@ -318,25 +361,37 @@ def record_versions(record: Record) -> list[Record]:
 
 def _version_chain_sql() -> str:
     """The ids of every version linked to one record (previous versions and later ones, all
-    branches), in one recursive query whatever the number of versions."""
+    branches), in one recursive query whatever the number of versions.
+
+    Two walks, each joined on one indexed column: up the `previous_version` links to the first
+    version (the primary key), then down from every version found to all later ones (the
+    foreign key's index). A single walk joined on "previous = c.id OR id = c.previous" can use
+    neither index and scans the table at every step."""
     table = Record._meta.db_table
     return (
-        f"WITH RECURSIVE chain(id, previous_id) AS ("
+        f"WITH RECURSIVE up(id, previous_id) AS ("
         f"SELECT id, previous_version_id FROM {table} WHERE id = %s "
-        f"UNION SELECT r.id, r.previous_version_id FROM {table} r, chain c "
-        f"WHERE r.previous_version_id = c.id OR r.id = c.previous_id"
-        f") SELECT id FROM chain"
+        f"UNION SELECT r.id, r.previous_version_id FROM {table} r JOIN up ON r.id = up.previous_id"
+        f"), down(id) AS ("
+        f"SELECT id FROM up "
+        f"UNION SELECT r.id FROM {table} r JOIN down ON r.previous_version_id = down.id"
+        f") SELECT id FROM down"
     )
 
 
 def record_public_version(record: Record) -> Record | None:
     """The version of this information the public should read instead: the latest published
-    version of its chain (in effect now, not revoked), when that is another record. One query.
+    version of its chain (in effect now, not revoked), when that is another record.
 
     For a replaced version that is the newest one; for a revoked amendment, the version it was
-    to replace; for the latest version, or one whose successor is only scheduled, None."""
+    to replace; for the latest version, or one whose successor is only scheduled, None.
+
+    Most information has one version: a record without a previous version and without any
+    later one (one lookup in the foreign key's index) is its own chain. Otherwise one query."""
     from django.db.models.expressions import RawSQL
 
+    if not record.previous_version_id and not Record.objects.filter(previous_version_id=record.pk).exists():
+        return None
     latest = (
         records_published()
         .filter(pk__in=RawSQL(_version_chain_sql(), [record.pk]))
@@ -345,6 +400,18 @@ def record_public_version(record: Record) -> Record | None:
         .first()
     )
     return latest if latest is not None and latest.pk != record.pk else None
+
+
+def records_public_links(records) -> None:
+    """Set `public_previous_version_id` and `public_superseded_by_id` on each record: the linked
+    version's id when that version is itself published, else None (so no id of a scheduled,
+    unpublished or revoked record leaves through the API). One query for a whole page, none
+    when no record on it has a linked version; not a subquery per row."""
+    linked = {pk for r in records for pk in (r.previous_version_id, r.superseded_by_id) if pk}
+    public = set(records_published().filter(pk__in=linked).values_list("pk", flat=True)) if linked else set()
+    for record in records:
+        record.public_previous_version_id = record.previous_version_id if record.previous_version_id in public else None
+        record.public_superseded_by_id = record.superseded_by_id if record.superseded_by_id in public else None
 
 
 def record_replacement(record: Record) -> Record | None:
@@ -426,6 +493,35 @@ def public_policies(record: Record) -> list[Record]:
     for policy in policies:
         policy.current = record_public_version(policy) if policy.superseded_by_id else None
     return policies
+
+
+def public_interpretation_ends(record: Record) -> tuple[list[Record], list[Record]]:
+    """Both ends of the 政策解读 links on a record's page: (its published interpretations, the
+    policies it explains). Most information has one version: then one query on the links, both
+    ends joined, and no version walk; otherwise `public_interpretations` and `public_policies`."""
+    from disclosure.interpretation_models import Interpretation
+
+    if record.previous_version_id or record.superseded_by_id:
+        return public_interpretations(record), public_policies(record)
+    interpretations, policies = {}, {}
+    links = (Interpretation.objects.filter(Q(policy_id=record.pk) | Q(interpretation_id=record.pk))
+             .select_related("policy", "interpretation", "interpretation__superseded_by"))
+    for link in links:
+        if link.policy_id == record.pk:
+            reading, successor = link.interpretation, link.interpretation.superseded_by
+            # the version in effect only: a published later version of the interpretation replaces it
+            if reading.is_public and reading.state != S.REVOKED and not (
+                    successor is not None and successor.is_public and successor.state != S.REVOKED):
+                interpretations[reading.pk] = reading
+        elif link.policy.is_public:
+            policy = link.policy
+            policy.current = record_public_version(policy) if policy.superseded_by_id else None
+            policies[policy.pk] = policy
+
+    def oldest_first(records: dict) -> list[Record]:
+        return sorted(records.values(), key=lambda r: (r.published_at, r.pk))
+
+    return oldest_first(interpretations), oldest_first(policies)
 
 
 def interpretation_links_for_feed(record_ids: list[int]) -> dict[int, list[tuple[int, str]]]:

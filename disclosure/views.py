@@ -128,6 +128,8 @@ def guide(request):
 @cache_public_page
 def record_detail(request, pk: int, printable: bool = False):
     record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
+    attachments = list(record.attachments.all()) if record.shows_body else []
+    interpretations, originals = selectors.public_interpretation_ends(record)
     return render(
         request,
         "disclosure/record_print.html" if printable else "disclosure/record.html",
@@ -135,13 +137,12 @@ def record_detail(request, pk: int, printable: bool = False):
             "record": record,
             "current": selectors.record_public_version(record),
             "replacement": selectors.record_replacement(record),
-            "attachments": record.attachments.all() if record.shows_body else [],
+            "attachments": attachments,
             "apply_for": record.attribute == DisclosureAttribute.ON_REQUEST,
             # 政策解读 (issue #19): a policy's interpretations, an interpretation's originals.
-            "interpretations": selectors.public_interpretations(record),
-            "originals": selectors.public_policies(record),
-            "graphics": [a for a in record.attachments.all() if a.content_type.startswith("image/")]
-            if record.shows_body else [],
+            "interpretations": interpretations,
+            "originals": originals,
+            "graphics": [a for a in attachments if a.content_type.startswith("image/")],
             **_comment_links(record),
         },
     )

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -94,8 +93,6 @@ class MembershipAdmin(HistoryAdmin):
 @admin.register(SiteProfile)
 class SiteProfileAdmin(HistoryAdmin):
     """One agency profile: the list page goes straight to it."""
-
-    formfield_overrides = {**HistoryAdmin.formfield_overrides, models.URLField: {"assume_scheme": "https"}}
 
     fieldsets = [
         (None, {"fields": ["name", "name_en", "short_name", "uscc"]}),

@@ -34,7 +34,15 @@ class PortalAdminSite(admin.AdminSite):
         (portal/admin_confidential.py), whichever app registers the admin."""
         from portal.admin_confidential import with_confidential_rule
 
-        super().register(model_or_iterable, with_confidential_rule(admin_class or admin.ModelAdmin), **options)
+        admin_class = with_confidential_rule(admin_class or admin.ModelAdmin)
+        if not any("show_full_result_count" in vars(c) for c in admin_class.__mro__
+                   if c not in (admin.ModelAdmin, admin.options.BaseModelAdmin)):
+            # A filtered list counts its rows once: Django would count the whole table a second
+            # time on every page to show "(N in all)"; the list offers "show all" instead.
+            admin_class = type(admin_class.__name__, (admin_class,),
+                               {"show_full_result_count": False, "__module__": admin_class.__module__,
+                                "__qualname__": admin_class.__qualname__, "__doc__": admin_class.__doc__})
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         from portal.otp import needs_verification

@@ -36,10 +36,12 @@ class IsoDateTimeInput(forms.DateTimeInput):
 
 def admin_date_overrides() -> dict:
     """`ModelAdmin.formfield_overrides` putting these widgets in place of the admin's own
-    (AdminDateWidget and AdminSplitDateTime render the language's format in a text box)."""
+    (AdminDateWidget and AdminSplitDateTime render the language's format in a text box); a link
+    typed without its scheme is taken as https, as Django 6 will."""
     from django.db import models
 
     return {
         models.DateField: {"widget": IsoDateInput},
         models.DateTimeField: {"form_class": forms.DateTimeField, "widget": IsoDateTimeInput},
+        models.URLField: {"assume_scheme": "https"},
     }

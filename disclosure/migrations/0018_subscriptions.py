@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0016_comment_period'),
+        ('disclosure', '0017_api_ordering_index'),
         ('portal', '0010_outbox'),
     ]
 

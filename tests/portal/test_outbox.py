@@ -222,7 +222,7 @@ def test_a_supplement_request_shows_on_the_tracking_page_with_the_date_it_was_se
     admin_page = client.get(reverse("admin:applications_disclosureapplication_change",
                                     args=[application.pk])).text
     assert "通知邮件" in admin_page and "请补正您的申请" in admin_page and "SMTPServerDisconnected" in admin_page
-    assert "已发送" in admin_page and PERSON["email"] not in admin_page.split('id="notices-title"')[1]
+    assert "已发送" in admin_page and PERSON["email"] not in admin_page.split('id="mail-notices-title"')[1]
 
 
 # --- Staff: immediate mails or one morning digest; deadline reminders take the same path --------

@@ -1,0 +1,202 @@
+"""Fast without the cache (issue #22): every public URL pattern and every back-office page costs a
+bounded number of queries, whatever the page number, the filters or the number of rows.
+
+The page cache is off here (PUBLIC_PAGE_CACHE_SECONDS = 0): what is counted is what a visitor
+costs when the page is not stored — a new query string, a deep page, a search nobody made yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from disclosure import services
+from disclosure.models import Attachment, CatalogueEntry, Record
+from tests.conftest import S, drive, load_world, new_draft
+
+# A public page may read the agency, the categories, the content version, its rows and their
+# links; none needs more, at any depth.
+PUBLIC_BOUND = 25
+# A back-office page reads the session, the person's roles and offices, its list or object and
+# the filters' choices.
+STAFF_BOUND = 60
+
+EXTREME = "page=999999999&p=999999999&page_size=100&category=m5-2&office={office}&year=2026&q=通知&sort=date"
+GARBAGE = ("page=-1&p=abc&page_size=abc&category=no-such&office=99999999999999999999&year=abc&q=%25%00"
+           "&cursor=junk&published_after=2026-13-45&fields=nope&sort=x")
+
+
+def _public_patterns() -> list[str]:
+    """The names of every URL pattern outside the back office."""
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern).startswith("admin/"):
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                yield f"{namespace}{pattern.name}"
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def _public_urls(column: dict) -> dict[str, str]:
+    """A URL of every public pattern, with real ids where the pattern takes one (unknown tokens
+    for the tracking pages: the refusal costs queries too)."""
+    record, attachment, entry = column["record"], column["attachment"], column["record"].catalogue_entry
+    token = "SQ20260001-nosuchsecret"
+    args = {
+        "sitemap_section": ["records"], "api:record-detail": [record.pk], "api:catalogue-detail": [entry.index_number],
+        "api:category-detail": ["m5-2"], "applications:apply_hint_follow": [entry.pk],
+        "disclosure:record": [record.pk], "disclosure:record_print": [record.pk],
+        "disclosure:attachment": [attachment.pk], "disclosure:category_feed_rss": ["m5-2"],
+        "disclosure:category_feed_atom": ["m5-2"], "own_cases:open": ["no-such-link-token"],
+        "applications:case_file": [token, 1], "applications:case_notice": [token, 1],
+        "applications:case_notice_pdf": [token, 1],
+        "disclosure:comment_period": [column["record"].pk],  # no such call for comments: its refusal
+        # issue #21: a forged confirmation link and an unknown unsubscribe link (their refusals)
+        "disclosure:subscription_confirm": ["1-nosuchsecret"], "disclosure:unsubscribe": ["no-such-link-token"],
+    }
+    urls = {}
+    for name in _public_patterns():
+        if name in args:
+            urls[name] = reverse(name, args=args[name])
+        elif name.startswith(("applications:case", "complaints:case")):
+            urls[name] = reverse(name, args=[token])
+        else:
+            urls[name] = reverse(name)
+    return urls
+
+
+def _grow(n: int) -> None:
+    """n published records (generate_records), and n // 3 drafts whose clock runs (M.11): the
+    back office's lists show their working days left."""
+    call_command("generate_records", records=n, batch=500, stdout=StringIO(), stderr=StringIO())
+    world = load_world()
+    today = timezone.localdate()
+    Record.objects.bulk_create([
+        Record(title=f"草稿{i}", office=world.office_a if i % 2 else world.office_b, category=world.category,
+               date_formed=today, due_date=today + dt.timedelta(days=i % 40 - 10), created_by=world.drafter_a)
+        for i in range(n // 3)
+    ])
+
+
+@pytest.fixture
+def column(world, tmp_path, settings):
+    """A record with an attachment and a second version (the record page walks the versions),
+    a few generated records, and the page cache off."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    record = new_draft(world, title="关于开展技术改造项目申报工作的通知", body="<p>通知正文</p>")
+    services.attachment_add(record=record, actor=world.drafter_a, upload=SimpleUploadedFile("附件.pdf", b"%PDF-1.4 x"))
+    first = drive(world, record, S.PUBLISHED)
+    second = drive(world, services.record_amend(record=first, actor=world.drafter_a), S.PUBLISHED)
+    _grow(6)  # two drafts among them, one per office: each office's lists have a running clock
+    return {"record": first, "second": second, "attachment": Attachment.objects.get(record=first)}
+
+
+def _queries(client, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    return status, len(queries)
+
+
+def _variants(url: str, world) -> list[str]:
+    separator = "&" if "?" in url else "?"
+    return [url, url + separator + EXTREME.format(office=world.office_a.pk), url + separator + GARBAGE]
+
+
+def test_every_public_pattern_is_walked_with_extreme_pages_and_filters_in_bounded_queries(client, world, column):
+    _grow(300)
+    for name, url in _public_urls(column).items():
+        for variant in _variants(url, world):
+            client.get(variant)  # per-process caches: the agency, the schema, this version's counts
+            status, count = _queries(client, variant)
+            assert status < 500, (name, variant, status)
+            assert count <= PUBLIC_BOUND, (name, variant, count)
+
+
+def _measure(client, urls: list[str]) -> dict[str, int]:
+    counts = {}
+    for url in urls:
+        client.get(url)  # warm this content version's counts
+        status, counts[url] = _queries(client, url)
+        assert status < 500, (url, status)
+    return counts
+
+
+def test_public_pages_cost_the_same_queries_at_a_few_and_at_a_few_hundred_rows(client, world, column):
+    urls = [variant for url in _public_urls(column).values() for variant in _variants(url, world)]
+    few = _measure(client, urls)
+    _grow(300)
+    many = _measure(client, urls)
+    grown = {url: (few[url], many[url]) for url in urls if many[url] > few[url]}
+    assert not grown, grown
+
+
+def test_public_renders_group_nothing_walk_no_versions_and_run_no_subquery_per_row(client, world, column):
+    """What a query count does not show: the category counts are not grouped on every render
+    (kept per content version), a record with one version needs no recursive walk of the
+    versions, and the API's rows carry no correlated subqueries."""
+    _grow(300)
+    single = Record.objects.filter(state=S.REGISTERED, previous_version__isnull=True, superseded_by__isnull=True,
+                                   title__startswith="关于").exclude(pk=column["record"].pk).first()
+    urls = [reverse("disclosure:home"), reverse("disclosure:statutory"), reverse("api:record-list"),
+            reverse("api:catalogue-list"), reverse("disclosure:record", args=[single.pk]),
+            reverse("api:record-detail", args=[single.pk])]
+    for url in urls:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url + "?fresh=1").status_code == 200
+        for sql in (q["sql"].upper() for q in queries):
+            assert "GROUP BY" not in sql and "RECURSIVE" not in sql, (url, sql)
+            assert sql.count("SELECT") == 1, (url, sql)
+
+
+def _staff_urls(world) -> list[str]:
+    """The work list, and every registered model's list, add page and first object's page."""
+    def url(name: str, *args) -> list[str]:
+        try:
+            return [reverse(name, args=args)]
+        except NoReverseMatch:  # a list without add or change pages
+            return []
+
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls += url(f"{prefix}_changelist")
+        urls += [f"{u}?q=通知&o=1&p=999999" for u in url(f"{prefix}_changelist")]
+        urls += url(f"{prefix}_add")
+        if (obj := model._default_manager.order_by("pk").first()) is not None:
+            urls += url(f"{prefix}_change", obj.pk)
+    record = Record.objects.filter(previous_version__isnull=False).first()
+    urls += [reverse("admin:disclosure_record_change", args=[record.pk]),
+             reverse("admin:disclosure_record_history", args=[record.pk]),
+             reverse("admin:disclosure_record_changelist") + "?created_at__year=2026",
+             reverse("admin:disclosure_record_changelist") + "?state__exact=registered&office=1",
+             # Drafts, whose clock runs: the working days left of every row (M.11).
+             reverse("admin:disclosure_record_changelist") + "?state__exact=draft"]
+    return urls
+
+
+@pytest.mark.parametrize("who", ["admin", "disclosure", "drafter_a"])
+def test_back_office_pages_cost_bounded_queries_that_do_not_grow_with_rows(client, world, column, who):
+    client.force_login(getattr(world, who))
+    urls = _staff_urls(world)
+    few = _measure(client, urls)
+    _grow(300)
+    assert CatalogueEntry.objects.count() > 300
+    many = _measure(client, urls)
+    grown = {url: (few[url], many[url]) for url in urls if many[url] > few[url]}
+    assert not grown, grown
+    over = {url: n for url, n in many.items() if n > STAFF_BOUND}
+    assert not over, over
