@@ -657,4 +657,4 @@ class ReleaseRegisterLineAdmin(ScopedObjectMixin, ReadOnlyAdminMixin, admin.Mode
 
 
 # Issue #20: redaction pages, the personal-data check, the sensitive-word list; issue #18: the demand page.
-from disclosure import comment_admin, demand_admin, redaction_admin  # noqa: E402, F401
+from disclosure import comment_admin, demand_admin, redaction_admin, subscription_admin  # noqa: E402, F401

@@ -20,6 +20,8 @@ class DisclosureConfig(AppConfig):
     # Issue #19: a call for comments published after its start date still needs its minimum period.
     record_publication_guard = "disclosure.comment_services.publication_guard"
     object_panels = "disclosure.panels.record_panels"
+    # Issue #21: a subscriber's address refused for good by the mail server suspends the subscription.
+    notice_refused = "disclosure.subscription_services.notice_refused"
 
     # What each role may do to records, as model permissions (the office scope comes on top,
     # from guardian object permissions on Office; see portal.selectors).
@@ -48,6 +50,8 @@ class DisclosureConfig(AppConfig):
             "disclosure.redact_file", "disclosure.view_fileredaction", "disclosure.view_sensitiveword",
             "disclosure.add_sensitiveword", "disclosure.change_sensitiveword",
             "disclosure.view_personaldataclearance",
+            # Issue #21: the public's subscriptions (addresses shown whole to this role only).
+            "disclosure.view_subscription", "disclosure.delete_subscription",
         },
         "leader": {
             "disclosure.view_record", "disclosure.signoff_record", "disclosure.view_attachment",
@@ -66,6 +70,7 @@ class DisclosureConfig(AppConfig):
             "disclosure.view_record", "disclosure.view_attachment", "disclosure.view_workflowevent",
             "disclosure.view_releaseregisterline", "disclosure.view_catalogueentry",
             "disclosure.view_fileredaction", "disclosure.view_personaldataclearance",
+            "disclosure.view_subscription",  # the count of subscribers; addresses masked
         },
     }
 

@@ -656,4 +656,10 @@ class StatutoryItem(models.Model):
 # Released copies of files and the personal-data check (issue #20), what the public asks for
 # (search misses, hint counters; issue #18), policy interpretations and calls for public comments on
 # drafts (政策解读, 意见征集; issue #19): their own modules.
-from disclosure import comment_models, demand_models, interpretation_models, redaction_models  # noqa: E402, F401
+from disclosure import (  # noqa: E402, F401
+    comment_models,
+    demand_models,
+    interpretation_models,
+    redaction_models,
+    subscription_models,
+)

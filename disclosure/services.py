@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from disclosure import search, selectors, workflow
+from disclosure import search, selectors, subscription_services, workflow
 from disclosure.models import (
     Attachment,
     CatalogueEntry,
@@ -40,6 +40,7 @@ from disclosure.models import (
     WorkflowEvent,
 )
 from disclosure.redaction_services import redaction_carry_over
+from disclosure.subscription_models import SubscriptionEvent
 from portal.errors import ActionRefused, InvalidInput, StateConflict
 from portal.files import store_upload
 from portal.hooks import hooks
@@ -647,6 +648,9 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         # transaction, at the same time and on the same channels: both or neither.
         for companion in companions:
             _publish_companion(companion, policy=record, actor=actor, role=role, at=at, channels=channels)
+        # Issue #21: the public's subscriptions are matched by the task worker after the commit.
+        for published in (record, *companions):
+            subscription_services.record_news_schedule(published, SubscriptionEvent.PUBLISH)
         # The office that drafted it hears that its information is public (or when it will be).
         _notify_office(record, actor=actor, subject=_("定时发布，%(when)s 生效") % {"when": when} if scheduled
                        else _("已发布"))
@@ -901,6 +905,8 @@ def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_st
             checklist["replaced_by"] = replaced_by.pk
         _event(record, actor=actor, role=role, action=action, from_state=from_state, comment=reason,
                checklist=checklist)
+        if action == "revoke" and from_state in (S.PUBLISHED, S.REGISTERED):
+            subscription_services.record_news_schedule(record, SubscriptionEvent.REVOKE)
         for older in _older_versions(record):
             if older.state not in workflow.LIVE_STATES:
                 continue

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disclosure import comment_views, feeds, views
+from disclosure import comment_views, feeds, subscription_views, views
 
 app_name = "disclosure"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("comments/", comment_views.comment_periods, name="comment_periods"),
     path("comments/<int:pk>/", comment_views.comment_period, name="comment_period"),
+    path("subscribe/", subscription_views.subscribe, name="subscribe"),
+    path("subscribe/confirm/<str:token>/", subscription_views.confirm, name="subscription_confirm"),
+    path("subscribe/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
     path("feeds/latest.rss", feeds.LatestEntriesRss(), name="feed_rss"),
     path("feeds/latest.atom", feeds.LatestEntriesAtom(), name="feed_atom"),
     path("feeds/category/<slug:code>.rss", feeds.CategoryEntriesRss(), name="category_feed_rss"),

@@ -137,26 +137,48 @@ def notice_deliver(*, notice_id: int, now: dt.datetime | None = None) -> str:
         # The subject names a case by its tracking code only; the addresses stay out (M.19).
         logger.warning("notice %s failed: %s (%s, %d recipient(s), attempt %d)", notice.pk, notice.subject,
                        described, len(notice.to), notice.attempts)
-        return _record_failure(notice, described, permanent=permanent, now=now)
+        refused = sorted(error.recipients) if isinstance(error, smtplib.SMTPRecipientsRefused) else None
+        return _record_failure(notice, described, permanent=permanent, now=now, refused=refused)
+    refused = getattr(message, "refused", [])
     with transaction.atomic():
         NoticeAttempt.objects.create(notice=notice, ok=True)
         Notice.objects.filter(pk=notice.pk).update(state=NoticeState.SENT, sent_at=timezone.now(), last_error="",
-                                                   refused=getattr(message, "refused", []))
+                                                   refused=refused)
+    if refused:
+        _tell_refused(notice, refused)
     return "sent"
 
 
-def _record_failure(notice: Notice, described: str, *, permanent: bool, now: dt.datetime) -> str:
+def _record_failure(notice: Notice, described: str, *, permanent: bool, now: dt.datetime,
+                    refused: list[str] | None = None) -> str:
     with transaction.atomic():
         NoticeAttempt.objects.create(notice=notice, ok=False, error=described[:200])
         if permanent or notice.attempts >= settings.PORTAL_MAIL_MAX_ATTEMPTS:
             Notice.objects.filter(pk=notice.pk).update(state=NoticeState.FAILED, last_error=described[:200])
             logger.error("notice %s failed for good after %d attempt(s) (%s)", notice.pk, notice.attempts, described)
-            return "failed"
-        retry_at = max(now, timezone.now()) + backoff(notice.attempts)
-        Notice.objects.filter(pk=notice.pk).update(state=NoticeState.PENDING, next_attempt_at=retry_at,
-                                                   last_error=described[:200])
-        _schedule(notice.pk, run_after=retry_at)
-    return "retry"
+            outcome = "failed"
+        else:
+            retry_at = max(now, timezone.now()) + backoff(notice.attempts)
+            Notice.objects.filter(pk=notice.pk).update(state=NoticeState.PENDING, next_attempt_at=retry_at,
+                                                       last_error=described[:200])
+            _schedule(notice.pk, run_after=retry_at)
+            outcome = "retry"
+    if permanent:  # the server refused (5xx): those recipients, or all of them
+        _tell_refused(notice, refused or list(notice.to))
+    return outcome
+
+
+def _tell_refused(notice: Notice, addresses: list[str]) -> None:
+    """The apps that declare a `notice_refused` hook (portal/hooks.py) hear which recipients the
+    mail server refused for good (a 5xx), e.g. to suspend a public subscription (issue #21): the
+    recipients' own business, never another's mail. A hook's error is logged, the worker goes on."""
+    from portal.hooks import hooks
+
+    for hook in hooks("notice_refused"):
+        try:
+            hook(notice=notice, addresses=addresses)
+        except Exception:  # one app's bug must not stop the delivery of the others' notices
+            logger.exception("notice %s: notice_refused hook %s failed", notice.pk, getattr(hook, "__name__", hook))
 
 
 def outbox_recover(*, now: dt.datetime | None = None) -> int:

@@ -63,6 +63,8 @@ def _public_urls(column: dict) -> dict[str, str]:
         "applications:case_file": [token, 1], "applications:case_notice": [token, 1],
         "applications:case_notice_pdf": [token, 1],
         "disclosure:comment_period": [column["record"].pk],  # no such call for comments: its refusal
+        # issue #21: a forged confirmation link and an unknown unsubscribe link (their refusals)
+        "disclosure:subscription_confirm": ["1-nosuchsecret"], "disclosure:unsubscribe": ["no-such-link-token"],
     }
     urls = {}
     for name in _public_patterns():

@@ -28,6 +28,7 @@ PUBLIC_FORMS = [
     "applications:case_suggest",  # issue #18: an applicant suggests proactive disclosure (R.44)
     "own_cases:request", "own_cases:open",  # issue #18: a citizen's own cases by a one-time link
     "disclosure:comment_period",  # issue #19: a comment on a draft (意见征集)
+    "disclosure:subscribe",  # issue #21: a subscription for the public (信息订阅)
 ]
 STAFF_FORMS = [
     "admin:login", "admin:disclosure_record_add", "admin:applications_disclosureapplication_add",
