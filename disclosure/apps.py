@@ -10,7 +10,8 @@ class DisclosureConfig(AppConfig):
     worklist = ["disclosure.selectors.worklist", "disclosure.selectors.change_request_worklist",
                 "disclosure.comment_selectors.comment_worklist"]
     # the second: issue #20; the third: calls for public comments (issue #19)
-    demo_loader = ["disclosure.demo.load", "disclosure.redaction_demo.load", "disclosure.comment_demo.load"]
+    demo_loader = ["disclosure.demo.load", "disclosure.redaction_demo.load", "disclosure.comment_demo.load",
+                   "disclosure.subscription_demo.load"]
     public_schedule = "disclosure.selectors.next_scheduled_publication"
     # Issue #20: record attachments can be redacted (R.37); records are checked for personal data
     # before submission and publication (M.6); panels on the record's pages show both.

@@ -269,3 +269,21 @@ def test_the_disclosure_office_does_the_procedures_of_issue_14_in_the_demos_back
     assert client.post(url, {"expected_state": published.state, "decision": "decline"}).status_code == 200
     act(gkb, published, "handle_change_request", decision="decline", comment="不符合撤销条件")
     assert published.change_requests.get().status == ChangeRequestStatus.DECLINED
+
+
+def test_the_demo_has_a_subscriber_with_a_daily_digest_and_one_awaiting_confirmation(settings):
+    """Issue #21, done when: the demo's mail shows a subscriber's confirmation and a digest."""
+    from disclosure.subscription_demo import DIGEST_READER, NEW_READER
+    from disclosure.subscription_models import Subscription
+    from portal.models import Notice
+
+    settings.DEMO_MODE = True
+    load()
+    reader, newcomer = Subscription.objects.get(email=DIGEST_READER), Subscription.objects.get(email=NEW_READER)
+    assert reader.confirmed_at and reader.last_digest_at and not newcomer.confirmed_at
+    digest = Notice.objects.get(to=[DIGEST_READER], subject__startswith="信息订阅每日汇总")
+    assert "退订" in digest.body and digest.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/subscribe/confirm/" in Notice.objects.get(to=[NEW_READER]).body
+    before = Notice.objects.count()
+    load()  # idempotent: nobody is subscribed or mailed twice
+    assert Notice.objects.count() == before and Subscription.objects.count() == 2
