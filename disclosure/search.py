@@ -418,18 +418,28 @@ def _newest(sql: str, order_by: str, params: list, limit: int, offset: int = 0, 
         # Each window is read as a whole (OFFSET 0 keeps the planner from walking the sort key's
         # index and testing every document against the tsquery, which is slow for a rare phrase):
         # the GIN and b-tree bitmaps are combined, the few rows sorted.
-        window = SEARCH_WINDOW
-        while True:
-            cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
-                           "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
-            row = cursor.fetchone()
-            bound, extra = ("", []) if row is None else (" AND d.sort_key >= %s", [row[0]])
+        for bound, extra in _newest_windows(cursor):
             cursor.execute(f"SELECT * FROM ({sql}{bound} OFFSET 0) newest ORDER BY newest.sort_key DESC NULLS LAST "
                            "LIMIT %s OFFSET %s", [*params, *extra, limit, offset])
             rows = cursor.fetchall()
-            if row is None or len(rows) == limit:  # all documents searched, or a page's worth found
+            if not bound or len(rows) == limit:  # all documents searched, or a page's worth found
                 return rows
-            window *= 8
+
+
+def _newest_windows(cursor):
+    """PostgreSQL: the conditions (SQL on `d.sort_key`, parameters) of ever wider windows of the
+    newest documents, eight times wider each time, the bound read off the sort key's b-tree; the
+    last one, with no condition, is every document."""
+    window = SEARCH_WINDOW
+    while True:
+        cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
+                       "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
+        row = cursor.fetchone()
+        if row is None:
+            yield "", []
+            return
+        yield " AND d.sort_key >= %s", [row[0]]
+        window *= 8
 
 
 def _pg_vector(terms: Terms) -> tuple[str, bool]:
@@ -895,12 +905,7 @@ def _and_matches(cursor, chosen: list[str], where: str, where_params: list, rank
             f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY {HEAD_FTS_TABLE}.rowid DESC LIMIT %s",
             [" AND ".join(map(_fts_head_term, chosen)), *where_params, HINT_CANDIDATES * 4])
         return cursor.fetchall()
-    window = SEARCH_WINDOW
-    while True:
-        cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
-                       "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
-        row = cursor.fetchone()
-        bound, extra = ("", []) if row is None else (" AND d.sort_key >= %s", [row[0]])
+    for bound, extra in _newest_windows(cursor):
         cursor.execute(
             f"SELECT id, head, sort_key FROM (SELECT {ENTRY_TABLE}.id, d.head, d.hint_vector, d.sort_key "
             f"FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
@@ -909,9 +914,8 @@ def _and_matches(cursor, chosen: list[str], where: str, where_params: list, rank
             [" & ".join(map(_lexeme, chosen)), *extra, *where_params, " | ".join(map(_lexeme, ranked)),
              HINT_CANDIDATES])
         rows = cursor.fetchall()
-        if row is None or len(rows) == HINT_CANDIDATES:
+        if not bound or len(rows) == HINT_CANDIDATES:
             return rows
-        window *= 8
 
 
 def head_hits(head: str, terms: list[str]) -> int:
