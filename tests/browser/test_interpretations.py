@@ -71,8 +71,9 @@ def test_a_citizen_reads_the_policy_and_opens_its_interpretation_then_the_origin
     original = page.get_by_role("region", name="原文")
     expect(original).to_contain_text("吉工信规〔2026〕1号")
     graphic = page.get_by_role("region", name="图解").get_by_role("img", name="图解：平台评定程序")
+    graphic.scroll_into_view_if_needed()  # loading="lazy": a phone fetches it when it comes near the screen
     expect(graphic).to_be_visible()
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", graphic.element_handle())
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=graphic.element_handle())
     assert graphic.bounding_box()["width"] <= SIZES[size]["width"]
     expect(page.get_by_role("link", name="观看视频解读")).to_have_attribute(
         "href", "https://video.example.invalid/gyhlw-jiedu.mp4")
