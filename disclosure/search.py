@@ -369,7 +369,10 @@ def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False) -
     if with_head:
         columns = f"{ENTRY_TABLE}.id, {FTS_TABLE}.rowid, d.head"
         head_join = f" JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id"
-    sql = (f"SELECT {columns} FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_SQLITE_ENTRY_ID}{head_join} "
+    # The whole key must match, not only the entry id it ends with: a row left behind for an entry
+    # id that is now another entry's (a database emptied and filled again) is not that entry's.
+    sql = (f"SELECT {columns} FROM {FTS_TABLE} JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_SQLITE_ENTRY_ID} "
+           f"AND {FTS_TABLE}.rowid = {_SQLITE_KEY}{head_join} "
            f"WHERE {FTS_TABLE} MATCH %s AND ({where})")
     return sql, f" ORDER BY {FTS_TABLE}.rowid DESC", [_sqlite_match(query), *where_params]
 
@@ -885,7 +888,7 @@ def _or_matches(cursor, chosen: list[str], where: str, where_params: list, ranke
         return cursor.fetchall()
     cursor.execute(
         f"SELECT {ENTRY_TABLE}.id, d.head, {HEAD_FTS_TABLE}.rowid FROM {HEAD_FTS_TABLE} "
-        f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_HEAD_ENTRY_ID} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
+        f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_HEAD_ENTRY_ID} AND {HEAD_FTS_TABLE}.rowid = {_SQLITE_KEY} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
         f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY bm25({HEAD_FTS_TABLE}) LIMIT %s",
         [" OR ".join(map(_fts_head_term, chosen)), *where_params, HINT_CANDIDATES])
     return cursor.fetchall()
@@ -900,7 +903,7 @@ def _and_matches(cursor, chosen: list[str], where: str, where_params: list, rank
     if connection.vendor != "postgresql":
         cursor.execute(
             f"SELECT {ENTRY_TABLE}.id, d.head, {HEAD_FTS_TABLE}.rowid FROM {HEAD_FTS_TABLE} "
-            f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_HEAD_ENTRY_ID} "
+            f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_HEAD_ENTRY_ID} AND {HEAD_FTS_TABLE}.rowid = {_SQLITE_KEY} "
             f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
             f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY {HEAD_FTS_TABLE}.rowid DESC LIMIT %s",
             [" AND ".join(map(_fts_head_term, chosen)), *where_params, HINT_CANDIDATES * 4])
