@@ -35,9 +35,15 @@ def comment_period_of_record(record) -> CommentPeriod | None:
     """For a record's public page: the period it is the draft, the adoption report or the final
     document of (published periods only)."""
     found = comment_periods_public().filter(Q(record=record) | Q(adoption_report=record) | Q(final_record=record))
-    # one query; a record that is the draft of one period and the final document of another links its draft's
-    return min(found, key=lambda period: (period.record_id != record.pk, period.adoption_report_id != record.pk),
-               default=None)
+
+    def closeness(period: CommentPeriod) -> int:
+        # A record can be the final document of one period and the draft of the next one: the page
+        # links the period it is the draft of first, then the one it reports on.
+        if period.record_id == record.pk:
+            return 0
+        return 1 if period.adoption_report_id == record.pk else 2
+
+    return min(found, key=closeness, default=None)  # one query, however many periods name it
 
 
 def comment_periods_for_staff(user) -> QuerySet[CommentPeriod]:

@@ -359,6 +359,19 @@ def test_the_published_report_is_linked_from_the_period_and_the_final_document(c
         assert "李四" not in page and "lisi@example.com" not in page
 
 
+def test_a_record_that_concludes_one_period_and_is_the_draft_of_the_next_links_the_next(client, world):
+    """The second round's draft is also the document the first round ended in: its page is the
+    second round's call for comments, which is what a reader can still take part in."""
+    first = open_period(world)
+    second = open_period(world, title="关于《某某管理办法（第二次征求意见稿）》公开征求意见的公告")
+    with at(END + dt.timedelta(days=1), 9):
+        comment_services.comment_period_link_final(period=first, actor=world.drafter_a, final_record=second.record)
+        assert comment_selectors.comment_period_of_record(second.record) == second
+        assert comment_selectors.comment_period_of_record(first.record) == first
+        page = client.get(second.record.get_absolute_url()).content.decode()
+    assert second.get_absolute_url() in page
+
+
 def test_handling_is_frozen_once_the_report_is_submitted(world):
     period = open_period(world)
     comment = comment_on(period)
