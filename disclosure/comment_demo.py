@@ -88,7 +88,10 @@ def _open(spec: dict, office_name: str, day: dt.date, start: dt.date, end: dt.da
 
 
 def _comment(period, day: dt.date, hour: int, name: str, contact: str, text: str):
-    with _travel(_at(day, hour)):
+    # The chain steps through working days, so a holiday (the Spring Festival) can publish the draft
+    # after the day planned for a comment: a comment then comes just after the publication.
+    moment = max(_at(day, hour), period.record.published_at + dt.timedelta(minutes=hour))
+    with _travel(moment):
         return comment_services.public_comment_submit(period=period, text=text, name=name, contact=contact)[0]
 
 
@@ -123,7 +126,7 @@ def load() -> str:
     if not Record.objects.filter(title=OPEN["title"]).exists():
         day = today - dt.timedelta(days=12)
         start = today - dt.timedelta(days=4)
-        end = start + dt.timedelta(days=34)
+        end = start + dt.timedelta(days=45)  # 30 days (a major decision) left even if a holiday delays publication
         period, _drafter = _open(OPEN, OPEN["office"], day, start, end)
         for n, (name, contact, text) in enumerate(OPEN["comments"]):
             _comment(period, min(today, start + dt.timedelta(days=n + 1)), 9 + n, name, contact, text)

@@ -287,3 +287,22 @@ def test_the_demo_has_a_subscriber_with_a_daily_digest_and_one_awaiting_confirma
     before = Notice.objects.count()
     load()  # idempotent: nobody is subscribed or mailed twice
     assert Notice.objects.count() == before and Subscription.objects.count() == 2
+
+
+def test_the_demo_loads_right_after_the_spring_festival(settings):
+    """The demo's stories are told at dates counted back from today, through the working-day
+    chain: loaded on 3 February 2028, the open call for comments was drafted before the Spring
+    Festival and published after it, later than the days its comments were planned for (it
+    failed with 该意见征集尚未发布). Every story still loads, and the subscriber still gets a digest."""
+    from disclosure.comment_models import CommentPeriod
+    from disclosure.subscription_demo import DIGEST_READER
+    from portal.models import Notice
+
+    settings.DEMO_MODE = True
+    with time_machine.travel(dt.datetime(2028, 2, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        load()
+        periods = CommentPeriod.objects.all()
+        assert periods.count() == 2 and all(period.comments.exists() for period in periods)
+        assert all(comment.submitted_at > period.record.published_at
+                   for period in periods for comment in period.comments.all())
+        assert Notice.objects.filter(to=[DIGEST_READER], subject__startswith="信息订阅每日汇总").exists()
