@@ -164,7 +164,7 @@ class SendReplyForm(CommentForm):
             for name in CHECKLIST_FIELDS + OVERRIDE_FIELDS:
                 self.fields[name] = copy.deepcopy(ChecklistForm.base_fields[name])
             self.fields["redacted_parts"].help_text = _("部分公开的，写明不予公开的部分（条例第三十七条）；全部公开的不填。")
-            self.fields["consent_document"].help_text = _("随申请案卷保存，不提供给申请人。已上传过的，可不再上传。")
+            self.fields["consent_document"].help_text = _("随申请案卷保存，不提供给申请人。")
             del self.fields["public_interest_reason"]
             signoff = workflow.public_interest_signoff(obj)
             self.fields["override"].help_text = (

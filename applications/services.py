@@ -800,8 +800,8 @@ def _reply_checklist(application, *, override: str, consent_how: str, consent_on
                      public_interest_reason: str, checks: dict) -> dict:
     """The record's confidentiality checklist (disclosure.services.confidentiality_checklist, one
     rule for records and replies), with what a reply adds to the override of M.6 para. 2, R.15:
-    the consent letter is the one uploaded now or the latest kept with the case; a public-interest
-    decision needs the supervising leader's signature on the reply as drafted, whose reason it
+    the consent letter is uploaded with the send (the case closes with it, so there is no earlier
+    one to reuse); a public-interest decision needs the supervising leader's signature on the reply as drafted, whose reason it
     states."""
     from disclosure.services import confidentiality_checklist
 
@@ -812,18 +812,13 @@ def _reply_checklist(application, *, override: str, consent_how: str, consent_on
             raise StateConflict(_("因公共利益决定公开的，须先提请主管厅领导签发，签发后方可发出答复"
                                   "（实施办法第六条第二款、条例第十五条）。"))
         public_interest_reason = public_interest_reason or signoff.data.get("reason", "")
-    kept = None
-    if override == DisclosureOverride.CONSENT and not consent_document:
-        kept = application.files.filter(role=FileRole.CONSENT).order_by("-uploaded_at", "-pk").first()
     checklist = confidentiality_checklist(
         **checks, override=override, consent_how=consent_how, consent_on=consent_on,
-        consent_document=(consent_document.name if consent_document else (kept.original_name if kept else "")),
+        consent_document=consent_document.name if consent_document else "",
         public_interest_reason=public_interest_reason)
     if signoff is not None:
         checklist.update(signed_by_name=signoff.data.get("signed_by_name", ""),
                          signed_on=signoff.data.get("signed_on", ""))
-    if kept is not None:
-        checklist["consent_document_id"] = kept.pk
     return checklist
 
 
