@@ -801,8 +801,8 @@ def _reply_checklist(application, *, override: str, consent_how: str, consent_on
     """The record's confidentiality checklist (disclosure.services.confidentiality_checklist, one
     rule for records and replies), with what a reply adds to the override of M.6 para. 2, R.15:
     the consent letter is uploaded with the send (the case closes with it, so there is no earlier
-    one to reuse); a public-interest decision needs the supervising leader's signature on the reply as drafted, whose reason it
-    states."""
+    one to reuse); a public-interest decision needs the supervising leader's signature on the
+    reply as drafted, whose reason it states."""
     from disclosure.services import confidentiality_checklist
 
     signoff = None

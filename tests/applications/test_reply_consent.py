@@ -215,3 +215,37 @@ def test_the_back_office_send_form_records_the_consent_and_the_case_page_shows_i
         assert sent.status_code == 302, sent.text[:3000]
         page = client.get(reverse("admin:applications_disclosureapplication_change", args=[application.pk]))
     assert "经权利人同意公开（书面同意函，2026-11-13 同意，同意书：同意公开函.pdf）" in page.text
+
+
+def transition_url(application, action: str) -> str:
+    return reverse("admin:applications_disclosureapplication_transition", args=[application.pk, action])
+
+
+@pytest.mark.parametrize("username", ["drafter_a", "head_a", "drafter_b", "head_b", "disclosure", "leader_a",
+                                      "leader_b", "publisher", "registrar", "supervisor", "admin", "nobody"])
+def test_every_role_posting_the_public_interest_steps_directly_m6_r15_m12(client, world, username):
+    """What the buttons offer is what a hand-made POST can do: only the disclosure office asks,
+    only office A's supervising leader signs; anyone else's POST stores nothing."""
+    application = drafted(world, objected=False)
+    user = world.users_by_role()[username]
+    client.force_login(user)
+    with at(D(2026, 11, 17)):
+        response = client.post(transition_url(application, "request_public_interest"),
+                               {"reason": REASON, "expected_status": application.status})
+        application.refresh_from_db()
+        assert application.public_interest_pending == (username == "disclosure")
+        if username == "disclosure":
+            assert response.status_code == 302 and "/login/" not in response["Location"]
+        else:  # refused, not found (another office's case), or sent to log in (no back-office role)
+            assert response.status_code in (403, 404) or "/login/" in response["Location"]
+        if not application.public_interest_pending:
+            services.application_request_public_interest(application=application, actor=world.disclosure,
+                                                         reason=REASON)
+    with at(D(2026, 11, 18)):
+        client.force_login(user)  # the back office signs out after a day's idleness
+        signing = client.post(transition_url(application, "sign_off_public_interest"),
+                    {"comment": "同意", "expected_status": application.status})
+        signed = application.events.filter(kind="public_interest_signed_off")
+        assert list(signed.values_list("actor__username", flat=True)) == (
+            [user.username] if username == "leader_a" else [])
+        assert (signing.status_code == 302 and "/login/" not in signing["Location"]) == (username == "leader_a")
