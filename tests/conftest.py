@@ -235,6 +235,11 @@ def without_world(db):
     """The database as `migrate` leaves it, for the tests of a fresh installation (load_demo, the
     counts of a first run): the shared agency is deleted inside the test's transaction, and comes
     back with its rollback."""
+    delete_world()
+
+
+def delete_world() -> None:
+    """Delete the shared agency (inside a transaction that brings it back: `without_world`)."""
     from django.apps import apps
     from guardian.utils import get_anonymous_user
 

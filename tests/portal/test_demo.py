@@ -1,20 +1,23 @@
 """The demo agency loader: complete, realistic and idempotent."""
 
 import datetime as dt
+from dataclasses import dataclass
 from io import StringIO
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from disclosure.models import Record, RecordState, ReleaseRegisterLine
 from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
+from tests.conftest import delete_world, rows_for_the_module
 
-# The demo is loaded into the database as migrate leaves it.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_world")]
+pytestmark = pytest.mark.django_db
 
 
 def load() -> str:
@@ -23,14 +26,38 @@ def load() -> str:
     return out.getvalue()
 
 
+@dataclass
+class Demo:
+    output: str  # what the first load printed
+    media: Path  # its files (settings.MEDIA_ROOT of the tests that read them)
+
+
+@pytest.fixture(scope="module")
+def demo_module_rows(django_db_setup, django_db_blocker, tmp_path_factory) -> Demo:
+    """A fresh demo, loaded in demo mode into the database as migrate leaves it, once for the tests
+    that go on from one (issue #17: a load takes seconds, and they each loaded it). Each test's own
+    changes are undone at its end as before; the demo is rolled back after the module's last test."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked(), override_settings(DEMO_MODE=True, MEDIA_ROOT=media):
+            delete_world()
+            output = load()
+        yield Demo(output=output, media=media)
+
+
+@pytest.fixture
+def demo(demo_module_rows, settings) -> Demo:
+    settings.DEMO_MODE, settings.MEDIA_ROOT = True, demo_module_rows.media
+    return demo_module_rows
+
+
 def counts():
     return (Office.objects.count(), get_user_model().objects.count(), Membership.objects.count(),
             Record.objects.count(), ReleaseRegisterLine.objects.count())
 
 
-def test_demo_loads_the_seed_department_and_is_idempotent(settings):
-    settings.DEMO_MODE = True
-    first = load()
+def test_demo_loads_the_seed_department_and_is_idempotent(demo):
+    first = demo.output
     before = counts()
     second = load()
     assert counts() == before
@@ -58,6 +85,7 @@ def test_demo_loads_the_seed_department_and_is_idempotent(settings):
     assert user.check_password("demo-portal-2026")
 
 
+@pytest.mark.usefixtures("without_world")
 def test_outside_demo_mode_accounts_get_no_password(settings):
     settings.DEMO_MODE = False
     settings.DEBUG = False
@@ -67,15 +95,19 @@ def test_outside_demo_mode_accounts_get_no_password(settings):
     assert not get_user_model().objects.filter(username="admin").exists()
 
 
+@pytest.mark.usefixtures("without_world")
+def test_benchmark_records_are_generated_only_into_the_demo(settings):
+    settings.DEMO_MODE = True
+    with pytest.raises(CommandError, match="load_demo"):
+        call_command("generate_records", records=3, stdout=StringIO())
+    assert not Record.objects.exists()
+
+
 @pytest.mark.parametrize("beijing_time", ["08:05", "15:30"])
-def test_benchmark_records_are_generated_published_and_findable(client, settings, beijing_time):
+def test_benchmark_records_are_generated_published_and_findable(client, demo, beijing_time):
     """Generated records are never in the future, whatever the hour the suite runs at: one
     "published" at 09:xx today while it is 08:05 would be scheduled and its page 404."""
-    settings.DEMO_MODE = True
     out = StringIO()
-    with pytest.raises(CommandError, match="load_demo"):
-        call_command("generate_records", records=3, stdout=out)
-    load()
     before = Record.objects.filter(state=RecordState.REGISTERED).count()
     hour, minute = map(int, beijing_time.split(":"))
     moment = dt.datetime(2026, 12, 7, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -95,12 +127,9 @@ def test_benchmark_records_are_generated_published_and_findable(client, settings
         assert f"/records/{newest.pk}/" in client.get("/search/", {"q": newest.title}).content.decode()
 
 
-def test_demo_ships_records_with_real_attachments_to_download(client, settings, tmp_path):
+def test_demo_ships_records_with_real_attachments_to_download(client, demo):
     """Issue #15 (11): a fresh demo has a PDF with Chinese text and images to download, named by
     their titles on the record pages."""
-    settings.DEMO_MODE = True
-    settings.MEDIA_ROOT = tmp_path
-    load()
     from django.urls import reverse
 
     from disclosure.models import Attachment
@@ -123,7 +152,7 @@ def test_demo_ships_records_with_real_attachments_to_download(client, settings, 
         assert picture.size == (720, 420)
 
 
-def test_demo_demand_is_one_flagged_topic_whose_answer_becomes_public_and_a_hint_r44(settings, client):
+def test_demo_demand_is_one_flagged_topic_whose_answer_becomes_public_and_a_hint_r44(demo, client):
     """Issue #18, done when: three demo applications for the same information are one topic flagged
     for proactive disclosure; the disclosure office turns the answer into a draft record; the chain
     publishes it; the applicants' tracking page links it; a new visitor typing the request sees it."""
@@ -132,8 +161,6 @@ def test_demo_demand_is_one_flagged_topic_whose_answer_becomes_public_and_a_hint
     from applications.selectors import public_record
     from disclosure.demand_selectors import demand_topics, hint_entries
 
-    settings.DEMO_MODE = True
-    load()
     today = timezone.localdate()
     topics = demand_topics(start=today - dt.timedelta(days=60), end=today).topics
     flagged = [topic for topic in topics if topic.flagged]
@@ -167,7 +194,7 @@ def test_demo_demand_is_one_flagged_topic_whose_answer_becomes_public_and_a_hint
 
 
 def test_the_disclosure_office_does_the_procedures_of_issue_14_in_the_demos_back_office_m6_r32_r35_m3_m14(
-        settings, client, tmp_path):
+        demo, client):
     """Issue #14, done when: on a fresh demo the disclosure office (gkb), in the back office,
     - 9: decides in the unified review that withholding would seriously harm the public interest
       (the record goes to the supervising leader) and discloses another with the right holder's
@@ -186,9 +213,6 @@ def test_the_disclosure_office_does_the_procedures_of_issue_14_in_the_demos_back
     from disclosure.models import ChangeRequest, ChangeRequestStatus
     from portal.workdays import add_workdays
 
-    settings.DEMO_MODE = True
-    settings.MEDIA_ROOT = tmp_path
-    load()
     users = get_user_model().objects
     today = timezone.localdate()
 
@@ -271,14 +295,12 @@ def test_the_disclosure_office_does_the_procedures_of_issue_14_in_the_demos_back
     assert published.change_requests.get().status == ChangeRequestStatus.DECLINED
 
 
-def test_the_demo_has_a_subscriber_with_a_daily_digest_and_one_awaiting_confirmation(settings):
+def test_the_demo_has_a_subscriber_with_a_daily_digest_and_one_awaiting_confirmation(demo):
     """Issue #21, done when: the demo's mail shows a subscriber's confirmation and a digest."""
     from disclosure.subscription_demo import DIGEST_READER, NEW_READER
     from disclosure.subscription_models import Subscription
     from portal.models import Notice
 
-    settings.DEMO_MODE = True
-    load()
     reader, newcomer = Subscription.objects.get(email=DIGEST_READER), Subscription.objects.get(email=NEW_READER)
     assert reader.confirmed_at and reader.last_digest_at and not newcomer.confirmed_at
     digest = Notice.objects.get(to=[DIGEST_READER], subject__startswith="信息订阅每日汇总")
