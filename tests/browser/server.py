@@ -111,8 +111,8 @@ class PortalServer:
         self.thread.terminate()
         for conn in self.shared.values():
             conn.dec_thread_sharing()
-            # The guards stay: a request thread may outlive the server (a browser's kept-alive
-            # connection, closed with its context) and close the connections on its way out.
+            for name in ("close", "close_if_unusable_or_obsolete"):
+                vars(conn).pop(name, None)
             # Closed here: out of the event loop the thread sees its other connections again, and
             # dropping the test database would find this one still open.
             conn.close()
