@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disclosure import services
 from disclosure.models import CatalogueCategory, DisclosureAttribute, Record
-from tests.browser.desk import Contexts, Desks, Steps
+from tests.browser.desk import Desks, Steps
 from tests.browser.server import HOST, PortalServer
 from tests.conftest import S, World, drive, new_draft
 
@@ -122,33 +122,25 @@ def portal_server(_portal_server, db, settings):
     _portal_server.idle()
 
 
-@pytest.fixture(scope="session")
-def contexts(browser, _portal_server):
-    """Desktop-sized browser contexts kept across the worker's tests, emptied between them (desk.py)."""
-    kept = Contexts(browser, _portal_server.url)
-    yield kept
-    kept.close()
-
-
 @pytest.fixture
-def page(contexts, portal_server, request):
-    """A fresh visitor (no cookies, nothing stored) on a desktop-sized window, pointed at the live server."""
-    context = contexts.take()
+def page(browser, portal_server, request):
+    """A fresh visitor (no cookies) on a desktop-sized window, pointed at the live server."""
+    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
-    failed = request.node.stash.get(FAILED, False)
-    if failed:
+    if request.node.stash.get(FAILED, False):
         steps = Steps(request.node.nodeid)
         steps.shot(page, "at failure", full_page=True)
         print(f"screenshot: {steps.write()}")
-    contexts.give_back(context, keep=not failed)
+    context.close()
 
 
 @pytest.fixture
-def desks(contexts, portal_server, request):
+def desks(browser, portal_server, request):
     """The people of a form test, each in their own browser (tests/browser/desk.py); screenshots of
     every step are written to test-artifacts/screenshots/<test>/ when the test fails."""
-    people = Desks(contexts, Steps(request.node.nodeid))
+    people = Desks(browser, portal_server.url, Steps(request.node.nodeid))
     yield people
     people.close(failed=request.node.stash.get(FAILED, False))
 

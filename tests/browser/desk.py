@@ -184,77 +184,31 @@ class Desk:
         return self.page.locator("#stage-title")
 
 
-class Contexts:
-    """The desktop-sized browser contexts of a worker's browser tests, kept from one test to the next
-    (issue #17: the suite's time). A kept context's HTTP cache still holds the admin's scripts and
-    styles, which each person's new context loaded again in every test; and no context is made per
-    person per test. A context comes back emptied of what a person leaves in a browser: its pages
-    (with their session storage), its cookies, the site's local storage, databases and caches, and
-    permissions. The context of a failed test is closed instead, so that nothing of it can reach the
-    next test."""
+class Desks:
+    """The people of a test, each with their own browser context (made on first use)."""
 
-    # Everything a page can keep for the site, except the HTTP cache (the point of keeping it).
-    STORAGE = "cookies,local_storage,indexeddb,websql,file_systems,cache_storage,service_workers,shared_storage"
+    def __init__(self, browser, base_url: str, steps: Steps):
+        self.browser, self.base_url, self.steps = browser, base_url, steps
+        self.open: dict[str, Desk] = {}
 
-    def __init__(self, browser, base_url: str):
-        self.browser, self.base_url = browser, base_url
-        self.idle: list = []
-
-    def take(self):
-        if self.idle:
-            return self.idle.pop()
+    def _context(self):
         context = self.browser.new_context(base_url=self.base_url, locale="zh-CN",
                                            viewport={"width": 1280, "height": 800})
         context.set_default_timeout(10_000)
         return context
 
-    def give_back(self, context, *, keep: bool = True) -> None:
-        if keep:
-            try:
-                self._empty(context)
-            except PlaywrightError:  # a crashed page: this context is not kept
-                pass
-            else:
-                self.idle.append(context)
-                return
-        with contextlib.suppress(PlaywrightError):
-            context.close()
-
-    def _empty(self, context) -> None:
-        page = context.pages[0] if context.pages else context.new_page()
-        session = context.new_cdp_session(page)
-        session.send("Storage.clearDataForOrigin", {"origin": self.base_url, "storageTypes": self.STORAGE})
-        session.detach()
-        for page in context.pages:
-            page.close()
-        context.clear_cookies()
-        context.clear_permissions()
-
-    def close(self) -> None:
-        while self.idle:
-            with contextlib.suppress(PlaywrightError):
-                self.idle.pop().close()
-
-
-class Desks:
-    """The people of a test, each with their own browser context (taken on first use)."""
-
-    def __init__(self, contexts: Contexts, steps: Steps):
-        self.contexts, self.steps = contexts, steps
-        self.open: dict[str, Desk] = {}
-
     def staff(self, user) -> Desk:
         """`user` signed in to the back office."""
         if user.username not in self.open:
-            context = self.contexts.take()
-            sign_in(context, self.contexts.base_url, user)
+            context = self._context()
+            sign_in(context, self.base_url, user)
             self.open[user.username] = Desk(context, self.steps, user.username)
         return self.open[user.username]
 
     def visitor(self, name: str = "公众") -> Desk:
         """A member of the public (no account)."""
         if name not in self.open:
-            self.open[name] = Desk(self.contexts.take(), self.steps, name)
+            self.open[name] = Desk(self._context(), self.steps, name)
         return self.open[name]
 
     def close(self, failed: bool) -> None:
@@ -267,4 +221,4 @@ class Desks:
         else:
             self.steps.clear()
         for desk in self.open.values():
-            self.contexts.give_back(desk.context, keep=not failed)
+            desk.context.close()
