@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5, help="publishing requests timed with and without subscribers")
+    parser.add_argument("--profile", action="store_true", help="print where the sending of the digests spends time")
     args = parser.parse_args()
 
     sink = Sink()
@@ -186,7 +187,15 @@ def main() -> None:
 
         writing = timed(send_digests)
         digests = Notice.objects.count() - immediate
-        sending_digests = timed(lambda: run_worker("mail"))
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profile = cProfile.Profile()
+            sending_digests = timed(lambda: profile.runcall(run_worker, "mail"))
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        else:
+            sending_digests = timed(lambda: run_worker("mail"))
         sent = Notice.objects.filter(state=NoticeState.SENT).count()
         received = sink.received()
 
