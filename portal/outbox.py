@@ -151,8 +151,17 @@ def _describe(error: BaseException) -> tuple[str, bool]:
 
 
 def _message(notice: Notice, mail_server) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, notice.to,
-                                     headers=notice.headers or None, connection=mail_server)
+    """The mail, with the notice's bounce token (portal/bounces.py) in a header and, when
+    PORTAL_BOUNCE_ADDRESS is set, in the envelope sender, so that a bounce that arrives later is
+    tied to its notice. The From header stays DEFAULT_FROM_EMAIL."""
+    from portal.bounces import HEADER, bounce_token, envelope_sender
+
+    headers = {**(notice.headers or {}), HEADER: bounce_token(notice.pk)}
+    sender = envelope_sender(notice.pk)
+    if sender:
+        headers["From"] = settings.DEFAULT_FROM_EMAIL
+    message = EmailMultiAlternatives(notice.subject, notice.body, sender or settings.DEFAULT_FROM_EMAIL, notice.to,
+                                     headers=headers, connection=mail_server)
     if notice.html:
         message.attach_alternative(notice.html, "text/html")
     return message
@@ -240,7 +249,7 @@ def notices_deliver(*, notice_ids: Iterable[int], now: dt.datetime | None = None
         for notice, refused in sent:
             outcomes[notice.pk] = "sent"
             if refused:
-                _tell_refused(notice, refused)
+                tell_refused(notice, refused)
     for notice, described, permanent, refused in failed:
         # The subject names a case by its tracking code only; the addresses stay out (M.19).
         logger.warning("notice %s failed: %s (%s, %d recipient(s), attempt %d)", notice.pk, notice.subject,
@@ -264,11 +273,11 @@ def _record_failure(notice: Notice, described: str, *, permanent: bool, now: dt.
             _schedule(notice.pk, run_after=retry_at)
             outcome = "retry"
     if permanent:  # the server refused (5xx): those recipients, or all of them
-        _tell_refused(notice, refused or list(notice.to))
+        tell_refused(notice, refused or list(notice.to))
     return outcome
 
 
-def _tell_refused(notice: Notice, addresses: list[str]) -> None:
+def tell_refused(notice: Notice, addresses: list[str]) -> None:
     """The apps that declare a `notice_refused` hook (portal/hooks.py) hear which recipients the
     mail server refused for good (a 5xx), e.g. to suspend a public subscription (issue #21): the
     recipients' own business, never another's mail. A hook's error is logged, the worker goes on."""

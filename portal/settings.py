@@ -312,6 +312,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 PORTAL_MAIL_MAX_ATTEMPTS = env_int("PORTAL_MAIL_MAX_ATTEMPTS", 8)
 PORTAL_MAIL_RETRY_SECONDS = env_int("PORTAL_MAIL_RETRY_SECONDS", 60)
 PORTAL_MAIL_RETRY_MAX_SECONDS = env_int("PORTAL_MAIL_RETRY_MAX_SECONDS", 6 * 3600)
+# Bounces that arrive later (portal/bounces.py): with an address here, each mail's envelope
+# sender is `local+<notice token>@domain` (VERP), and the mail server pipes what comes back to it
+# into `manage.py process_bounces` (README, deployment). Empty: the token travels in a header only.
+PORTAL_BOUNCE_ADDRESS = os.environ.get("PORTAL_BOUNCE_ADDRESS", "")
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
