@@ -433,3 +433,12 @@ def notice_refused(*, notice, addresses: list[str]) -> None:
 
 def confirmed_count() -> int:
     return Subscription.objects.filter(confirmed_at__isnull=False).count()
+
+
+def subscriber_counts() -> dict[str, int]:
+    """For the disclosure office's dashboard: confirmed subscribers who receive mail, and those
+    suspended because their address was refused for good. Numbers only, never an address."""
+    from django.db.models import Count, Q
+
+    return Subscription.objects.filter(confirmed_at__isnull=False).aggregate(
+        active=Count("pk", filter=Q(refused_at__isnull=True)), suspended=Count("pk", filter=Q(refused_at__isnull=False)))

@@ -391,3 +391,22 @@ def test_a_mail_rendered_once_for_many_subscribers_is_the_mail_rendered_for_each
                              body=f"您订阅的主题有新发布的政府信息：\n\n通知\n\n退订（一次点击即可，无需登录）：{link}")
     assert (built["body"], built["html"]) == (text, html)
     assert built["headers"]["List-Unsubscribe"] == f"<{link}>" and link.startswith("https://gxt.example.gov.cn/")
+
+
+def test_the_dashboard_counts_subscribers_for_the_disclosure_office_only_without_addresses(client, world):
+    confirmed("citizen@example.com")
+    confirmed("second@example.com")
+    Subscription.objects.filter(pk=confirmed("refused@example.com").pk).update(refused_at=timezone.now())
+    subscription_services.subscription_create(email="unconfirmed@example.com")  # not counted: not confirmed
+    url = reverse("admin:complaints_assessment_changelist")
+    client.force_login(world.disclosure)
+    page = client.get(url).content.decode()
+    section = page.split('id="subscribers-title"')[1].split("</section>")[0]
+    assert "已确认的订阅者" in section and '<td class="num">2</td><td class="num">1</td>' in section
+    assert "@" not in page.split('id="content-main"')[1]  # numbers only
+    client.force_login(world.supervisor)  # sees the dashboard, not the subscribers
+    page = client.get(url).content.decode()
+    assert "subscribers-title" not in page and "已确认的订阅者" not in page
+    assert not any(address in page for address in ("citizen@", "second@", "refused@", "unconfirmed@"))
+    client.force_login(world.drafter_a)
+    assert client.get(url).status_code == 403
