@@ -211,7 +211,8 @@ def notices_deliver(*, notice_ids: Iterable[int], now: dt.datetime | None = None
     sent: list[tuple[Notice, list[str]]] = []
     failed: list[tuple[Notice, str, bool, list[str] | None]] = []
     lost = ""
-    mail_server = get_connection()
+    # A short time to connect (portal/mail.py): a silent server costs the worker seconds, not minutes.
+    mail_server = get_connection(connect_timeout=settings.PORTAL_MAIL_CONNECT_TIMEOUT)
     try:
         mail_server.open()
     except Exception as error:  # the server cannot be reached: every claimed notice waits for a retry

@@ -303,6 +303,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The worker waits at most this long for the mail server before it counts the attempt as failed.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# The outbox's worker allows only this long to open a connection (reach the server, its greeting,
+# TLS, login); EMAIL_TIMEOUT then applies to sending (portal/mail.py).
+PORTAL_MAIL_CONNECT_TIMEOUT = env_int("PORTAL_MAIL_CONNECT_TIMEOUT", 5)
 
 # The outbox (issue #21, portal/outbox.py): every notice is a row written with the change that
 # caused it, delivered by the task worker (`manage.py db_worker --queue-name mail`, deploy/

@@ -496,3 +496,22 @@ def test_in_a_batch_a_refused_address_fails_alone_and_a_lost_connection_leaves_t
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     outbox_deliver_due(now=timezone.now() + dt.timedelta(hours=1))
     assert sorted(m.subject for m in mail.outbox) == [f"丙{n}" for n in range(5)]
+
+
+def test_the_worker_gives_up_on_a_silent_server_after_the_connect_timeout_not_email_timeout(world, settings, smtp):
+    from portal.mail import RefusalAwareSMTPBackend
+    from portal.outbox import notices_create, notices_deliver
+
+    settings.EMAIL_TIMEOUT, settings.PORTAL_MAIL_CONNECT_TIMEOUT = 20, 1
+    # Connected, the server gets EMAIL_TIMEOUT for each reply (a large message, a slow server).
+    backend = RefusalAwareSMTPBackend(host="127.0.0.1", port=smtp.port, timeout=20, connect_timeout=1)
+    assert backend.open() and backend.connection.sock.gettimeout() == 20
+    backend.close()
+
+    smtp.stop()  # the port now takes connections and never answers
+    notices = notices_create({"to": [f"r{n}@example.invalid"], "subject": f"丁{n}", "body": "四"} for n in range(3))
+    outcomes, elapsed = timed(lambda: notices_deliver(notice_ids=[n.pk for n in notices]))
+    assert set(outcomes.values()) == {"retry"}
+    assert elapsed < 10, elapsed  # one connect timeout for the batch; EMAIL_TIMEOUT would be 20 s
+    assert {n.last_error for n in Notice.objects.filter(pk__in=[n.pk for n in notices])} in (
+        {"TimeoutError"}, {"SMTPServerDisconnected"})
