@@ -125,7 +125,9 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
@@ -145,13 +147,17 @@ def main() -> None:
         print(f"{args.database}, {args.subscribers} subscribers, load average {load()} at the start",
               flush=True)
 
+        queries_per_request: list[int] = []
+
         def publish_request() -> tuple[Record, float]:
             record = drive(world, new_draft(world, title="关于开展中小企业数字化转型试点工作的通知"), S.READY)
             url = reverse("admin:disclosure_record_transition", args=[record.pk, "publish"])
             assert client.get(url).status_code == 200
-            start = time.perf_counter()
-            response = client.post(url, {"expected_state": S.READY, "channels": ["column"]})
-            elapsed = time.perf_counter() - start
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.post(url, {"expected_state": S.READY, "channels": ["column"]})
+                elapsed = time.perf_counter() - start
+            queries_per_request.append(len(queries))
             assert response.status_code == 302, response.content.decode()[:2000]
             record.refresh_from_db()
             assert record.state == S.PUBLISHED
@@ -159,6 +165,7 @@ def main() -> None:
 
         publish_request()  # warm the templates and per-process caches
         without = [publish_request()[1] for _ in range(args.repeat)]
+        queries_without = queries_per_request[-1]
         DBTaskResult.objects.all().delete()
 
         now = timezone.now()
@@ -205,7 +212,7 @@ def main() -> None:
         print(f"publishing request (POST 发布), median of {args.repeat}: "
               f"{statistics.median(without):.1f} ms with no subscriber, "
               f"{statistics.median(with_many):.1f} ms with {args.subscribers} matching "
-              f"(max {max(without):.1f} / {max(with_many):.1f} ms)")
+              f"(max {max(without):.1f} / {max(with_many):.1f} ms; {queries_without} / {queries_per_request[-1]} queries)")
         print(f"matching task: {matching:.2f} s for {deliveries} deliveries, {immediate} immediate notices "
               f"({per(matching, deliveries)})")
         print(f"sending the immediate notices: {sending:.2f} s for {sent_immediate} sent, "
