@@ -58,7 +58,30 @@ class ProtectedFileBackend(filebased.EmailBackend):
 class RefusalAwareSMTPBackend(smtp.EmailBackend):
     """Django's SMTP backend, except that it keeps on each message the recipients the server
     refused while it accepted the others (smtplib returns them; Django drops them): the outbox
-    records them on the notice, and the mail still reaches everyone else."""
+    records them on the notice, and the mail still reaches everyone else.
+
+    `connect_timeout` (the outbox's worker passes PORTAL_MAIL_CONNECT_TIMEOUT): the seconds allowed
+    to open the connection — reach the server, its greeting, TLS, login — after which EMAIL_TIMEOUT
+    applies again to sending. A server that is down or silent then costs the worker a few seconds
+    per batch, not EMAIL_TIMEOUT, while a slow server still gets its time for a large message."""
+
+    def __init__(self, *args, connect_timeout: float | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connect_timeout = connect_timeout
+
+    def open(self):
+        if self.connection or not self.connect_timeout:
+            return super().open()
+        timeout = self.timeout
+        self.timeout = min(self.connect_timeout, timeout or self.connect_timeout)
+        try:
+            opened = super().open()
+        finally:
+            self.timeout = timeout
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            sock.settimeout(timeout)
+        return opened
 
     def _send(self, email_message):
         if not email_message.recipients():

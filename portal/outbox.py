@@ -28,9 +28,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a worker that died while sending.
 STALE_CLAIM = dt.timedelta(minutes=15)
+# Notices written together (notices_create) are sent by one task over one connection, this many
+# at a time: a publication's 10,000 subscribers are 100 tasks, not 10,000 connections.
+DELIVERY_BATCH = 100
 
 
 def valid_addresses(addresses: Iterable[str]) -> list[str]:
@@ -76,10 +79,42 @@ def notice_create(*, to: Iterable[str], subject: str, body: str, html: str = "",
     return notice
 
 
-def _in_database(backend) -> bool:
+def notices_create(mails: Iterable[dict]) -> list[Notice]:
+    """Many notices at once (a publication's subscribers, the digests: issue #21), written in the
+    current transaction with one INSERT per few hundred and delivered in batches of
+    DELIVERY_BATCH, each batch over one connection to the mail server. Each mail is a dict of
+    notice_create's arguments; one without a well-formed address is left out."""
+    notices = []
+    for mail in mails:
+        recipients = valid_addresses(mail["to"])
+        if recipients:
+            notices.append(Notice(
+                to=recipients, subject=str(mail["subject"]), body=str(mail["body"]), html=str(mail.get("html") or ""),
+                headers=mail.get("headers") or {}, case_code=mail.get("case_code", ""),
+                legal=mail.get("legal", False), to_public=mail.get("to_public", False)))
+    notices = Notice.objects.bulk_create(notices, batch_size=500)
+    ids = [notice.pk for notice in notices]
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        _schedule_batch(ids[start:start + DELIVERY_BATCH])
+    return notices
+
+
+def uses_database_tasks(task) -> bool:
+    """Whether `task` is enqueued as a row of the database task backend (production, the demo):
+    then it is enqueued inside the current transaction, committed with the change or not at all;
+    with any other backend it is enqueued once the transaction commits."""
     from django_tasks_db import DatabaseBackend
 
-    return isinstance(backend, DatabaseBackend)
+    return isinstance(task.get_backend(), DatabaseBackend)
+
+
+def enqueue_with_transaction(task, *args) -> None:
+    """Enqueue `task` so that it runs only if the current transaction commits (see
+    uses_database_tasks)."""
+    if uses_database_tasks(task):
+        task.enqueue(*args)  # a row in this transaction, committed with the change
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 def _schedule(notice_id: int, *, run_after: dt.datetime | None = None) -> None:
@@ -89,10 +124,13 @@ def _schedule(notice_id: int, *, run_after: dt.datetime | None = None) -> None:
     task = deliver_notice.using(run_after=run_after) if run_after and backend.supports_defer else deliver_notice
     if run_after and not backend.supports_defer:
         return  # no deferred tasks here: outbox_deliver_due picks the retry up
-    if _in_database(backend):
-        task.enqueue(notice_id)  # a row in this transaction, committed with the notice
-    else:
-        transaction.on_commit(lambda: task.enqueue(notice_id))
+    enqueue_with_transaction(task, notice_id)
+
+
+def _schedule_batch(notice_ids: list[int]) -> None:
+    from portal.tasks import deliver_notices
+
+    enqueue_with_transaction(deliver_notices, list(notice_ids))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -112,41 +150,113 @@ def _describe(error: BaseException) -> tuple[str, bool]:
     return type(error).__name__, False
 
 
-def _message(notice: Notice) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, notice.to,
-                                     headers=notice.headers or None)
+def _message(notice: Notice, mail_server) -> EmailMultiAlternatives:
+    """The mail, with the notice's bounce token (portal/bounces.py) in a header and, when
+    PORTAL_BOUNCE_ADDRESS is set, in the envelope sender, so that a bounce that arrives later is
+    tied to its notice. The From header stays DEFAULT_FROM_EMAIL."""
+    from portal.bounces import HEADER, bounce_token, envelope_sender
+
+    headers = {**(notice.headers or {}), HEADER: bounce_token(notice.pk)}
+    sender = envelope_sender(notice.pk)
+    if sender:
+        headers["From"] = settings.DEFAULT_FROM_EMAIL
+    message = EmailMultiAlternatives(notice.subject, notice.body, sender or settings.DEFAULT_FROM_EMAIL, notice.to,
+                                     headers=headers, connection=mail_server)
     if notice.html:
         message.attach_alternative(notice.html, "text/html")
     return message
 
 
+def _connection_lost(error: BaseException) -> bool:
+    """Whether the error ended the conversation with the mail server (it hung up, timed out, could
+    not be reached, or said 421), rather than refusing one message on a connection that goes on."""
+    if isinstance(error, (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        return False
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421
+    return isinstance(error, OSError)  # SMTPServerDisconnected, a timeout, a refused connection
+
+
 def notice_deliver(*, notice_id: int, now: dt.datetime | None = None) -> str:
     """One attempt to send the notice, if it is still pending and due. Returns what happened:
     "sent", "retry", "failed" or "skipped" (someone else has it, or it is done, or not due)."""
+    [outcome] = notices_deliver(notice_ids=[notice_id], now=now).values()
+    return outcome
+
+
+def notices_deliver(*, notice_ids: Iterable[int], now: dt.datetime | None = None) -> dict[int, str]:
+    """One attempt to send each of the notices that is still pending and due, all over one
+    connection to the mail server. Returns each notice's outcome (see notice_deliver).
+
+    The notices are claimed in one short transaction (pending → sending), so that a notice
+    another worker holds is left to it. A message the server refuses (5xx, or a 4xx for
+    that message) fails alone and the batch goes on; when the connection is lost, the notices not
+    yet handed over count a failed attempt each and are retried with the usual backoff."""
     now = now or timezone.now()
-    claimed = Notice.objects.filter(pk=notice_id, state=NoticeState.PENDING, next_attempt_at__lte=now).update(
-        state=NoticeState.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    notice_ids = list(dict.fromkeys(notice_ids))
+    outcomes = dict.fromkeys(notice_ids, "skipped")
+    with transaction.atomic():
+        # PostgreSQL: the rows are locked, and a row another worker is claiming is skipped (it is
+        # that worker's). SQLite: the transaction holds the write lock from its start
+        # (transaction_mode IMMEDIATE), so nobody changes the rows between the read and the UPDATE.
+        skip_locked = connection.features.has_select_for_update_skip_locked
+        claimed = list(Notice.objects.select_for_update(skip_locked=skip_locked).filter(
+            pk__in=notice_ids, state=NoticeState.PENDING, next_attempt_at__lte=now,
+        ).order_by("pk").values_list("pk", flat=True))
+        Notice.objects.filter(pk__in=claimed).update(state=NoticeState.SENDING, claimed_at=now,
+                                                     attempts=F("attempts") + 1)
     if not claimed:
-        return "skipped"
-    notice = Notice.objects.get(pk=notice_id)
-    message = _message(notice)
+        return outcomes
+    notices = Notice.objects.in_bulk(claimed)
+    sent: list[tuple[Notice, list[str]]] = []
+    failed: list[tuple[Notice, str, bool, list[str] | None]] = []
+    lost = ""
+    # A short time to connect (portal/mail.py): a silent server costs the worker seconds, not minutes.
+    mail_server = get_connection(connect_timeout=settings.PORTAL_MAIL_CONNECT_TIMEOUT)
     try:
-        message.send()
-    except Exception as error:  # any failure is recorded on the notice; the worker goes on
-        described, permanent = _describe(error)
+        mail_server.open()
+    except Exception as error:  # the server cannot be reached: every claimed notice waits for a retry
+        lost = _describe(error)[0]
+    for pk in claimed:
+        notice = notices[pk]
+        if lost:
+            failed.append((notice, lost, False, None))
+            continue
+        try:
+            message = _message(notice, mail_server)
+            mail_server.send_messages([message])
+        except Exception as error:  # any failure is recorded on its notice; the others go on
+            described, permanent = _describe(error)
+            refused = sorted(error.recipients) if isinstance(error, smtplib.SMTPRecipientsRefused) else None
+            failed.append((notice, described, permanent, refused))
+            if _connection_lost(error):
+                lost = described
+            continue
+        sent.append((notice, getattr(message, "refused", [])))
+    try:
+        mail_server.close()
+    except Exception:  # closing a broken connection may fail too; nothing is lost by it
+        logger.debug("closing the mail connection failed", exc_info=True)
+    if sent:
+        done = timezone.now()
+        with transaction.atomic():
+            NoticeAttempt.objects.bulk_create([NoticeAttempt(notice=notice, ok=True, at=done) for notice, _r in sent])
+            Notice.objects.filter(pk__in=[notice.pk for notice, refused in sent if not refused]).update(
+                state=NoticeState.SENT, sent_at=done, last_error="", refused=[])
+            for notice, refused in sent:
+                if refused:
+                    Notice.objects.filter(pk=notice.pk).update(state=NoticeState.SENT, sent_at=done, last_error="",
+                                                               refused=refused)
+        for notice, refused in sent:
+            outcomes[notice.pk] = "sent"
+            if refused:
+                tell_refused(notice, refused)
+    for notice, described, permanent, refused in failed:
         # The subject names a case by its tracking code only; the addresses stay out (M.19).
         logger.warning("notice %s failed: %s (%s, %d recipient(s), attempt %d)", notice.pk, notice.subject,
                        described, len(notice.to), notice.attempts)
-        refused = sorted(error.recipients) if isinstance(error, smtplib.SMTPRecipientsRefused) else None
-        return _record_failure(notice, described, permanent=permanent, now=now, refused=refused)
-    refused = getattr(message, "refused", [])
-    with transaction.atomic():
-        NoticeAttempt.objects.create(notice=notice, ok=True)
-        Notice.objects.filter(pk=notice.pk).update(state=NoticeState.SENT, sent_at=timezone.now(), last_error="",
-                                                   refused=refused)
-    if refused:
-        _tell_refused(notice, refused)
-    return "sent"
+        outcomes[notice.pk] = _record_failure(notice, described, permanent=permanent, now=now, refused=refused)
+    return outcomes
 
 
 def _record_failure(notice: Notice, described: str, *, permanent: bool, now: dt.datetime,
@@ -164,11 +274,11 @@ def _record_failure(notice: Notice, described: str, *, permanent: bool, now: dt.
             _schedule(notice.pk, run_after=retry_at)
             outcome = "retry"
     if permanent:  # the server refused (5xx): those recipients, or all of them
-        _tell_refused(notice, refused or list(notice.to))
+        tell_refused(notice, refused or list(notice.to))
     return outcome
 
 
-def _tell_refused(notice: Notice, addresses: list[str]) -> None:
+def tell_refused(notice: Notice, addresses: list[str]) -> None:
     """The apps that declare a `notice_refused` hook (portal/hooks.py) hear which recipients the
     mail server refused for good (a 5xx), e.g. to suspend a public subscription (issue #21): the
     recipients' own business, never another's mail. A hook's error is logged, the worker goes on."""
@@ -195,11 +305,11 @@ def outbox_deliver_due(*, now: dt.datetime | None = None, limit: int = 1000) -> 
     now = now or timezone.now()
     outbox_recover(now=now)
     counts: dict[str, int] = {}
-    due = (Notice.objects.filter(state=NoticeState.PENDING, next_attempt_at__lte=now)
-           .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
-    for notice_id in list(due):
-        outcome = notice_deliver(notice_id=notice_id, now=now)
-        counts[outcome] = counts.get(outcome, 0) + 1
+    due = list(Notice.objects.filter(state=NoticeState.PENDING, next_attempt_at__lte=now)
+               .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    for start in range(0, len(due), DELIVERY_BATCH):
+        for outcome in notices_deliver(notice_ids=due[start:start + DELIVERY_BATCH], now=now).values():
+            counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
 

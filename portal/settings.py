@@ -303,6 +303,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The worker waits at most this long for the mail server before it counts the attempt as failed.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# The outbox's worker allows only this long to open a connection (reach the server, its greeting,
+# TLS, login); EMAIL_TIMEOUT then applies to sending (portal/mail.py).
+PORTAL_MAIL_CONNECT_TIMEOUT = env_int("PORTAL_MAIL_CONNECT_TIMEOUT", 5)
 
 # The outbox (issue #21, portal/outbox.py): every notice is a row written with the change that
 # caused it, delivered by the task worker (`manage.py db_worker --queue-name mail`, deploy/
@@ -312,6 +315,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 PORTAL_MAIL_MAX_ATTEMPTS = env_int("PORTAL_MAIL_MAX_ATTEMPTS", 8)
 PORTAL_MAIL_RETRY_SECONDS = env_int("PORTAL_MAIL_RETRY_SECONDS", 60)
 PORTAL_MAIL_RETRY_MAX_SECONDS = env_int("PORTAL_MAIL_RETRY_MAX_SECONDS", 6 * 3600)
+# Bounces that arrive later (portal/bounces.py): with an address here, each mail's envelope
+# sender is `local+<notice token>@domain` (VERP), and the mail server pipes what comes back to it
+# into `manage.py process_bounces` (README, deployment). Empty: the token travels in a header only.
+PORTAL_BOUNCE_ADDRESS = os.environ.get("PORTAL_BOUNCE_ADDRESS", "")
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

@@ -15,3 +15,13 @@ def deliver_notice(notice_id: int) -> str:
     from portal.outbox import notice_deliver
 
     return notice_deliver(notice_id=notice_id)
+
+
+@task(queue_name="mail")
+def deliver_notices(notice_ids: list[int]) -> dict:
+    """One attempt to send each of a batch of outbox notices over one connection
+    (portal.outbox.notices_create, notices_deliver)."""
+    from portal.outbox import notices_deliver
+
+    outcomes = notices_deliver(notice_ids=notice_ids)
+    return {outcome: sum(1 for o in outcomes.values() if o == outcome) for outcome in set(outcomes.values())}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import assessment, exports
 from complaints.admin_forms import PeriodForm
 from complaints.models import Assessment
+from disclosure.subscription_services import subscriber_counts
 from portal.admin_workflow import ReadOnlyAdminMixin
 from portal.models import Role
 from portal.selectors import has_role
@@ -70,6 +71,9 @@ class AssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "export_query": request.GET.urlencode(),
             "may_record": request.user.has_perm("complaints.record_finding") and has_role(
                 request.user, Role.SUPERVISION),
+            # Subscribers' addresses are personal data kept by the disclosure office (issue #21):
+            # it alone sees even their number here.
+            "subscribers": subscriber_counts() if has_role(request.user, Role.DISCLOSURE_OFFICE) else None,
         }
         return TemplateResponse(request, "admin/complaints/assessment/dashboard.html", context)
 

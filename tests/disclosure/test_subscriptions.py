@@ -347,3 +347,66 @@ def test_with_the_database_task_backend_the_matching_task_is_written_with_the_pu
     mail.outbox.clear()
     run_worker()  # matches, writes the notice and its task; the same batch sends it
     assert [m.to for m in mail.outbox if "订阅信息更新" in m.subject] == [["match@example.com"]]
+
+
+# --- At scale: queries that do not grow with the subscribers ------------------------------------
+
+
+def test_matching_and_digests_take_as_many_queries_for_30_subscribers_as_for_3(
+        world, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    frequencies = [Frequency.IMMEDIATE, Frequency.DAILY, Frequency.WEEKLY]
+    queries = {}
+    for count in (3, 30):
+        with django_capture_on_commit_callbacks(execute=False):  # nothing is matched or sent here
+            have = Subscription.objects.count()
+            for n in range(have, count):
+                confirmed(f"reader{n}@example.com", frequency=frequencies[n % 3], categories=[world.category])
+            record = drive(world, new_draft(world, title=f"通知 {count}"), S.PUBLISHED)
+            Notice.objects.all().delete()
+            with CaptureQueriesContext(connection) as matching:
+                assert subscription_services.record_news(record_id=record.pk, event="publish") == count // 3
+            Subscription.objects.update(last_digest_at=None)
+            with CaptureQueriesContext(connection) as digests:
+                assert subscription_services.send_digests() == 2 * count // 3
+        queries[count] = (len(matching), len(digests))
+        assert Notice.objects.filter(subject__contains="订阅信息更新").count() == count // 3
+        assert Notice.objects.filter(subject__contains="汇总").count() == 2 * count // 3
+    assert queries[30] == queries[3], queries
+    digest = Notice.objects.filter(to=["reader29@example.com"]).get()
+    assert "通知 30" in digest.body and "通知 3\n" not in digest.body  # each gets only its own news
+
+
+def test_a_mail_rendered_once_for_many_subscribers_is_the_mail_rendered_for_each(world, settings):
+    from portal.notify import render_mail
+
+    settings.PORTAL_BASE_URL = "https://gxt.example.gov.cn"
+    subscription = confirmed("reader@example.com")
+    built = subscription_services.SubscriberMails().mail(subscription, subject="订阅信息更新：通知",
+                                                         body="您订阅的主题有新发布的政府信息：\n\n通知")
+    link = subscription_services.unsubscribe_url(subscription)
+    text, html = render_mail(subject="订阅信息更新：通知",
+                             body=f"您订阅的主题有新发布的政府信息：\n\n通知\n\n退订（一次点击即可，无需登录）：{link}")
+    assert (built["body"], built["html"]) == (text, html)
+    assert built["headers"]["List-Unsubscribe"] == f"<{link}>" and link.startswith("https://gxt.example.gov.cn/")
+
+
+def test_the_dashboard_counts_subscribers_for_the_disclosure_office_only_without_addresses(client, world):
+    confirmed("citizen@example.com")
+    confirmed("second@example.com")
+    Subscription.objects.filter(pk=confirmed("refused@example.com").pk).update(refused_at=timezone.now())
+    subscription_services.subscription_create(email="unconfirmed@example.com")  # not counted: not confirmed
+    url = reverse("admin:complaints_assessment_changelist")
+    client.force_login(world.disclosure)
+    page = client.get(url).content.decode()
+    section = page.split('id="subscribers-title"')[1].split("</section>")[0]
+    assert "已确认的订阅者" in section and '<td class="num">2</td><td class="num">1</td>' in section
+    assert "@" not in page.split('id="content-main"')[1]  # numbers only
+    client.force_login(world.supervisor)  # sees the dashboard, not the subscribers
+    page = client.get(url).content.decode()
+    assert "subscribers-title" not in page and "已确认的订阅者" not in page
+    assert not any(address in page for address in ("citizen@", "second@", "refused@", "unconfirmed@"))
+    client.force_login(world.drafter_a)
+    assert client.get(url).status_code == 403

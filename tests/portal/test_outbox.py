@@ -421,3 +421,97 @@ def test_two_workers_never_send_the_same_notice_twice(world, smtp):
 
     assert NoticeAttempt.objects.count() == count  # one attempt each: the second task found it sent
     assert DBTaskResult.objects.count() == 2 * count
+
+
+# --- Batches: many notices over one connection (issue #21, subscriptions and digests) ---------------
+
+
+class CountingBackend(LocmemBackend):
+    """Counts the connections opened to the mail server (locmem otherwise)."""
+
+    opened = 0
+
+    def open(self):
+        type(self).opened += 1
+        return super().open()
+
+
+class HangsUpAfterTwoBackend(LocmemBackend):
+    """The server takes two messages, then hangs up."""
+
+    def send_messages(self, messages):
+        if len(mail.outbox) >= 2:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+def test_notices_written_together_are_sent_over_one_connection_with_as_many_queries_for_30_as_for_3(
+        world, settings, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.outbox import notices_create, notices_deliver
+
+    settings.EMAIL_BACKEND = "tests.portal.test_outbox.CountingBackend"
+
+    def send(count: int) -> int:
+        mail.outbox.clear()
+        CountingBackend.opened = 0
+        with django_capture_on_commit_callbacks(execute=False):
+            notices = notices_create({"to": [f"reader{n}@example.invalid"], "subject": f"批量 {n}", "body": "正文"}
+                                     for n in range(count))
+        with CaptureQueriesContext(connection) as queries:
+            outcomes = notices_deliver(notice_ids=[n.pk for n in notices])
+        assert set(outcomes.values()) == {"sent"} and len(mail.outbox) == count
+        assert CountingBackend.opened == 1  # one connection for the batch
+        return len(queries)
+
+    few, many = send(3), send(30)
+    assert many == few, (few, many)
+    assert Notice.objects.filter(state=NoticeState.SENT).count() == 33
+    assert NoticeAttempt.objects.filter(ok=True).count() == 33
+
+
+def test_in_a_batch_a_refused_address_fails_alone_and_a_lost_connection_leaves_the_rest_for_a_retry(
+        world, settings, django_capture_on_commit_callbacks):
+    from portal.outbox import notices_create, notices_deliver
+
+    settings.EMAIL_BACKEND = "tests.portal.test_outbox.RefusingOneBackend"
+    with django_capture_on_commit_callbacks(execute=False):
+        first = notices_create([{"to": [REFUSED], "subject": "甲", "body": "一"},
+                                {"to": ["a@example.invalid"], "subject": "乙", "body": "二"}])
+    assert notices_deliver(notice_ids=[n.pk for n in first]) == {first[0].pk: "failed", first[1].pk: "sent"}
+
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "tests.portal.test_outbox.HangsUpAfterTwoBackend"
+    with django_capture_on_commit_callbacks(execute=False):
+        second = notices_create({"to": [f"r{n}@example.invalid"], "subject": f"丙{n}", "body": "三"} for n in range(5))
+    outcomes = notices_deliver(notice_ids=[n.pk for n in second])
+    assert list(outcomes.values()) == ["sent", "sent", "retry", "retry", "retry"]
+    assert [m.subject for m in mail.outbox] == ["丙0", "丙1"]
+    waiting = Notice.objects.filter(pk__in=[n.pk for n in second[2:]])
+    assert {(n.state, n.attempts, n.last_error) for n in waiting} == {
+        (NoticeState.PENDING, 1, "SMTPServerDisconnected")}
+    # The server is back: the retries go out, nothing twice.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    outbox_deliver_due(now=timezone.now() + dt.timedelta(hours=1))
+    assert sorted(m.subject for m in mail.outbox) == [f"丙{n}" for n in range(5)]
+
+
+def test_the_worker_gives_up_on_a_silent_server_after_the_connect_timeout_not_email_timeout(world, settings, smtp):
+    from portal.mail import RefusalAwareSMTPBackend
+    from portal.outbox import notices_create, notices_deliver
+
+    settings.EMAIL_TIMEOUT, settings.PORTAL_MAIL_CONNECT_TIMEOUT = 20, 1
+    # Connected, the server gets EMAIL_TIMEOUT for each reply (a large message, a slow server).
+    backend = RefusalAwareSMTPBackend(host="127.0.0.1", port=smtp.port, timeout=20, connect_timeout=1)
+    assert backend.open() and backend.connection.sock.gettimeout() == 20
+    backend.close()
+
+    smtp.stop()  # the port now takes connections and never answers
+    notices = notices_create({"to": [f"r{n}@example.invalid"], "subject": f"丁{n}", "body": "四"} for n in range(3))
+    outcomes, elapsed = timed(lambda: notices_deliver(notice_ids=[n.pk for n in notices]))
+    assert set(outcomes.values()) == {"retry"}
+    assert elapsed < 10, elapsed  # one connect timeout for the batch; EMAIL_TIMEOUT would be 20 s
+    assert {n.last_error for n in Notice.objects.filter(pk__in=[n.pk for n in notices])} in (
+        {"TimeoutError"}, {"SMTPServerDisconnected"})
