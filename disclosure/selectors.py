@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -393,6 +394,44 @@ def _version_chain_sql() -> str:
         f"UNION SELECT r.id FROM {table} r JOIN down ON r.previous_version_id = down.id"
         f") SELECT id FROM down"
     )
+
+
+def _version_chains(record_ids) -> set[int]:
+    """Every version of the information of each record (as `_version_chain_sql`, for many)."""
+    ids = sorted({int(pk) for pk in record_ids})
+    if not ids:
+        return set()
+    marks = ", ".join(["%s"] * len(ids))
+    sql = _version_chain_sql().replace("WHERE id = %s", f"WHERE id IN ({marks})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {row[0] for row in cursor.fetchall()} | set(ids)
+
+
+def record_pages_showing(record_ids) -> list[str]:
+    """The page stamps (portal/pagecache.py) of the record pages that show any of these records,
+    for a change to them (issue #22: a publication renews these pages, not every stored page):
+
+    - the records themselves, and every version of their information (the notice that a newer
+      version is in effect, the version links);
+    - the other ends of their 政策解读 links and every version of those (a policy's page lists
+      the interpretations of all its versions; an interpretation's page, its policies' versions
+      in effect);
+    - the repealed documents any of those versions replaced ("已被……替代" names the version in effect);
+    - the other records of their calls for comments (the draft, the adoption report, the final
+      document link each other)."""
+    from disclosure.comment_models import CommentPeriod
+    from disclosure.interpretation_models import Interpretation
+
+    chain = _version_chains(record_ids)
+    links = Interpretation.objects.filter(Q(policy_id__in=chain) | Q(interpretation_id__in=chain))
+    ends = {pk for pair in links.values_list("policy_id", "interpretation_id") for pk in pair}
+    shown = chain | _version_chains(ends - chain)
+    shown |= set(Record.objects.filter(replaced_by_id__in=shown).values_list("pk", flat=True))
+    periods = CommentPeriod.objects.filter(Q(record_id__in=chain) | Q(adoption_report_id__in=chain)
+                                           | Q(final_record_id__in=chain))
+    shown |= {pk for row in periods.values_list("record_id", "adoption_report_id", "final_record_id") for pk in row if pk}
+    return [f"record:{pk}" for pk in sorted(shown)]
 
 
 def record_public_version(record: Record) -> Record | None:

@@ -143,7 +143,7 @@ def guide(request):
     return render(request, "disclosure/guide.html")
 
 
-@cache_public_page
+@cache_public_page(stamp=lambda kwargs: f"record:{kwargs['pk']}")
 def record_detail(request, pk: int, printable: bool = False):
     record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
     attachments = list(record.attachments.all()) if record.shows_body else []
