@@ -550,6 +550,24 @@ def public_policies(record: Record) -> list[Record]:
     return policies
 
 
+def record_page_relations(record: Record) -> tuple[bool, bool]:
+    """(whether a 政策解读 link names this record, whether a call for comments does): two index
+    probes in plain SQL, so that the page of most information — neither — skips the two joined
+    lookups (about half of its rendering time at 100,000 records, issue #22)."""
+    from disclosure.comment_models import CommentPeriod
+    from disclosure.interpretation_models import Interpretation
+
+    found = []
+    with connection.cursor() as cursor:
+        for model, columns in ((Interpretation, ("policy_id", "interpretation_id")),
+                               (CommentPeriod, ("record_id", "adoption_report_id", "final_record_id"))):
+            condition = " OR ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {condition} LIMIT 1",
+                           [record.pk] * len(columns))
+            found.append(cursor.fetchone() is not None)
+    return found[0], found[1]
+
+
 def public_interpretation_ends(record: Record) -> tuple[list[Record], list[Record]]:
     """Both ends of the 政策解读 links on a record's page: (its published interpretations, the
     policies it explains). Most information has one version: then one query on the links, both

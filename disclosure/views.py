@@ -147,7 +147,10 @@ def guide(request):
 def record_detail(request, pk: int, printable: bool = False):
     record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
     attachments = list(record.attachments.all()) if record.shows_body else []
-    interpretations, originals = selectors.public_interpretation_ends(record)
+    linked, in_comment_period = selectors.record_page_relations(record)
+    # Other versions' links count too (a policy's page lists the interpretations of all its versions).
+    interpretations, originals = (selectors.public_interpretation_ends(record)
+                                  if linked or record.previous_version_id or record.superseded_by_id else ([], []))
     return render(
         request,
         "disclosure/record_print.html" if printable else "disclosure/record.html",
@@ -161,7 +164,7 @@ def record_detail(request, pk: int, printable: bool = False):
             "interpretations": interpretations,
             "originals": originals,
             "graphics": [a for a in attachments if a.content_type.startswith("image/")],
-            **_comment_links(record),
+            **(_comment_links(record) if in_comment_period else {}),
         },
     )
 
