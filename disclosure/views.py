@@ -148,9 +148,7 @@ def record_detail(request, pk: int, printable: bool = False):
     record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
     attachments = list(record.attachments.all()) if record.shows_body else []
     linked, in_comment_period = selectors.record_page_relations(record)
-    # Other versions' links count too (a policy's page lists the interpretations of all its versions).
-    interpretations, originals = (selectors.public_interpretation_ends(record)
-                                  if linked or record.previous_version_id or record.superseded_by_id else ([], []))
+    interpretations, originals = selectors.public_interpretation_ends(record) if linked else ([], [])
     return render(
         request,
         "disclosure/record_print.html" if printable else "disclosure/record.html",
