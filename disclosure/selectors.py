@@ -161,16 +161,25 @@ def next_scheduled_publication():
 
 
 def catalogue_years() -> list[int]:
-    """The years from the first to the latest listed entry, newest first (two index lookups,
-    not a scan). The catalogue's own conditions apply, so a scheduled entry's year appears only
-    once it is published; both ends are read from the partial index, which holds every column
-    the conditions name."""
+    """The years from the first to the latest listed entry, newest first (two index lookups, not
+    a scan, once per public content version). The catalogue's own conditions apply, so a
+    scheduled entry's year appears only once it is published; both ends are read from the
+    partial index, which holds every column the conditions name."""
+    from django.core.cache import cache
+
+    from portal.pagecache import public_version
+
+    key = f"catalogue-years:{public_version()}"  # the catalogue's filter form shows them on every render
+    if (years := cache.get(key)) is not None:
+        return years
     listed = catalogue_listed().values_list("published_at", flat=True)
     first, last = listed.order_by("published_at").first(), listed.order_by("-published_at").first()
-    if not first:
-        return []
-    first, last = timezone.localtime(first).year, timezone.localtime(last).year
-    return list(range(last, first - 1, -1))
+    years = []
+    if first:
+        first, last = timezone.localtime(first).year, timezone.localtime(last).year
+        years = list(range(last, first - 1, -1))
+    cache.set(key, years, COUNTS_CACHE_SECONDS)
+    return years
 
 
 def search_entries(query: str, entries: QuerySet[CatalogueEntry] | None = None, *, by_date: bool = False):
