@@ -9,6 +9,10 @@ with gunicorn (2 workers, the production settings plus a bare hello-world view),
 from a second process with wrk on loopback. Pages are measured as visitors get them (the page
 cache on); search is also measured with every request unique, i.e. always a cache miss.
 
+`--mode publish` (issue #22) measures in process how many stored pages survive a publication:
+it stores N record pages and the lists, publishes one record the way `record_publish` renews
+pages, requests them all again and prints hits and misses.
+
 `--mode defeat` (issue #22) measures the portal without the page cache's help: every request
 carries a unique query parameter, record pages rotate over 2,000 ids, searches over distinct
 terms, the API over deep pages (by cursor where the API has one, else by page number). Each line
@@ -90,6 +94,86 @@ def api_deep_paths(env, base: str, n: int) -> list[str]:
     return [line for line in out if line.startswith("/api/")]
 
 
+def catalogue_deep_paths(env, n: int) -> list[str]:
+    """Deep pages of the catalogue as visitors reach them past the numbered pages: by the
+    position (`?after=`) of an entry at random depths (portal.pagination.KeysetPaginator)."""
+    code = ("import random; from disclosure.selectors import catalogue_listed; "
+            "from portal.pagination import KeysetPaginator; "
+            "keys = list(catalogue_listed().order_by('-published_at', '-pk').values_list('published_at', 'pk')); "
+            "rng = random.Random(4); p = KeysetPaginator(None, 20, count_key=''); "
+            "from types import SimpleNamespace as R; "
+            f"print(' '.join('/catalogue/?after=' + p._token(R(published_at=keys[d][0], pk=keys[d][1]), d // 20 + 2) "
+            f"for d in sorted(rng.randrange(1000, len(keys) - 40) for _ in range({n}))))")
+    out = subprocess.run([PY, "manage.py", "shell", "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.split()
+    return [line for line in out if line.startswith("/catalogue/")]
+
+
+def worker_rss_mb(master: int) -> list[float]:
+    """The resident memory of each gunicorn worker (the master's children), in MB."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return []
+    sizes = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                sizes.append(int(line.split()[1]) / 1024)
+    return sizes
+
+
+def publish_probe(records: int) -> None:
+    """In process (the middleware and cache of one worker): store `records` record pages and the
+    lists, publish one new record the way `record_publish` renews pages, then request every page
+    again and count which were still stored (issue #22: a publication renews only what it changes)."""
+    import django
+
+    django.setup()
+    from io import StringIO
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import Client
+
+    from disclosure.models import Record
+    from disclosure.selectors import catalogue_listed, record_pages_showing
+    from portal.pagecache import public_content_changed
+
+    listed = list(catalogue_listed().order_by("?").values_list("record_id", flat=True)[:records])
+    pages = {"record": [f"/records/{pk}/" for pk in listed],
+             "lists": ["/", "/catalogue/", "/catalogue/?category=m5-2", "/statutory/", "/feeds/latest.rss",
+                       "/search/?q=%E9%80%9A%E7%9F%A5"]}
+    client = Client(HTTP_HOST="localhost")
+    counts = {"hits": 0}
+    plain_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        value = plain_get(key, *args, **kwargs)
+        if key.startswith("page:") and value is not None:
+            counts["hits"] += 1
+        return value
+
+    cache.get = counting_get
+    for urls in pages.values():
+        for url in urls:
+            client.get(url)
+    call_command("generate_records", records=1, stdout=StringIO(), stderr=StringIO())
+    newest = Record.objects.order_by("-pk").first()
+    with transaction.atomic():  # what record_publish does last, in its transaction
+        public_content_changed(pages=record_pages_showing([newest.pk]))
+    print(f"publication of record {newest.pk}; {len(pages['record'])} record pages and {len(pages['lists'])} lists "
+          "stored before it, then requested again:")
+    for kind, urls in pages.items():
+        counts["hits"] = 0
+        for url in urls:
+            client.get(url)
+        print(f"  {kind:7} hits {counts['hits']:5}  misses {len(urls) - counts['hits']:5}  "
+              f"hit rate {counts['hits'] / len(urls):.1%}")
+    print(f"  stored bytes in this process: {getattr(cache, 'stored_bytes', 'n/a')}")
+
+
 def defeat_scenarios(env, base: str, record_ids: list[int], connections: int) -> list:
     rng = random.Random(2)
     terms = [f"{a} {b}" for a in QUERIES for b in QUERIES if a != b]
@@ -101,8 +185,9 @@ def defeat_scenarios(env, base: str, record_ids: list[int], connections: int) ->
         ("statutory, unique query", ["/statutory/"], True, connections),
         ("catalogue p1, unique query", ["/catalogue/"], True, connections),
         ("catalogue filtered, unique", filters, True, connections),
-        ("catalogue deep pages, unique", [f"/catalogue/?page={rng.randint(100, 4000)}" for _ in range(100)], True,
+        ("catalogue numbered pages, unique", [f"/catalogue/?page={rng.randint(2, 50)}" for _ in range(100)], True,
          connections),
+        ("catalogue deep pages, unique", catalogue_deep_paths(env, 100), True, connections),
         ("record pages, rotating ids", [f"/records/{i}/" for i in record_ids], True, connections),
         ("search, distinct terms", [f"/search/?q={urllib.parse.quote(t)}" for t in terms[:600]], True, connections),
         ("API records p1, unique", ["/api/records/"], True, connections),
@@ -130,11 +215,17 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=15, help="seconds of warm-up before cached scenarios")
     parser.add_argument("--port", type=int, default=8877)
-    parser.add_argument("--mode", choices=["cached", "defeat"], default="cached",
-                        help="cached: pages as visitors get them; defeat: every request misses the page cache")
+    parser.add_argument("--mode", choices=["cached", "defeat", "publish"], default="cached",
+                        help="cached: pages as visitors get them; defeat: every request misses the page cache; "
+                             "publish: the page cache's hit rate after a publication (in process)")
+    parser.add_argument("--probe-records", type=int, default=2000, help="record pages stored before --mode publish")
+    parser.add_argument("--publish-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--cache", default="locmem://",
                         help="CACHE_URL of the app servers: locmem:// (per worker, the default) or redis://...")
     args = parser.parse_args()
+    if args.publish_probe:
+        publish_probe(args.probe_records)
+        return
     if not shutil.which("wrk"):
         sys.exit("需要 wrk / wrk is required: apt-get install wrk")
 
@@ -147,6 +238,10 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "DJANGO_DEMO": "1",
            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "PYTHONPATH": str(ROOT), "DJANGO_LOG_LEVEL": "WARNING"}
     prepare(env, args.records)
+    if args.mode == "publish":
+        run([PY, __file__, "--publish-probe", "--probe-records", str(args.probe_records)],
+            {**env, "DJANGO_DEMO": "0", "CACHE_URL": args.cache})
+        return
     record_ids = ids(env, 2000)
 
     server_env = {**env, "DJANGO_DEMO": "0", "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "1", "CACHE_URL": args.cache,
@@ -190,6 +285,7 @@ def main() -> None:
             wrk(base, paths, 3 if unique else args.warmup, connections, unique)
             results[name] = wrk(base, paths, args.seconds, connections, unique)
             results[name]["load"] = os.getloadavg()[0]
+        rss = worker_rss_mb(gunicorn.pid)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         try:
@@ -206,6 +302,8 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:36} {r['rps']:9.1f} {r['rps'] / ceiling:6.2f} {r['p50']:8.2f} {r['p95']:8.2f} {r['p99']:8.2f} "
               f"{r['errors']:6d} {r['load']:5.1f}")
+    print("gunicorn workers' resident memory after the run: " + ", ".join(f"{mb:.0f} MB" for mb in rss)
+          + f" (goal <= 150 MB each); load {os.getloadavg()[0]:.1f}")
     if args.mode == "defeat":
         return
     checks = [

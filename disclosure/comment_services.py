@@ -260,7 +260,7 @@ def comment_period_close(*, period: CommentPeriod, actor, reason: str) -> Commen
         flow.check(flow.A.CLOSE, actor, period)
         period.closed_early_at, period.closed_early_by, period.closed_early_reason = timezone.now(), actor, reason
         period.save(update_fields=["closed_early_at", "closed_early_by", "closed_early_reason"])
-        public_content_changed()
+        public_content_changed(pages=selectors.record_pages_showing([period.record_id]))
     return period
 
 
@@ -325,7 +325,9 @@ def comment_period_link_final(*, period: CommentPeriod, actor, final_record: Rec
                 raise InvalidInput(_("只能关联已发布的政府信息。"))
             if final_record.pk in (period.record_id, period.adoption_report_id):
                 raise InvalidInput(_("请选择草案通过后正式发布的文件，而不是征求意见稿或采纳情况本身。"))
+        unlinked = period.final_record_id  # its page loses the link
         period.final_record = final_record
         period.save(update_fields=["final_record"])
-        public_content_changed()
+        public_content_changed(pages=[*selectors.record_pages_showing([period.record_id]),
+                                      *([f"record:{unlinked}"] if unlinked else [])])
     return period

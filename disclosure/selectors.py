@@ -7,8 +7,10 @@ searches, autocomplete, exports and direct URLs all start from it.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +27,7 @@ from disclosure.models import (
     StatutoryItem,
     WorkflowEvent,
 )
-from portal.models import AGENCY_ROLES, Role
+from portal.models import AGENCY_ROLES, Office, Role
 from portal.selectors import has_role, office_ids_for, roles_of, visible_office_ids
 from portal.workdays import Calendar, workdays_left_many
 from portal.worklist import WorkItem
@@ -54,18 +56,33 @@ def records_public_pages() -> QuerySet[Record]:
     return Record.objects.filter(state__in=(*PUBLIC_STATES, S.REVOKED), published_at__lte=timezone.now())
 
 
-def catalogue_listed() -> QuerySet[CatalogueEntry]:
+def catalogue_listed(*, published_until: dt.datetime | None = None) -> QuerySet[CatalogueEntry]:
     """The public catalogue: current versions of published, unrevoked records.
 
     An entry is written only when its record is published, unlisted in the same transaction that
     revokes the record, and given `listed_until` when a new version replaces it (services.py), so
     the entry alone decides; no join to the record is needed, which keeps the catalogue fast at
     any size (a test checks the invariant).
+
+    `published_until` narrows it to entries published by then, in the one bound on the
+    publication time (a list page deep in the catalogue starts its index walk there: SQLite uses
+    only one of two upper bounds on a column, and would walk from now).
     """
     now = timezone.now()
+    until = now if published_until is None else min(now, published_until)
     return CatalogueEntry.objects.filter(
-        Q(listed_until__isnull=True) | Q(listed_until__gt=now), is_listed=True, published_at__lte=now
+        Q(listed_until__isnull=True) | Q(listed_until__gt=now), is_listed=True, published_at__lte=until
     ).select_related("office", "category")
+
+
+def with_offices_and_categories(entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
+    """Give a page of entries their office and category from two lookups by id, rather than
+    joins that can lead a planner to read the catalogue by category instead of in its order."""
+    offices = Office.objects.in_bulk({e.office_id for e in entries})
+    categories = CatalogueCategory.objects.in_bulk({e.category_id for e in entries})
+    for entry in entries:
+        entry.office, entry.category = offices[entry.office_id], categories[entry.category_id]
+    return entries
 
 
 def _category_tree() -> dict[int | None, list[int]]:
@@ -144,16 +161,25 @@ def next_scheduled_publication():
 
 
 def catalogue_years() -> list[int]:
-    """The years from the first to the latest listed entry, newest first (two index lookups,
-    not a scan). The catalogue's own conditions apply, so a scheduled entry's year appears only
-    once it is published; both ends are read from the partial index, which holds every column
-    the conditions name."""
+    """The years from the first to the latest listed entry, newest first (two index lookups, not
+    a scan, once per public content version). The catalogue's own conditions apply, so a
+    scheduled entry's year appears only once it is published; both ends are read from the
+    partial index, which holds every column the conditions name."""
+    from django.core.cache import cache
+
+    from portal.pagecache import public_version
+
+    key = f"catalogue-years:{public_version()}"  # the catalogue's filter form shows them on every render
+    if (years := cache.get(key)) is not None:
+        return years
     listed = catalogue_listed().values_list("published_at", flat=True)
     first, last = listed.order_by("published_at").first(), listed.order_by("-published_at").first()
-    if not first:
-        return []
-    first, last = timezone.localtime(first).year, timezone.localtime(last).year
-    return list(range(last, first - 1, -1))
+    years = []
+    if first:
+        first, last = timezone.localtime(first).year, timezone.localtime(last).year
+        years = list(range(last, first - 1, -1))
+    cache.set(key, years, COUNTS_CACHE_SECONDS)
+    return years
 
 
 def search_entries(query: str, entries: QuerySet[CatalogueEntry] | None = None, *, by_date: bool = False):
@@ -379,6 +405,44 @@ def _version_chain_sql() -> str:
     )
 
 
+def _version_chains(record_ids) -> set[int]:
+    """Every version of the information of each record (as `_version_chain_sql`, for many)."""
+    ids = sorted({int(pk) for pk in record_ids})
+    if not ids:
+        return set()
+    marks = ", ".join(["%s"] * len(ids))
+    sql = _version_chain_sql().replace("WHERE id = %s", f"WHERE id IN ({marks})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {row[0] for row in cursor.fetchall()} | set(ids)
+
+
+def record_pages_showing(record_ids) -> list[str]:
+    """The page stamps (portal/pagecache.py) of the record pages that show any of these records,
+    for a change to them (issue #22: a publication renews these pages, not every stored page):
+
+    - the records themselves, and every version of their information (the notice that a newer
+      version is in effect, the version links);
+    - the other ends of their 政策解读 links and every version of those (a policy's page lists
+      the interpretations of all its versions; an interpretation's page, its policies' versions
+      in effect);
+    - the repealed documents any of those versions replaced ("已被……替代" names the version in effect);
+    - the other records of their calls for comments (the draft, the adoption report, the final
+      document link each other)."""
+    from disclosure.comment_models import CommentPeriod
+    from disclosure.interpretation_models import Interpretation
+
+    chain = _version_chains(record_ids)
+    links = Interpretation.objects.filter(Q(policy_id__in=chain) | Q(interpretation_id__in=chain))
+    ends = {pk for pair in links.values_list("policy_id", "interpretation_id") for pk in pair}
+    shown = chain | _version_chains(ends - chain)
+    shown |= set(Record.objects.filter(replaced_by_id__in=shown).values_list("pk", flat=True))
+    periods = CommentPeriod.objects.filter(Q(record_id__in=chain) | Q(adoption_report_id__in=chain)
+                                           | Q(final_record_id__in=chain))
+    shown |= {pk for row in periods.values_list("record_id", "adoption_report_id", "final_record_id") for pk in row if pk}
+    return [f"record:{pk}" for pk in sorted(shown)]
+
+
 def record_public_version(record: Record) -> Record | None:
     """The version of this information the public should read instead: the latest published
     version of its chain (in effect now, not revoked), when that is another record.
@@ -493,6 +557,28 @@ def public_policies(record: Record) -> list[Record]:
     for policy in policies:
         policy.current = record_public_version(policy) if policy.superseded_by_id else None
     return policies
+
+
+def record_page_relations(record: Record) -> tuple[bool, bool]:
+    """(whether the page must look up 政策解读 links, whether a call for comments names this
+    record): index probes in plain SQL, so that the page of most information — one version,
+    neither — skips the two joined lookups (about half of its rendering time, issue #22).
+    Information with several versions always looks its links up (a policy's page lists the
+    interpretations of all its versions)."""
+    from disclosure.comment_models import CommentPeriod
+    from disclosure.interpretation_models import Interpretation
+
+    several_versions = bool(record.previous_version_id or record.superseded_by_id)
+    probes = [] if several_versions else [(Interpretation, ("policy_id", "interpretation_id"))]
+    probes.append((CommentPeriod, ("record_id", "adoption_report_id", "final_record_id")))
+    found = []
+    with connection.cursor() as cursor:
+        for model, columns in probes:
+            condition = " OR ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {condition} LIMIT 1",
+                           [record.pk] * len(columns))
+            found.append(cursor.fetchone() is not None)
+    return (True, found[0]) if several_versions else (found[0], found[1])
 
 
 def public_interpretation_ends(record: Record) -> tuple[list[Record], list[Record]]:

@@ -654,7 +654,7 @@ def record_publish(*, record: Record, actor, channels: Iterable[str], at: dt.dat
         # The office that drafted it hears that its information is public (or when it will be).
         _notify_office(record, actor=actor, subject=_("定时发布，%(when)s 生效") % {"when": when} if scheduled
                        else _("已发布"))
-        public_content_changed()
+        public_content_changed(pages=selectors.record_pages_showing([record.pk, *(c.pk for c in companions)]))
         return record
 
 
@@ -928,7 +928,12 @@ def _end_of_life(record: Record, *, actor, action: str, reason: str, expected_st
                 note += "\n" + _("正在办理的新版本不能再发布（上一版本已撤销）。")
         subject = {"revoke": _("已撤销"), "repeal": _("已废止"), "expire": _("已标记失效")}[action]
         _notify_office(record, subject=subject, note=note, actor=actor)
-        public_content_changed()
+        # The interpretations ended with it are shown on the pages of the other policies they explain.
+        from disclosure.interpretation_models import Interpretation
+
+        ended = Interpretation.objects.filter(policy_id__in=[record.pk, *(r.pk for r in _older_versions(record))])
+        public_content_changed(pages=selectors.record_pages_showing(
+            [record.pk, *ended.values_list("interpretation_id", flat=True)]))
         return record
 
 

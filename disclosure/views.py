@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import strip_tags
@@ -17,15 +17,11 @@ from disclosure.redaction_services import released_file
 from portal import ratelimit
 from portal.models import Office
 from portal.pagecache import MARK, cache_public_page
-from portal.pagination import CappedPaginator
+from portal.pagination import CappedPaginator, KeysetPaginator
 from portal.validators import is_ascii_number
 
 PAGE_SIZE = 20
 SEARCH_MISS_LIMIT = ratelimit.Limit("search_miss_log", 20, 3600)  # misses logged per client and hour
-
-
-def _page(request, queryset, paginator_class=Paginator):
-    return paginator_class(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 class SearchPaginator(CappedPaginator):
@@ -41,26 +37,34 @@ def home(request):
     return render(
         request,
         "disclosure/home.html",
-        {"latest": selectors.catalogue_listed().order_by("-published_at")[:10], "categories": categories},
+        {"latest": selectors.with_offices_and_categories(
+            list(selectors.catalogue_listed().select_related(None).order_by("-published_at", "-pk")[:10])),
+         "categories": categories},
     )
 
 
 def _filtered(request, entries):
     """Apply the public filters (category, office, year) shared by the catalogue and search."""
+    conditions, context = _filters(request)
+    return entries.filter(conditions), context
+
+
+def _filters(request) -> tuple[Q, dict]:
     category = office = None
+    conditions = Q()
     # Only the entry's own columns are filtered (no joins), so the search can compile the same
     # conditions into its index query.
     if code := request.GET.get("category"):
         category = CatalogueCategory.objects.filter(code=code, is_active=True).first()
         if category:
-            entries = entries.filter(category_id__in=selectors.category_subtree_ids(category))
+            conditions &= Q(category_id__in=selectors.category_subtree_ids(category))
     if is_ascii_number(office_id := request.GET.get("office", "")) and len(office_id) < 10:
         office = Office.objects.filter(pk=office_id).first()
         if office:
-            entries = entries.filter(office=office)
+            conditions &= Q(office=office)
     year = request.GET.get("year", "")
     if is_ascii_number(year) and len(year) == 4 and year >= "1000":
-        entries = entries.filter(published_at__year=int(year))
+        conditions &= Q(published_at__year=int(year))
     else:
         year = ""
     context = {
@@ -71,13 +75,28 @@ def _filtered(request, entries):
         "office": office,
         "year": year,
     }
-    return entries, context
+    return conditions, context
 
 
 @cache_public_page
 def catalogue(request):
-    entries, context = _filtered(request, selectors.catalogue_listed().order_by("-published_at"))
-    return render(request, "disclosure/catalogue.html", {"page": _page(request, entries), **context})
+    conditions, context = _filters(request)
+    filters = [context["category"] and context["category"].pk, context["office"] and context["office"].pk,
+               context["year"]]
+    return _list_response(request, "disclosure/catalogue.html", conditions,
+                          f"catalogue:{':'.join(str(f or '') for f in filters)}", context)
+
+
+def _list_response(request, template: str, conditions: Q, count_key: str, context: dict):
+    """The listed entries that meet `conditions`, paged by position at any depth
+    (portal.pagination.KeysetPaginator): a page number past the numbered pages is a 404 whose
+    page says how to go on."""
+    def listed(published_until=None):
+        return selectors.catalogue_listed(published_until=published_until).select_related(None).filter(conditions)
+
+    page = KeysetPaginator(listed, PAGE_SIZE, count_key=count_key).get_page(request.GET)
+    selectors.with_offices_and_categories(page.object_list)
+    return render(request, template, {"page": page, **context}, status=404 if page.beyond else 200)
 
 
 @cache_public_page
@@ -95,12 +114,11 @@ def statutory(request):
 def _category_page(request, code: str, heading: str, lead: str):
     """A fixed column of the catalogue (rules, annual reports), paged like the catalogue."""
     category = CatalogueCategory.objects.filter(code=code).first()
-    page = None
-    if category:
-        entries = selectors.catalogue_listed().filter(category_id__in=selectors.category_subtree_ids(category))
-        page = _page(request, entries.order_by("-published_at", "-pk"))
-    return render(request, "disclosure/category_page.html",
-                  {"category": category, "page": page, "heading": heading, "lead": lead})
+    context = {"category": category, "heading": heading, "lead": lead}
+    if not category:
+        return render(request, "disclosure/category_page.html", {"page": None, **context})
+    conditions = Q(category_id__in=selectors.category_subtree_ids(category))
+    return _list_response(request, "disclosure/category_page.html", conditions, f"category:{category.pk}", context)
 
 
 @cache_public_page
@@ -125,11 +143,12 @@ def guide(request):
     return render(request, "disclosure/guide.html")
 
 
-@cache_public_page
+@cache_public_page(stamp=lambda kwargs: f"record:{kwargs['pk']}")
 def record_detail(request, pk: int, printable: bool = False):
     record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
     attachments = list(record.attachments.all()) if record.shows_body else []
-    interpretations, originals = selectors.public_interpretation_ends(record)
+    linked, in_comment_period = selectors.record_page_relations(record)
+    interpretations, originals = selectors.public_interpretation_ends(record) if linked else ([], [])
     return render(
         request,
         "disclosure/record_print.html" if printable else "disclosure/record.html",
@@ -143,7 +162,7 @@ def record_detail(request, pk: int, printable: bool = False):
             "interpretations": interpretations,
             "originals": originals,
             "graphics": [a for a in attachments if a.content_type.startswith("image/")],
-            **_comment_links(record),
+            **(_comment_links(record) if in_comment_period else {}),
         },
     )
 

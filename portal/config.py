@@ -78,7 +78,7 @@ def env_int_map(name: str, default: dict[str, int]) -> dict[str, int]:
     return result
 
 
-def cache_settings(url: str, *, max_entries: int = 3000) -> dict:
+def cache_settings(url: str, *, max_entries: int = 3000, max_bytes: int = 32 * 1024 * 1024) -> dict:
     """CACHES for CACHE_URL: Redis (django-redis) shared by every app server, or per-process memory.
 
     A Redis outage must not take the portal down: cache errors are logged and ignored, so pages
@@ -95,9 +95,10 @@ def cache_settings(url: str, *, max_entries: int = 3000) -> dict:
             },
         }}
     if url in ("", "locmem://"):
-        # Per process; room for the pages of a busy column (each entry is one rendered page).
-        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                            "OPTIONS": {"MAX_ENTRIES": max_entries}}}
+        # Per process; room for the pages of a busy column (each entry is one rendered page),
+        # bounded in bytes too, so that a worker's memory stays bounded (issue #22).
+        return {"default": {"BACKEND": "portal.cache_backends.BoundedLocMemCache",
+                            "OPTIONS": {"MAX_ENTRIES": max_entries, "MAX_BYTES": max_bytes}}}
     raise ConfigError(f"CACHE_URL={url!r} 不受支持（redis:// 或 locmem://） / unsupported")
 
 

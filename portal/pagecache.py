@@ -12,6 +12,14 @@ any cache backend. Scheduled publications change nothing when their time comes, 
 holds the time of the next one (apps declare `public_schedule` in their AppConfig): when it
 passes, every page gets a new key.
 
+A page of one object (a record's page) is keyed by that object's own *page stamp* instead: the
+content version at which something it shows last changed, kept under `page:<stamp>` (e.g.
+`page:record:12`), with the *site structure* counter (offices, categories, the agency profile,
+navigation: what every page shows) and the schedule. A publication bumps the content version,
+which renews every list (home, catalogue, categories, feeds, search), and stamps only the
+pages it changes (`public_content_changed(pages=...)`): the other 99,999 record pages stay stored.
+A change that does not name its pages renews every page.
+
 A page built from case figures (the public statistics) also names a counter of its own,
 `cache_public_page(counters=(CASE_FIGURES,))`, which the case kernel bumps when a case closes
 (`portal.cases.case_record_event`): closing a case then renews that page and leaves every other
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,9 +42,12 @@ from portal.hooks import hooks
 from portal.models import Sequence
 
 VERSION_NAME = "public_content"
+STRUCTURE = "public_structure"
 CASE_FIGURES = "case_figures"
 MARK = "public_page_cacheable"
 COUNTERS = "public_page_counters"
+STAMP = "public_page_stamp"
+STAMPS_REMEMBERED = 10_000  # page stamps a process remembers (for PUBLIC_CONTENT_VERSION_SECONDS)
 
 
 _memo: dict[str, tuple[float, str]] = {}
@@ -61,18 +73,53 @@ def public_version(counters: tuple[str, ...] = ()) -> str:
 def _read_version(counters: tuple[str, ...] = ()) -> str:
     names = (VERSION_NAME, *counters)
     values = dict(Sequence.objects.filter(name__in=names, year=0).values_list("name", "last_value"))
-    parts = [str(values.get(name, 0)) for name in names]
+    return ":".join([*(str(values.get(name, 0)) for name in names), *_schedule()])
+
+
+def page_version(stamp: str) -> str:
+    """The version of the pages of one object: its page stamp, the site structure counter and
+    the schedule (remembered like `public_version`)."""
+    ttl = settings.PUBLIC_CONTENT_VERSION_SECONDS
+    now = time.monotonic()
+    memo_key = f"page:{stamp}"
+    if ttl and (remembered := _memo.get(memo_key)) and now - remembered[0] < ttl:
+        return remembered[1]
+    if len(_memo) > STAMPS_REMEMBERED:
+        _memo.clear()
+    names = (memo_key, STRUCTURE)
+    values = dict(Sequence.objects.filter(name__in=names, year=0).values_list("name", "last_value"))
+    version = "p" + ":".join([*(str(values.get(name, 0)) for name in names), *_schedule()])
+    _memo[memo_key] = (now, version)
+    return version
+
+
+def _schedule() -> list[str]:
+    ttl = settings.PUBLIC_CONTENT_VERSION_SECONDS
+    now = time.monotonic()
+    if ttl and (remembered := _memo.get("schedule")) and now - remembered[0] < ttl:
+        return remembered[1]
+    parts = []
     for provider in hooks("public_schedule"):
         moment = provider()
         parts.append(moment.isoformat() if moment else "-")
-    return ":".join(parts)
+    _memo["schedule"] = (now, parts)
+    return parts
 
 
-def public_content_changed() -> None:
-    """Call inside the transaction that changes what the public sees."""
+def public_content_changed(*, pages: Iterable[str] | None = None) -> None:
+    """Call inside the transaction that changes what the public sees.
+
+    `pages`: the stamps of the single-object pages the change shows on (`"record:12"`); every
+    list is renewed in any case. None (the default) when the change may show on any page (an
+    office, a category, the agency profile): every page is renewed."""
     from portal.services import sequence_next
 
-    sequence_next(name=VERSION_NAME, year=0)
+    version = sequence_next(name=VERSION_NAME, year=0)
+    if pages is None:
+        sequence_next(name=STRUCTURE, year=0)
+    elif stamps := sorted(set(pages)):
+        Sequence.objects.bulk_create([Sequence(name=f"page:{stamp}", year=0, last_value=version) for stamp in stamps],
+                                     update_conflicts=True, unique_fields=["name", "year"], update_fields=["last_value"])
     _memo.clear()
 
 
@@ -107,11 +154,13 @@ def _key(request, version: str) -> str:
     return f"page:{version}:{hashlib.sha256(variant.encode()).hexdigest()}"
 
 
-def cache_public_page(view=None, *, counters: tuple[str, ...] = ()):
+def cache_public_page(view=None, *, counters: tuple[str, ...] = (), stamp: Callable[[dict], str] | None = None):
     """Mark the view's successful pages as storable by PublicPageCacheMiddleware; `counters` are
-    further version counters its pages depend on (`CASE_FIGURES`)."""
+    further version counters its pages depend on (`CASE_FIGURES`); `stamp`, for the page of one
+    object, names its page stamp from the URL's arguments (`lambda kwargs: f"record:{kwargs['pk']}"`):
+    the page is then renewed by the changes that name it, not by every publication."""
     if view is None:
-        return lambda view: cache_public_page(view, counters=counters)
+        return lambda view: cache_public_page(view, counters=counters, stamp=stamp)
 
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
@@ -122,17 +171,22 @@ def cache_public_page(view=None, *, counters: tuple[str, ...] = ()):
     wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = view.__name__, view.__doc__, view
     setattr(wrapper, MARK, True)
     setattr(wrapper, COUNTERS, tuple(counters))
+    setattr(wrapper, STAMP, stamp)
     return wrapper
 
 
-def _opted_in(request) -> tuple[str, ...] | None:
-    """The view's counters when it opted in, else None. Only URLs whose view is decorated are
-    looked up, so other requests cost nothing extra."""
+def _opted_in(request) -> str | None:
+    """The version of the page's key when its view opted in, else None. Only URLs whose view is
+    decorated are looked up, so other requests cost nothing extra."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    return getattr(match.func, COUNTERS, ()) if getattr(match.func, MARK, False) else None
+    if not getattr(match.func, MARK, False):
+        return None
+    if (stamp := getattr(match.func, STAMP, None)) is not None:
+        return page_version(stamp(match.kwargs))
+    return public_version(getattr(match.func, COUNTERS, ()))
 
 
 class PublicPageCacheMiddleware:
@@ -140,9 +194,9 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _cacheable(request) or (counters := _opted_in(request)) is None:
+        if not _cacheable(request) or (version := _opted_in(request)) is None:
             return self.get_response(request)
-        key = _key(request, public_version(counters))
+        key = _key(request, version)
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored

@@ -144,7 +144,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
 CACHE_URL = os.environ.get("CACHE_URL", "")
-CACHES = cache_settings(CACHE_URL, max_entries=env_int("CACHE_MAX_ENTRIES", 3000))
+CACHES = cache_settings(CACHE_URL, max_entries=env_int("CACHE_MAX_ENTRIES", 3000),
+                        max_bytes=env_int("CACHE_MAX_MB", 32) * 1024 * 1024)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Anonymous public pages are cached whole, keyed by the public content version (pagecache.py).

@@ -32,7 +32,7 @@ STAFF_BOUND = 60
 
 EXTREME = "page=999999999&p=999999999&page_size=100&category=m5-2&office={office}&year=2026&q=通知&sort=date"
 GARBAGE = ("page=-1&p=abc&page_size=abc&category=no-such&office=99999999999999999999&year=abc&q=%25%00"
-           "&cursor=junk&published_after=2026-13-45&fields=nope&sort=x")
+           "&cursor=junk&after=junk&before=1-2-99999999999999999999&published_after=2026-13-45&fields=nope&sort=x")
 
 
 def _public_patterns() -> list[str]:

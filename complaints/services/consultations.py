@@ -188,7 +188,7 @@ def consultation_publish(*, consultation, actor, public_subject: str, public_que
         consultation.public_answer = public_answer
         consultation.published_at = timezone.now()
         _case_record(consultation, kind=QK.PUBLISHED, actor=actor, role=role)
-        public_content_changed()
+        public_content_changed(pages=())  # the FAQ's lists only: no record page shows it
         return consultation
 
 
@@ -198,7 +198,7 @@ def consultation_unpublish(*, consultation, actor, reason: str, expected_status:
         consultation, role = _begin_case(consultation, actor, workflow.QA.UNPUBLISH, expected_status)
         consultation.published_at = None
         _case_record(consultation, kind=QK.UNPUBLISHED, actor=actor, role=role, comment=reason)
-        public_content_changed()
+        public_content_changed(pages=())  # the FAQ's lists only: no record page shows it
         return consultation
 
 
