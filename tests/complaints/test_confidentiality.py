@@ -14,6 +14,7 @@ import zipfile
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 from django.views.debug import ExceptionReporter
@@ -379,11 +380,8 @@ def test_an_error_rendering_the_consultation_intake_form_is_confidential(client,
 # --- A failed mail logs no address (M.19) --------------------------------------------------------
 
 
-class RefusingBackend:
+class RefusingBackend(BaseEmailBackend):
     """An SMTP server that refuses every recipient, naming each in the error as smtplib does."""
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         import smtplib
