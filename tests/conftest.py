@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -166,13 +167,32 @@ def _build_world() -> None:
     _WORLD_PKS["category"] = CatalogueCategory.objects.get(code="m5-2").pk
 
 
+# A file copy of this worker's database as `migrate` left it (SQLite only; see `django_db_setup`).
+MIGRATED_SQLITE: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """Builds the agency once per worker database, committed, instead of once per test (issue #17:
     it was a third of a typical test's time). Each test runs in a transaction rolled back at its
     end, so what a test changes of it is undone; a transactional test flushes it, and `world`
-    builds it again."""
+    builds it again.
+
+    On SQLite the freshly migrated database is first copied to a file (sqlite3's backup API, a few
+    milliseconds), for the tests of commands run by hand on a migrated database, which otherwise
+    each run `migrate` in a subprocess (tests/portal/test_config.py)."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            import sqlite3
+
+            path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+            connection.ensure_connection()
+            copy = sqlite3.connect(path)
+            connection.connection.backup(copy)
+            copy.close()
+            MIGRATED_SQLITE["default"] = path
         _build_world()
 
 
