@@ -29,6 +29,7 @@ from applications.models import (
     Status,
 )
 from portal.admin_confidential import ContactColumnsMixin
+from portal.admin_dates import DaysLeftChangeList
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import ReadOnlyAdminMixin, ServiceSavedAdminMixin, WorkflowActionsMixin
 from portal.errors import ActionRefused, StateConflict
@@ -82,6 +83,14 @@ class DisclosureApplicationAdmin(ServiceSavedAdminMixin, ContactColumnsMixin, Wo
 
     def get_queryset(self, request):
         return selectors.applications_for_staff(request.user).select_related("office")
+
+    @staticmethod
+    def clock_runs(obj) -> bool:
+        """The list shows working days left while the clock runs (R.33)."""
+        return bool(obj.due_date) and obj.status != Status.CLOSED and not obj.clock_paused
+
+    def get_changelist(self, request, **kwargs):
+        return DaysLeftChangeList
 
     # Nothing is edited in place: every change is an action with its own form and service.
     def has_change_permission(self, request, obj=None):
@@ -147,7 +156,9 @@ class DisclosureApplicationAdmin(ServiceSavedAdminMixin, ContactColumnsMixin, Wo
             return obj.due_date.isoformat()
         if obj.clock_paused:
             return format_html('{} <span class="clock">{}</span>', obj.due_date.isoformat(), _("暂停"))
-        left = workdays_left(obj.due_date)
+        left = getattr(obj, "days_left", None)
+        if left is None:  # outside the list (DaysLeftChangeList computes a page's at once)
+            left = workdays_left(obj.due_date)
         css = "overdue" if left < 0 else ("due-soon" if left <= 3 else "")
         if left < 0:
             text = ngettext("逾期 %(n)d 个工作日", "逾期 %(n)d 个工作日", -left) % {"n": -left}

@@ -159,6 +159,15 @@ def _round(value) -> float | None:
     return round(float(value), 2) if value is not None else None
 
 
+def _within(field_name: str, start: dt.date, end: dt.date) -> dict:
+    """A moment field within the days start..end (local time), as a range on the column itself:
+    `field__date__gte` would convert every row's value to a date (a scan of the whole table), a
+    range is read from the column's index."""
+    zone = timezone.get_current_timezone()
+    return {f"{field_name}__gte": dt.datetime.combine(start, dt.time.min, tzinfo=zone),
+            f"{field_name}__lt": dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)}
+
+
 def supervision_office() -> Office | None:
     return Office.objects.filter(kind=OfficeKind.SUPERVISION).order_by("-is_active", "sort_order", "pk").first()
 
@@ -176,8 +185,7 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
 
     proactive = Record.objects.filter(attribute=DisclosureAttribute.PROACTIVE)
     records = _by_office(
-        proactive.filter(published_at__isnull=False, published_at__lte=now, published_at__date__gte=start,
-                         published_at__date__lte=end),
+        proactive.filter(published_at__lte=now, **_within("published_at", start, end)),
         office, n=Count("pk"), late=Count("pk", filter=PUBLISHED_LATE),
     )
     for office_id, values in records.items():
@@ -224,7 +232,7 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
     supervision_key = supervision.pk if supervision else SUPERVISION_ROW
     for label, model in ((_("依申请公开"), DisclosureApplication), (_("举报投诉"), Complaint),
                          (_("咨询"), Consultation)):
-        rated_qs = model.objects.filter(rating__isnull=False, rated_at__date__gte=start, rated_at__date__lte=end)
+        rated_qs = model.objects.filter(rating__isnull=False, **_within("rated_at", start, end))
         if model is Complaint:
             # The supervision office's handling is what the reporter rates (see the module).
             if office is not None and office.pk != supervision_key:
@@ -265,7 +273,7 @@ def dashboard(*, period: Period, office: Office | None = None, today: dt.date | 
     for item in rows:
         total.add(item)
 
-    survey_qs = SurveyResponse.objects.filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
+    survey_qs = SurveyResponse.objects.filter(**_within("submitted_at", start, end))
     survey = survey_qs.aggregate(n=Count("pk"), overall=Avg("overall"), findability=Avg("findability"),
                                  timeliness=Avg("timeliness"))
     findings = findings_qs.select_related("office").order_by("-decided_on", "-pk")

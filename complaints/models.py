@@ -124,6 +124,8 @@ class Complaint(TrackedCase):
         verbose_name_plural = _("举报投诉")
         ordering = ["-submitted_at"]
         indexes = [
+            # The back office's list order (the admin adds -id), issue #22.
+            models.Index(fields=["-submitted_at", "-id"], name="complaint_submitted_order"),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["office", "received_on"]),
             models.Index(fields=["received_on"]),

@@ -11,9 +11,7 @@ import difflib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Min
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -35,20 +33,20 @@ from disclosure.models import (
     Channel,
     DisclosureOverride,
     Record,
-    RecordQuerySet,
     RecordState,
     ReleaseRegisterLine,
     StatutoryItem,
     WithholdingGround,
     WorkflowEvent,
 )
+from portal.admin_dates import DaysLeftChangeList
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import ReadOnlyAdminMixin, WorkflowActionsMixin
 from portal.errors import DomainError, NotInScope
 from portal.files import file_response
 from portal.models import Office, Role
 from portal.selectors import office_ids_for, visible_office_ids
-from portal.workdays import workdays_left, workdays_left_many
+from portal.workdays import workdays_left
 
 
 def _in_scope(request, record_id) -> Record:
@@ -132,39 +130,6 @@ def _clock_runs(record: Record) -> bool:
         RecordState.PUBLISHED, RecordState.REGISTERED, RecordState.REVOKED, RecordState.WITHHELD))
 
 
-class _YearsFromIndex(RecordQuerySet):
-    """The date drill-down's years (date_hierarchy) from the index on the column: the first and
-    last dates, then one probe per year between them, instead of truncating the date of every
-    record to its year (a scan of the whole table on each visit to the list)."""
-
-    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
-        if kind != "year":
-            return super().datetimes(field_name, kind, order, tzinfo)
-        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
-        if bounds["first"] is None:
-            return []
-        first, last = timezone.localtime(bounds["first"]).year, timezone.localtime(bounds["last"]).year
-        years = [timezone.make_aware(dt.datetime(year, 1, 1)) for year in range(first, last + 1)
-                 if self.filter(**{f"{field_name}__year": year}).exists()]
-        return years[::-1] if order == "DESC" else years
-
-
-class RecordChangeList(ChangeList):
-    """The working days left of every row on the page from one calendar query
-    (workdays_left_many), not two per row; the drill-down's years from the index."""
-
-    def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)
-        queryset.__class__ = _YearsFromIndex
-        return queryset
-
-    def get_results(self, request):
-        super().get_results(request)
-        left = workdays_left_many([r.due_date for r in self.result_list if _clock_runs(r)])
-        for record in self.result_list:
-            record.days_left = left.get(record.due_date) if _clock_runs(record) else None
-
-
 @admin.register(Record)
 class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
     form = RecordForm
@@ -177,6 +142,10 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
     search_fields = ["title", "document_number", "index_number"]
     list_select_related = ["office", "category"]
     date_hierarchy = "created_at"
+    # The model's order (-published_at, -created_at) with the id for creation time, as the index
+    # record_published_order holds it: the list then reads its page from the index instead of
+    # sorting every record (2 s at 100,000 records, issue #22). Ids follow creation.
+    ordering = ["-published_at", "-id"]
     readonly_fields = ["index_number", "published_at", "due_date", "validity", "version_number"]
     history_list_display = ["state"]
     WORKFLOW_FIELDS = ["index_number", "published_at", "due_date", "validity", "version_number"]
@@ -341,8 +310,11 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
     def state_badge(self, obj):
         return format_html('<span class="state state-{}">{}</span>', obj.state, obj.get_state_display())
 
+    # The working days left of a page of records from one calendar query (M.11).
+    clock_runs = staticmethod(_clock_runs)
+
     def get_changelist(self, request, **kwargs):
-        return RecordChangeList
+        return DaysLeftChangeList
 
     @admin.display(description=_("公开期限"), ordering="due_date")
     def due_column(self, obj):
@@ -351,7 +323,7 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
         if not _clock_runs(obj):
             return obj.due_date.isoformat()
         left = getattr(obj, "days_left", None)
-        if left is None:  # outside the list (RecordChangeList computes a page's at once)
+        if left is None:  # outside the list (DaysLeftChangeList computes a page's at once)
             left = workdays_left(obj.due_date)
         css = "overdue" if left < 0 else ("due-soon" if left <= 3 else "")
         if left < 0:

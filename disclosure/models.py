@@ -439,6 +439,8 @@ class CatalogueEntry(models.Model):
             # The few entries replaced by a version yet to take effect (selectors.next_scheduled_publication).
             models.Index(fields=["listed_until"], condition=models.Q(listed_until__isnull=False),
                          name="entry_listed_until"),
+            # The back office lists every entry, listed or not, newest first (the admin adds -id).
+            models.Index(fields=["-published_at", "-id"], name="entry_back_office_order"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -47,6 +47,18 @@ def check_url(obj) -> str:
     return reverse("admin:disclosure_fileredaction_check", args=[ContentType.objects.get_for_model(obj).pk, obj.pk])
 
 
+def _of_visible(prefix: str, visible: dict) -> Q:
+    """The rows (redactions, clearances) whose object (`<prefix>_type`, `<prefix>_id`) is among
+    the objects of its kind this person may see. Each row asks for its own object (an index probe
+    by id) rather than `<prefix>_id IN (every visible object)`, which read the whole record or
+    application table on each visit to the list (issue #22)."""
+    condition = Q(pk__in=[])
+    for model, objects in visible.items():
+        ct = ContentType.objects.get_for_model(model)
+        condition |= Q(**{f"{prefix}_type": ct}) & Exists(objects.filter(pk=OuterRef(f"{prefix}_id")))
+    return condition
+
+
 def redaction_status(item, user) -> dict:
     """What the pages show for one stored file: its current redaction, and what this person may do."""
     current = services.current_redaction(item)
@@ -72,11 +84,8 @@ class FileRedactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = None
 
     def get_queryset(self, request):
-        visible = Q(pk__in=[])
-        for model, source in services.sources().items():
-            ct = ContentType.objects.get_for_model(model)
-            visible |= Q(source_type=ct, source_id__in=source.visible(request.user).values("pk"))
-        return super().get_queryset(request).filter(visible)
+        visible = {model: source.visible(request.user) for model, source in services.sources().items()}
+        return super().get_queryset(request).filter(_of_visible("source", visible))
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff and (
@@ -321,11 +330,8 @@ class PersonalDataClearanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = None
 
     def get_queryset(self, request):
-        visible = Q(pk__in=[])
-        for model, target in checks.targets().items():
-            ct = ContentType.objects.get_for_model(model)
-            visible |= Q(target_type=ct, target_id__in=target.visible(request.user).values("pk"))
-        return super().get_queryset(request).filter(visible)
+        visible = {model: target.visible(request.user) for model, target in checks.targets().items()}
+        return super().get_queryset(request).filter(_of_visible("target", visible))
 
     @admin.display(description=gettext_lazy("事项"))
     def target_label(self, obj):

@@ -33,8 +33,14 @@ class PortalAdminSite(admin.AdminSite):
         """Every list follows one rule for confidential fields: no filter, search or sort by them
         (portal/admin_confidential.py), whichever app registers the admin."""
         from portal.admin_confidential import with_confidential_rule
+        from portal.admin_dates import DatesFromIndexMixin
 
         admin_class = with_confidential_rule(admin_class or admin.ModelAdmin)
+        if not issubclass(admin_class, DatesFromIndexMixin):
+            # Every date drill-down reads its years, months and days from the column's index.
+            admin_class = type(admin_class.__name__, (DatesFromIndexMixin, admin_class),
+                               {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__,
+                                "__doc__": admin_class.__doc__})
         if not any("show_full_result_count" in vars(c) for c in admin_class.__mro__
                    if c not in (admin.ModelAdmin, admin.options.BaseModelAdmin)):
             # A filtered list counts its rows once: Django would count the whole table a second

@@ -191,7 +191,7 @@ class AnnualReportAdmin(HistoryAdmin):
         report = self._viewable(request, object_id)
         tables = r.tables_of(report)
         failures = r.check(report, tables)
-        carry = r.previous_carry_over(report)
+        carry = r.previous_carry_over(report, tables)
         record_url = ""
         if report.record_id and records_for_staff(request.user).filter(pk=report.record_id).exists():
             record_url = reverse("admin:disclosure_record_change", args=[report.record_id])

@@ -411,10 +411,14 @@ class Tables:
     table4: dict[str, dict[str, int]]
     facts: dict = field(default_factory=dict)
     generated_at: dt.datetime | None = None
+    # Last year's 四、结转下年度继续办理 as computed with these figures, for the carry-over check
+    # while last year's report is not published (None in snapshots from before it was kept).
+    previous_open: dict[str, int] | None = None
 
     def as_json(self) -> dict:
         return {"year": self.year, "table2": self.table2, "table3": self.table3, "table4": self.table4,
-                "facts": self.facts, "generated_at": self.generated_at.isoformat() if self.generated_at else None}
+                "facts": self.facts, "generated_at": self.generated_at.isoformat() if self.generated_at else None,
+                "previous_open": self.previous_open}
 
     @classmethod
     def from_json(cls, data: dict) -> Tables | None:
@@ -422,7 +426,8 @@ class Tables:
             return None
         generated = data.get("generated_at")
         return cls(year=data["year"], table2=data["table2"], table3=data["table3"], table4=data["table4"],
-                   facts=data.get("facts", {}), generated_at=dt.datetime.fromisoformat(generated) if generated else None)
+                   facts=data.get("facts", {}), generated_at=dt.datetime.fromisoformat(generated) if generated else None,
+                   previous_open=data.get("previous_open"))
 
 
 def compute(year: int) -> Tables:
@@ -430,7 +435,8 @@ def compute(year: int) -> Tables:
     table3 = compute_table3(year)
     table4 = compute_table4(year)
     return Tables(year=year, table2=compute_table2(year), table3=table3, table4=table4,
-                  facts=compute_facts(year, table3, table4), generated_at=timezone.now())
+                  facts=compute_facts(year, table3, table4), generated_at=timezone.now(),
+                  previous_open=compute_open_row(year - 1))
 
 
 def tables_of(report: AnnualReport) -> Tables:
@@ -462,15 +468,22 @@ class CarryOver:
     source: str
 
 
-def previous_carry_over(report: AnnualReport) -> CarryOver:
+def previous_carry_over(report: AnnualReport, tables: Tables | None = None) -> CarryOver:
     """Last year's report in the system (as published, or computed if not yet published); for the
-    first year in the system, the figures the disclosure office copied from last year's report."""
+    first year in the system, the figures the disclosure office copied from last year's report.
+    Computed, it is the row computed with this report's figures (`tables`, at their time), so the
+    page never aggregates last year's applications on a view (issue #22). For figures stored
+    before the row was kept with them, last year's report's own stored figures; live only when
+    last year's report was never computed."""
     previous = AnnualReport.objects.filter(year=report.year - 1).select_related("record").first()
     if previous is not None:
         if previous.stage == ReportStage.PUBLISHED and previous.record_snapshot:
             return CarryOver(previous.record_snapshot["table3"][OPEN],
                              _("已发布的%(year)d年度报告") % {"year": previous.year})
-        return CarryOver(compute_open_row(previous.year),
+        computed = tables.previous_open if tables is not None and tables.year == report.year else None
+        if computed is None and previous.snapshot:  # figures stored before the row was kept with them
+            computed = previous.snapshot["table3"][OPEN]
+        return CarryOver(computed if computed is not None else compute_open_row(previous.year),
                          _("按本系统数据计算的%(year)d年度报告") % {"year": previous.year})
     manual = report.previous_carry_over or {}
     if not manual:
@@ -510,8 +523,9 @@ def check_table3(table3: dict[str, dict[str, int]]) -> list[CheckFailure]:
     return failures
 
 
-def check_carry_over(report: AnnualReport, table3: dict[str, dict[str, int]]) -> list[CheckFailure]:
-    previous = previous_carry_over(report)
+def check_carry_over(report: AnnualReport, table3: dict[str, dict[str, int]],
+                     tables: Tables | None = None) -> list[CheckFailure]:
+    previous = previous_carry_over(report, tables)
     if previous.values is None:
         return [CheckFailure(
             "carry_over", cell_label(CARRIED, TOTAL),
@@ -563,7 +577,8 @@ def check_completeness(report: AnnualReport) -> list[CheckFailure]:
 def check(report: AnnualReport, tables: Tables | None = None) -> list[CheckFailure]:
     """Every check the report must pass before it can become a record; empty = publishable."""
     tables = tables or tables_of(report)
-    return [*check_table3(tables.table3), *check_carry_over(report, tables.table3), *check_completeness(report)]
+    return [*check_table3(tables.table3), *check_carry_over(report, tables.table3, tables),
+            *check_completeness(report)]
 
 
 # --- Drill-down --------------------------------------------------------------------------------

@@ -26,12 +26,15 @@ class OfficeFilter(admin.SimpleListFilter):
         return queryset.filter(office_id=self.value()) if self.value() else queryset
 
 
-def clock_column(due, *, closed: bool):
+def clock_column(due, *, closed: bool, left: int | None = None):
+    """The due date, and while the case is open its working days left (`left` when the list
+    computed its page's at once: DaysLeftChangeList)."""
     if not due:
         return "—"
     if closed:
         return due.isoformat()
-    left = workdays_left(due)
+    if left is None:
+        left = workdays_left(due)
     css = "overdue" if left < 0 else ("due-soon" if left <= 3 else "")
     if left < 0:
         text = ngettext("逾期 %(n)d 个工作日", "逾期 %(n)d 个工作日", -left) % {"n": -left}

@@ -28,6 +28,7 @@ from complaints.models import (
 )
 from complaints.selectors import View
 from complaints.views import confidential_view
+from portal.admin_dates import DaysLeftChangeList
 from portal.admin_workflow import ReadOnlyAdminMixin
 from portal.errors import NotInScope
 from portal.files import file_response
@@ -164,7 +165,14 @@ class ComplaintAdmin(ReadOnlyWorkflowAdmin):
 
     @admin.display(description=_("办理期限"), ordering="due_date")
     def due_column(self, obj):
-        return clock_column(obj.due_date, closed=obj.status == ComplaintStatus.CLOSED)
+        return clock_column(obj.due_date, closed=obj.status == ComplaintStatus.CLOSED, left=getattr(obj, "days_left", None))
+
+    @staticmethod
+    def clock_runs(obj) -> bool:
+        return bool(obj.due_date) and obj.status != ComplaintStatus.CLOSED
+
+    def get_changelist(self, request, **kwargs):
+        return DaysLeftChangeList  # the working days left of a page from one calendar query
 
     # --- Pages ---
 

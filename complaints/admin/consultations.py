@@ -18,6 +18,7 @@ from complaints.models import (
 )
 from complaints.views import confidential_view
 from portal.admin_confidential import ContactColumnsMixin
+from portal.admin_dates import DaysLeftChangeList
 from portal.models import Role
 from portal.selectors import has_role
 from portal.workdays import workdays_left
@@ -104,7 +105,14 @@ class ConsultationAdmin(ContactColumnsMixin, ReadOnlyWorkflowAdmin):
 
     @admin.display(description=_("答复期限"), ordering="due_date")
     def due_column(self, obj):
-        return clock_column(obj.due_date, closed=obj.status == ConsultationStatus.CLOSED)
+        return clock_column(obj.due_date, closed=obj.status == ConsultationStatus.CLOSED, left=getattr(obj, "days_left", None))
+
+    @staticmethod
+    def clock_runs(obj) -> bool:
+        return bool(obj.due_date) and obj.status != ConsultationStatus.CLOSED
+
+    def get_changelist(self, request, **kwargs):
+        return DaysLeftChangeList  # the working days left of a page from one calendar query
 
     @admin.display(description=_("咨询问答"), boolean=True)
     def published_column(self, obj):

@@ -420,6 +420,32 @@ def test_carry_over_from_last_years_report_in_the_system(world, fixture_year):
     assert r.check(report) == []
 
 
+def test_the_page_shows_the_figures_as_computed_and_when_and_computes_only_on_refresh(world, fixture_year, client):
+    """Issue #22: a view of the report reads the figures stored when they were generated — also
+    last year's 四 for the carry-over check, computed with them while last year's report is not
+    published — and says when they were computed; "按当前数据重新生成" computes them again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report_services.annual_report_generate(year=2024, actor=world.disclosure)
+    with travel("2026-01-05", 10, 30):
+        report = generate(world, previous_carry_over={})
+    client.force_login(world.disclosure)
+    url = reverse("admin:applications_annualreport_change", args=[report.pk])
+    # One more of 2024's applications still open at its end: last year's 四 grows by one.
+    receive(world, "2024-12-30", COM, 99)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).text
+    assert not [q["sql"] for q in queries if "applications_disclosureapplication" in q["sql"]]
+    assert "统计数据生成于 2026-01-05 10:30。" in html and "校验全部通过" in html
+    assert "（上年数字来源：按本系统数据计算的2024年度报告）" in html
+
+    client.post(reverse("admin:applications_annualreport_refresh", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.snapshot["previous_open"][COM] == report.snapshot["table3"]["carried"][COM] == 2
+    assert r.check(report) == [] and "校验全部通过" in client.get(url).text
+
+
 def test_carry_over_from_last_years_published_report_as_published(world, fixture_year):
     previous = report_services.annual_report_generate(year=2024, actor=world.disclosure)
     tampered = {**previous.snapshot, "table3": {**previous.snapshot["table3"], "open": {

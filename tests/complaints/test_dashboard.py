@@ -271,3 +271,19 @@ def test_spreadsheet_cells_never_become_formulas(client, world):
     names = [r[0] for r in book["各处室"].iter_rows(min_row=6, values_only=True) if r and r[0]]
     assert "'=HYPERLINK(\"http://evil.invalid\")" in names
     assert all(cell.data_type != "f" for r in book["各处室"].iter_rows() for cell in r)
+
+
+def test_a_publication_counts_in_the_period_of_its_local_day_at_both_edges(world):
+    """The period is read as a range on published_at (issue #22: an index, not a date cast of
+    every row); its edges are local midnights, so 00:00 on 1 January is in the year and 23:59:59 on
+    31 December of the year before is not (Beijing time, 8 hours ahead of the stored UTC)."""
+    from django.utils import timezone
+
+    zone = timezone.get_current_timezone()
+    moments = [dt.datetime(2024, 12, 31, 23, 59, 59), dt.datetime(2025, 1, 1, 0, 0),
+               dt.datetime(2025, 12, 31, 23, 59, 59), dt.datetime(2026, 1, 1, 0, 0)]
+    for i, moment in enumerate(moments):
+        published = record(world, world.office_a, formed=D(2024, 12, 20), published=D(2024, 12, 30), title=f"通知{i}")
+        Record.objects.filter(pk=published.pk).update(published_at=moment.replace(tzinfo=zone))
+    data = assessment.dashboard(period=Period.year(2025), office=world.office_a, today=TODAY)
+    assert row(data, world.office_a).records_published == 2

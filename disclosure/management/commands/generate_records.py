@@ -57,8 +57,11 @@ class Command(BaseCommand):
         parser.add_argument("--records", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--batch", type=int, default=1000)
+        parser.add_argument("--without-search", action="store_true",
+                            help="不写检索索引（仅测后台时）/ no search documents (for back-office benchmarks: "
+                                 "indexing is most of the time and the back office does not read it)")
 
-    def handle(self, *args, records, seed, batch, **options):
+    def handle(self, *args, records, seed, batch, without_search=False, **options):
         profile = SiteProfile.objects.filter(pk=1).first()
         offices = list(Office.objects.filter(kind__in=[OfficeKind.DIVISION, OfficeKind.GENERAL_OFFICE]))
         categories = list(CatalogueCategory.objects.filter(code__startswith="m5-"))
@@ -109,8 +112,9 @@ class Command(BaseCommand):
                                    office=r.office, category=r.category, date_formed=r.date_formed,
                                    published_at=r.published_at, attribute=r.attribute) for r in created
                 ])
-                documents = SearchDocument.objects.bulk_create([search.document_for(e) for e in entries])
-                search.write_vectors(documents)
+                if not without_search:
+                    documents = SearchDocument.objects.bulk_create([search.document_for(e) for e in entries])
+                    search.write_vectors(documents)
                 for year, value in next_seq.items():
                     Sequence.objects.update_or_create(name="index_number", year=year, defaults={"last_value": value})
             done += size
