@@ -29,7 +29,7 @@ from applications.models import (
     Status,
 )
 from portal.admin_confidential import ContactColumnsMixin
-from portal.admin_dates import DaysLeftChangeList
+from portal.admin_dates import DaysLeftMixin
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import ReadOnlyAdminMixin, ServiceSavedAdminMixin, WorkflowActionsMixin
 from portal.errors import ActionRefused, StateConflict
@@ -54,7 +54,8 @@ class OfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(DisclosureApplication)
-class DisclosureApplicationAdmin(ServiceSavedAdminMixin, ContactColumnsMixin, WorkflowActionsMixin, HistoryAdmin):
+class DisclosureApplicationAdmin(DaysLeftMixin, ServiceSavedAdminMixin, ContactColumnsMixin, WorkflowActionsMixin,
+                                 HistoryAdmin):
     workflow = workflow
     transition_forms = TRANSITION_FORMS
     change_form_template = "admin/applications/disclosureapplication/change_form.html"
@@ -84,13 +85,9 @@ class DisclosureApplicationAdmin(ServiceSavedAdminMixin, ContactColumnsMixin, Wo
     def get_queryset(self, request):
         return selectors.applications_for_staff(request.user).select_related("office")
 
-    @staticmethod
-    def clock_runs(obj) -> bool:
+    def clock_runs(self, obj) -> bool:
         """The list shows working days left while the clock runs (R.33)."""
         return bool(obj.due_date) and obj.status != Status.CLOSED and not obj.clock_paused
-
-    def get_changelist(self, request, **kwargs):
-        return DaysLeftChangeList
 
     # Nothing is edited in place: every change is an action with its own form and service.
     def has_change_permission(self, request, obj=None):

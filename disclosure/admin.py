@@ -39,7 +39,7 @@ from disclosure.models import (
     WithholdingGround,
     WorkflowEvent,
 )
-from portal.admin_dates import DaysLeftChangeList
+from portal.admin_dates import DaysLeftMixin
 from portal.admin_history import HistoryAdmin
 from portal.admin_workflow import ReadOnlyAdminMixin, WorkflowActionsMixin
 from portal.errors import DomainError, NotInScope
@@ -131,7 +131,7 @@ def _clock_runs(record: Record) -> bool:
 
 
 @admin.register(Record)
-class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
+class RecordAdmin(DaysLeftMixin, ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
     form = RecordForm
     workflow = workflow
     transition_forms = TRANSITION_FORMS
@@ -310,11 +310,8 @@ class RecordAdmin(ScopedObjectMixin, WorkflowActionsMixin, HistoryAdmin):
     def state_badge(self, obj):
         return format_html('<span class="state state-{}">{}</span>', obj.state, obj.get_state_display())
 
-    # The working days left of a page of records from one calendar query (M.11).
-    clock_runs = staticmethod(_clock_runs)
-
-    def get_changelist(self, request, **kwargs):
-        return DaysLeftChangeList
+    def clock_runs(self, obj) -> bool:  # M.11
+        return _clock_runs(obj)
 
     @admin.display(description=_("公开期限"), ordering="due_date")
     def due_column(self, obj):

@@ -124,3 +124,14 @@ class DaysLeftChangeList(ChangeList):
         left = workdays_left_many([row.due_date for row in self.result_list if runs(row)])
         for row in self.result_list:
             row.days_left = left.get(row.due_date) if runs(row) else None
+
+
+class DaysLeftMixin:
+    """For the list of a model with a statutory clock: the admin says whose clock runs
+    (`clock_runs(obj)`), and its list computes the page's working days left at once."""
+
+    def clock_runs(self, obj) -> bool:
+        raise NotImplementedError
+
+    def get_changelist(self, request, **kwargs):
+        return DaysLeftChangeList

@@ -28,7 +28,7 @@ from complaints.models import (
 )
 from complaints.selectors import View
 from complaints.views import confidential_view
-from portal.admin_dates import DaysLeftChangeList
+from portal.admin_dates import DaysLeftMixin
 from portal.admin_workflow import ReadOnlyAdminMixin
 from portal.errors import NotInScope
 from portal.files import file_response
@@ -46,7 +46,7 @@ SAFE_COMPLAINT_LOOKUPS = {"status", "office", "office_id", "failure_type", "rece
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyWorkflowAdmin):
+class ComplaintAdmin(DaysLeftMixin, ReadOnlyWorkflowAdmin):
     workflow = workflow.complaint_flow
     transition_forms = COMPLAINT_FORMS
     change_form_template = "admin/complaints/complaint/change_form.html"
@@ -167,12 +167,8 @@ class ComplaintAdmin(ReadOnlyWorkflowAdmin):
     def due_column(self, obj):
         return clock_column(obj.due_date, closed=obj.status == ComplaintStatus.CLOSED, left=getattr(obj, "days_left", None))
 
-    @staticmethod
-    def clock_runs(obj) -> bool:
+    def clock_runs(self, obj) -> bool:
         return bool(obj.due_date) and obj.status != ComplaintStatus.CLOSED
-
-    def get_changelist(self, request, **kwargs):
-        return DaysLeftChangeList  # the working days left of a page from one calendar query
 
     # --- Pages ---
 

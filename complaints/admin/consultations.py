@@ -18,7 +18,7 @@ from complaints.models import (
 )
 from complaints.views import confidential_view
 from portal.admin_confidential import ContactColumnsMixin
-from portal.admin_dates import DaysLeftChangeList
+from portal.admin_dates import DaysLeftMixin
 from portal.models import Role
 from portal.selectors import has_role
 from portal.workdays import workdays_left
@@ -45,7 +45,7 @@ class PublishedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ContactColumnsMixin, ReadOnlyWorkflowAdmin):
+class ConsultationAdmin(DaysLeftMixin, ContactColumnsMixin, ReadOnlyWorkflowAdmin):
     workflow = workflow.consultation_flow
     transition_forms = CONSULTATION_FORMS
     change_form_template = "admin/complaints/consultation/change_form.html"
@@ -107,12 +107,8 @@ class ConsultationAdmin(ContactColumnsMixin, ReadOnlyWorkflowAdmin):
     def due_column(self, obj):
         return clock_column(obj.due_date, closed=obj.status == ConsultationStatus.CLOSED, left=getattr(obj, "days_left", None))
 
-    @staticmethod
-    def clock_runs(obj) -> bool:
+    def clock_runs(self, obj) -> bool:
         return bool(obj.due_date) and obj.status != ConsultationStatus.CLOSED
-
-    def get_changelist(self, request, **kwargs):
-        return DaysLeftChangeList  # the working days left of a page from one calendar query
 
     @admin.display(description=_("咨询问答"), boolean=True)
     def published_column(self, obj):
