@@ -19,7 +19,7 @@ from portal.models import (
     Office,
     SiteProfile,
 )
-from portal.outbox import notice_resend, notice_resolve
+from portal.outbox import may_handle_notices, notice_resend, notice_resolve
 from portal.personal_data import mask
 
 User = get_user_model()
@@ -194,17 +194,14 @@ class NoticeAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # the form is read-only; the actions below are the only changes
 
-    def _may_act(self, request) -> bool:
-        return request.user.has_perm("portal.change_notice")
-
     def get_actions(self, request):
-        return super().get_actions(request) if self._may_act(request) else {}
+        return super().get_actions(request) if may_handle_notices(request.user) else {}
 
     @admin.action(description=_("重新发送所选的发送失败邮件"))
     def resend(self, request, queryset):
         count = 0
         for notice in queryset.filter(state=NoticeState.FAILED):
-            notice_resend(notice=notice)
+            notice_resend(notice=notice, actor=request.user)
             count += 1
         self.message_user(request, _("已重新排队发送 %(n)d 封邮件。") % {"n": count})
 

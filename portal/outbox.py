@@ -313,9 +313,29 @@ def outbox_deliver_due(*, now: dt.datetime | None = None, limit: int = 1000) -> 
     return counts
 
 
-def notice_resend(*, notice: Notice) -> Notice:
+def may_handle_notices(user) -> bool:
+    """Only the disclosure office reads the outbox and acts on a failed notice: the addresses in
+    it are personal data, a reporter's is secret (M.19)."""
+    from portal.models import Role
+    from portal.selectors import has_role
+
+    return bool(getattr(user, "is_authenticated", False)) and has_role(user, Role.DISCLOSURE_OFFICE) and (
+        user.has_perm("portal.change_notice"))
+
+
+def _check_may_handle(actor) -> None:
+    from django.utils.translation import gettext as _
+
+    from portal.errors import ActionRefused
+
+    if not may_handle_notices(actor):
+        raise ActionRefused(_("只有政府信息公开工作机构可以处理发送失败的通知邮件。"))
+
+
+def notice_resend(*, notice: Notice, actor) -> Notice:
     """The disclosure office tries a failed notice again (after correcting the server, or the
     address on the case): a fresh round of attempts."""
+    _check_may_handle(actor)
     with transaction.atomic():
         updated = Notice.objects.filter(pk=notice.pk, state=NoticeState.FAILED).update(
             state=NoticeState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error="")
@@ -328,6 +348,7 @@ def notice_resend(*, notice: Notice) -> Notice:
 def notice_resolve(*, notice: Notice, actor) -> Notice:
     """The disclosure office took care of a failed notice another way (a letter, a call): it
     leaves the work list; the notice and its attempts stay."""
+    _check_may_handle(actor)
     Notice.objects.filter(pk=notice.pk, state=NoticeState.FAILED, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=actor)
     notice.refresh_from_db()
@@ -357,11 +378,9 @@ def worklist(user, today: dt.date | None = None) -> list:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from portal.models import Role
-    from portal.selectors import has_role
     from portal.worklist import WorkItem, waited_text
 
-    if not (has_role(user, Role.DISCLOSURE_OFFICE) and user.has_perm("portal.change_notice")):
+    if not may_handle_notices(user):
         return []
     items = []
     for notice in failed_notices()[:200]:

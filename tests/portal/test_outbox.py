@@ -30,9 +30,10 @@ from applications import services as application_services
 from applications.models import DisclosureApplication
 from disclosure import services as record_services
 from portal.admin_site import worklist_for
+from portal.errors import ActionRefused
 from portal.models import MailMode, Notice, NoticeAttempt, NoticeState, SiteProfile, StaffPreference
 from portal.notify import notify_on_commit
-from portal.outbox import backoff, notice_resend, outbox_deliver_due
+from portal.outbox import backoff, notice_resend, notice_resolve, outbox_deliver_due
 from tests.applications.conftest import PERSON
 from tests.conftest import S, act, drive, new_draft
 
@@ -113,7 +114,7 @@ def test_a_failed_attempt_is_retried_with_exponential_backoff_then_failed_for_go
     # The server is back: the office resends it, and it leaves the work list.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        notice_resend(notice=notice)
+        notice_resend(notice=notice, actor=world.disclosure)
     notice.refresh_from_db()
     assert notice.state == NoticeState.SENT and [m.to for m in mail.outbox] == [["head_a@example.invalid"]]
     assert notice.subject not in [item.title for item in worklist_for(world.disclosure)]
@@ -139,6 +140,35 @@ def test_the_disclosure_office_resends_or_settles_a_failed_notice_in_the_back_of
     # Nobody outside the disclosure office reads the outbox.
     client.force_login(world.head_a)
     assert client.get(reverse("admin:portal_notice_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("username", ["drafter_a", "head_a", "drafter_b", "leader_a", "publisher", "registrar",
+                                      "supervisor", "admin", "nobody"])
+def test_only_the_disclosure_office_reads_the_outbox_or_acts_on_a_failed_notice(
+        client, world, settings, username, django_capture_on_commit_callbacks):
+    """The list, a notice's page, the resend and settle actions posted by hand, and the services
+    themselves: the IT administrator (a superuser) reads the masked list but acts on nothing."""
+    settings.EMAIL_BACKEND = "tests.portal.test_outbox.RefusingOneBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_on_commit(emails=[REFUSED], subject="[测试] 请补正您的申请（YS2026-000009）", body="请补正。",
+                         case_code="YS2026-000009", legal=True)
+    notice = Notice.objects.get()
+    user = world.users_by_role()[username]
+    client.force_login(user)
+    listing = client.get(reverse("admin:portal_notice_changelist"))
+    page = client.get(reverse("admin:portal_notice_change", args=[notice.pk]))
+    if username == "admin":
+        assert listing.status_code == page.status_code == 200 and REFUSED not in listing.text + page.text
+    else:
+        assert listing.status_code in (302, 403) and page.status_code in (302, 403)
+    for action in ("resend", "resolve"):
+        client.post(reverse("admin:portal_notice_changelist"), {"action": action, "_selected_action": [notice.pk]})
+    with pytest.raises(ActionRefused):
+        notice_resend(notice=notice, actor=user)
+    with pytest.raises(ActionRefused):
+        notice_resolve(notice=notice, actor=user)
+    notice.refresh_from_db()
+    assert (notice.state, notice.attempts, notice.resolved_at) == (NoticeState.FAILED, 1, None)
 
 
 def test_a_refused_recipient_fails_its_notice_at_once_and_does_not_block_the_others(
