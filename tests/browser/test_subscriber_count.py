@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.subscription_models import Subscription
-from tests.browser.desk import Steps, sign_in
+from tests.browser.desk import Steps, context_at, scrolls_sideways, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +21,7 @@ def test_the_disclosure_office_sees_the_number_of_subscribers_on_the_dashboard(
     Subscription.objects.bulk_create(
         [Subscription(email=f"reader{n}@example.com", token_digest="x", confirmed_at=now) for n in range(3)]
         + [Subscription(email="gone@example.com", token_digest="x", confirmed_at=now, refused_at=now)])
-    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
-    context.set_default_timeout(10_000)
+    context = context_at(browser, portal_server, width)
     steps = Steps(request.node.nodeid)
     try:
         page = context.new_page()
@@ -34,9 +33,7 @@ def test_the_disclosure_office_sees_the_number_of_subscribers_on_the_dashboard(
         expect(section.get_by_role("cell")).to_have_text(["3", "1"])
         steps.shot(page, "subscriber count")
         assert "@example.com" not in page.content()
-        wide = page.evaluate("""w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w && !e.closest('.dashboard-table-wrap'))
-            .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""", width)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
+        assert scrolls_sideways(page) <= 0
 
         sign_in(page, portal_server, world.supervisor)
         page.goto(reverse("admin:complaints_assessment_changelist"))
