@@ -52,6 +52,9 @@ def test_the_disclosure_office_narrows_applications_by_date_and_reads_the_outbox
         expect(page.locator("select[name=action]")).to_contain_text("重新发送所选的发送失败邮件")
         steps.shot(page, "the outbox with a failed notice")
         assert scrolls_sideways(page) <= 0
+        # The subject stays readable on a phone: a line of text, not one character per line.
+        subject = page.locator("#result_list td.field-title").first.bounding_box()
+        assert subject["height"] < 2.5 * 16, subject
     finally:
         print(f"screenshots: {steps.write()}")
         context.close()
