@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,16 +16,29 @@ from disclosure.demand_selectors import APPLICATION, DemandRequest
 def demand_requests(*, start: dt.date, end: dt.date) -> list[DemandRequest]:
     """Applications received in the period (by the date of receipt, R.31; not yet confirmed ones by
     the day they were submitted)."""
-    first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-    after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    rows = (DisclosureApplication.objects
-            .filter(Q(received_on__range=(start, end))
-                    | Q(received_on__isnull=True, submitted_at__gte=first, submitted_at__lt=after))
-            .values_list("pk", "tracking_code", "information_title", "description", "index_number", "received_on",
-                         "submitted_at"))
+    rows = _in_period(start, end).values_list("pk", "tracking_code", "information_title", "description",
+                                              "index_number", "received_on", "submitted_at")
+    url = reverse("admin:applications_disclosureapplication_change", args=[0]).replace("/0/", "/{}/")
     return [
         DemandRequest(kind=APPLICATION, pk=pk, code=code, title=title, text=f"{title} {description}",
                       on=received_on or timezone.localdate(submitted_at), index_number=index_number or "",
-                      url=reverse("admin:applications_disclosureapplication_change", args=[pk]))
+                      url=url.format(pk))
         for pk, code, title, description, index_number, received_on, submitted_at in rows
     ]
+
+
+def demand_fingerprint(*, start: dt.date, end: dt.date) -> dict:
+    """The applications of the period in three figures (one query): how many, the newest, how many
+    received — a confirmation moves an application from the day it was submitted to the day it was
+    received (R.31)."""
+    found = _in_period(start, end).aggregate(n=Count("pk"), newest=Max("pk"), received=Count("received_on"))
+    return {APPLICATION: [found["n"], found["newest"] or 0, found["received"]]}
+
+
+def _in_period(start: dt.date, end: dt.date):
+    """Applications received in the period (by the date of receipt, R.31; not yet confirmed ones by
+    the day they were submitted)."""
+    first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    return DisclosureApplication.objects.filter(
+        Q(received_on__range=(start, end)) | Q(received_on__isnull=True, submitted_at__gte=first, submitted_at__lt=after))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count, Max
 from django.urls import reverse
 
 from complaints.models import Consultation
@@ -15,8 +16,15 @@ def demand_requests(*, start: dt.date, end: dt.date) -> list[DemandRequest]:
     """Consultations received in the period."""
     rows = Consultation.objects.filter(received_on__range=(start, end)).values_list(
         "pk", "tracking_code", "subject", "question", "received_on")
+    url = reverse("admin:complaints_consultation_change", args=[0]).replace("/0/", "/{}/")
     return [
         DemandRequest(kind=CONSULTATION, pk=pk, code=code, title=subject, text=f"{subject} {question}", on=received_on,
-                      url=reverse("admin:complaints_consultation_change", args=[pk]))
+                      url=url.format(pk))
         for pk, code, subject, question, received_on in rows
     ]
+
+
+def demand_fingerprint(*, start: dt.date, end: dt.date) -> dict:
+    """The consultations of the period in two figures (one query): how many, the newest."""
+    found = Consultation.objects.filter(received_on__range=(start, end)).aggregate(n=Count("pk"), newest=Max("pk"))
+    return {CONSULTATION: [found["n"], found["newest"] or 0]}
