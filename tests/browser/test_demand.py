@@ -114,10 +114,23 @@ def test_the_disclosure_office_sees_a_flagged_topic_and_opens_its_cases_r44(page
     start = page.get_by_label("起")
     expect(start).not_to_have_value("")  # ISO-valued date inputs, never blank in zh-hans
     start.fill((received - dt.timedelta(days=1)).isoformat())
-    page.get_by_role("button", name="统计").click()
+    page.get_by_role("button", name="统计", exact=True).click()
     row = page.locator("tr.demand-flagged")
     expect(row).to_contain_text(published.title)
     expect(row).to_contain_text("建议纳入主动公开")
+    # Stored figures (issue #22): when they were computed, and whether requests came in since.
+    computed = page.locator(".demand-computed")
+    expect(computed).to_contain_text("本页数字是最新的")
+    late = ApplicationFactory(information_title=published.title, index_number=published.index_number,
+                              description="还需要名单的附件", received_on=received)  # no task worker here
+    page.reload()
+    expect(computed).to_contain_text("此后又收到 1 件申请或咨询")
+    shot(page, f"demand-outdated-{width}", computed)
+    computed.get_by_role("button", name="按当前数据重新统计").click()
+    expect(page.locator(".messagelist")).to_contain_text("已按当前数据重新统计")
+    expect(computed).to_contain_text("本页数字是最新的")
+    expect(row.locator("td").nth(0)).to_have_text("4")
+    applications.append(late)
     cases = page.locator("tr.demand-flagged + tr")
     cases.locator("summary").click()
     expect(cases.get_by_role("link", name=applications[0].tracking_code)).to_be_visible()

@@ -245,3 +245,16 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, demand):
                      client.get(reverse("admin:disclosure_demandtopic_topic", args=[topic.pk])),
                      client.get(reverse(PAGE))):
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_daily_command_computes_the_days_period_once(demand):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("refresh_demand", stdout=out)
+    call_command("refresh_demand", stdout=out)
+    summary = DemandSummary.objects.get()
+    assert (summary.start, summary.end) == demand_services.demand_period() and summary.topic_count == 2
+    assert out.getvalue().splitlines()[1] == "demand figures already current"
