@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,17 +28,25 @@ def demand_requests(*, start: dt.date, end: dt.date) -> list[DemandRequest]:
 
 
 def demand_fingerprint(*, start: dt.date, end: dt.date) -> dict:
-    """The applications of the period in three figures (one query): how many, the newest, how many
-    received — a confirmation moves an application from the day it was submitted to the day it was
-    received (R.31)."""
-    found = _in_period(start, end).aggregate(n=Count("pk"), newest=Max("pk"), received=Count("received_on"))
-    return {APPLICATION: [found["n"], found["newest"] or 0, found["received"]]}
+    """The applications of the period in two counts (two index-only counts): those received in it,
+    and those submitted in it and not yet confirmed — a confirmation moves an application from the
+    second to the first, or out of the period (R.31). Applications are never deleted, and what
+    they ask is fixed when they are submitted."""
+    first, after = _bounds(start, end)
+    received = DisclosureApplication.objects.filter(received_on__range=(start, end)).count()
+    waiting = DisclosureApplication.objects.filter(received_on__isnull=True, submitted_at__gte=first,
+                                                   submitted_at__lt=after).count()
+    return {APPLICATION: [received, waiting]}
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return (timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
+            timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)))
 
 
 def _in_period(start: dt.date, end: dt.date):
     """Applications received in the period (by the date of receipt, R.31; not yet confirmed ones by
     the day they were submitted)."""
-    first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-    after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    first, after = _bounds(start, end)
     return DisclosureApplication.objects.filter(
         Q(received_on__range=(start, end)) | Q(received_on__isnull=True, submitted_at__gte=first, submitted_at__lt=after))

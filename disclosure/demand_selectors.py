@@ -235,11 +235,11 @@ CASES_PER_PAGE = 100
 
 
 def demand_fingerprint(*, start: dt.date, end: dt.date) -> dict:
-    """What the figures of a period are computed from, in a few aggregates that change when a
-    request is received, confirmed (its date becomes the date of receipt, R.31) or removed, or a
-    search finds nothing: each app above gives its own through the `demand_fingerprint` hook
-    (one query each), the search misses one more. Requests are never edited in place: what was
-    asked is fixed at intake (applications and consultations have no edit path)."""
+    """What the figures of a period are computed from, in a few counts that change when a request
+    is received or confirmed (its date becomes the date of receipt, R.31), or a search finds
+    nothing: each app above gives its own through the `demand_fingerprint` hook ({kind: [counts]},
+    a count or two over an index each), the search misses one more query. Requests are never
+    edited in place nor deleted: what was asked is fixed at intake (no edit path)."""
     found = {}
     for provider in hooks("demand_fingerprint"):
         found.update(provider(start=start, end=end))
@@ -249,8 +249,8 @@ def demand_fingerprint(*, start: dt.date, end: dt.date) -> dict:
 
 
 def requests_in(fingerprint: dict) -> int:
-    """How many applications and consultations a fingerprint counts (its first figure per kind)."""
-    return sum(value[0] for kind, value in fingerprint.items() if kind != "misses")
+    """How many applications and consultations a fingerprint counts."""
+    return sum(sum(counts) for kind, counts in fingerprint.items() if kind != "misses")
 
 
 def _request_from(data: dict) -> DemandRequest:
