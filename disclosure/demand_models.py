@@ -92,9 +92,7 @@ class DemandSummary(models.Model):
 
 
 class DemandSummaryTopic(models.Model):
-    """One topic of a stored summary, in the order the page shows them (`rank`, most asked first).
-    `first_requests` are the cases the page lists under the topic; `requests` all of them, read only
-    by the topic's own page. A request is a dict of demand_selectors.DemandRequest's shown fields."""
+    """One topic of a stored summary, in the order the page shows them (`rank`, most asked first)."""
 
     summary = models.ForeignKey(DemandSummary, on_delete=models.CASCADE, related_name="topics")
     rank = models.PositiveIntegerField()
@@ -106,8 +104,6 @@ class DemandSummaryTopic(models.Model):
     searched = models.PositiveIntegerField(_("无结果的检索"), default=0)
     flagged = models.BooleanField(_("建议纳入主动公开"), default=False)
     searches = models.JSONField(default=list)  # [[query, count], …]
-    first_requests = models.JSONField(default=list)
-    requests = models.JSONField(default=list)
 
     class Meta:
         default_permissions = ()
@@ -120,3 +116,26 @@ class DemandSummaryTopic(models.Model):
     @property
     def asked(self) -> int:
         return self.applications + self.consultations
+
+
+class DemandSummaryCase(models.Model):
+    """One application or consultation of a stored topic, as the page lists it (its title, never its
+    full text nor who asked), in the topic's order (`position`): the page reads a topic's first
+    ones, the topic's own page a page of them at a time."""
+
+    topic = models.ForeignKey(DemandSummaryTopic, on_delete=models.CASCADE, related_name="cases")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20)  # demand_selectors.APPLICATION or CONSULTATION
+    request_id = models.BigIntegerField()  # the application's or the consultation's id
+    code = models.CharField(max_length=40)
+    title = models.TextField()
+    on = models.DateField()
+    url = models.CharField(max_length=300)
+
+    class Meta:
+        default_permissions = ()
+        ordering = ["topic", "position"]
+        constraints = [models.UniqueConstraint(fields=["topic", "position"], name="demand_summary_case_position")]
+
+    def __str__(self) -> str:
+        return self.code

@@ -20,7 +20,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from disclosure import search
-from disclosure.demand_models import DemandSummary, DemandSummaryTopic, HintCounter, SearchMiss
+from disclosure.demand_models import DemandSummary, DemandSummaryCase, DemandSummaryTopic, HintCounter, SearchMiss
 from disclosure.models import CatalogueEntry
 from disclosure.selectors import catalogue_listed
 from portal.hooks import hooks
@@ -253,17 +253,6 @@ def requests_in(fingerprint: dict) -> int:
     return sum(sum(counts) for kind, counts in fingerprint.items() if kind != "misses")
 
 
-def _request_from(data: dict) -> DemandRequest:
-    return DemandRequest(kind=data["kind"], pk=data["pk"], code=data["code"], title=data["title"], text="",
-                         on=dt.date.fromisoformat(data["on"]), url=data["url"])
-
-
-def request_as_json(request: DemandRequest) -> dict:
-    """What the page shows of a request (never the full text: only the title, as the page does)."""
-    return {"kind": request.kind, "pk": request.pk, "code": request.code, "title": request.title,
-            "on": request.on.isoformat(), "url": request.url}
-
-
 @dataclass
 class StoredDemand:
     """The demand page's figures as stored for a period, one page of its topics, and how they
@@ -298,13 +287,16 @@ def stored_demand(summary: DemandSummary, *, page: int | str = 1) -> StoredDeman
     (a few hundred daily rows, read as they are) and whether the data changed since. A fixed number
     of queries whatever the number of requests: the summary's fingerprint against today's, the page
     of topics with their catalogue entries, the hint counters."""
-    paginator = Paginator(_TopicRanks(summary.topic_count), TOPICS_PER_PAGE)
+    paginator = Paginator(_Counted(range(summary.topic_count), summary.topic_count), TOPICS_PER_PAGE)
     page_obj = paginator.get_page(page)
     topics = list(summary.topics.filter(rank__gte=page_obj.start_index() - 1, rank__lt=page_obj.end_index())
-                  .select_related("entry").defer("requests").order_by("rank")) if summary.topic_count else []
+                  .select_related("entry").order_by("rank")) if summary.topic_count else []
+    first = {}
+    for case in DemandSummaryCase.objects.filter(topic__in=topics, position__lt=CASES_SHOWN):
+        first.setdefault(case.topic_id, []).append(case)
     for topic in topics:
-        topic.cases = [_request_from(data) for data in topic.first_requests]
-        topic.more = topic.asked - len(topic.cases)
+        topic.first_cases = first.get(topic.pk, [])
+        topic.more = topic.asked - len(topic.first_cases)
     today = demand_fingerprint(start=summary.start, end=summary.end)
     return StoredDemand(summary=summary, topics=topics, page=page_obj,
                         hints=hint_figures(start=summary.start, end=summary.end), current=today == summary.inputs,
@@ -313,17 +305,16 @@ def stored_demand(summary: DemandSummary, *, page: int | str = 1) -> StoredDeman
 
 
 def stored_topic_cases(topic: DemandSummaryTopic, *, page: int | str = 1) -> Page:
-    """One page of a stored topic's cases, oldest first."""
-    page_obj = Paginator(topic.requests, CASES_PER_PAGE).get_page(page)
-    page_obj.object_list = [_request_from(data) for data in page_obj.object_list]
-    return page_obj
+    """One page of a stored topic's cases, in the topic's order (one query: the topic knows how
+    many it has)."""
+    return Paginator(_Counted(topic.cases.order_by("position"), topic.asked), CASES_PER_PAGE).get_page(page)
 
 
-class _TopicRanks:
-    """The ranks 0…n−1 of a summary's topics, for the Paginator (which then counts nothing)."""
+class _Counted:
+    """A sequence whose length is known (stored), for the Paginator, which then counts nothing."""
 
-    def __init__(self, n: int):
-        self.n = n
+    def __init__(self, items, n: int):
+        self.items, self.n = items, n
 
     def count(self) -> int:
         return self.n
@@ -332,4 +323,4 @@ class _TopicRanks:
         return self.n
 
     def __getitem__(self, key):
-        return range(self.n)[key]
+        return self.items[key]

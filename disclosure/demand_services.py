@@ -12,8 +12,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from disclosure import demand_selectors, search
-from disclosure.demand_models import MISS_QUERY_MAX, DemandSummary, DemandSummaryTopic, HintCounter, SearchMiss
-from disclosure.demand_selectors import CASES_SHOWN
+from disclosure.demand_models import (
+    MISS_QUERY_MAX,
+    DemandSummary,
+    DemandSummaryCase,
+    DemandSummaryTopic,
+    HintCounter,
+    SearchMiss,
+)
 
 
 def miss_query_text(raw: str) -> str:
@@ -78,14 +84,17 @@ def _summary_replace(start: dt.date, end: dt.date, inputs: dict, data) -> Demand
             start=start, end=end, threshold=data.threshold, similarity=settings.DEMAND_SIMILARITY,
             computed_at=timezone.now(), inputs=inputs, topic_count=len(data.topics), single=data.single,
             misses=[list(miss) for miss in data.misses])
-        DemandSummaryTopic.objects.bulk_create([
+        topics = DemandSummaryTopic.objects.bulk_create([
             DemandSummaryTopic(
                 summary=summary, rank=rank, name=topic.name, entry=topic.entry, applications=topic.applications,
                 consultations=topic.consultations, searched=topic.searched, flagged=topic.flagged,
-                searches=[list(search) for search in topic.searches],
-                first_requests=[demand_selectors.request_as_json(r) for r in topic.requests[:CASES_SHOWN]],
-                requests=[demand_selectors.request_as_json(r) for r in topic.requests])
-            for rank, topic in enumerate(data.topics)], batch_size=200)
+                searches=[list(search) for search in topic.searches])
+            for rank, topic in enumerate(data.topics)], batch_size=500)
+        DemandSummaryCase.objects.bulk_create((
+            DemandSummaryCase(topic=stored, position=position, kind=r.kind, request_id=r.pk, code=r.code,
+                              title=r.title, on=r.on, url=r.url)
+            for stored, topic in zip(topics, data.topics, strict=True)
+            for position, r in enumerate(topic.requests)), batch_size=1000)
         kept = DemandSummary.objects.order_by("-computed_at").values_list("pk", flat=True)[:SUMMARIES_KEPT]
         DemandSummary.objects.exclude(pk__in=list(kept)).exclude(pk=summary.pk).delete()
     return summary
