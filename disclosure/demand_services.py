@@ -78,25 +78,25 @@ def demand_summary_store(*, start: dt.date, end: dt.date) -> DemandSummary:
 
 
 def _summary_replace(start: dt.date, end: dt.date, inputs: dict, data) -> DemandSummary:
-    if True:
-        DemandSummary.objects.filter(start=start, end=end).delete()
-        summary = DemandSummary.objects.create(
-            start=start, end=end, threshold=data.threshold, similarity=settings.DEMAND_SIMILARITY,
-            computed_at=timezone.now(), inputs=inputs, topic_count=len(data.topics), single=data.single,
-            misses=[list(miss) for miss in data.misses])
-        topics = DemandSummaryTopic.objects.bulk_create([
-            DemandSummaryTopic(
-                summary=summary, rank=rank, name=topic.name, entry=topic.entry, applications=topic.applications,
-                consultations=topic.consultations, searched=topic.searched, flagged=topic.flagged,
-                searches=[list(search) for search in topic.searches])
-            for rank, topic in enumerate(data.topics)], batch_size=500)
-        DemandSummaryCase.objects.bulk_create((
-            DemandSummaryCase(topic=stored, position=position, kind=r.kind, request_id=r.pk, code=r.code,
-                              title=r.title, on=r.on, url=r.url)
-            for stored, topic in zip(topics, data.topics, strict=True)
-            for position, r in enumerate(topic.requests)), batch_size=1000)
-        kept = DemandSummary.objects.order_by("-computed_at").values_list("pk", flat=True)[:SUMMARIES_KEPT]
-        DemandSummary.objects.exclude(pk__in=list(kept)).exclude(pk=summary.pk).delete()
+    """The period's figures in place of its previous ones (inside the caller's transaction)."""
+    DemandSummary.objects.filter(start=start, end=end).delete()
+    summary = DemandSummary.objects.create(
+        start=start, end=end, threshold=data.threshold, similarity=settings.DEMAND_SIMILARITY,
+        computed_at=timezone.now(), inputs=inputs, topic_count=len(data.topics), single=data.single,
+        misses=[list(miss) for miss in data.misses])
+    topics = DemandSummaryTopic.objects.bulk_create([
+        DemandSummaryTopic(
+            summary=summary, rank=rank, name=topic.name, entry=topic.entry, applications=topic.applications,
+            consultations=topic.consultations, searched=topic.searched, flagged=topic.flagged,
+            searches=[list(search) for search in topic.searches])
+        for rank, topic in enumerate(data.topics)], batch_size=500)
+    DemandSummaryCase.objects.bulk_create((
+        DemandSummaryCase(topic=stored, position=position, kind=r.kind, request_id=r.pk, code=r.code,
+                          title=r.title, on=r.on, url=r.url)
+        for stored, topic in zip(topics, data.topics, strict=True)
+        for position, r in enumerate(topic.requests)), batch_size=1000)
+    kept = DemandSummary.objects.order_by("-computed_at").values_list("pk", flat=True)[:SUMMARIES_KEPT]
+    DemandSummary.objects.exclude(pk__in=list(kept)).exclude(pk=summary.pk).delete()
     return summary
 
 
