@@ -198,6 +198,15 @@ def test_a_big_topic_lists_its_first_cases_and_links_to_all_of_them_a_page_at_a_
     assert "第 1 页，共 2 页" in first and "申请人" not in first
 
 
+def test_a_topics_own_page_lists_its_empty_searches_after_its_cases(client, world, demand):
+    topic = DemandSummaryTopic.objects.filter(summary=demand_services.demand_summary_store(**period()),
+                                              searched__gt=0).get()
+    client.force_login(world.disclosure)
+    page = client.get(reverse("admin:disclosure_demandtopic_topic", args=[topic.pk])).content.decode()
+    assert "检索“节能监察计划”无结果 2 次" in page
+    assert page.index("检索“节能监察计划”") > max(page.index(code) for code in topic.cases.values_list("code", flat=True))
+
+
 def test_a_topic_link_from_figures_computed_again_since_leads_back_to_the_page(client, world, demand):
     client.force_login(world.disclosure)
     client.get(reverse(PAGE))
