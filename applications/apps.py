@@ -13,6 +13,7 @@ class ApplicationsConfig(AppConfig):
     tracking_lookup = "applications.views.tracked_case"
     own_cases = "applications.selectors.OwnApplications"  # issue #18: portal/own_cases
     demand_requests = "applications.demand_selectors.demand_requests"  # issue #18
+    demand_fingerprint = "applications.demand_selectors.demand_fingerprint"  # issue #22
     record_submission_guard = "applications.annual_report.services.annual_report_record_guard"
     # Issue #20: files provided to an applicant can be redacted; a reply is checked for personal data.
     redaction_source = "applications.redaction.ProvidedFileSource"

@@ -42,6 +42,7 @@ from applications.models import (
     Status,
 )
 from applications.outcomes import REFUSALS, Outcome
+from disclosure.demand_services import demand_changed
 from disclosure.models import DisclosureOverride
 from portal import tracking
 from portal.cases import case_lock, case_rate, case_record_event, tell_citizen, tell_staff
@@ -193,6 +194,7 @@ def application_submit(*, data: dict, uploads: Iterable = (), idempotency_key: u
             _record(application, kind=K.SUBMITTED, comment=_("网上提交"))
             if suggest_proactive:
                 _mark_suggested(application)
+            demand_changed()  # the demand page's figures (issue #22)
         return application
 
     try:
@@ -232,6 +234,7 @@ def application_register_offline(*, actor, data: dict, channel: str, received_on
             application.events.create(kind=K.SUBMITTED, actor=actor, acted_as=Role.DISCLOSURE_OFFICE, on=received_on,
                                       to_status=application.status, comment=Channel(channel).label)
             _record(application, kind=K.RECEIVED, actor=actor, role=Role.DISCLOSURE_OFFICE, on=received_on)
+            demand_changed()  # the demand page's figures (issue #22)
     except ValidationError as error:
         raise InvalidInput("；".join(error.messages)) from None
     return application, secret
@@ -259,6 +262,7 @@ def application_confirm(*, application, actor, received_on: dt.date | None = Non
         application.received_on = received_on
         _record(application, kind=K.RECEIVED, actor=actor, role=role, to_status=S.RECEIVED, on=received_on,
                 comment=comment)
+        demand_changed()  # counted from the date of receipt now (R.31): the demand page's figures
         _tell_applicant(application, subject=_("您的申请已受理"),
                         body=_("本机关已于 %(date)s 收到您的申请，将在 %(due)s 前答复。")
                         % {"date": received_on, "due": application.due_date})

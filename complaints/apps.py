@@ -12,6 +12,7 @@ class ComplaintsConfig(AppConfig):
     tracking_lookup = "complaints.views.tracked_case"
     own_cases = ["complaints.selectors.OwnComplaints", "complaints.selectors.OwnConsultations"]  # issue #18
     demand_requests = "complaints.demand_selectors.demand_requests"  # issue #18
+    demand_fingerprint = "complaints.demand_selectors.demand_fingerprint"  # issue #22
 
     # Model permissions each role receives through its group. Who sees which object, and how much
     # of it, is decided per object in selectors.py; the reporter's identity is the supervision

@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils import timezone
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from disclosure import demand_selectors
-from disclosure.demand_models import DemandTopic
+from disclosure import demand_selectors, demand_services
+from disclosure.demand_models import DemandSummaryTopic, DemandTopic
 from disclosure.selectors import may_see_demand
 from portal.admin_workflow import ReadOnlyAdminMixin
 from portal.widgets import IsoDateInput
@@ -30,8 +31,7 @@ class DemandPeriodForm(forms.Form):
     @staticmethod
     def default_period() -> tuple[dt.date, dt.date]:
         """The last twelve months up to today."""
-        today = timezone.localdate()
-        return today - dt.timedelta(days=365), today
+        return demand_services.demand_period()
 
     def clean(self):
         data = super().clean()
@@ -57,25 +57,62 @@ class DemandTopicAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         opts = self.model._meta
-        return [path("", self.admin_site.admin_view(self.demand_view),
-                     name=f"{opts.app_label}_{opts.model_name}_changelist")]
+        name = f"{opts.app_label}_{opts.model_name}"
+        return [path("", self.admin_site.admin_view(self.demand_view), name=f"{name}_changelist"),
+                path("refresh/", self.admin_site.admin_view(self.refresh_view), name=f"{name}_refresh"),
+                path("topic/<int:topic_id>/", self.admin_site.admin_view(self.topic_view), name=f"{name}_topic")]
 
-    def demand_view(self, request):
-        if not may_see_demand(request.user):
-            raise PermissionDenied
-        form = DemandPeriodForm(request.GET or None)
+    def _period(self, data) -> tuple[DemandPeriodForm, dt.date, dt.date]:
+        form = DemandPeriodForm(data or None)
         start, end = DemandPeriodForm.default_period()
         if form.is_bound and form.is_valid():
             start, end = form.cleaned_data["period"]
         elif not form.is_bound:
             form = DemandPeriodForm(initial={"start": start, "end": end})
-        data = demand_selectors.demand_topics(start=start, end=end)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("公开需求分析"),
-            "form": form,
-            "data": data,
-            "kind_labels": demand_selectors.KIND_LABELS,
-        }
-        return TemplateResponse(request, "admin/disclosure/demand.html", context)
+        return form, start, end
+
+    def _context(self, request, **more) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.model._meta,
+                "kind_labels": demand_selectors.KIND_LABELS, **more}
+
+    def demand_view(self, request):
+        """The figures of the period as stored (computed at most once per change of their data: by
+        the task worker when a request is received, or here the first time a period is asked for),
+        with when they were computed and whether the data changed since (issue #22)."""
+        if not may_see_demand(request.user):
+            raise PermissionDenied
+        form, start, end = self._period(request.GET)
+        summary = demand_selectors.demand_summary_for(start=start, end=end)
+        if summary is None:
+            summary = demand_services.demand_summary_store(start=start, end=end)
+        data = demand_selectors.stored_demand(summary, page=request.GET.get("page") or 1)
+        query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
+        return TemplateResponse(request, "admin/disclosure/demand.html", self._context(
+            request, title=_("公开需求分析"), form=form, data=data, period_query=query))
+
+    def refresh_view(self, request):
+        """Compute the period's figures again from today's data (the button under “统计于”)."""
+        if not may_see_demand(request.user):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        _form, start, end = self._period(request.POST)
+        demand_services.demand_summary_store(start=start, end=end)
+        messages.success(request, _("已按当前数据重新统计。"))
+        opts = self.model._meta
+        query = urlencode({"start": start.isoformat(), "end": end.isoformat()})
+        return HttpResponseRedirect(f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_changelist')}?{query}")
+
+    def topic_view(self, request, topic_id: int):
+        """Every case of one topic, a page at a time (the demand page lists a topic's first ones)."""
+        if not may_see_demand(request.user):
+            raise PermissionDenied
+        topic = DemandSummaryTopic.objects.select_related("summary", "entry").filter(pk=topic_id).first()
+        opts = self.model._meta
+        if topic is None:  # computed again since the link was drawn: the topics are new rows
+            messages.info(request, _("统计数据已经更新，请重新选择主题。"))
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        cases = demand_selectors.stored_topic_cases(topic, page=request.GET.get("page") or 1)
+        query = urlencode({"start": topic.summary.start.isoformat(), "end": topic.summary.end.isoformat()})
+        return TemplateResponse(request, "admin/disclosure/demand_topic.html", self._context(
+            request, title=topic.name, topic=topic, cases=cases, period_query=query))

@@ -1,4 +1,4 @@
-"""Background tasks of the disclosure app (issue #21): run by `manage.py db_worker`."""
+"""Background tasks of the disclosure app (issues #21, #22): run by `manage.py db_worker`."""
 
 from __future__ import annotations
 
@@ -15,3 +15,12 @@ def match_subscriptions(record_id: int, event: str) -> int:
     from disclosure.subscription_services import record_news
 
     return record_news(record_id=record_id, event=event)
+
+
+@task(queue_name="default")
+def refresh_demand() -> bool:
+    """Bring the demand page's figures up to date after a request for information was received
+    (issue #22: disclosure.demand_services.demand_summary_refresh); True if they were computed again."""
+    from disclosure.demand_services import demand_summary_refresh
+
+    return demand_summary_refresh() is not None

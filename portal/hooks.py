@@ -3,7 +3,7 @@ built on it without importing them (DESIGN.md: portal → disclosure → applica
 
 An app declares `<name> = "dotted.path"` (or a list of them) on its AppConfig; `hooks(name)`
 returns the functions, in app order: `worklist`, `public_schedule`, `record_submission_guard`,
-`record_publication_guard`, `tracking_lookup`, `demand_requests`, `notice_refused` (portal/outbox.py)."""
+`record_publication_guard`, `tracking_lookup`, `demand_requests`, `demand_fingerprint`, `notice_refused` (portal/outbox.py)."""
 
 from __future__ import annotations
 

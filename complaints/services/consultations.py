@@ -30,6 +30,7 @@ from complaints.services.common import (
     _tracking_code,
     refresh_consultation_clock,
 )
+from disclosure.demand_services import demand_changed
 from portal.cases import case_rate, tell_citizen, tell_staff
 from portal.errors import ActionRefused, InvalidInput
 from portal.intake import intake_once
@@ -71,6 +72,7 @@ def _new_consultation(consultation: Consultation, *, actor=None, role: str = "",
         raise InvalidInput(_("咨询内容最多 %(n)d 字。") % {"n": QUESTION_MAX})
     _clean(consultation, exclude=["tracking_code"])
     consultation.save()
+    demand_changed()  # a question is demand for information too: the demand page's figures (issue #22)
     consultation.events.create(
         kind=QK.SUBMITTED, on=on, actor=actor, acted_as=role,
         to_status=QS.SUBMITTED, comment=Channel(consultation.channel).label,

@@ -114,10 +114,23 @@ def test_the_disclosure_office_sees_a_flagged_topic_and_opens_its_cases_r44(page
     start = page.get_by_label("起")
     expect(start).not_to_have_value("")  # ISO-valued date inputs, never blank in zh-hans
     start.fill((received - dt.timedelta(days=1)).isoformat())
-    page.get_by_role("button", name="统计").click()
+    page.get_by_role("button", name="统计", exact=True).click()
     row = page.locator("tr.demand-flagged")
     expect(row).to_contain_text(published.title)
     expect(row).to_contain_text("建议纳入主动公开")
+    # Stored figures (issue #22): when they were computed, and whether requests came in since.
+    computed = page.locator(".demand-computed")
+    expect(computed).to_contain_text("本页数字是最新的")
+    late = ApplicationFactory(information_title=published.title, index_number=published.index_number,
+                              description="还需要名单的附件", received_on=received)  # no task worker here
+    page.reload()
+    expect(computed).to_contain_text("此后又收到 1 件申请或咨询")
+    shot(page, f"demand-outdated-{width}", computed)
+    computed.get_by_role("button", name="按当前数据重新统计").click()
+    expect(page.locator(".messagelist")).to_contain_text("已按当前数据重新统计")
+    expect(computed).to_contain_text("本页数字是最新的")
+    expect(row.locator("td").nth(0)).to_have_text("4")
+    applications.append(late)
     cases = page.locator("tr.demand-flagged + tr")
     cases.locator("summary").click()
     expect(cases.get_by_role("link", name=applications[0].tracking_code)).to_be_visible()
@@ -128,3 +141,27 @@ def test_the_disclosure_office_sees_a_flagged_topic_and_opens_its_cases_r44(page
     cases.get_by_role("link", name=applications[0].tracking_code).click()
     expect(page).to_have_url(
         f"{portal_server.url}{reverse('admin:applications_disclosureapplication_change', args=[applications[0].pk])}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_big_topic_lists_its_first_cases_and_opens_all_of_them_on_its_own_page(page, expect, axe, world,
+                                                                               portal_server, width):
+    """Issue #22: the demand page lists a topic's first 20 cases; the topic's own page all of them."""
+    from tests.disclosure.test_demand_summary import bulk_applications
+
+    bulk_applications(23, title="工业企业技术改造项目名单")
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, portal_server, world.disclosure)
+    page.goto(reverse("admin:disclosure_demandtopic_changelist"))
+    cases = page.locator("tr.demand-flagged + tr")
+    cases.locator("summary").click()
+    expect(cases.locator("li")).to_have_count(20)
+    cases.get_by_role("link", name="查看全部 23 件申请和咨询").click()
+    expect(page.locator("ul.demand-cases li")).to_have_count(23)
+    expect(page.locator(".breadcrumbs")).to_contain_text("公开需求分析")
+    shot(page, f"demand-topic-page-{width}")
+    findings = Findings("standard")
+    findings.scan(page, axe, "demand topic page")
+    findings.check()
+    page.get_by_role("link", name="返回公开需求分析").click()
+    expect(page.get_by_role("heading", name="需求主题")).to_be_visible()
