@@ -28,7 +28,7 @@ class ListPaginator(CappedPaginator):
     would redirect to the list's first page with an error flag)."""
 
     shown_number: int | None = None
-    by_ids = True  # a long list's page is read as ids, then rows (not for a list edited in place)
+    by_ids = True  # a page may be read as ids, then rows (not for a list edited in place)
 
     @cached_property
     def count(self) -> int:
@@ -40,13 +40,13 @@ class ListPaginator(CappedPaginator):
         self.shown_number = number
         page = super().page(number)
         listed = self.object_list
-        if (self.by_ids and isinstance(listed, QuerySet) and not getattr(listed, "short_list", False) and not listed.query.distinct
-                and page.object_list.query.high_mark is not None):
-            # The page's ids first, in the list's order (an index walk, or a sort of keys only),
-            # then its rows by id: sorting 100,000 full rows (a record's body among them) to keep
-            # a hundred costs seconds on SQLite.
+        if (self.by_ids and getattr(listed, "page_by_ids", False) and isinstance(listed, QuerySet)
+                and not listed.query.distinct and page.object_list.query.high_mark is not None):
+            # The page's ids first, in the list's order (from an index, or a sort of keys only),
+            # then its rows by id: sorting the 100,000 full rows of a year (a record's body among
+            # them) to keep a hundred costs seconds on SQLite.
             ids = list(page.object_list.values_list("pk", flat=True))
-            rows = {row.pk: row for row in listed.order_by().filter(pk__in=ids)}
+            rows = {row.pk: row for row in by_ids(listed.order_by(), ids)}
             page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page
 
@@ -58,6 +58,16 @@ class ListPaginator(CappedPaginator):
     @property
     def cap_display(self) -> str:
         return f"{self.cap:,}"
+
+
+def by_ids(queryset, ids):
+    """The rows of `queryset` with these ids (read from it a moment ago), with its related rows
+    and annotations but not its filters again: the ids already passed them, and a scope filter
+    such as `application IN (the person's applications)` would let SQLite start from the other
+    table and read every application's events to find the hundred asked for (seconds)."""
+    rows = queryset.all()
+    rows.query.clear_where()
+    return rows.filter(pk__in=ids)
 
 
 def _past_the_end(paginator, number) -> bool:
@@ -100,15 +110,27 @@ class BoundedChangeList(ChangeList):
         cap = getattr(self.model_admin, "list_count_cap", LIST_COUNT_CAP)
         ids = list(self.queryset.order_by().values_list("pk", flat=True)[: cap + 1])
         if len(ids) <= cap:
-            self.queryset = self.queryset.filter(pk__in=ids)
+            self.queryset = by_ids(self.queryset, ids)
             self.queryset.short_list = True  # portal/admin_dates.py reads its dates from its rows
         else:
             self._sort_by_indexes_only(request)
+            self.queryset.page_by_ids = self._narrowed_by_another_date()
         self.queryset.list_count = len(ids)  # for ListPaginator, on this object only (not its clones)
         super().get_results(request)
         shown = getattr(self.paginator, "shown_number", None)
         if shown is not None:
             self.page_num = shown
+
+    def _narrowed_by_another_date(self) -> bool:
+        """Whether the list is narrowed to a year (month, day) of its drill-down's date and shown
+        in the order of another column (the records of a year by creation, in publication
+        order): its page is then read as ids, then rows (ListPaginator.page)."""
+        field = self.date_hierarchy
+        if not field or not any(key.startswith(f"{field}__") for key in self.params):
+            return False
+        order = list(self.queryset.query.order_by)
+        first = order[0] if order else None
+        return not (isinstance(first, str) and first.lstrip("-") == field)
 
     def _column_served(self, name) -> bool:
         return index_serves(self.model, self.get_ordering_field(name))
