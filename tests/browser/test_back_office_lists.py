@@ -79,10 +79,10 @@ def test_a_search_matching_more_than_a_thousand_records_says_so_and_how_to_narro
         page.locator("#searchbar").fill("通知")
         page.locator("#searchbar").press("Enter")
         expect(page.get_by_text("1,000+ 条结果")).to_be_visible()
-        expect(page.locator("p.paginator")).to_contain_text("1,000+ 条政府信息")
-        expect(page.locator("p.paginator")).to_contain_text("只列出前 1,000 条。请用搜索、筛选或日期缩小范围")
+        expect(page.locator("p.list-capped")).to_have_text(
+            "1,000+ 条政府信息。只列出前 1,000 条。请用搜索、筛选或日期缩小范围，或点列标题换一种顺序。")
         steps.shot(page, "a search past the cap")
-        page.locator("p.paginator").scroll_into_view_if_needed()
+        page.locator("p.list-capped").scroll_into_view_if_needed()
         steps.shot(page, "its pages and the note under the list")
         assert scrolls_sideways(page) <= 0
 
