@@ -3,6 +3,7 @@ annual report needs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import unicodedata
 from dataclasses import dataclass
@@ -34,9 +35,14 @@ class DateRange:
 def proactive_disclosure_suggestions(period) -> int:
     """How many applicants suggested, in `period` (anything with `start` and `end` dates), that
     the information they asked for be disclosed proactively (R.44, second paragraph)."""
+    # A range on the moment itself (local midnights), read from the partial index
+    # application_suggested_at; `__date` would convert every row's value first (issue #22).
+    zone = timezone.get_current_timezone()
     return DisclosureApplication.objects.filter(
-        proactive_suggested=True, proactive_suggested_at__date__gte=period.start,
-        proactive_suggested_at__date__lte=period.end).count()
+        proactive_suggested=True,
+        proactive_suggested_at__gte=dt.datetime.combine(period.start, dt.time.min, tzinfo=zone),
+        proactive_suggested_at__lt=dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone),
+    ).count()
 
 
 def public_record(application: DisclosureApplication):

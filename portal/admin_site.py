@@ -34,8 +34,14 @@ class PortalAdminSite(admin.AdminSite):
         (portal/admin_confidential.py), whichever app registers the admin."""
         from portal.admin_confidential import with_confidential_rule
         from portal.admin_dates import DatesFromIndexMixin
+        from portal.admin_lists import BoundedListMixin
 
         admin_class = with_confidential_rule(admin_class or admin.ModelAdmin)
+        if not issubclass(admin_class, BoundedListMixin):
+            # Every list counts at most 1,000 rows and opens only the pages within them.
+            admin_class = type(admin_class.__name__, (BoundedListMixin, admin_class),
+                               {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__,
+                                "__doc__": admin_class.__doc__})
         if not issubclass(admin_class, DatesFromIndexMixin):
             # Every date drill-down reads its years, months and days from the column's index.
             admin_class = type(admin_class.__name__, (DatesFromIndexMixin, admin_class),

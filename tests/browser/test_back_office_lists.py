@@ -58,3 +58,47 @@ def test_the_disclosure_office_narrows_applications_by_date_and_reads_the_outbox
     finally:
         print(f"screenshots: {steps.write()}")
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_search_matching_more_than_a_thousand_records_says_so_and_how_to_narrow_it(
+        browser, portal_server, world, width, expect, request):
+    """A list counts at most 1,000 rows (portal/admin_lists.py): the disclosure office searching a
+    common word reads "1,000+ 条", is told how to reach the rows past the first 1,000, and a page
+    number past them opens the last page; a narrower search counts its rows exactly."""
+    from disclosure.models import Record
+
+    Record.objects.bulk_create([
+        Record(title=f"关于第{i}批项目申报工作的通知", office=world.office_a if i % 2 else world.office_b,
+               category=world.category, date_formed=dt.date(2026, 1, 5), created_by=world.drafter_a)
+        for i in range(1010)
+    ])
+    context = context_at(browser, portal_server, width)
+    steps = Steps(request.node.nodeid)
+    try:
+        page = context.new_page()
+        sign_in(page, portal_server, world.disclosure)
+        page.goto(reverse("admin:disclosure_record_changelist"))
+        page.locator("#searchbar").fill("通知")
+        page.locator("#searchbar").press("Enter")
+        expect(page.get_by_text("1,000+ 条结果")).to_be_visible()
+        expect(page.locator("p.list-capped")).to_have_text(
+            "1,000+ 条政府信息。只列出前 1,000 条。请用搜索、筛选或日期缩小范围，或点列标题换一种顺序。")
+        steps.shot(page, "a search past the cap")
+        page.locator("p.list-capped").scroll_into_view_if_needed()
+        steps.shot(page, "its pages and the note under the list")
+        assert scrolls_sideways(page) <= 0
+
+        page.goto(reverse("admin:disclosure_record_changelist") + "?q=通知&p=999")
+        expect(page.locator("p.paginator .this-page")).to_have_text("10")
+        expect(page.get_by_text("关于第", exact=False).first).to_be_visible()
+
+        page.locator("#searchbar").fill("第1009批")
+        page.locator("#searchbar").press("Enter")
+        expect(page.get_by_text("1 条结果")).to_be_visible()
+        expect(page.get_by_text("只列出前")).to_have_count(0)
+        steps.shot(page, "a narrower search")
+        assert scrolls_sideways(page) <= 0
+    finally:
+        print(f"screenshots: {steps.write()}")
+        context.close()
