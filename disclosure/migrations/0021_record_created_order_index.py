@@ -20,7 +20,7 @@ def analyze_on_sqlite(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0019_entry_list_order_index'),
+        ('disclosure', '0020_demand_summary'),
         ('portal', '0010_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
