@@ -21,7 +21,7 @@ from urllib.parse import quote
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, reverse
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
@@ -29,12 +29,13 @@ from hypothesis import strategies as st
 
 from applications import services as application_services
 from applications.forms import APPLICATION_FIELDS
+from applications.models import DisclosureApplication
 from applications.views import case_token
 from disclosure import services as disclosure_services
 from disclosure.models import DisclosureAttribute
 from portal.context_processors import CONTRAST_COOKIE, FONT_COOKIE
 from tests.applications.conftest import PERSON
-from tests.conftest import S, drive, new_draft
+from tests.conftest import S, drive, load_world, new_draft, rows_for_the_module
 
 hypothesis_settings.register_profile(
     "fuzz", max_examples=40, deadline=None, print_blob=True,
@@ -129,25 +130,36 @@ def post(path: str, data: dict, *, extra: dict | None = None):
 # --- The public column's content -----------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def column_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Published records of both kinds with an attachment, a draft, and an online application:
+    built once for the module (issue #17). Hypothesis already runs a test's examples on one
+    build; each test's own writes (applications, comments) are still rolled back at its end."""
+    media = tmp_path_factory.mktemp("fuzz-media")
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked(), override_settings(MEDIA_ROOT=media):
+            world = load_world()
+            proactive = drive(world, new_draft(world), S.REGISTERED)
+            on_request = drive(world, new_draft(world, title="依申请公开的名单",
+                                                attribute=DisclosureAttribute.ON_REQUEST), S.REGISTERED)
+            draft = new_draft(world, title="草稿")
+            amended = new_draft(world, title="附件", body="<p>正文</p>")
+            disclosure_services.attachment_add(record=amended, actor=world.drafter_a,
+                                               upload=SimpleUploadedFile("通知.pdf", b"%PDF-1.4 fuzz"))
+            amended = drive(world, amended, S.REGISTERED)
+            application, secret, _created = application_services.application_submit(
+                data=PERSON, idempotency_key=uuid.uuid4())
+            column = {"records": [proactive.pk, on_request.pk, draft.pk, amended.pk],
+                      "attachment": amended.attachments.first().pk, "index": proactive.index_number,
+                      "category": world.category.code, "office": world.office_a.pk,
+                      "application": application.pk, "secret": secret}
+        yield media, column
+
+
 @pytest.fixture
-def column(world, settings, tmp_path):
-    """Published records of both kinds with an attachment, a draft, and an online application."""
-    settings.MEDIA_ROOT = tmp_path
-    proactive = drive(world, new_draft(world), S.REGISTERED)
-    on_request = drive(world, new_draft(world, title="依申请公开的名单", attribute=DisclosureAttribute.ON_REQUEST),
-                       S.REGISTERED)
-    draft = new_draft(world, title="草稿")
-    attachment = None
-    amended = new_draft(world, title="附件", body="<p>正文</p>")
-    disclosure_services.attachment_add(record=amended, actor=world.drafter_a,
-                                       upload=SimpleUploadedFile("通知.pdf", b"%PDF-1.4 fuzz"))
-    amended = drive(world, amended, S.REGISTERED)
-    attachment = amended.attachments.first()
-    application, secret, _created = application_services.application_submit(
-        data=PERSON, idempotency_key=uuid.uuid4())
-    return {"records": [proactive.pk, on_request.pk, draft.pk, amended.pk], "attachment": attachment.pk,
-            "index": proactive.index_number, "category": world.category.code, "office": world.office_a.pk,
-            "application": application, "secret": secret}
+def column(world, settings, column_module_rows):
+    settings.MEDIA_ROOT, column = column_module_rows
+    return {**column, "application": DisclosureApplication.objects.get(pk=column["application"])}
 
 
 record_ids = st.one_of(st.integers(0, 2**70), st.sampled_from([0, 1, 2, 3, 4, 5, 2**31, 2**63 - 1, 2**63, 2**64]))

@@ -158,6 +158,10 @@ class Column:
 def column(world, settings, tmp_path) -> Column:
     """What a visitor finds: a notice with an attachment, an on-request entry, a rule, an annual report."""
     settings.MEDIA_ROOT = tmp_path
+    return build_column(world)
+
+
+def build_column(world) -> Column:
     notice = new_draft(world, title="关于开展2026年工业企业技术改造项目申报工作的通知",
                        body="<p>各市（州）工业和信息化主管部门：现将技术改造项目申报有关事项通知如下。</p>")
     services.attachment_add(record=notice, actor=world.drafter_a,
@@ -189,6 +193,10 @@ class Banners:
 
 @pytest.fixture
 def banners(world) -> Banners:
+    return build_banners(world)
+
+
+def build_banners(world) -> Banners:
     superseded = drive(world, new_draft(world, title="技术改造专项资金管理办法", document_number="吉工信规〔2024〕2号"),
                        S.REGISTERED)
     current = services.record_amend(record=superseded, actor=world.drafter_a)

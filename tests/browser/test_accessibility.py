@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,9 +21,11 @@ from applications import services as application_services
 from applications.models import Channel
 from applications.outcomes import Outcome
 from applications.views import case_token
+from disclosure.models import Record
 from portal.models import Role
 from tests.applications.conftest import REMEDIES_TEXT, send_reply
-from tests.conftest import make_user
+from tests.browser.conftest import Banners, Column, build_banners, build_column
+from tests.conftest import load_world, make_user, rows_for_the_module
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +37,33 @@ MODES = {
     "large-font": {"a11y_font": "large"},
     "large-font high-contrast": {"a11y_font": "large", "a11y_contrast": "high"},
 }
+
+
+@pytest.fixture(scope="module")
+def pages_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The column and the banner records, built once for the module's tests that only read them
+    (issue #17: eight tests each drove a dozen records through the workflow)."""
+    media = tmp_path_factory.mktemp("a11y-media")
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked(), override_settings(MEDIA_ROOT=media):
+            world = load_world()
+            column, banners = build_column(world), build_banners(world)
+            pks = {"column": {f.name: getattr(column, f.name).pk for f in fields(Column) if f.name != "world"},
+                   "banners": {f.name: getattr(banners, f.name).pk for f in fields(Banners)}}
+        yield media, pks
+
+
+@pytest.fixture
+def column(world, settings, pages_module_rows) -> Column:
+    settings.MEDIA_ROOT, pks = pages_module_rows
+    records = Record.objects.in_bulk(list(pks["column"].values()))
+    return Column(world=world, **{name: records[pk] for name, pk in pks["column"].items()})
+
+
+@pytest.fixture
+def banners(pages_module_rows) -> Banners:
+    records = Record.objects.in_bulk(list(pages_module_rows[1]["banners"].values()))
+    return Banners(**{name: records[pk] for name, pk in pages_module_rows[1]["banners"].items()})
 
 
 def public_pages(column) -> dict[str, str]:

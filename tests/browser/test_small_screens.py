@@ -8,14 +8,16 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from disclosure import services
 from disclosure.demo_content import TABLE3_2025
-from disclosure.models import CatalogueCategory
+from disclosure.models import CatalogueCategory, Record
 from portal.context_processors import CONTRAST_COOKIE, FONT_COOKIE
+from tests.browser.conftest import build_banners
 from tests.browser.desk import scrolls_sideways
-from tests.conftest import S, drive, new_draft
+from tests.conftest import S, drive, load_world, new_draft, rows_for_the_module
 
 pytestmark = pytest.mark.browser
 
@@ -48,8 +50,27 @@ def phone(browser, portal_server, *, width: int, mode: str = "standard", javascr
 
 
 
+@pytest.fixture(scope="module")
+def site_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The site's records and cases, built once for the module's tests, which only read them
+    (issue #17: each test built them again)."""
+    media = tmp_path_factory.mktemp("phone-media")
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked(), override_settings(MEDIA_ROOT=media):
+            world = load_world()
+            built = build_site(world, build_banners(world))
+            pks = {key: value.pk for key, value in built.items() if key != "pages"}
+        yield media, built["pages"], pks
+
+
 @pytest.fixture
-def site(world, banners, settings, tmp_path):
+def site(world, settings, site_module_rows):
+    settings.MEDIA_ROOT, pages, pks = site_module_rows
+    records = Record.objects.in_bulk(list(pks.values()))
+    return {"pages": pages, **{key: records[pk] for key, pk in pks.items()}}
+
+
+def build_site(world, banners) -> dict:
     """One of each public page a visitor meets, with real content: records (with an attachment, a
     wide annual-report table, banners), search results, and the status pages of an application,
     a complaint and a consultation."""
@@ -58,7 +79,6 @@ def site(world, banners, settings, tmp_path):
     from complaints.views import case_token as complaint_token
     from tests.applications.conftest import offline
 
-    settings.MEDIA_ROOT = tmp_path
     notice = new_draft(world, title="关于开展2026年工业企业技术改造项目申报工作的通知",
                        document_number="吉工信〔2026〕12号", body="<p>现将技术改造项目申报有关事项通知如下。</p>")
     services.attachment_add(record=notice, actor=world.drafter_a, title="2026年技术改造项目申报指南及申报表格",

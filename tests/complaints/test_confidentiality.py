@@ -15,6 +15,7 @@ import zipfile
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.views.debug import ExceptionReporter
@@ -33,6 +34,7 @@ from tests.complaints.conftest import (
     drive_complaint,
     report,
 )
+from tests.conftest import load_world, rows_for_the_module
 
 OTHERS = ["drafter_a", "head_a", "drafter_b", "head_b", "disclosure", "leader_a", "leader_b", "publisher",
           "registrar", "admin", "nobody"]
@@ -45,11 +47,23 @@ def leaks(text: str) -> list[str]:
     return [s for s in IDENTITY_STRINGS if s in text]
 
 
+@pytest.fixture(scope="module")
+def named_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A named report with evidence, against office A, which has been asked to explain: built once
+    for the module's tests, which read it (issue #17)."""
+    media = tmp_path_factory.mktemp("named-media")
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked(), override_settings(MEDIA_ROOT=media):
+            world = load_world()
+            complaint, _secret = report(world)
+            pk = drive_complaint(world, complaint, "explained").pk
+        yield media, pk
+
+
 @pytest.fixture
-def named(world):
-    """A named report with evidence, against office A, which has been asked to explain."""
-    complaint, _secret = report(world)
-    return drive_complaint(world, complaint, "explained")
+def named(settings, named_module_rows):
+    settings.MEDIA_ROOT, pk = named_module_rows
+    return Complaint.objects.get(pk=pk)
 
 
 def test_the_reporter_is_stored_apart_and_never_in_history(world, named):

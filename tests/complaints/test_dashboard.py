@@ -18,7 +18,7 @@ from disclosure import services as services_disclosure
 from disclosure.models import DisclosureAttribute, Record
 from tests.applications.conftest import REMEDIES_TEXT, send_reply
 from tests.complaints.conftest import at, consult, drive_complaint, report
-from tests.conftest import S, drive, new_draft
+from tests.conftest import S, drive, load_world, new_draft, rows_for_the_module
 from tests.factories import ApplicationFactory
 
 D = dt.date
@@ -47,8 +47,22 @@ def application(world, office, *, received: dt.date, replied: dt.date | None, ra
     return item
 
 
+@pytest.fixture(scope="module")
+def figures_module_rows(django_db_setup, django_db_blocker):
+    """The hand-computed set, built once for the module's tests, which only read it (issue #17)."""
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked():
+            build_figures(load_world())
+        yield
+
+
 @pytest.fixture
-def figures(world):
+def figures(world, figures_module_rows):
+    """The agency, with the hand-computed set in the database."""
+    return world
+
+
+def build_figures(world):
     """The hand-computed set. For 2026, office A (政策法规处) and office B (装备工业处):
 
     records     A: formed 09-01 published 09-10 (in time); formed 08-03 published 10-12 (due 08-31: late);

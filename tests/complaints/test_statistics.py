@@ -25,14 +25,30 @@ from tests.applications.conftest import offline
 from tests.complaints.conftest import at, consult, drive_complaint
 from tests.complaints.conftest import report as complaint_report
 from tests.complaints.test_dashboard import application, record
+from tests.conftest import load_world, rows_for_the_module
 
 D = dt.date
 TODAY = D(2026, 11, 30)
 URL = "/statistics/"
 
 
+@pytest.fixture(scope="module")
+def figures_module_rows(django_db_setup, django_db_blocker):
+    """The figures below, built once for the module's tests, which read them (issue #17); what a
+    test adds to them is rolled back at its end."""
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked():
+            build_figures(load_world())
+        yield
+
+
 @pytest.fixture
-def figures(world):
+def figures(world, figures_module_rows):
+    """The agency, with the figures below in the database."""
+    return world
+
+
+def build_figures(world):
     """For 2026, office A (政策法规处) and office B (装备工业处):
 
     records      A: formed 09-01 published 09-10 (within 20 working days); formed 08-03 published 10-12

@@ -17,15 +17,23 @@ from django.urls import reverse
 from disclosure.models import CatalogueCategory
 from disclosure.selectors import catalogue_listed
 from portal import pagination
-from tests.conftest import S, drive, new_draft
+from tests.conftest import S, drive, new_draft, rows_for_the_module
+
+
+@pytest.fixture(scope="module")
+def deep_module_rows(django_db_setup, django_db_blocker):
+    """130 generated entries, once for the module's tests, which read them (issue #17)."""
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked():
+            call_command("generate_records", records=130, batch=500, stdout=StringIO(), stderr=StringIO())
+        yield
 
 
 @pytest.fixture
-def deep(world, settings, monkeypatch):
+def deep(world, settings, monkeypatch, deep_module_rows):
     """130 listed entries (7 pages), of which only the first 2 open by number; no page cache."""
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     monkeypatch.setattr(pagination, "NUMBERED_PAGES", 2)
-    call_command("generate_records", records=130, batch=500, stdout=StringIO(), stderr=StringIO())
     return list(catalogue_listed().order_by("-published_at", "-pk").values_list("record_id", flat=True))
 
 

@@ -1,6 +1,13 @@
-"""The demo agency loader: complete, realistic and idempotent."""
+"""The demo agency loader: complete, realistic and idempotent.
 
+Every test that reads a fresh demo lives here, the English pages' and the links' among them: the
+demo is loaded once for this module (`demo_module_rows`; issue #17: a load takes seconds, and five
+modules each loaded it). Those that need a fresh installation are in test_demo_fresh.py."""
+
+import contextlib
 import datetime as dt
+import html
+import re
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -11,6 +18,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.models import Record, RecordState, ReleaseRegisterLine
@@ -18,6 +26,9 @@ from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
 from tests.conftest import delete_world, rows_for_the_module
 
 pytestmark = pytest.mark.django_db
+
+
+DEMO_URL = "http://127.0.0.1:8080"
 
 
 def load() -> str:
@@ -39,7 +50,9 @@ def demo_module_rows(django_db_setup, django_db_blocker, tmp_path_factory) -> De
     changes are undone at its end as before; the demo is rolled back after the module's last test."""
     media = tmp_path_factory.mktemp("demo-media")
     with rows_for_the_module(django_db_blocker) as unblocked:
-        with unblocked(), override_settings(DEMO_MODE=True, MEDIA_ROOT=media):
+        # Served on another port than make demo's default, as `make demo PORT=8080` does: the
+        # agency's website in the guide is that address (test_the_demo_agencys_website_…).
+        with unblocked(), override_settings(DEMO_MODE=True, MEDIA_ROOT=media, PORTAL_BASE_URL=DEMO_URL):
             delete_world()
             output = load()
         yield Demo(output=output, media=media)
@@ -47,7 +60,7 @@ def demo_module_rows(django_db_setup, django_db_blocker, tmp_path_factory) -> De
 
 @pytest.fixture
 def demo(demo_module_rows, settings) -> Demo:
-    settings.DEMO_MODE, settings.MEDIA_ROOT = True, demo_module_rows.media
+    settings.DEMO_MODE, settings.MEDIA_ROOT, settings.PORTAL_BASE_URL = True, demo_module_rows.media, DEMO_URL
     return demo_module_rows
 
 
@@ -112,8 +125,6 @@ def test_benchmark_records_are_generated_published_and_findable(client, demo, be
 def test_demo_ships_records_with_real_attachments_to_download(client, demo):
     """Issue #15 (11): a fresh demo has a PDF with Chinese text and images to download, named by
     their titles on the record pages."""
-    from django.urls import reverse
-
     from disclosure.models import Attachment
 
     public = Attachment.objects.filter(record__state=RecordState.REGISTERED, record__attribute="proactive")
@@ -188,7 +199,6 @@ def test_the_disclosure_office_does_the_procedures_of_issue_14_in_the_demos_back
     - 15: grants the office's pending request to change a published record (M.14), and declines
       one an office files now only with a reason."""
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
 
     from applications.models import DisclosureApplication, NoticeKind
     from disclosure.demo import PREFIX
@@ -291,3 +301,133 @@ def test_the_demo_has_a_subscriber_with_a_daily_digest_and_one_awaiting_confirma
     before = Notice.objects.count()
     load()  # idempotent: nobody is subscribed or mailed twice
     assert Notice.objects.count() == before and Subscription.objects.count() == 2
+
+
+# --- Links (tests/portal/test_links.py): the address the demo is served on ----------------------
+
+
+def test_the_demo_agencys_website_in_the_guide_is_the_address_the_demo_is_served_on(client, demo):
+    guide = client.get(reverse("disclosure:guide")).text
+    assert f'<a href="{DEMO_URL}/">{DEMO_URL}/</a>' in guide
+    assert "127.0.0.1:8000" not in guide
+
+
+# --- Issue #20: redaction, the personal data check and the compliance page -----------------------
+
+
+def test_the_demo_shows_redaction_the_personal_data_check_and_the_compliance_page(client, demo):
+    """An office redacted an applicant's name and identity number before releasing a file, and the
+    requester's download holds neither; a drafter who pasted an identity number into a record body
+    is stopped at submission with the hit shown; the compliance page lists the demo's real findings."""
+    from applications.models import DisclosureApplication, FileRole
+    from applications.redaction_demo import NAME, PENDING_TITLE, SENT_TITLE
+    from applications.views import case_token
+    from complaints.compliance import latest_run
+    from disclosure.redaction_demo import DEMO_ID, DRAFT_TITLE
+    from tests import pdf_samples as samples
+    from tests.conftest import as_user
+
+    # The applicant's download: neither the name nor the number, by any tool.
+    application = DisclosureApplication.objects.get(information_title=SENT_TITLE)
+    code, secret = re.search(r"查询码 (\S+) 查询密码 (\S+)", demo.output).groups()
+    assert code == application.tracking_code and secret
+    item = application.files.get(role=FileRole.PROVIDED)
+    original = item.file.open("rb").read()
+    assert NAME in samples.text_of(original)[0] and DEMO_ID in samples.text_of(original)[0]
+    response = client.get(reverse("applications:case_file", args=[case_token(application), item.pk]))
+    released = b"".join(response.streaming_content)
+    blob = samples.all_streams_decoded(released)
+    for text in (NAME, DEMO_ID):
+        assert not any(text in page for page in samples.text_of(released))
+        assert not any(encoded in blob for encoded in (text.encode("utf-16-be"), text.encode(), text.encode("gbk")))
+
+    # The reply still waiting cannot be sent before its file is redacted.
+    pending = DisclosureApplication.objects.get(information_title=PENDING_TITLE)
+    as_user(client, "gkb")
+    page = client.post(reverse("admin:applications_disclosureapplication_transition", args=[pending.pk, "send_reply"]),
+                       {"expected_state": pending.status, "no_state_secret": "on", "no_commercial_secret": "on",
+                        "redacted_parts": "申领人姓名、身份证号码", "redaction_grounds": "personal_privacy"}
+                       ).content.decode()
+    assert "疑似个人信息" in page
+
+    # The drafter who pasted an identity number is stopped, the hit shown.
+    record = Record.objects.get(title=DRAFT_TITLE)
+    as_user(client, "zcfg-drafter")
+    page = client.post(reverse("admin:disclosure_record_transition", args=[record.pk, "submit"]),
+                       {"expected_state": "draft"}).content.decode()
+    assert "居民身份证号码 2201**********4562" in page
+    assert Record.objects.get(pk=record.pk).state == "draft"
+
+    # The compliance page lists the demo's findings, among them the missing record number.
+    run = latest_run()
+    assert any("公安机关备案号" in finding["detail"] for finding in run.findings)
+    as_user(client, "gkb")
+    page = client.get(reverse("admin:complaints_compliancerun_changelist")).content.decode()
+    assert "页脚缺少网站标识" in page and f"{run.score}</strong>" in page
+
+
+# --- Translations (tests/portal/test_translations.py): the demo's pages in English ---------------
+
+
+def test_the_english_back_office_shows_no_chinese_punctuation_around_english_words(client, demo):
+    """Every change page and list of the demo agency's back office, in English."""
+    from django.contrib import admin
+    from django.urls import NoReverseMatch
+
+    from tests.portal.test_translations import MIXED_PUNCTUATION
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    client.cookies["django_language"] = "en"
+    pages = [reverse("admin:index")]
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        pages.append(reverse(f"{name}_changelist"))
+        first = model._default_manager.order_by("-pk").first()
+        with contextlib.suppress(NoReverseMatch):  # views without a change page (the dashboard)
+            if first is not None:
+                pages.append(reverse(f"{name}_change", args=[first.pk]))
+    mixed = {}
+    for url in pages:
+        response = client.get(url, follow=True)  # the site profile's list leads to its one page
+        assert response.status_code == 200, url
+        # Chinese data marked as such (WCAG 3.1.2: a mail's subject as it was sent) keeps its own.
+        text = re.sub(r'<span lang="zh-Hans">[^<]*</span>', " ", response.text)
+        text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", text, flags=re.S)
+        text = html.unescape(text)
+        if found := [text[max(m.start() - 30, 0):m.end() + 30].strip() for m in MIXED_PUNCTUATION.finditer(text)]:
+            mixed[url] = found[:3]
+    assert len(pages) > 40
+    assert not mixed, mixed
+
+
+def test_the_english_public_pages_show_no_chinese_punctuation_around_english_words(client, demo):
+    """The public pages in English; Chinese data (marked lang="zh-Hans", WCAG 3.1.2) keeps its own."""
+    from tests.disclosure.test_public import _Page
+    from tests.portal.test_translations import MIXED_PUNCTUATION
+
+    client.cookies["django_language"] = "en"
+    record = Record.objects.filter(state=RecordState.REGISTERED).order_by("-pk").first()
+    report = Record.objects.filter(category__code="annual-report", title__contains="2025年").exclude(published_at=None).get()
+    pages = [reverse(f"disclosure:{name}") for name in ("home", "guide", "rules", "catalogue", "statutory",
+                                                        "annual_reports")]
+    pages += [reverse("disclosure:search") + "?q=工业", record.get_absolute_url(), report.get_absolute_url(),
+              reverse("disclosure:record_print", args=[record.pk])]
+    pages += [reverse(f"applications:{name}") for name in ("apply", "track")]
+    pages += [reverse(f"complaints:{name}") for name in ("interact", "consult", "complain", "faq", "survey", "track")]
+    site = SiteProfile.current()
+    mixed, unmarked, marked = {}, {}, 0
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        texts = [(t, (lang or "").lower().startswith("zh")) for tag, lang, t in _Page(response.text).texts
+                 if tag not in ("script", "style")]
+        if found := [t for t, chinese in texts if not chinese and MIXED_PUNCTUATION.search(t)]:
+            mixed[url] = found[:3]
+        # The agency's address and office hours are Chinese data, wherever they are shown.
+        contact = [(t, chinese) for t, chinese in texts if site.address in t or site.office_hours in t]
+        marked += sum(chinese for _t, chinese in contact)
+        if found := [t for t, chinese in contact if not chinese]:
+            unmarked[url] = found[:3]
+    assert not mixed, mixed
+    assert not unmarked, unmarked
+    assert marked > len(pages), "the footer of every page and the guide's ways to apply show them"

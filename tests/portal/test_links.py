@@ -5,12 +5,10 @@ portal is served on: PORTAL_BASE_URL, else the address the page was asked on, el
 from __future__ import annotations
 
 import subprocess
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -53,14 +51,7 @@ def test_mail_links_use_the_base_url(world, settings, django_capture_on_commit_c
     assert "http://127.0.0.1:8080/apply/track/" in to_applicant.body
 
 
-@pytest.mark.django_db
-def test_the_demo_agencys_website_in_the_guide_is_the_address_the_demo_is_served_on(client, settings, without_world):
-    settings.DEMO_MODE = True
-    settings.PORTAL_BASE_URL = "http://127.0.0.1:8080"
-    call_command("load_demo", stdout=StringIO())
-    guide = client.get(reverse("disclosure:guide")).text
-    assert '<a href="http://127.0.0.1:8080/">http://127.0.0.1:8080/</a>' in guide
-    assert "127.0.0.1:8000" not in guide
+# The demo agency's website in the guide: tests/portal/test_demo.py (the demo is loaded once there).
 
 
 def test_make_demo_passes_its_port_on():

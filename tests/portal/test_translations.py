@@ -11,14 +11,11 @@ and translate the new (empty or fuzzy) entries.
 
 from __future__ import annotations
 
-import contextlib
-import html
 import os
 import re
 import shutil
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -117,78 +114,5 @@ def test_every_string_in_the_source_is_in_the_english_catalogue_and_translated(t
 
 # Full-width punctuation right after an English word, a digit or a closing bracket: the mark of
 # Chinese punctuation left outside a translation (“Status：Received”, “2026-01-05：…”).
+# The demo's English pages are checked for it in tests/portal/test_demo.py (one demo load).
 MIXED_PUNCTUATION = re.compile(r"[A-Za-z0-9)\]][ ]?[：；、（）]|[：；、（）][ ]?[A-Za-z][a-z]")
-
-
-@pytest.mark.django_db
-def test_the_english_back_office_shows_no_chinese_punctuation_around_english_words(client, settings, without_world):
-    """Every change page and list of the demo agency's back office, in English."""
-    from django.contrib import admin
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.urls import NoReverseMatch, reverse
-
-    settings.DEMO_MODE = True
-    call_command("load_demo", stdout=StringIO())
-    client.force_login(get_user_model().objects.get(username="admin"))
-    client.cookies["django_language"] = "en"
-    pages = [reverse("admin:index")]
-    for model in admin.site._registry:
-        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        pages.append(reverse(f"{name}_changelist"))
-        first = model._default_manager.order_by("-pk").first()
-        with contextlib.suppress(NoReverseMatch):  # views without a change page (the dashboard)
-            if first is not None:
-                pages.append(reverse(f"{name}_change", args=[first.pk]))
-    mixed = {}
-    for url in pages:
-        response = client.get(url, follow=True)  # the site profile's list leads to its one page
-        assert response.status_code == 200, url
-        # Chinese data marked as such (WCAG 3.1.2: a mail's subject as it was sent) keeps its own.
-        text = re.sub(r'<span lang="zh-Hans">[^<]*</span>', " ", response.text)
-        text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", text, flags=re.S)
-        text = html.unescape(text)
-        if found := [text[max(m.start() - 30, 0):m.end() + 30].strip() for m in MIXED_PUNCTUATION.finditer(text)]:
-            mixed[url] = found[:3]
-    assert len(pages) > 40
-    assert not mixed, mixed
-
-
-@pytest.mark.django_db
-def test_the_english_public_pages_show_no_chinese_punctuation_around_english_words(client, settings, without_world):
-    """The public pages in English; Chinese data (marked lang="zh-Hans", WCAG 3.1.2) keeps its own."""
-    from django.core.management import call_command
-    from django.urls import reverse
-
-    from disclosure.models import Record, RecordState
-    from portal.models import SiteProfile
-    from tests.disclosure.test_public import _Page
-
-    settings.DEMO_MODE = True
-    call_command("load_demo", stdout=StringIO())
-    client.cookies["django_language"] = "en"
-    record = Record.objects.filter(state=RecordState.REGISTERED).order_by("-pk").first()
-    report = Record.objects.filter(category__code="annual-report", title__contains="2025年").exclude(published_at=None).get()
-    pages = [reverse(f"disclosure:{name}") for name in ("home", "guide", "rules", "catalogue", "statutory",
-                                                        "annual_reports")]
-    pages += [reverse("disclosure:search") + "?q=工业", record.get_absolute_url(), report.get_absolute_url(),
-              reverse("disclosure:record_print", args=[record.pk])]
-    pages += [reverse(f"applications:{name}") for name in ("apply", "track")]
-    pages += [reverse(f"complaints:{name}") for name in ("interact", "consult", "complain", "faq", "survey", "track")]
-    site = SiteProfile.current()
-    mixed, unmarked, marked = {}, {}, 0
-    for url in pages:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        texts = [(t, (lang or "").lower().startswith("zh")) for tag, lang, t in _Page(response.text).texts
-                 if tag not in ("script", "style")]
-        if found := [t for t, chinese in texts if not chinese and MIXED_PUNCTUATION.search(t)]:
-            mixed[url] = found[:3]
-        # The agency's address and office hours are Chinese data, wherever they are shown.
-        contact = [(t, chinese) for t, chinese in texts if site.address in t or site.office_hours in t]
-        marked += sum(chinese for _t, chinese in contact)
-        if found := [t for t, chinese in contact if not chinese]:
-            unmarked[url] = found[:3]
-    assert not mixed, mixed
-    assert not unmarked, unmarked
-    assert marked > len(pages), "the footer of every page and the guide's ways to apply show them"
