@@ -186,8 +186,8 @@ def link_answers(path: str) -> bool:
     if match.view_name == "disclosure:record":
         return disclosure_selectors.records_public_pages().filter(pk=match.kwargs["pk"]).exists()
     if match.view_name == "disclosure:attachment":
-        attachment = Attachment.objects.filter(pk=match.kwargs["pk"],
-                                               record__in=disclosure_selectors.records_published()).first()
+        attachment = Attachment.objects.filter(disclosure_selectors.published_through("record"),
+                                               pk=match.kwargs["pk"]).first()
         return attachment is not None and attachment.record.shows_body and released_file(attachment) is not None
     return not path.startswith("/admin/")  # the back office answers the public with a login page
 
@@ -210,7 +210,7 @@ def check_attachments(today: dt.date) -> list[Finding]:
     from disclosure.redaction_services import released_file
 
     findings = []
-    for attachment in (Attachment.objects.filter(record__in=disclosure_selectors.records_published())
+    for attachment in (Attachment.objects.filter(disclosure_selectors.published_through("record"))
                        .select_related("record")):
         released = released_file(attachment)
         problem = ""

@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
@@ -52,7 +51,7 @@ from disclosure.models import (
     Validity,
 )
 from portal.models import Office
-from portal.pagecache import cache_public_page, public_version
+from portal.pagecache import cache_public_page, count_per_version
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -263,8 +262,6 @@ class CatalogueEntryFilterSet(_PublicFilterSet):
 # Pages a client may still ask for by number (`?page=`), for compatibility with the first version
 # of the API; beyond, `next` links (a cursor) page through the rest at the same cost as page 1.
 PAGE_LIMIT = 50
-# The total `count` is kept per content version (never stale); the time only frees memory.
-COUNT_CACHE_SECONDS = 24 * 3600
 
 
 class KeysetPagination(BasePagination):
@@ -383,12 +380,7 @@ class KeysetPagination(BasePagination):
         that version and the list's filters (the query's other parameters do not change it)."""
         names = sorted(set(request.query_params) & set(view.filterset_class.base_filters))
         filters_key = urlencode([(name, request.query_params.get(name)) for name in names])
-        key = f"api-count:{public_version()}:{view.basename}:{filters_key}"
-        count = cache.get(key)
-        if count is None:
-            count = queryset.order_by().count()
-            cache.set(key, count, COUNT_CACHE_SECONDS)
-        return count
+        return count_per_version(queryset, f"api:{view.basename}:{filters_key}")
 
     def get_paginated_response(self, data):
         return Response({"count": self.count, "next": self.get_next_link(), "previous": self.get_previous_link(),

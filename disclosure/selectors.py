@@ -615,9 +615,10 @@ def interpretation_links_for_feed(record_ids: list[int]) -> dict[int, list[tuple
     published (its interpretations, or the policy it interprets), as (pk, title)."""
     from disclosure.interpretation_models import Interpretation
 
-    published = records_published().values("pk")
+    # Both ends joined, not `IN (published records)`: SQLite ran those two subqueries as a join
+    # over every record twice, which never finished at 100,000 records (issue #22).
     links = (Interpretation.objects.filter(Q(policy_id__in=record_ids) | Q(interpretation_id__in=record_ids))
-             .filter(policy__in=published, interpretation__in=published)
+             .filter(published_through("policy"), published_through("interpretation"))
              .values_list("policy_id", "policy__title", "interpretation_id", "interpretation__title")
              .order_by("pk"))
     result: dict[int, list[tuple[int, str]]] = {}
@@ -639,7 +640,6 @@ def normative_without_interpretation() -> list[Record]:
     result = []
     for record in candidates:
         chain = [record.pk, *_earlier_version_ids(record)]
-        if not Interpretation.objects.filter(policy_id__in=chain,
-                                             interpretation__in=records_published().values("pk")).exists():
+        if not Interpretation.objects.filter(published_through("interpretation"), policy_id__in=chain).exists():
             result.append(record)
     return result

@@ -106,6 +106,24 @@ def _schedule() -> list[str]:
     return parts
 
 
+def per_version(key: str, compute: Callable[[], int]) -> int:
+    """A figure of the public content (a list's count, its highest id), computed once per public
+    content version and `key`, not on every request: counting 100,000 rows costs more than the
+    page itself, and the figure changes only with the version (issue #22). Never stale: a new
+    version is a new key; the time only frees memory."""
+    cache_key = f"figure:{public_version()}:{key}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, 24 * 3600)
+    return value
+
+
+def count_per_version(queryset, key: str) -> int:
+    """How many rows a public list holds (`per_version`)."""
+    return per_version(f"count:{key}", lambda: queryset.order_by().count())
+
+
 def public_content_changed(*, pages: Iterable[str] | None = None) -> None:
     """Call inside the transaction that changes what the public sees.
 

@@ -78,16 +78,9 @@ class KeysetPaginator:
         self.queryset = listed() if listed is not None else None
 
     def count(self) -> int:
-        from django.core.cache import cache
+        from portal.pagecache import count_per_version
 
-        from portal.pagecache import public_version
-
-        cache_key = f"list-count:{public_version()}:{self.count_key}"
-        count = cache.get(cache_key)
-        if count is None:
-            count = self.queryset.order_by().count()
-            cache.set(cache_key, count, 24 * 3600)  # keyed by the version: never stale
-        return count
+        return count_per_version(self.queryset, f"list:{self.count_key}")
 
     def get_page(self, params) -> ListPage:
         count = self.count()

@@ -120,8 +120,8 @@ def _public_texts(client, column) -> dict[str, str]:
     for name, args in FEEDS:
         texts[name] = client.get(reverse(name, args=args)).content.decode()
     texts["sitemap"] = client.get(reverse("sitemap")).content.decode()
-    for section in ("pages", "records"):
-        texts[f"sitemap {section}"] = client.get(reverse("sitemap_section", args=[section])).content.decode()
+    for path in _sitemap_pages(client):
+        texts[f"sitemap {path}"] = client.get(path).content.decode()
     for name in ("api:record-list", "api:catalogue-list", "api:category-list"):
         texts[name] = client.get(reverse(name)).content.decode()
     for record in (column["published"], column["on_request"]):
@@ -440,14 +440,23 @@ def test_categories_lists_active_categories_with_parent_and_legal_basis(client, 
 # --- Sitemap and robots.txt -----------------------------------------------------------------
 
 
-def test_sitemap_lists_the_column_pages_and_published_records_with_lastmod(client, column):
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def _sitemap_pages(client) -> list[str]:
+    """The paths of every page the sitemap index lists."""
     index = ET.fromstring(client.get(reverse("sitemap")).content)
-    sections = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
-    assert sections == ["http://testserver/sitemap-pages.xml", "http://testserver/sitemap-records.xml"]
+    return [loc.text.removeprefix("http://testserver") for loc in index.findall("s:sitemap/s:loc", SITEMAP_NS)]
+
+
+def test_sitemap_lists_the_column_pages_and_published_records_with_lastmod(client, column):
+    ns = SITEMAP_NS
+    sections = _sitemap_pages(client)
+    assert sections[0] == "/sitemap-pages.xml"
+    assert sections[1:] and all(path.startswith("/sitemap-records.xml") for path in sections[1:])
     urls = {}
-    for section in ("pages", "records"):
-        response = client.get(reverse("sitemap_section", args=[section]))
+    for path in sections:
+        response = client.get(path)
         assert response.status_code == 200
         urls |= {u.findtext("s:loc", namespaces=ns): u for u in ET.fromstring(response.content).findall("s:url", ns)}
     for name in ("disclosure:home", "disclosure:guide", "disclosure:rules", "disclosure:catalogue",
@@ -459,6 +468,27 @@ def test_sitemap_lists_the_column_pages_and_published_records_with_lastmod(clien
             timezone.localtime(record.published_at).date().isoformat()[:4])
     for record in column["hidden"].values():
         assert f"http://testserver{record.get_absolute_url()}" not in urls
+
+
+def test_the_sitemap_pages_records_by_ranges_of_ids_each_read_off_the_primary_key(client, column, monkeypatch):
+    """Issue #22: a deep sitemap page costs one id range, not an OFFSET over every record before it."""
+    from disclosure.sitemaps import RecordSitemap
+
+    monkeypatch.setattr(RecordSitemap, "limit", 2)
+    published = column["published"]
+    pages = [path for path in _sitemap_pages(client) if path.startswith("/sitemap-records.xml")]
+    last_id = max(r.pk for r in (column["published"], column["on_request"]))
+    assert len(pages) == -(-last_id // 2)  # one page per two ids, up to the highest published one
+    page = (published.pk + 1) // 2
+    with CaptureQueriesContext(connection) as queries:
+        own = client.get(reverse("sitemap_section", args=["records"]), {"p": page})
+    assert f"http://testserver{published.get_absolute_url()}<" in own.content.decode()
+    assert any('"id" >' in q["sql"] and '"id" <=' in q["sql"] and "OFFSET" not in q["sql"] for q in queries)
+    other = page + 1 if page < len(pages) else page - 1
+    if other:
+        response = client.get(reverse("sitemap_section", args=["records"]), {"p": other})
+        assert f"http://testserver{published.get_absolute_url()}<" not in response.content.decode()
+    assert client.get(reverse("sitemap_section", args=["records"]), {"p": len(pages) + 1}).status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap(client, world):
