@@ -250,6 +250,34 @@ def rows_for_the_module(django_db_blocker):
             outer.__exit__(None, None, None)
 
 
+def column_in_every_state(build, media: str):
+    """The two fixtures of a module whose tests read one record in every state (`build(world)`
+    returns {"hidden": {title: record}, "published": record, "on_request": record}): the rows,
+    built once for the module (`rows_for_the_module`), and `column`, read afresh for each test.
+    In the module: `column_module_rows, column = column_in_every_state(_build_column, "x-media")`."""
+
+    @pytest.fixture(scope="module")
+    def column_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+        from django.test import override_settings
+
+        files = tmp_path_factory.mktemp(media)
+        with rows_for_the_module(django_db_blocker) as unblocked:
+            with unblocked(), override_settings(MEDIA_ROOT=files):
+                column = build(load_world())
+                pks = {"hidden": {title: record.pk for title, record in column["hidden"].items()},
+                       "published": column["published"].pk, "on_request": column["on_request"].pk}
+            yield files, pks
+
+    @pytest.fixture
+    def column(world, settings, column_module_rows):
+        settings.MEDIA_ROOT, pks = column_module_rows
+        records = Record.objects.in_bulk([*pks["hidden"].values(), pks["published"], pks["on_request"]])
+        return {"hidden": {title: records[pk] for title, pk in pks["hidden"].items()},
+                "published": records[pks["published"]], "on_request": records[pks["on_request"]]}
+
+    return column_module_rows, column
+
+
 @pytest.fixture
 def without_world(db):
     """The database as `migrate` leaves it, for the tests of a fresh installation (load_demo, the

@@ -12,14 +12,13 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from disclosure import services
-from disclosure.models import CatalogueCategory, CatalogueEntry, Channel, DisclosureAttribute, DocumentType, Record
-from tests.conftest import S, drive, load_world, new_draft, rows_for_the_module
+from disclosure.models import CatalogueCategory, CatalogueEntry, Channel, DisclosureAttribute, DocumentType
+from tests.conftest import S, column_in_every_state, drive, new_draft
 
 HIDDEN_MARK = "未公开秘"
 FEEDS = [
@@ -37,29 +36,6 @@ def _attach(world, record, name: str) -> None:
 
 def _publish(world, title: str, **fields):
     return drive(world, new_draft(world, title=title, **fields), S.PUBLISHED)
-
-
-@pytest.fixture(scope="module")
-def column_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One record in every state that must stay out of sight, a revoked one, a published
-    proactive record with an attachment and a published 依申请公开 entry: built once for the
-    module's tests that read them (issue #17: it was most of each test's time)."""
-    media = tmp_path_factory.mktemp("feeds-media")
-    with rows_for_the_module(django_db_blocker) as unblocked:
-        with unblocked(), override_settings(MEDIA_ROOT=media):
-            column = _build_column(load_world())
-            pks = {"hidden": {title: record.pk for title, record in column["hidden"].items()},
-                   "published": column["published"].pk, "on_request": column["on_request"].pk}
-        yield media, pks
-
-
-@pytest.fixture
-def column(world, settings, column_module_rows):
-    """The module's records, read afresh for each test (a test's changes are rolled back)."""
-    settings.MEDIA_ROOT, pks = column_module_rows
-    records = Record.objects.in_bulk([*pks["hidden"].values(), pks["published"], pks["on_request"]])
-    return {"hidden": {title: records[pk] for title, pk in pks["hidden"].items()},
-            "published": records[pks["published"]], "on_request": records[pks["on_request"]]}
 
 
 def _build_column(world) -> dict:
@@ -85,6 +61,12 @@ def _build_column(world) -> dict:
     _attach(world, on_request, "依申请附件.pdf")
     on_request = drive(world, on_request, S.PUBLISHED)
     return {"hidden": hidden, "published": published, "on_request": on_request}
+
+
+# One record in every state that must stay out of sight, a revoked one, a published proactive
+# record with an attachment and a published 依申请公开 entry, built once for the module's tests
+# (issue #17: it was most of each test's time).
+column_module_rows, column = column_in_every_state(_build_column, "feeds-media")
 
 
 def _get_json(client, url: str, params: dict | None = None, status: int = 200):

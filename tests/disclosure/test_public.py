@@ -7,13 +7,12 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from disclosure import services
-from disclosure.models import Attachment, CatalogueCategory, Channel, DisclosureAttribute, Record
-from tests.conftest import S, drive, load_world, new_draft, rows_for_the_module
+from disclosure.models import Attachment, CatalogueCategory, Channel, DisclosureAttribute
+from tests.conftest import S, column_in_every_state, drive, new_draft
 
 PUBLIC_PAGES = [
     ("disclosure:home", {}),
@@ -26,28 +25,6 @@ PUBLIC_PAGES = [
     ("applications:apply", {}),
     ("complaints:interact", {}),
 ]
-
-
-@pytest.fixture(scope="module")
-def column_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One record in every state; only the published ones may ever be seen by the public. Built
-    once for the module's tests that read them (issue #17: it was most of each test's time)."""
-    media = tmp_path_factory.mktemp("public-media")
-    with rows_for_the_module(django_db_blocker) as unblocked:
-        with unblocked(), override_settings(MEDIA_ROOT=media):
-            column = _build_column(load_world())
-            pks = {"hidden": {title: record.pk for title, record in column["hidden"].items()},
-                   "published": column["published"].pk, "on_request": column["on_request"].pk}
-        yield media, pks
-
-
-@pytest.fixture
-def column(world, settings, column_module_rows):
-    """The module's records, read afresh for each test (a test's changes are rolled back)."""
-    settings.MEDIA_ROOT, pks = column_module_rows
-    records = Record.objects.in_bulk([*pks["hidden"].values(), pks["published"], pks["on_request"]])
-    return {"hidden": {title: records[pk] for title, pk in pks["hidden"].items()},
-            "published": records[pks["published"]], "on_request": records[pks["on_request"]]}
 
 
 def _build_column(world) -> dict:
@@ -72,6 +49,11 @@ def _build_column(world) -> dict:
     on_request = drive(world, new_draft(world, title="依申请秘清单", body="<p>不在网上公开的正文</p>",
                                         attribute=DisclosureAttribute.ON_REQUEST), S.PUBLISHED)
     return {"hidden": hidden, "published": published, "on_request": on_request}
+
+
+# One record in every state; only the published ones may ever be seen by the public. Built once
+# for the module's tests (issue #17: it was most of each test's time).
+column_module_rows, column = column_in_every_state(_build_column, "public-media")
 
 
 def _all_public_text(client, column) -> str:
