@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser.test_accessibility import Findings
 from tests.browser.test_small_screens import phone, scrolls_sideways
-from tests.complaints.test_statistics import figures  # noqa: F401  (the hand-computed set, as a fixture)
+from tests.complaints.test_statistics import build_figures  # the hand-computed set
 
 pytestmark = pytest.mark.browser
 
@@ -16,9 +16,10 @@ URL = "/statistics/"
 
 
 @pytest.fixture
-def data(figures, settings, tmp_path):  # noqa: F811
+def data(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return figures
+    build_figures(world)
+    return world
 
 
 def test_the_statistics_page_at_1280_px(page, axe, data, settings, tmp_path):
