@@ -97,7 +97,7 @@ class DemandTopicAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         _form, start, end = self._period(request.POST)
-        demand_services.demand_summary_store(start=start, end=end)
+        demand_services.demand_recount(actor=request.user, start=start, end=end)
         messages.success(request, _("已按当前数据重新统计。"))
         opts = self.model._meta
         query = urlencode({"start": start.isoformat(), "end": end.isoformat()})

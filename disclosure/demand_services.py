@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from disclosure import demand_selectors, search
 from disclosure.demand_models import (
@@ -20,6 +21,7 @@ from disclosure.demand_models import (
     HintCounter,
     SearchMiss,
 )
+from portal.errors import ActionRefused
 
 
 def miss_query_text(raw: str) -> str:
@@ -98,6 +100,17 @@ def _summary_replace(start: dt.date, end: dt.date, inputs: dict, data) -> Demand
     kept = DemandSummary.objects.order_by("-computed_at").values_list("pk", flat=True)[:SUMMARIES_KEPT]
     DemandSummary.objects.exclude(pk__in=list(kept)).exclude(pk=summary.pk).delete()
     return summary
+
+
+def demand_recount(*, actor, start: dt.date, end: dt.date) -> DemandSummary:
+    """The demand page's 按当前数据重新统计: the period's figures computed again now, by the
+    disclosure office (or an IT superuser), who propose proactive disclosure of what is asked
+    often (R.44, M.3); anyone else is refused here, whatever page or script calls it."""
+    from disclosure.selectors import may_see_demand
+
+    if not may_see_demand(actor):
+        raise ActionRefused(_("只有政府信息公开工作机构可以重新统计公开需求。"))
+    return demand_summary_store(start=start, end=end)
 
 
 def demand_period() -> tuple[dt.date, dt.date]:

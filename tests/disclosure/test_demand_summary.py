@@ -18,6 +18,7 @@ from disclosure import demand_selectors, demand_services
 from disclosure.demand_models import DemandSummary, DemandSummaryTopic
 from disclosure.demand_selectors import CASES_SHOWN, _Topics, jaccard, pairs_of
 from disclosure.models import CatalogueEntry
+from portal.errors import ActionRefused
 from tests.conftest import S, drive, new_draft
 from tests.factories import ApplicationFactory, ConsultationFactory
 
@@ -246,6 +247,16 @@ def test_every_other_role_is_refused_the_refresh_and_a_topics_cases(client, worl
     assert refresh.status_code in (302, 403) and cases.status_code in (302, 403)
     assert topic.cases.first().code not in cases.content.decode()
     assert DemandSummary.objects.get().computed_at == topic.summary.computed_at
+
+
+@pytest.mark.parametrize("who", ["drafter_a", "head_b", "leader_a", "publisher", "registrar", "supervisor", "nobody"])
+def test_the_recount_service_itself_refuses_every_role_but_the_disclosure_office(world, demand, who):
+    first = demand_services.demand_summary_store(**period())
+    with pytest.raises(ActionRefused):
+        demand_services.demand_recount(actor=world.users_by_role()[who], **period())
+    assert DemandSummary.objects.get().computed_at == first.computed_at
+    again = demand_services.demand_recount(actor=world.disclosure, **period())
+    assert again.computed_at > first.computed_at
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, demand):
