@@ -19,7 +19,8 @@ visibility rules are those of `selectors.catalogue_listed()`, compiled into the 
 Index: on SQLite a contentless FTS5 table (columns `uni`, `bi`) whose rowid is the sort key,
 kept by triggers on the document table; on PostgreSQL a tsvector column written by us with
 explicit positions (no text-search parser or locale involved) and a GIN index, and the sort key
-in a column with a b-tree index. A
+in a column with a b-tree index (the GIN index holds it too: a window of the newest documents is
+then one index scan). A
 tsvector keeps at most 256 positions per lexeme and none past 16,383, so documents beyond that
 are flagged `long_text` and matched on their tokens plus an exact substring check instead.
 Both live in the database of the records and change inside the publishing transaction, so the
@@ -139,7 +140,7 @@ def parse_query(raw: str) -> Query:
 # --- Backends: the only vendor-specific SQL --------------------------------------------------
 
 FTS_TABLE = "disclosure_search_fts"
-SEARCH_WINDOW = 4000  # PostgreSQL: the newest entries searched first (see SearchResults._ids)
+SEARCH_WINDOW = 400  # PostgreSQL: the newest documents searched first (see _newest_in_windows)
 DOCUMENT_TABLE = "disclosure_searchdocument"
 ENTRY_TABLE = "disclosure_catalogueentry"
 SORT_KEY_IDS = 10**8  # the sort key is publication second * SORT_KEY_IDS + entry id
@@ -342,11 +343,32 @@ def _like(words) -> tuple[str, list[str]]:
     return "".join(" AND d.text LIKE %s ESCAPE '\\'" for _ in escaped), [f"%{w}%" for w in escaped]
 
 
-def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False) -> tuple[str, str, list]:
+# Where `_newest` puts a window's bound on PostgreSQL: inside the documents' subquery, before the
+# entries' conditions (a literal integer read off our own index, so the parameters keep their order).
+WINDOW_BOUND = "/* window */"
+
+
+def _pg_listed(match: str, columns: str, where: str, *, counting: bool = False) -> str:
+    """PostgreSQL: SELECT the entry id and `columns` of documents that `match` and whose entries meet
+    `where`. The documents are found first (the GIN index, and the window's sort-key bound), then
+    each entry by its primary key: a join let the planner read all 100,000 entries into a hash for
+    the few thousand documents of a window (OFFSET 0 keeps each subquery as written). A count with
+    a cap is a plain join, which the planner walks in key order and stops at the cap."""
+    if counting:
+        return (f"SELECT {ENTRY_TABLE}.id, {columns} FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d "
+                f"ON d.entry_id = {ENTRY_TABLE}.id WHERE {match} AND ({where})")
+    return (f"SELECT {ENTRY_TABLE}.id, {columns} FROM (SELECT d.entry_id, {columns} FROM {DOCUMENT_TABLE} d "
+            f"WHERE {match}{WINDOW_BOUND} OFFSET 0) d JOIN LATERAL (SELECT {ENTRY_TABLE}.id FROM {ENTRY_TABLE} "
+            f"WHERE {ENTRY_TABLE}.id = d.entry_id AND ({where}) OFFSET 0) {ENTRY_TABLE} ON true")
+
+
+def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False,
+                  counting: bool = False) -> tuple[str, str, list]:
     """SELECT the ids of `entries` that match, and the ORDER BY for newest published first
     (kept apart: a count must not sort, so that it can stop early). `entries` must filter only
     on the catalogue entry's own columns (it is compiled into the WHERE clause as it stands).
-    With `with_head`, each row also carries its sort key and head (for the ranking)."""
+    With `with_head`, each row also carries its sort key and head (for the ranking); `counting`:
+    the SQL is for a capped count (see `_pg_listed`)."""
     compiler = entries.query.get_compiler(connection=connection)
     where, where_params = compiler.compile(entries.query.where)
     if connection.vendor == "postgresql":
@@ -360,10 +382,9 @@ def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False) -
             match = f"({match} OR (d.long_text AND d.vector @@ %s::tsquery{checks}))"
             params += [_tsquery(query, in_a_row=False), *patterns]
         # The sort key is selected too: `_newest` orders by it outside its window's subquery.
-        columns = f"{ENTRY_TABLE}.id, d.sort_key" + (", d.head" if with_head else "")
-        sql = (f"SELECT {columns} FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-               f"WHERE {match} AND ({where})")
-        return sql, " ORDER BY d.sort_key DESC NULLS LAST", [*params, *where_params]
+        columns = "d.sort_key" + (", d.head" if with_head else "")
+        return (_pg_listed(match, columns, where, counting=counting), " ORDER BY d.sort_key DESC NULLS LAST",
+                [*params, *where_params])
     # FTS5 yields rowids (sort keys) newest first; each is one primary-key lookup of its entry.
     columns, head_join = f"{ENTRY_TABLE}.id", ""
     if with_head:
@@ -388,9 +409,7 @@ def _head_phrase_sql(query: Query, entries: QuerySet, *, whole: bool = False) ->
     head = ", d.head" if whole else ""
     if connection.vendor == "postgresql":
         tsquery = " & ".join("(" + " <-> ".join(f"'{t}'" for t in phrase) + ")" for phrase in phrases)
-        sql = (f"SELECT {ENTRY_TABLE}.id, d.sort_key{head} FROM {ENTRY_TABLE} "
-               f"JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-               f"WHERE d.head_vector @@ %s::tsquery AND ({where})")
+        sql = _pg_listed("d.head_vector @@ %s::tsquery", f"d.sort_key{head}", where)
         return sql, " ORDER BY d.sort_key DESC NULLS LAST", [tsquery, *where_params]
     match = " AND ".join('"' + " ".join(phrase) + '"' for phrase in phrases)
     entry_id = f"(({HEAD_FTS_TABLE}.rowid %% {SORT_KEY_IDS}) + {SORT_KEY_IDS}) %% {SORT_KEY_IDS}"
@@ -420,29 +439,55 @@ def _newest(sql: str, order_by: str, params: list, limit: int, offset: int = 0, 
         # scans; every match newer than the bound is inside the window, so the page is exact.
         # Each window is read as a whole (OFFSET 0 keeps the planner from walking the sort key's
         # index and testing every document against the tsquery, which is slow for a rare phrase):
-        # the GIN and b-tree bitmaps are combined, the few rows sorted.
-        for bound, extra in _newest_windows(cursor):
-            cursor.execute(f"SELECT * FROM ({sql}{bound} OFFSET 0) newest ORDER BY newest.sort_key DESC NULLS LAST "
-                           "LIMIT %s OFFSET %s", [*params, *extra, limit, offset])
-            rows = cursor.fetchall()
-            if not bound or len(rows) == limit:  # all documents searched, or a page's worth found
-                return rows
+        # the GIN indexes hold the sort key too (migration 0023), so the window's bound is a
+        # condition of the index scan and only the window's matches are read, then sorted.
+        def run(window: str) -> list[tuple]:
+            cursor.execute(f"SELECT * FROM ({sql.replace(WINDOW_BOUND, window)} OFFSET 0) newest "
+                           "ORDER BY newest.sort_key DESC NULLS LAST LIMIT %s OFFSET %s", [*params, limit, offset])
+            return cursor.fetchall()
+
+        return _newest_in_windows(run, limit)
 
 
-def _newest_windows(cursor):
-    """PostgreSQL: the conditions (SQL on `d.sort_key`, parameters) of ever wider windows of the
-    newest documents, eight times wider each time, the bound read off the sort key's b-tree; the
-    last one, with no condition, is every document."""
-    window = SEARCH_WINDOW
+WINDOW_GROWTH = 1.5  # the ladder of window sizes: SEARCH_WINDOW × 1.5^k
+
+
+def _window_bounds() -> list[tuple[int, int | None]]:
+    """PostgreSQL: (size, lowest sort key) of ever wider windows of the newest documents, on a ladder
+    of sizes, and (size, None) last, every document. Read off the sort key's b-tree in one walk, once
+    per content version (a bound moves only with a publication, and any bound gives exact pages: it
+    only decides how many windows are tried). Read on every search, walking 32,000 index entries to a
+    bound cost 20–80 ms, and a window past the last document walked all of them."""
+    sizes = sorted({int(SEARCH_WINDOW * WINDOW_GROWTH**k) for k in range(60)})
+
+    def read() -> list[list[int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT n - 1, sort_key FROM (SELECT sort_key, row_number() OVER (ORDER BY sort_key DESC) "
+                           f"AS n FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL) ranked WHERE n = ANY(%s) ORDER BY n",
+                           [[size + 1 for size in sizes]])
+            return [list(row) for row in cursor.fetchall()]
+
+    from portal.pagecache import per_version
+
+    bounds = [(size, bound) for size, bound in per_version(f"search-windows:{SEARCH_WINDOW}", read)]
+    return [*bounds, (bounds[-1][0] * 2 if bounds else SEARCH_WINDOW, None)]
+
+
+def _newest_in_windows(run, limit: int) -> list[tuple]:
+    """PostgreSQL: `run(window)` — `window` the SQL condition on `d.sort_key` of a window of the newest
+    documents, "" for every document — in wider windows until it returns `limit` rows or has searched
+    every document. Each next window is sized from the matches the last one held (a phrase in 161 of
+    the newest 4,000 documents needs about 6,000 for a page of 200, not 32,000, and each match is a
+    tsvector read from the table), eight times wider when it held none."""
+    windows = _window_bounds()
+    i = 0
     while True:
-        cursor.execute(f"SELECT sort_key FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL "
-                       "ORDER BY sort_key DESC OFFSET %s LIMIT 1", [window])
-        row = cursor.fetchone()
-        if row is None:
-            yield "", []
-            return
-        yield " AND d.sort_key >= %s", [row[0]]
-        window *= 8
+        size, bound = windows[i]
+        rows = run(f" AND d.sort_key >= {int(bound)}" if bound is not None else "")
+        if bound is None or len(rows) >= limit:
+            return rows
+        wanted = size * (limit / len(rows) * 1.25 if rows else 8)
+        i = next(k for k in range(i + 1, len(windows)) if windows[k][1] is None or windows[k][0] >= wanted)
 
 
 def _pg_vector(terms: Terms) -> tuple[str, bool]:
@@ -596,6 +641,7 @@ class SearchResults:
         self._ranked: list[int] | None = None
         self._ranked_limit = 0
         self._counted: int | None = None  # the number of matches, once count() found it exactly
+        self._more = False  # the ranking saw more matches than it holds
 
     def _rows(self, limit: int, offset: int = 0, *, with_head: bool = False) -> list[tuple]:
         """Matches newest first: (id,) or, `with_head`, (id, sort key, head)."""
@@ -628,11 +674,15 @@ class SearchResults:
         else:
             for pk, key, head in _newest(*_head_phrase_sql(self.query, self.entries, whole=True), limit, few=True):
                 scores[pk] = (*ranking.score(head), key or 0)
-            phrases = _newest(*_head_phrase_sql(self.query, self.entries), limit)
-            for pk, key, *_rest in phrases:
+            # One row past `limit` tells whether there are more matches than are ranked (count()).
+            phrases = _newest(*_head_phrase_sql(self.query, self.entries), limit + 1)
+            self._more = len(phrases) > limit
+            for pk, key, *_rest in phrases[:limit]:
                 scores.setdefault(pk, (1, len(ranking.units), key or 0))
-            if len(phrases) < limit:
-                for pk, key, head in self._rows(limit, with_head=True):
+            if not self._more:
+                rows = self._rows(limit + 1, with_head=True)
+                self._more = len(rows) > limit
+                for pk, key, head in rows[:limit]:
                     scores.setdefault(pk, (*ranking.score(head), key or 0))
         self._ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
         self._ranked_limit = limit
@@ -642,7 +692,16 @@ class SearchResults:
         """The number of matches, counting no further than `cap` + 1."""
         if self.query.empty:
             return 0
-        sql, _order_by, params = _matching_sql(self.query, self.entries)
+        if cap is not None and cap <= RANK_WINDOW and not self.by_date:
+            # The page reads the ranking anyway: it holds the newest RANK_WINDOW matches and knows
+            # whether there are more. A count of its own tested every document holding a rare
+            # phrase's terms, and walked a common one's (50–170 ms on PostgreSQL at 100,000).
+            ranked = self._ranked_ids(RANK_WINDOW)
+            if self._more:
+                return cap + 1
+            self._counted = len(ranked)
+            return min(self._counted, cap + 1)
+        sql, _order_by, params = _matching_sql(self.query, self.entries, counting=True)
         limit = " LIMIT %s" if cap is not None else ""
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}{limit}) matches", [*params, *([cap + 1] if cap else [])])
@@ -669,14 +728,25 @@ def search_entries(raw_query: str, entries: QuerySet, *, by_date: bool = False) 
     return SearchResults(raw_query, entries, by_date=by_date)
 
 
-def _aligned(text: str) -> str:
-    """`normalise` character by character, keeping positions aligned with `text` (the few
-    characters NFKC expands, such as ligatures, are only lower-cased)."""
-    out = []
-    for char in text:
+class _Folding(dict):
+    """Code point → its `normalise`d form (one character), or the character lower-cased where NFKC
+    expands it (ligatures), filled as characters are met: a few thousand in Chinese text."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
         folded = normalise(char)
-        out.append(folded if len(folded) == 1 else char.lower())
-    return "".join(out)
+        self[code] = folded if len(folded) == 1 else char.lower()
+        return self[code]
+
+
+_FOLDING = _Folding()
+
+
+def _aligned(text: str) -> str:
+    """`normalise` character by character, keeping positions aligned with `text`. One
+    `str.translate`: normalising each character of a search page's 20 excerpts in Python cost
+    about 40 ms of CPU per page."""
+    return text.translate(_FOLDING)
 
 
 def _bounded(term: str) -> str:
@@ -879,13 +949,7 @@ def _or_matches(cursor, chosen: list[str], where: str, where_params: list, ranke
     """Up to HINT_CANDIDATES heads holding any of `chosen`, best first: by bm25 of `chosen` on
     SQLite, by the share of all the `ranked` pairs in the hint vector on PostgreSQL, then newest."""
     if connection.vendor == "postgresql":
-        cursor.execute(
-            f"SELECT id, head, sort_key FROM (SELECT {ENTRY_TABLE}.id, d.head, d.hint_vector, d.sort_key "
-            f"FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-            f"WHERE d.hint_vector @@ %s::tsquery AND ({where}) OFFSET 0) found "
-            "ORDER BY ts_rank(found.hint_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
-            [" | ".join(map(_lexeme, chosen)), *where_params, " | ".join(map(_lexeme, ranked)), HINT_CANDIDATES])
-        return cursor.fetchall()
+        return _pg_best_heads(cursor, " | ".join(map(_lexeme, chosen)), "", where, where_params, ranked)
     cursor.execute(
         f"SELECT {ENTRY_TABLE}.id, d.head, {HEAD_FTS_TABLE}.rowid FROM {HEAD_FTS_TABLE} "
         f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_HEAD_ENTRY_ID} AND {HEAD_FTS_TABLE}.rowid = {_SQLITE_KEY} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
@@ -908,17 +972,20 @@ def _and_matches(cursor, chosen: list[str], where: str, where_params: list, rank
             f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY {HEAD_FTS_TABLE}.rowid DESC LIMIT %s",
             [" AND ".join(map(_fts_head_term, chosen)), *where_params, HINT_CANDIDATES * 4])
         return cursor.fetchall()
-    for bound, extra in _newest_windows(cursor):
-        cursor.execute(
-            f"SELECT id, head, sort_key FROM (SELECT {ENTRY_TABLE}.id, d.head, d.hint_vector, d.sort_key "
-            f"FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id "
-            f"WHERE d.hint_vector @@ %s::tsquery{bound} AND ({where}) OFFSET 0) found "
-            "ORDER BY ts_rank(found.hint_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
-            [" & ".join(map(_lexeme, chosen)), *extra, *where_params, " | ".join(map(_lexeme, ranked)),
-             HINT_CANDIDATES])
-        rows = cursor.fetchall()
-        if not bound or len(rows) == HINT_CANDIDATES:
-            return rows
+    return _newest_in_windows(
+        lambda window: _pg_best_heads(cursor, " & ".join(map(_lexeme, chosen)), window, where, where_params, ranked),
+        HINT_CANDIDATES)
+
+
+def _pg_best_heads(cursor, tsquery: str, window: str, where: str, where_params: list, ranked: list[str]) -> list:
+    """PostgreSQL: (id, head, sort key) of the HINT_CANDIDATES heads matching `tsquery` in `window`
+    that hold the largest share of the `ranked` pairs, then newest."""
+    sql = _pg_listed("d.hint_vector @@ %s::tsquery", "d.head, d.hint_vector, d.sort_key", where)
+    cursor.execute(
+        f"SELECT id, head, sort_key FROM ({sql.replace(WINDOW_BOUND, window)}) found "
+        "ORDER BY ts_rank(found.hint_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
+        [tsquery, *where_params, " | ".join(map(_lexeme, ranked)), HINT_CANDIDATES])
+    return cursor.fetchall()
 
 
 def head_hits(head: str, terms: list[str]) -> int:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,6 +49,7 @@ MARK = "public_page_cacheable"
 COUNTERS = "public_page_counters"
 STAMP = "public_page_stamp"
 STAMPS_REMEMBERED = 10_000  # page stamps a process remembers (for PUBLIC_CONTENT_VERSION_SECONDS)
+T = TypeVar("T")
 
 
 _memo: dict[str, tuple[float, str]] = {}
@@ -106,10 +108,10 @@ def _schedule() -> list[str]:
     return parts
 
 
-def per_version(key: str, compute: Callable[[], int]) -> int:
-    """A figure of the public content (a list's count, its highest id), computed once per public
-    content version and `key`, not on every request: counting 100,000 rows costs more than the
-    page itself, and the figure changes only with the version (issue #22). Never stale: a new
+def per_version(key: str, compute: Callable[[], T]) -> T:
+    """A figure of the public content (a list's count, its highest id, the search's windows),
+    computed once per public content version and `key`, not on every request: counting 100,000 rows
+    costs more than the page itself, and the figure changes only with the version (issue #22). Never stale: a new
     version is a new key; the time only frees memory."""
     cache_key = f"figure:{public_version()}:{key}"
     value = cache.get(cache_key)

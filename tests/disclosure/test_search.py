@@ -384,3 +384,24 @@ def test_filters_fold_once_there_are_results_unless_one_is_in_use(client, world,
     assert '<details class="filter-box" open>' in client.get(url).text  # nothing searched yet
     assert '<details class="filter-box">' in client.get(url, {"q": "税"}).text
     assert '<details class="filter-box" open>' in client.get(url, {"q": "税", "office": world.office_a.pk}).text
+
+
+def test_the_number_of_results_comes_from_the_ranking_and_says_when_there_are_more(world, monkeypatch):
+    """The page reads the newest RANK_WINDOW matches for its ranking anyway; the count shown (up to
+    the cap, then "more than") is taken from them, without a count of its own (issue #22: a capped
+    count of a rare phrase tested every document holding its terms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    for title in ("计数测试一号鹭", "计数测试二号鹭", "计数测试三号"):
+        drive(world, new_draft(world, title=title), S.PUBLISHED)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.search_entries("计数测试").count(cap=2) == 3  # more than the cap: cap + 1
+        assert selectors.search_entries("鹭").count(cap=2) == 2  # all of them, exactly
+        assert selectors.search_entries("二号").count(cap=2) == 1
+        assert selectors.search_entries("鹭 三号").count(cap=2) == 0
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    results = selectors.search_entries("鹭")
+    assert results.count(cap=2) == 2 and [e.title for e in results[:2]] == ["计数测试二号鹭", "计数测试一号鹭"]

@@ -3,6 +3,7 @@ on SQLite, which gathers none by itself, and on PostgreSQL between autovacuum ru
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 
@@ -34,3 +35,22 @@ def test_the_daily_run_gives_the_planner_statistics_of_the_records_indexes(world
 
     assert "statistics refreshed" in out.getvalue()
     assert _statistics_rows("disclosure_record") > before
+
+
+def _pages_marked_all_visible(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+def test_on_postgresql_the_daily_run_marks_the_new_rows_pages_for_index_only_scans(transactional_db, world):
+    """ANALYZE alone leaves the visibility map as it is, and an index-only scan over the newest rows
+    (the search's windows, the public counts) then reads every row from the table."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the visibility map is PostgreSQL's")
+    for i in range(3):
+        new_draft(world, title=f"可见性{i}")
+
+    call_command("analyze_database", stdout=StringIO())
+
+    assert _pages_marked_all_visible("disclosure_record") > 0
