@@ -1,5 +1,7 @@
 """Template filters shared by the public pages."""
 
+from datetime import datetime
+
 from django import template
 
 from portal import language
@@ -43,3 +45,12 @@ def staff_notices(case):
     from portal.outbox import case_notices
 
     return {"notices": list(case_notices(case).prefetch_related("delivery_attempts")) if case else []}
+
+
+@register.filter(expects_localtime=True)
+def iso_date(value):
+    """`{{ moment|iso_date }}`: what `{{ moment|date:"Y-m-d" }}` shows (the local date of a
+    datetime, or a date), at a fraction of its cost — the lists render it on every row (issue #22)."""
+    if value in (None, ""):
+        return ""
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
