@@ -147,14 +147,14 @@ def guide(request):
 def record_detail(request, pk: int, printable: bool = False):
     record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
     attachments = list(record.attachments.all()) if record.shows_body else []
-    linked, in_comment_period = selectors.record_page_relations(record)
-    interpretations, originals = selectors.public_interpretation_ends(record) if linked else ([], [])
+    relations = selectors.record_page_relations(record)
+    interpretations, originals = selectors.public_interpretation_ends(record) if relations.linked else ([], [])
     return render(
         request,
         "disclosure/record_print.html" if printable else "disclosure/record.html",
         {
             "record": record,
-            "current": selectors.record_public_version(record),
+            "current": selectors.record_public_version(record, later_version=relations.later_version),
             "replacement": selectors.record_replacement(record),
             "attachments": attachments,
             "apply_for": record.attribute == DisclosureAttribute.ON_REQUEST,
@@ -162,7 +162,7 @@ def record_detail(request, pk: int, printable: bool = False):
             "interpretations": interpretations,
             "originals": originals,
             "graphics": [a for a in attachments if a.content_type.startswith("image/")],
-            **(_comment_links(record) if in_comment_period else {}),
+            **(_comment_links(record) if relations.in_comment_period else {}),
         },
     )
 
