@@ -146,8 +146,8 @@ def guide(request):
 @cache_public_page(stamp=lambda kwargs: f"record:{kwargs['pk']}")
 def record_detail(request, pk: int, printable: bool = False):
     record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
-    attachments = list(record.attachments.all()) if record.shows_body else []
     relations = selectors.record_page_relations(record)
+    attachments = list(record.attachments.all()) if record.shows_body and relations.attachments else []
     interpretations, originals = selectors.public_interpretation_ends(record) if relations.linked else ([], [])
     return render(
         request,
