@@ -8,6 +8,7 @@ searches, autocomplete, exports and direct URLs all start from it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import NamedTuple
 from datetime import date, timedelta
 
@@ -77,11 +78,17 @@ def catalogue_listed(*, published_until: dt.datetime | None = None) -> QuerySet[
     ).select_related("office", "category")
 
 
-def with_offices_and_categories(entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
+def with_offices_and_categories(entries: list[CatalogueEntry], *, offices: Iterable[Office] = (),
+                                categories: Iterable[CatalogueCategory] = ()) -> list[CatalogueEntry]:
     """Give a page of entries their office and category from two lookups by id, rather than
-    joins that can lead a planner to read the catalogue by category instead of in its order."""
-    offices = Office.objects.in_bulk({e.office_id for e in entries})
-    categories = CatalogueCategory.objects.in_bulk({e.category_id for e in entries})
+    joins that can lead a planner to read the catalogue by category instead of in its order.
+
+    `offices` and `categories` the page has read already (the catalogue's filter form lists the
+    active ones) are used as they are: only the others are looked up, often none (issue #22)."""
+    offices = {office.pk: office for office in offices}
+    categories = {category.pk: category for category in categories}
+    offices |= Office.objects.in_bulk({e.office_id for e in entries} - offices.keys())
+    categories |= CatalogueCategory.objects.in_bulk({e.category_id for e in entries} - categories.keys())
     for entry in entries:
         entry.office, entry.category = offices[entry.office_id], categories[entry.category_id]
     return entries
