@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import NamedTuple
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
