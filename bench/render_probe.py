@@ -14,7 +14,8 @@ ratio hello/page. The bench's goal (≥ 0.1 × hello for home and catalogue, ≥
 record page) is a ratio of requests/s through gunicorn, whose own work per request (HTTP, WSGI)
 adds to both: in process the ratio comes out lower than the bench's, so compare pages before
 and after a change rather than against the goal. `--profile NAME` prints the cProfile of that
-page's requests instead; `--queries` prints each page's SQL queries.
+page's requests instead; `--queries` prints each page's SQL queries; `--calls` the Python
+function calls per request, a count the machine's load does not change.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ def main() -> None:
     parser.add_argument("--queries", action="store_true", help="print the SQL query count of each page")
     parser.add_argument("--sort", default="tottime", help="pstats sort key for --profile")
     parser.add_argument("--callers", help="with --profile: print the callers of functions matching this")
+    parser.add_argument("--calls", action="store_true",
+                        help="print Python function calls per request instead of CPU time (no machine load in it)")
     args = parser.parse_args()
     django.setup()
     from django.db import connection
@@ -102,6 +105,15 @@ def main() -> None:
             stats.print_callers(args.callers)
         else:
             stats.print_stats(40)
+        return
+    if args.calls:
+        for name, paths in pages.items():
+            measure(client, paths, 10, counter)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            measure(client, paths, 50, counter)
+            profiler.disable()
+            print(f"{name:20} {pstats.Stats(profiler).total_calls / 50:9.0f} function calls/request")
         return
     hello = None
     for name, paths in pages.items():
