@@ -8,7 +8,9 @@ searches, autocomplete, exports and direct URLs all start from it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from disclosure import workflow
 from disclosure.models import (
+    Attachment,
     CatalogueCategory,
     CatalogueEntry,
     ChangeRequest,
@@ -75,11 +78,17 @@ def catalogue_listed(*, published_until: dt.datetime | None = None) -> QuerySet[
     ).select_related("office", "category")
 
 
-def with_offices_and_categories(entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
+def with_offices_and_categories(entries: list[CatalogueEntry], *, offices: Iterable[Office] = (),
+                                categories: Iterable[CatalogueCategory] = ()) -> list[CatalogueEntry]:
     """Give a page of entries their office and category from two lookups by id, rather than
-    joins that can lead a planner to read the catalogue by category instead of in its order."""
-    offices = Office.objects.in_bulk({e.office_id for e in entries})
-    categories = CatalogueCategory.objects.in_bulk({e.category_id for e in entries})
+    joins that can lead a planner to read the catalogue by category instead of in its order.
+
+    `offices` and `categories` the page has read already (the catalogue's filter form lists the
+    active ones) are used as they are: only the others are looked up, often none (issue #22)."""
+    offices = {office.pk: office for office in offices}
+    categories = {category.pk: category for category in categories}
+    offices |= Office.objects.in_bulk({e.office_id for e in entries} - offices.keys())
+    categories |= CatalogueCategory.objects.in_bulk({e.category_id for e in entries} - categories.keys())
     for entry in entries:
         entry.office, entry.category = offices[entry.office_id], categories[entry.category_id]
     return entries
@@ -443,7 +452,7 @@ def record_pages_showing(record_ids) -> list[str]:
     return [f"record:{pk}" for pk in sorted(shown)]
 
 
-def record_public_version(record: Record) -> Record | None:
+def record_public_version(record: Record, *, later_version: bool | None = None) -> Record | None:
     """The version of this information the public should read instead: the latest published
     version of its chain (in effect now, not revoked), when that is another record.
 
@@ -451,10 +460,13 @@ def record_public_version(record: Record) -> Record | None:
     to replace; for the latest version, or one whose successor is only scheduled, None.
 
     Most information has one version: a record without a previous version and without any
-    later one (one lookup in the foreign key's index) is its own chain. Otherwise one query."""
+    later one (one lookup in the foreign key's index, or `later_version` when the caller has
+    looked already: `record_page_relations`) is its own chain. Otherwise one query."""
     from django.db.models.expressions import RawSQL
 
-    if not record.previous_version_id and not Record.objects.filter(previous_version_id=record.pk).exists():
+    if later_version is None and not record.previous_version_id:
+        later_version = Record.objects.filter(previous_version_id=record.pk).exists()
+    if not record.previous_version_id and not later_version:
         return None
     latest = (
         records_published()
@@ -559,26 +571,41 @@ def public_policies(record: Record) -> list[Record]:
     return policies
 
 
-def record_page_relations(record: Record) -> tuple[bool, bool]:
-    """(whether the page must look up 政策解读 links, whether a call for comments names this
-    record): index probes in plain SQL, so that the page of most information — one version,
-    neither — skips the two joined lookups (about half of its rendering time, issue #22).
-    Information with several versions always looks its links up (a policy's page lists the
-    interpretations of all its versions)."""
+class RecordPageRelations(NamedTuple):
+    linked: bool  # the page must look up 政策解读 links
+    in_comment_period: bool  # a call for comments names the record
+    attachments: bool  # the record has attachments
+    later_version: bool  # a record names it as its previous version (False when it has a previous one)
+
+
+def record_page_relations(record: Record) -> RecordPageRelations:
+    """What a record's page must look up beyond the record: index probes in one plain SQL
+    query, so that the page of most information — one version, no 政策解读 link, no call for
+    comments, no attachment — skips the joined lookups (about half of its rendering time, issue
+    #22), the version walk (`record_public_version(record, later_version=...)`) and the query
+    for attachments (an ORM query costs ten times its probe). Information with several versions
+    always looks its links up (a policy's page lists the interpretations of all its versions)."""
     from disclosure.comment_models import CommentPeriod
     from disclosure.interpretation_models import Interpretation
 
     several_versions = bool(record.previous_version_id or record.superseded_by_id)
-    probes = [] if several_versions else [(Interpretation, ("policy_id", "interpretation_id"))]
-    probes.append((CommentPeriod, ("record_id", "adoption_report_id", "final_record_id")))
-    found = []
+    probes = {"in_comment_period": (CommentPeriod, ("record_id", "adoption_report_id", "final_record_id")),
+              "attachments": (Attachment, ("record_id",))}
+    if not several_versions:
+        probes["linked"] = (Interpretation, ("policy_id", "interpretation_id"))
+    if not record.previous_version_id:
+        probes["later_version"] = (Record, ("previous_version_id",))
+    quote = connection.ops.quote_name
+    exists = [
+        f"EXISTS(SELECT 1 FROM {quote(model._meta.db_table)} WHERE "
+        + " OR ".join(f"{quote(column)} = %s" for column in columns) + ")"
+        for model, columns in probes.values()
+    ]
     with connection.cursor() as cursor:
-        for model, columns in probes:
-            condition = " OR ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
-            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {condition} LIMIT 1",
-                           [record.pk] * len(columns))
-            found.append(cursor.fetchone() is not None)
-    return (True, found[0]) if several_versions else (found[0], found[1])
+        cursor.execute(f"SELECT {', '.join(exists)}", [record.pk for _model, columns in probes.values() for _ in columns])
+        found = dict(zip(probes, (bool(value) for value in cursor.fetchone()), strict=True))
+    return RecordPageRelations(linked=found.get("linked", True), in_comment_period=found["in_comment_period"],
+                               attachments=found["attachments"], later_version=found.get("later_version", False))
 
 
 def public_interpretation_ends(record: Record) -> tuple[list[Record], list[Record]]:

@@ -1,0 +1,126 @@
+#!/usr/bin/env python
+"""CPU time per public page when the page cache misses (issue #22), measured in process.
+
+Not a test: it prints figures. Every request carries a unique `?_=n` (as `public_pages.py
+--mode defeat` does over HTTP), so the page cache never answers; the figure is CPU time
+(`time.process_time`), which a loaded machine inflates less than wall time.
+
+    DATABASE_URL=sqlite:////tmp/render/db.sqlite3 DJANGO_SETTINGS_MODULE=bench.settings \
+    DJANGO_DEMO=0 DJANGO_ALLOWED_HOSTS=localhost CACHE_URL=locmem:// PYTHONPATH=$PWD \
+    .venv/bin/python bench/render_probe.py [--requests 200] [--profile record] [--queries]
+
+It prints, for each page, CPU ms per request (the lowest mean of --batches batches) and the
+ratio hello/page. The bench's goal (≥ 0.1 × hello for home and catalogue, ≥ 0.2 × for the
+record page) is a ratio of requests/s through gunicorn, whose own work per request (HTTP, WSGI)
+adds to both: in process the ratio comes out lower than the bench's, so compare pages before
+and after a change rather than against the goal. `--profile NAME` prints the cProfile of that
+page's requests instead; `--queries` prints each page's SQL queries; `--calls` the Python
+function calls per request, a count the machine's load does not change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import itertools
+import pstats
+import time
+
+import django
+
+
+def scenarios() -> dict[str, list[str]]:
+    from disclosure.models import CatalogueCategory
+    from disclosure.selectors import catalogue_listed
+
+    ids = list(catalogue_listed().order_by("-published_at", "-pk").values_list("record_id", flat=True)[:50_000:97])
+    codes = list(CatalogueCategory.objects.filter(is_active=True).order_by("sort_order").values_list("code", flat=True))
+    return {
+        "hello": ["/bench/hello"],
+        "home": ["/"],
+        "catalogue p1": ["/catalogue/"],
+        "catalogue category": [f"/catalogue/?category={code}" for code in codes],
+        "catalogue page 30": ["/catalogue/?page=30"],
+        "record": [f"/records/{pk}/" for pk in ids],
+    }
+
+
+def measure(client, paths: list[str], n: int, counter: itertools.count, batches: int = 1) -> float:
+    """CPU ms per request over `n` requests cycling through `paths` (after a warm-up): the
+    lowest mean of `batches` equal batches, as timeit does, since on a shared machine other
+    processes only ever add time (caches, memory bandwidth) to CPU time."""
+    def get(path):
+        sep = "&" if "?" in path else "?"
+        response = client.get(f"{path}{sep}_={next(counter)}", HTTP_HOST="localhost")
+        assert response.status_code == 200, (path, response.status_code)
+
+    for path in paths[:5]:
+        get(path)
+    cycle = itertools.cycle(paths)
+    size = max(1, n // batches)
+    means = []
+    for _ in range(batches):
+        start = time.process_time()
+        for _ in range(size):
+            get(next(cycle))
+        means.append((time.process_time() - start) * 1000 / size)
+    return min(means)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200, help="requests per page")
+    parser.add_argument("--batches", type=int, default=10, help="the figure is the lowest batch mean")
+    parser.add_argument("--profile", help="print the cProfile of this page (a name from the table)")
+    parser.add_argument("--queries", action="store_true", help="print the SQL query count of each page")
+    parser.add_argument("--sort", default="tottime", help="pstats sort key for --profile")
+    parser.add_argument("--callers", help="with --profile: print the callers of functions matching this")
+    parser.add_argument("--calls", action="store_true",
+                        help="print Python function calls per request instead of CPU time (no machine load in it)")
+    args = parser.parse_args()
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client, counter = Client(), itertools.count()
+    pages = scenarios()
+    if args.queries:
+        for name, paths in pages.items():
+            client.get(paths[0], HTTP_HOST="localhost")
+            with CaptureQueriesContext(connection) as queries:
+                client.get(f"{paths[-1]}{'&' if '?' in paths[-1] else '?'}_=q{next(counter)}", HTTP_HOST="localhost")
+            print(f"{name:20} {len(queries):3} queries")
+            for query in queries:
+                print("      ", query["sql"][:160])
+        return
+    if args.profile:
+        measure(client, pages[args.profile], 20, counter)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        measure(client, pages[args.profile], args.requests, counter)
+        profiler.disable()
+        stats = pstats.Stats(profiler).sort_stats(args.sort)
+        if args.callers:
+            stats.print_callers(args.callers)
+        else:
+            stats.print_stats(40)
+        return
+    if args.calls:
+        for name, paths in pages.items():
+            measure(client, paths, 10, counter)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            measure(client, paths, 50, counter)
+            profiler.disable()
+            print(f"{name:20} {pstats.Stats(profiler).total_calls / 50:9.0f} function calls/request")
+        return
+    hello = None
+    for name, paths in pages.items():
+        ms = measure(client, paths, args.requests, counter, args.batches)
+        hello = hello or ms
+        print(f"{name:20} {ms:7.2f} ms CPU/request   {hello / ms:5.2f} x hello")
+
+
+if __name__ == "__main__":
+    main()
