@@ -854,46 +854,8 @@ def test_a_record_whose_title_only_contains_the_reports_title_is_not_the_report(
         assert titles(worklist_for(world.disclosure)) == [] and check_annual_report(day) == []
 
 
-# --- The demo (issue #7's walk-through) --------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_demo_report_names_the_wrongly_copied_carry_over_until_it_is_fixed(settings, tmp_path, without_world):
-    """The demo's 2026 report, the first compiled in the system, opened while the year runs: the
-    carry-over copied by hand from the 2025 report (published by hand on the column) is wrong,
-    and the check names the cell until it is put right; from 1 January 2027 it becomes a record."""
-    from io import StringIO
-
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
-    settings.DEMO_MODE, settings.MEDIA_ROOT = True, tmp_path
-    with travel("2026-12-02"):
-        call_command("load_demo", stdout=StringIO())
-        call_command("load_demo", stdout=StringIO())  # idempotent
-        assert list(AnnualReport.objects.values_list("year", flat=True)) == [2026]
-        assert set(Record.objects.filter(category__code="annual-report").values_list("title", flat=True)) == {
-            "吉林省工业和信息化厅2024年政府信息公开工作年度报告", "吉林省工业和信息化厅2025年政府信息公开工作年度报告"}
-        report = AnnualReport.objects.get(year=2026)
-        gkb = get_user_model().objects.get(username="gkb")
-        assert titles(worklist_for(gkb)) == []  # the 2025 report is published (by hand)
-        failures = r.check(report)
-        assert [f.cell for f in failures] == ["表3“二、上年结转政府信息公开申请数量” · 自然人",
-                                             "表3“二、上年结转政府信息公开申请数量” · 总计"]
-        with pytest.raises(InvalidInput, match="2026年尚未结束"):
-            report_services.annual_report_create_record(report=report, actor=gkb)
-    with travel("2027-01-05"):
-        assert titles(worklist_for(gkb)) == ["2026年政府信息公开工作年度报告"]
-        with pytest.raises(InvalidInput, match="自然人为0，与手工录入的2025年度报告数字"):
-            report_services.annual_report_create_record(report=report, actor=gkb)
-        report = report_services.annual_report_update(report=report, actor=gkb,
-                                                      data={"previous_carry_over": {NP: 0, COM: 2}})
-        assert r.check(report) == []
-        # December 2025's two, closed in 2026: what the hand-written 2025 report carries over.
-        assert r.tables_of(report).table3["carried"] == {**dict.fromkeys(r.COLUMNS, 0), COM: 2, r.TOTAL: 2}
-        assert r.compute_open_row(2025) == r.tables_of(report).table3["carried"]
-        record = report_services.annual_report_create_record(report=report, actor=gkb)
-        assert record.office.name == "厅办公室" and record.category.code == "annual-report"
+# The demo's 2026 report (issue #7's walk-through) is tested in test_report_walkthrough.py, on that
+# module's one load of the demo.
 
 
 def test_the_record_is_in_the_agencys_language_whatever_language_staff_use(world, fixture_year, tmp_path,

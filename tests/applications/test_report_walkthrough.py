@@ -22,9 +22,11 @@ from openpyxl import load_workbook
 
 from applications.annual_report import compute as r
 from applications.annual_report import formats as report_formats
+from applications.annual_report import services as report_services
 from applications.models import AnnualReport, ApplicantType, ReportStage
 from disclosure.models import Record, RecordState, ReleaseRegisterLine
 from portal.admin_site import worklist_for
+from portal.errors import InvalidInput
 from tests.conftest import act, as_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -33,6 +35,7 @@ NP, COM = ApplicantType.NATURAL_PERSON, ApplicantType.COMMERCIAL
 CHECKS = {"no_state_secret": "on", "no_commercial_secret": "on", "no_personal_privacy": "on"}
 TITLE_2025 = "吉林省工业和信息化厅2025年政府信息公开工作年度报告"
 TITLE_2026 = "吉林省工业和信息化厅2026年政府信息公开工作年度报告"
+LOADED_AT = dt.datetime(2026, 12, 2, 10, tzinfo=SHANGHAI)
 CARRY_OVER_NAMED = ("表3“二、上年结转政府信息公开申请数量” · 自然人为0，"
                     "与手工录入的2025年度报告数字的“四、结转下年度继续办理”（1）不一致。")
 
@@ -41,13 +44,33 @@ CARRY_OVER_NAMED = ("表3“二、上年结转政府信息公开申请数量” 
 COMPLETED_2026 = {"licensing_decisions": "41", "licensing_source": "吉林省政务服务平台2026年办件统计"}
 
 
-@pytest.fixture
-def demo(without_world, settings, tmp_path):
-    settings.DEMO_MODE, settings.MEDIA_ROOT = True, tmp_path
-    # Loaded as of 2 December 2026: the demo's 2026 report is open as a preview, 2026 still running.
-    with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=SHANGHAI), tick=False):
-        call_command("load_demo", stdout=StringIO())
+@pytest.fixture(scope="module")
+def demo_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for this module's tests (issue #17: a load takes seconds; this test
+    and test_report's loaded it each), in demo mode into the database as migrate leaves it. Each
+    test's own changes are undone at its end; the demo is rolled back after the module's last test."""
+    from django.test import override_settings
 
+    from tests.conftest import delete_world, rows_for_the_module
+
+    media = tmp_path_factory.mktemp("report-demo-media")
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        # Loaded as of 2 December 2026: the demo's 2026 report is open as a preview, 2026 still running.
+        with (unblocked(), override_settings(DEMO_MODE=True, MEDIA_ROOT=media),
+              time_machine.travel(LOADED_AT, tick=False)):
+            delete_world()
+            call_command("load_demo", stdout=StringIO())
+        yield media
+
+
+@pytest.fixture
+def demo(db, demo_module_rows, settings):
+    settings.DEMO_MODE, settings.MEDIA_ROOT = True, demo_module_rows
+
+
+def report_reminders(user) -> list[str]:
+    """The annual reports on `user`'s work list."""
+    return [item.title for item in worklist_for(user) if item.kind == "年度报告"]
 
 
 def form_as_shown(page) -> dict:
@@ -171,3 +194,34 @@ def test_the_disclosure_office_publishes_the_2026_report_and_a_citizen_downloads
         assert table2["A9"].value == "行政许可" and table2["B9"].value == 41
         # Row 7 is 二、上年结转: the two commercial applications carried over from 2025.
         assert [table3.cell(7, column).value for column in range(4, 11)] == [0, 2, 0, 0, 0, 0, 2]
+
+
+def test_demo_report_names_the_wrongly_copied_carry_over_until_it_is_fixed(demo):
+    """The demo's 2026 report, the first compiled in the system, opened while the year runs: the
+    carry-over copied by hand from the 2025 report (published by hand on the column) is wrong,
+    and the check names the cell until it is put right; from 1 January 2027 it becomes a record."""
+    with time_machine.travel(LOADED_AT, tick=False):
+        call_command("load_demo", stdout=StringIO())  # idempotent: loaded a second time (`demo`)
+        assert list(AnnualReport.objects.values_list("year", flat=True)) == [2026]
+        assert set(Record.objects.filter(category__code="annual-report").values_list("title", flat=True)) == {
+            "吉林省工业和信息化厅2024年政府信息公开工作年度报告", "吉林省工业和信息化厅2025年政府信息公开工作年度报告"}
+        report = AnnualReport.objects.get(year=2026)
+        gkb = get_user_model().objects.get(username="gkb")
+        assert report_reminders(gkb) == []  # the 2025 report is published (by hand)
+        failures = r.check(report)
+        assert [f.cell for f in failures] == ["表3“二、上年结转政府信息公开申请数量” · 自然人",
+                                             "表3“二、上年结转政府信息公开申请数量” · 总计"]
+        with pytest.raises(InvalidInput, match="2026年尚未结束"):
+            report_services.annual_report_create_record(report=report, actor=gkb)
+    with time_machine.travel(dt.datetime(2027, 1, 5, 10, tzinfo=SHANGHAI), tick=False):
+        assert report_reminders(gkb) == ["2026年政府信息公开工作年度报告"]
+        with pytest.raises(InvalidInput, match="自然人为0，与手工录入的2025年度报告数字"):
+            report_services.annual_report_create_record(report=report, actor=gkb)
+        report = report_services.annual_report_update(report=report, actor=gkb,
+                                                      data={"previous_carry_over": {NP: 0, COM: 2}})
+        assert r.check(report) == []
+        # December 2025's two, closed in 2026: what the hand-written 2025 report carries over.
+        assert r.tables_of(report).table3["carried"] == {**dict.fromkeys(r.COLUMNS, 0), COM: 2, r.TOTAL: 2}
+        assert r.compute_open_row(2025) == r.tables_of(report).table3["carried"]
+        record = report_services.annual_report_create_record(report=report, actor=gkb)
+        assert record.office.name == "厅办公室" and record.category.code == "annual-report"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -154,11 +154,29 @@ class Column:
     report: Record
 
 
+@pytest.fixture(scope="module")
+def column_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The column's records, built once for a module whose tests only read them (issue #17: each
+    of the CSP test's fifteen pages and each journey drove four records through the workflow)."""
+    from django.test import override_settings
+
+    from tests.conftest import load_world, rows_for_the_module
+
+    media = tmp_path_factory.mktemp("column-media")
+    with rows_for_the_module(django_db_blocker) as unblocked:
+        with unblocked(), override_settings(MEDIA_ROOT=media):
+            column = build_column(load_world())
+            pks = {f.name: getattr(column, f.name).pk for f in fields(Column) if f.name != "world"}
+        yield media, pks
+
+
 @pytest.fixture
-def column(world, settings, tmp_path) -> Column:
-    """What a visitor finds: a notice with an attachment, an on-request entry, a rule, an annual report."""
-    settings.MEDIA_ROOT = tmp_path
-    return build_column(world)
+def column(world, settings, column_module_rows) -> Column:
+    """What a visitor finds: a notice with an attachment, an on-request entry, a rule, an annual
+    report (the module's rows, read afresh for each test; what a test changes is rolled back)."""
+    settings.MEDIA_ROOT, pks = column_module_rows
+    records = Record.objects.in_bulk(list(pks.values()))
+    return Column(world=world, **{name: records[pk] for name, pk in pks.items()})
 
 
 def build_column(world) -> Column:
