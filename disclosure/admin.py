@@ -143,7 +143,7 @@ class RecordAdmin(DaysLeftMixin, ScopedObjectMixin, WorkflowActionsMixin, Histor
     list_select_related = ["office", "category"]
     date_hierarchy = "created_at"
     # The model's order (-published_at, -created_at) with the id for creation time, as the index
-    # record_published_order holds it: the list then reads its page from the index instead of
+    # record_published_order_state holds it: the list then reads its page from the index instead of
     # sorting every record (2 s at 100,000 records, issue #22). Ids follow creation.
     ordering = ["-published_at", "-id"]
     readonly_fields = ["index_number", "published_at", "due_date", "validity", "version_number"]

@@ -80,7 +80,7 @@ def _past_the_end(paginator, number) -> bool:
 def index_serves(model, name) -> bool:
     """Whether an index of `model` gives its rows in the order of the field `name` (either
     direction), the id breaking ties: the primary key, a unique field, a field with db_index,
-    or an index on the field alone or on the field and the id."""
+    or an index on the field alone or led by the field and the id."""
     if not isinstance(name, str) or LOOKUP_SEP in name:
         return False
     name = name.lstrip("-")
@@ -93,8 +93,10 @@ def index_serves(model, name) -> bool:
     if field.primary_key or field.unique or field.db_index:
         return True
     pk = model._meta.pk.name
-    return any([f.lstrip("-") for f in index.fields] in ([name], [name, pk], [name, "id"])
-               for index in model._meta.indexes if index.fields and index.condition is None)
+    leads = ([name], [name, pk], [name, "id"])
+    return any(fields == [name] or fields[:2] in leads
+               for fields in ([f.lstrip("-") for f in index.fields] for index in model._meta.indexes
+                              if index.fields and index.condition is None))
 
 
 class BoundedChangeList(ChangeList):
