@@ -11,7 +11,8 @@ import pytest
 
 from tests.browser.desk import covers
 
-pytestmark = pytest.mark.browser
+# The header search runs the database's own full-text SQL: checked on PostgreSQL too (Makefile).
+pytestmark = [pytest.mark.browser, pytest.mark.every_database]
 
 CATEGORY = "需要社会公众广泛知晓或者参与的信息"
 

@@ -212,6 +212,7 @@ def test_the_annual_reports_table_scrolls_in_its_box_with_the_first_column_held(
         context.close()
 
 
+@pytest.mark.every_database  # the 文号's ranking is the database's own search SQL
 def test_done_when_a_citizen_on_a_phone_finds_a_document_by_its_number_and_reads_the_annual_report(
         browser, portal_server, site, world, expect):
     """Issue #15, done when: on a 390 px phone, in Chinese, the 文号 typed in the header's search

@@ -6,6 +6,9 @@ from io import StringIO
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from disclosure import search, selectors, services
 from disclosure.models import DisclosureAttribute, Record, SearchDocument
@@ -64,6 +67,18 @@ def test_all_bigrams_present_but_not_the_word_is_no_hit(world):
     drive(world, new_draft(world, title="甲", body="<p>信息化</p><p>化公开</p>"), S.PUBLISHED)
     assert found("信息化") == ["甲"]
     assert found("信息化公开") == []  # 信息 息化 化公 公开 all occur, the word does not
+
+
+def test_the_digits_inside_a_number_are_whole_and_only_the_last_piece_typed_may_be_unfinished(world):
+    """“吉工信规〔2026〕1号” names number 1, not 15: digits followed by more of the same word were
+    matched as prefixes, which found 〔2026〕15号 (and on PostgreSQL read every document with a
+    number starting 1). What is typed last may still be a beginning: “〔2026〕1” finds both."""
+    for title, number in (("第一号文件", "吉工信规〔2026〕1号"), ("第十五号文件", "吉工信规〔2026〕15号")):
+        drive(world, new_draft(world, title=title, document_number=number, body="<p>正文。</p>"), S.PUBLISHED)
+    assert found("吉工信规〔2026〕1号") == ["第一号文件"]
+    assert found("〔2026〕15号") == ["第十五号文件"]
+    assert sorted(found("吉工信规〔2026〕1")) == ["第一号文件", "第十五号文件"]
+    assert found("2026 1") != []  # each word's one piece is its last: a beginning
 
 
 def test_index_number_is_searchable(published):
@@ -405,3 +420,22 @@ def test_the_number_of_results_comes_from_the_ranking_and_says_when_there_are_mo
     assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     results = selectors.search_entries("鹭")
     assert results.count(cap=2) == 2 and [e.title for e in results[:2]] == ["计数测试二号鹭", "计数测试一号鹭"]
+
+
+# Titles and queries from a few characters, so that phrases often meet: common and repeated
+# Chinese characters, digits and letters, and the punctuation of 文号.
+_PIECES = st.sampled_from(["通", "知", "工", "业", "的", "省", "2026", "1", "号", "ab", "〔", "〕", " ", "、"])
+
+
+@given(title=st.lists(_PIECES, max_size=12).map("".join), number=st.lists(_PIECES, max_size=6).map("".join),
+       query=st.lists(_PIECES, min_size=1, max_size=8).map("".join))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_a_head_holding_the_query_as_phrases_holds_every_pair_the_postgresql_prefilter_asks_for(
+        title, number, query):
+    """The head-phrase query on PostgreSQL also asks the hint index for the query's pairs and
+    words (a GIN condition that keeps 42,000 titles of common characters from being tested one by
+    one): it may only ever drop heads that do not hold the phrases, or a title would go missing."""
+    head = search.head_text(title=title, document_number=number, index_number="")
+    sequences = search.parse_query(query).sequences
+    if sequences and all(search._head_has(head, tokens) for tokens in sequences):
+        assert set(search._head_hint_units(sequences)) <= set(search.hint_lexemes(head))
