@@ -70,6 +70,12 @@ def row_url(context, view_name: str, pk: int) -> str:
     key = ("row_url", view_name)
     parts = context.render_context.get(key)
     if parts is None:
-        head, _mark, tail = reverse(view_name, args=[_ROW_ID]).partition(str(_ROW_ID))
-        parts = context.render_context[key] = (head, tail)
+        parts = context.render_context[key] = url_around_id(view_name)
     return f"{parts[0]}{int(pk)}{parts[1]}"
+
+
+def url_around_id(view_name: str) -> tuple[str, str]:
+    """What `reverse(view_name, args=[pk])` gives before and after the pk, for one page's rows (the
+    script prefix is the request's, so keep the parts no longer than the page)."""
+    head, _mark, tail = reverse(view_name, args=[_ROW_ID]).partition(str(_ROW_ID))
+    return head, tail
