@@ -25,6 +25,21 @@ def script_prefix():
     set_script_prefix(initial)
 
 
+FIXED = ["disclosure:home", "disclosure:guide", "disclosure:feed_rss", "api:docs", "set_language",
+         "statistics:page"]
+
+
+def test_the_headers_links_are_what_url_gives_under_each_prefix_in_turn(script_prefix, settings):
+    """`fixed_url` reverses each name once per process: a page under another prefix (or another
+    URL configuration) must still get its own addresses, not the first one's."""
+    fixed = "".join(f"{{% fixed_url {name!r} %}};" for name in FIXED)
+    plain = "".join(f"{{% url {name!r} %}};" for name in FIXED)
+    for prefix in ("/", "/gov/xxgk/", "/"):
+        script_prefix(prefix)
+        assert _render(fixed) == _render(plain)
+        assert _render("{% fixed_url 'disclosure:guide' as guide %}<{{ guide }}>") == f"<{prefix}guide/>"
+
+
 @pytest.mark.parametrize("prefix", ["/", "/gov/xxgk/"])
 def test_a_rows_link_is_the_records_address_under_any_prefix(script_prefix, prefix):
     script_prefix(prefix)
