@@ -12,8 +12,11 @@ long list anyway — by searching, filtering, the date drill-down or sorting the
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError, migrations, transaction
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.functional import cached_property
@@ -21,6 +24,7 @@ from django.utils.functional import cached_property
 from portal.pagination import CappedPaginator
 
 LIST_COUNT_CAP = 1000
+log = logging.getLogger(__name__)
 
 
 class ListPaginator(CappedPaginator):
@@ -188,3 +192,32 @@ class BoundedListMixin:
         if issubclass(changelist, BoundedChangeList):
             return changelist
         return type(changelist.__name__, (BoundedChangeList, changelist), {"__module__": __name__})
+
+
+def search_statistics(table: str, columns: list[str]) -> migrations.RunPython:
+    """A migration's operation: on PostgreSQL, statistics on UPPER(column) of the columns a long
+    list searches. Django's admin searches with `UPPER(column) LIKE UPPER('%word%')`, and without
+    statistics on that expression PostgreSQL guesses every word matches 0.5% of the rows: for a
+    common one (通知, in 40% of 100,000 titles) it sorted all 40,000 matches for the first hundred
+    instead of walking the list order's index to them (75 ms against 0.3 ms; 200 ms with the page's
+    joins). ANALYZE, run here and daily (analyze_database), then measures how common a word is.
+    Expression statistics need PostgreSQL 14; an older server keeps the guess."""
+    name = f"{table}_search_upper"
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        expressions = ", ".join(f"(upper({column}::text))" for column in columns)
+        try:
+            with transaction.atomic(using=schema_editor.connection.alias):
+                schema_editor.execute(f"CREATE STATISTICS IF NOT EXISTS {name} ON {expressions} FROM {table}")
+        except DatabaseError as error:
+            log.warning("no expression statistics on %s (%s): its searches keep the planner's guess", table, error)
+            return
+        schema_editor.execute(f"ANALYZE {table}")
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP STATISTICS IF EXISTS {name}")
+
+    return migrations.RunPython(create, drop)

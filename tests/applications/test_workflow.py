@@ -188,6 +188,21 @@ def test_lists_show_identities_masked(client, world):
     assert "110*************2X" in page.text
 
 
+def test_the_lists_office_filter_offers_the_offices_holding_the_persons_applications(client, world):
+    """承办处室: the offices of the applications the person may see, and no other."""
+    assigned(world, office=world.office_a)
+    assigned(world, office=world.office_b)
+    changelist = reverse("admin:applications_disclosureapplication_changelist")
+    client.force_login(world.disclosure)
+    offered = client.get(changelist).context["cl"].filter_specs
+    choices = next(spec for spec in offered if getattr(spec, "parameter_name", "") == "office").lookup_choices
+    assert sorted(name for _pk, name in choices) == sorted([world.office_a.name, world.office_b.name])
+    client.force_login(world.drafter_a)  # a division sees its own office's applications only
+    offered = client.get(changelist).context["cl"].filter_specs
+    choices = next(spec for spec in offered if getattr(spec, "parameter_name", "") == "office").lookup_choices
+    assert [name for _pk, name in choices] == [world.office_a.name]
+
+
 def test_offline_entry_in_the_back_office(client, world):
     client.force_login(world.disclosure)
     response = client.post(reverse("admin:applications_disclosureapplication_add"), {

@@ -166,3 +166,20 @@ def test_long_and_short_lists_cost_the_same_queries_at_a_few_and_at_a_few_hundre
     _records(world, 300, start=100)
     long_many = {url: _count(client, url) for url in LONG_URLS}
     assert long_few == long_many
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", ["disclosure_record", "disclosure_catalogueentry", "applications_disclosureapplication"])
+def test_on_postgresql_the_long_lists_searched_columns_have_statistics_on_what_the_search_compares(table):
+    """The admin compares UPPER(column) with the word: without statistics on that expression the
+    planner guessed a common word rare and sorted every match (migrations disclosure 0025,
+    applications 0012). A column added to a long list's search fields needs them too."""
+    model = next(m for m in admin.site._registry if m._meta.db_table == table)
+    searched = [name for name in admin.site._registry[model].search_fields if "__" not in name.lstrip("^=@")]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_statisticsobjdef_expressions(s.oid) FROM pg_statistic_ext s "
+                       "WHERE s.stxrelid = %s::regclass", [table])
+        expressions = {expression for (row,) in cursor.fetchall() for expression in row or []}
+    assert searched
+    assert {f"upper(({name})::text)" for name in searched} <= expressions
