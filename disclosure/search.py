@@ -57,7 +57,10 @@ from django.db.models import QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-MAX_QUERY_LENGTH = 100
+# The characters of a query that are searched, as the major search engines bound theirs (百度: 38
+# 汉字). A phrase is checked in every title holding all its characters, so a long phrase of a few
+# common ones (“通知” fifty times) cost SQLite 190 ms; at 38 characters any query costs under 60.
+MAX_QUERY_LENGTH = 38
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # A run of Chinese characters, or a word of other letters and digits.
 PIECES = re.compile(rf"([{CJK}]+)|([^\W_{CJK}]+)")

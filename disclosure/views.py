@@ -21,6 +21,7 @@ from portal.pagination import CappedPaginator, KeysetPaginator
 from portal.validators import is_ascii_number
 
 PAGE_SIZE = 20
+SHOWN_IGNORED = 20  # characters of a query's unsearched tail the results page quotes
 SEARCH_MISS_LIMIT = ratelimit.Limit("search_miss_log", 20, 3600)  # misses logged per client and hour
 
 
@@ -199,7 +200,9 @@ def attachment_download(request, pk: int):
 @cache_public_page
 def search(request):
     """Chinese full text over title, summary, numbers and (proactive) body; see search.py."""
-    query = (request.GET.get("q") or "").strip()[: fulltext.MAX_QUERY_LENGTH]
+    typed = (request.GET.get("q") or "").strip()
+    query = typed[: fulltext.MAX_QUERY_LENGTH]
+    ignored = typed[len(query) :][:SHOWN_IGNORED].strip()  # said on the page, as 百度 says it
     by_date = request.GET.get("sort") == "date"  # 按时间排序; by relevance otherwise
     entries, context = _filtered(request, selectors.catalogue_listed())
     results = selectors.search_entries(query, entries, by_date=by_date)
@@ -213,7 +216,9 @@ def search(request):
         if entry.attribute == DisclosureAttribute.PROACTIVE:
             excerpt = f"{entry.summary} {strip_tags(entry.record.body)}"
         entry.excerpt_highlighted = fulltext.highlight(excerpt, query, width=120)
-    response = render(request, "disclosure/search.html", {"query": query, "page": page, "by_date": by_date, **context})
+    response = render(request, "disclosure/search.html", {"query": query, "page": page, "by_date": by_date,
+                                                          "ignored": ignored,
+                                                          "max_query_length": fulltext.MAX_QUERY_LENGTH, **context})
     if not results.query.empty and not page.paginator.count:
         # Issue #18: what people looked for and did not find is demand (R.44). The query text only,
         # a few per client (cache-based); the page is not cached, so every visitor is counted.

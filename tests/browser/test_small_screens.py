@@ -241,3 +241,28 @@ def test_done_when_a_citizen_on_a_phone_finds_a_document_by_its_number_and_reads
         assert scrolls_sideways(page) == 0
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_pasted_query_longer_than_the_search_reads_says_what_was_left_out(browser, portal_server, site, width):
+    """A paragraph pasted into the header's box: the results are for its first 38 characters, and
+    the page says which words were not searched (as 百度 does) without scrolling sideways."""
+    title = site["measures"].title
+    tail = "以及与之配套的申报指南和附件清单"
+    pasted = title + " " * (38 - len(title)) + tail if len(title) < 38 else title
+    context = phone(browser, portal_server, width=width)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        box = page.get_by_role("search", name="站内搜索").get_by_role("searchbox", name="搜索关键词")
+        box.fill(pasted)
+        box.press("Enter")
+        page.wait_for_url("**/search/?q=*")
+        notice = page.get_by_role("status").filter(has_text="未检索")
+        assert notice.is_visible()
+        assert notice.inner_text() == f"检索词最多 38 个字，“{tail}”及其后的字词未检索。"
+        first = page.get_by_role("main").locator(".entry-list > li").first
+        assert first.get_by_role("link").first.inner_text() == title
+        assert scrolls_sideways(page) == 0
+    finally:
+        context.close()

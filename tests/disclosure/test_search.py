@@ -172,6 +172,27 @@ def test_queries_that_look_like_sql_or_fts_syntax_are_harmless(client, published
         assert response.status_code == 200
 
 
+def test_a_query_longer_than_38_characters_is_searched_by_its_first_38_and_the_page_says_what_was_not(
+        client, published):
+    """As 百度 does: the first MAX_QUERY_LENGTH characters are searched, and the page quotes the
+    rest, so that a pasted paragraph neither costs the server seconds nor silently loses words."""
+    title = published["tax"].title  # 关于落实小微企业税收优惠政策的通知: 17 characters
+    tail = "以及其他与此无关的很长很长的一段说明文字"
+    typed = title + "，" + "请" * (search.MAX_QUERY_LENGTH - len(title) - 1) + tail
+    page = client.get(reverse("disclosure:search"), {"q": typed})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert search.MAX_QUERY_LENGTH == 38
+    assert f"检索词最多 38 个字，“{tail}”及其后的字词未检索。" in text
+    assert [entry.title for entry in page.context["page"].object_list] == []  # 请×20 is in no record
+    padded = title + " " * (search.MAX_QUERY_LENGTH - len(title))  # words past the 38th character do not count
+    found_by_title = client.get(reverse("disclosure:search"), {"q": padded + tail})
+    assert [entry.title for entry in found_by_title.context["page"].object_list] == [title]
+    assert "未检索" in found_by_title.content.decode()
+    short = client.get(reverse("disclosure:search"), {"q": title})
+    assert "未检索" not in short.content.decode()
+
+
 def test_segmentation():
     assert search.document_tokens("政府信息 2026年") == ["政", "府", "信", "息", "2026", "年", "政府", "府信", "信息"]
     query = search.parse_query("信息公开 税 ABC")
