@@ -39,6 +39,15 @@ FIGURES = (
 MEASURES_NUMBER = "吉工信规〔2026〕1号"
 
 
+def search_from_the_header(page, text: str) -> None:
+    """Type `text` into the header's search box on the home page and wait for the results."""
+    page.goto("/")
+    box = page.get_by_role("search", name="站内搜索").get_by_role("searchbox", name="搜索关键词")
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+
+
 def phone(browser, portal_server, *, width: int, mode: str = "standard", javascript: bool = True, height: int = 844):
     # Not is_mobile: a mobile viewport widens itself to fit a page that is too wide (innerWidth
     # grows with it), which would hide the very overflow these tests look for.
@@ -224,11 +233,7 @@ def test_done_when_a_citizen_on_a_phone_finds_a_document_by_its_number_and_reads
     context = phone(browser, portal_server, width=390)
     try:
         page = context.new_page()
-        page.goto("/")
-        box = page.get_by_role("search", name="站内搜索").get_by_role("searchbox", name="搜索关键词")
-        box.fill(MEASURES_NUMBER)
-        box.press("Enter")
-        page.wait_for_url("**/search/?q=*")
+        search_from_the_header(page, MEASURES_NUMBER)
         first = page.get_by_role("main").locator(".entry-list > li").first
         expect(first.get_by_role("link").first).to_have_text(site["measures"].title)
         assert scrolls_sideways(page) == 0
@@ -249,15 +254,11 @@ def test_a_pasted_query_longer_than_the_search_reads_says_what_was_left_out(brow
     the page says which words were not searched (as 百度 does) without scrolling sideways."""
     title = site["measures"].title
     tail = "以及与之配套的申报指南和附件清单"
-    pasted = title + " " * (38 - len(title)) + tail if len(title) < 38 else title
+    assert len(title) < 38
     context = phone(browser, portal_server, width=width)
     try:
         page = context.new_page()
-        page.goto("/")
-        box = page.get_by_role("search", name="站内搜索").get_by_role("searchbox", name="搜索关键词")
-        box.fill(pasted)
-        box.press("Enter")
-        page.wait_for_url("**/search/?q=*")
+        search_from_the_header(page, title + " " * (38 - len(title)) + tail)
         notice = page.get_by_role("status").filter(has_text="未检索")
         assert notice.is_visible()
         assert notice.inner_text() == f"检索词最多 38 个字，“{tail}”及其后的字词未检索。"
