@@ -161,7 +161,11 @@ def sort_key(entry) -> int:
 
 # The same key in SQLite's SQL (datetimes are stored as UTC text there). The statements using
 # it are run by the schema editor, which takes "%%" for a literal "%".
-_SQLITE_KEY = f"CAST(strftime('%%s', {ENTRY_TABLE}.published_at) AS INTEGER) * {SORT_KEY_IDS} + {ENTRY_TABLE}.id"
+def _sqlite_key(entry: str) -> str:
+    return f"CAST(strftime('%%s', {entry}.published_at) AS INTEGER) * {SORT_KEY_IDS} + {entry}.id"
+
+
+_SQLITE_KEY = _sqlite_key(ENTRY_TABLE)
 # The entry id back from a key (also for keys of dates before 1970, which are negative), in a
 # query run with parameters ("%%" is "%").
 _SQLITE_ENTRY_ID = f"(({FTS_TABLE}.rowid %% {SORT_KEY_IDS}) + {SORT_KEY_IDS}) %% {SORT_KEY_IDS}"
@@ -186,8 +190,20 @@ SQLITE_SETUP = [
     f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE ON {DOCUMENT_TABLE} BEGIN "
     f"{_fts_delete('old')} {_fts_insert('new')} END",
 ]
+# The document's rows go with its entry when the entry is deleted first (`manage.py flush`, and the
+# test suite's between transactional tests, empty the tables in name order): the document's own
+# trigger then finds no entry to compute the row's key from, and the row stayed, to be found for
+# a later entry with the same id published in the same second (a sequence starts again at 1 after
+# a flush). In a deletion through Django the document goes first, and this finds nothing. Added by
+# migration 0026; Django's SQLite schema editor drops a table's triggers when it rebuilds the table,
+# so a migration that alters the entries' table must run these again (test_search checks they hold).
+SQLITE_ENTRY_DELETE = [
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_entry_bd BEFORE DELETE ON {ENTRY_TABLE} BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, uni, bi) SELECT 'delete', {_sqlite_key('old')}, d.uni, d.bi "
+    f"FROM {DOCUMENT_TABLE} d WHERE d.entry_id = old.id; END",
+]
 SQLITE_TEARDOWN = [f"DROP TABLE IF EXISTS {FTS_TABLE}"] + [
-    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")
+    f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au", "entry_bd")
 ]
 # Index the documents already stored (after a change of the index's layout).
 SQLITE_FILL = [
@@ -237,8 +253,13 @@ HEAD_SQLITE_SETUP = [
     f"CREATE TRIGGER IF NOT EXISTS {HEAD_FTS_TABLE}_au AFTER UPDATE ON {DOCUMENT_TABLE} BEGIN "
     f"{_head_fts_delete('old')} {_head_fts_insert('new')} END",
 ]
+HEAD_SQLITE_ENTRY_DELETE = [  # as SQLITE_ENTRY_DELETE
+    f"CREATE TRIGGER IF NOT EXISTS {HEAD_FTS_TABLE}_entry_bd BEFORE DELETE ON {ENTRY_TABLE} BEGIN "
+    f"INSERT INTO {HEAD_FTS_TABLE}({HEAD_FTS_TABLE}, rowid, head) SELECT 'delete', {_sqlite_key('old')}, d.head "
+    f"FROM {DOCUMENT_TABLE} d WHERE d.entry_id = old.id; END",
+]
 HEAD_SQLITE_TEARDOWN = [f"DROP TABLE IF EXISTS {HEAD_FTS_TABLE}"] + [
-    f"DROP TRIGGER IF EXISTS {HEAD_FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au")
+    f"DROP TRIGGER IF EXISTS {HEAD_FTS_TABLE}_{suffix}" for suffix in ("ai", "ad", "au", "entry_bd")
 ]
 HEAD_SQLITE_FILL = [
     f"INSERT INTO {HEAD_FTS_TABLE}(rowid, head) SELECT {_SQLITE_KEY}, d.head FROM {DOCUMENT_TABLE} d "

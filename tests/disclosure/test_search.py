@@ -5,13 +5,14 @@ import re
 from io import StringIO
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from disclosure import search, selectors, services
-from disclosure.models import DisclosureAttribute, Record, SearchDocument
+from disclosure.models import CatalogueEntry, DisclosureAttribute, Record, SearchDocument
 from tests.conftest import S, drive, load_world, new_draft, rows_for_the_module
 
 
@@ -79,6 +80,30 @@ def test_the_digits_inside_a_number_are_whole_and_only_the_last_piece_typed_may_
     assert found("〔2026〕15号") == ["第十五号文件"]
     assert sorted(found("吉工信规〔2026〕1")) == ["第一号文件", "第十五号文件"]
     assert found("2026 1") != []  # each word's one piece is its last: a beginning
+
+
+def test_an_entry_deleted_before_its_document_takes_its_rows_out_of_the_index(world):
+    """`manage.py flush`, and the suite between transactional tests, empty the tables in name order:
+    the entries before their search documents. The document's trigger then had no entry to compute
+    its row's key from, and the row stayed: found, after the sequences started again, for the entry
+    with the same id published in the same second (a rule came up for 技术改造 in the browser tests)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 tables are SQLite's; PostgreSQL keeps the vectors in the document's row")
+    record = drive(world, new_draft(world, title="甲乙丙丁戊己", document_number="庚辛〔2026〕9号"), S.PUBLISHED)
+    entry_id = CatalogueEntry.objects.get(record=record).pk
+
+    def rows() -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH 'bi : \"甲乙\"'")
+            found = [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"SELECT rowid FROM {search.HEAD_FTS_TABLE} WHERE {search.HEAD_FTS_TABLE} MATCH '\"庚 辛\"'")
+            return found + [row[0] for row in cursor.fetchall()]
+
+    assert len(rows()) == 2
+    with connection.cursor() as cursor:  # as flush does, the entry first (the foreign key is deferred)
+        cursor.execute(f"DELETE FROM {search.ENTRY_TABLE} WHERE id = %s", [entry_id])
+        cursor.execute(f"DELETE FROM {search.DOCUMENT_TABLE} WHERE entry_id = %s", [entry_id])
+    assert rows() == []
 
 
 def test_index_number_is_searchable(published):
