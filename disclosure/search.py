@@ -70,6 +70,14 @@ PG_MAX_POSITION = 16383
 PG_MAX_POSITIONS_PER_LEXEME = 256
 
 
+def searched_part(typed: str, *, quoted: int = 20) -> tuple[str, str]:
+    """What of a typed query is searched (its first MAX_QUERY_LENGTH characters), and the beginning
+    (`quoted` characters) of what is not, for the results page to say, as 百度 says it."""
+    typed = (typed or "").strip()
+    searched = typed[:MAX_QUERY_LENGTH]
+    return searched, typed[len(searched) :][:quoted].strip()
+
+
 def normalise(text: str) -> str:
     """Full-width to half-width, lower case: what both the index and the queries see."""
     return unicodedata.normalize("NFKC", text or "").lower()

@@ -21,7 +21,6 @@ from portal.pagination import CappedPaginator, KeysetPaginator
 from portal.validators import is_ascii_number
 
 PAGE_SIZE = 20
-SHOWN_IGNORED = 20  # characters of a query's unsearched tail the results page quotes
 SEARCH_MISS_LIMIT = ratelimit.Limit("search_miss_log", 20, 3600)  # misses logged per client and hour
 
 
@@ -200,9 +199,7 @@ def attachment_download(request, pk: int):
 @cache_public_page
 def search(request):
     """Chinese full text over title, summary, numbers and (proactive) body; see search.py."""
-    typed = (request.GET.get("q") or "").strip()
-    query = typed[: fulltext.MAX_QUERY_LENGTH]
-    ignored = typed[len(query) :][:SHOWN_IGNORED].strip()  # said on the page, as 百度 says it
+    query, ignored = fulltext.searched_part(request.GET.get("q") or "")
     by_date = request.GET.get("sort") == "date"  # 按时间排序; by relevance otherwise
     entries, context = _filtered(request, selectors.catalogue_listed())
     results = selectors.search_entries(query, entries, by_date=by_date)
