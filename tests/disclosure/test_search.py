@@ -216,6 +216,9 @@ def test_a_query_longer_than_38_characters_is_searched_by_its_first_38_and_the_p
     assert "未检索" in found_by_title.content.decode()
     short = client.get(reverse("disclosure:search"), {"q": title})
     assert "未检索" not in short.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("disclosure:search"), {"q": padded + tail}).content.decode()
+    assert f"A search uses at most 38 characters: “{tail}” and what follows were not searched." in english
 
 
 def test_segmentation():

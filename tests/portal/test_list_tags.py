@@ -29,7 +29,7 @@ FIXED = ["disclosure:home", "disclosure:guide", "disclosure:feed_rss", "api:docs
          "statistics:page"]
 
 
-def test_the_headers_links_are_what_url_gives_under_each_prefix_in_turn(script_prefix, settings):
+def test_the_headers_links_are_what_url_gives_under_each_prefix_in_turn(script_prefix):
     """`fixed_url` reverses each name once per process: a page under another prefix (or another
     URL configuration) must still get its own addresses, not the first one's."""
     fixed = "".join(f"{{% fixed_url {name!r} %}};" for name in FIXED)
