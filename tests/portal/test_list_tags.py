@@ -73,3 +73,97 @@ def test_a_rows_date_is_what_the_date_filter_showed(settings, value):
         assert _render("{{ v|iso_date }}", v=value) == _render('{{ v|date:"Y-m-d" }}', v=value)
     if isinstance(value, dt.datetime) and value.hour == 16:
         assert _render("{{ v|iso_date }}", v=value) == "2026-03-02"
+
+
+# The rows and filter options as the templates wrote them before they were written in Python
+# (disclosure/templatetags/disclosure_lists.py): the oracle the Python must match byte for byte.
+TEMPLATE_ROWS = """{% load i18n portal_tags %}{% translate "依申请公开" as on_request_label %}{% translate "索引号" as index_label %}{% translate "文号" as number_label %}{% translate "发布机构" as office_label %}{% translate "主题分类" as category_label %}{% translate "发布日期" as date_label %}{% translate "申请获取" as apply_label %}{% translate "：" as colon %}{% for entry in entries %}
+  <li class="entry">
+    <p class="entry-title">
+      <a href="{% url 'disclosure:record' entry.record_id %}" lang="zh-Hans">{% if highlighted %}{% firstof entry.title_highlighted entry.title %}{% else %}{{ entry.title }}{% endif %}</a>
+      {% if entry.attribute == "on_request" %}<span class="tag tag-request">{{ on_request_label }}</span>{% endif %}
+      {% if entry.validity == "expired" or entry.validity == "repealed" %}<span class="tag tag-muted">{{ entry.get_validity_display }}</span>{% endif %}
+    </p>
+    {% if highlighted and entry.excerpt_highlighted %}<p class="entry-summary" lang="zh-Hans">{{ entry.excerpt_highlighted }}</p>{% elif entry.summary %}<p class="entry-summary" lang="zh-Hans">{{ entry.summary }}</p>{% endif %}
+    <dl class="entry-meta">
+      <div><dt>{{ index_label }}</dt><dd>{% if highlighted %}{% firstof entry.index_number_highlighted entry.index_number %}{% else %}{{ entry.index_number }}{% endif %}</dd></div>
+      {% if highlighted and entry.document_number_highlighted %}<div><dt>{{ number_label }}</dt><dd lang="zh-Hans">{{ entry.document_number_highlighted }}</dd></div>{% endif %}
+      <div><dt>{{ office_label }}</dt><dd lang="{{ entry.office|lang_of }}">{{ entry.office|localized }}</dd></div>
+      <div><dt>{{ category_label }}</dt><dd lang="{{ entry.category|lang_of }}">{{ entry.category|localized }}</dd></div>
+      <div><dt>{{ date_label }}</dt><dd>{% with day=entry.published_at|date:"Y-m-d" %}<time datetime="{{ day }}">{{ day }}</time>{% endwith %}</dd></div>
+    </dl>
+    {% if entry.attribute == "on_request" %}
+    <p class="entry-apply"><a class="button button-small" href="{% url 'applications:apply' %}?title={{ entry.title|urlencode }}&index={{ entry.index_number|urlencode }}">{{ apply_label }}<span class="visually-hidden">{{ colon }}<span lang="zh-Hans">{{ entry.title }}</span></span></a></p>
+    {% endif %}
+  </li>
+  {% endfor %}"""
+TEMPLATE_OPTIONS = """{% load portal_tags %}{% for c in categories %}
+      <option value="{{ c.code }}" lang="{{ c|lang_of }}"{% if category and c.pk == category.pk %} selected{% endif %}>{% if c.parent_id %}— {% endif %}{{ c|localized }}</option>
+      {% endfor %}|{% for o in offices %}
+      <option value="{{ o.pk }}" lang="{{ o|lang_of }}"{% if office and o.pk == office.pk %} selected{% endif %}>{{ o|localized }}</option>
+      {% endfor %}"""
+
+
+def _entries():
+    """Unsaved entries with what a row must escape, quote or mark: markup and quotes in the title,
+    an on-request entry, an expired and a repealed one, an English name for one office only, a
+    publication just before local midnight, search highlights on some."""
+    from django.utils.safestring import mark_safe
+
+    from disclosure.models import CatalogueCategory, CatalogueEntry
+    from portal.models import Office
+
+    office = Office(pk=3, name="政策法规处", name_en="Policy & Regulations Division")
+    other = Office(pk=4, name="装备工业处<b>", name_en="")
+    category = CatalogueCategory(pk=5, code="m5-2", name="通知公告", name_en="")
+    late = dt.datetime(2026, 3, 1, 16, 30, tzinfo=dt.UTC)  # 2 March, 00:30 in Beijing
+    rows = [
+        dict(title='关于<script>"申报"</script>&通知', attribute="on_request", validity="valid",
+             summary="概述 & <i>摘要</i>", index_number="11220000/2026-00001 a&b"),
+        dict(title="已失效的通知", attribute="proactive", validity="expired", summary="", index_number="X-2"),
+        dict(title="已废止的办法", attribute="proactive", validity="repealed", summary="", index_number="X-3",
+             office=other),
+    ]
+    entries = []
+    for number, row in enumerate(rows, 1):
+        entry = CatalogueEntry(record_id=100 + number, published_at=late, office=row.pop("office", office),
+                               category=category, **row)
+        entries.append(entry)
+    entries[0].title_highlighted = mark_safe("关于<mark>申报</mark>")  # the search's own markup
+    entries[0].excerpt_highlighted = mark_safe("…<mark>申报</mark>…")
+    entries[1].document_number_highlighted = mark_safe("吉工信〔<mark>2026</mark>〕1号")
+    return entries
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("highlighted", [False, True])
+def test_the_list_rows_written_in_python_are_the_templates_rows_byte_for_byte(language, highlighted):
+    from django.utils import translation
+
+    from disclosure.templatetags.disclosure_lists import entry_rows
+
+    entries = _entries()
+    with translation.override(language), timezone.override(ZoneInfo("Asia/Shanghai")):
+        expected = engines["django"].from_string(TEMPLATE_ROWS).template.render(
+            Context({"entries": entries, "highlighted": highlighted}))
+        assert entry_rows(entries, highlighted) == expected
+    assert "&lt;script&gt;" in expected and "2026-03-02" in expected
+    assert ("<mark>申报</mark>" in expected) == highlighted
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_filter_options_written_in_python_are_the_templates_options(language):
+    from django.utils import translation
+
+    from disclosure.models import CatalogueCategory
+    from disclosure.templatetags.disclosure_lists import filter_options
+
+    entry = _entries()[0]
+    categories = [entry.category, CatalogueCategory(pk=6, code="m5-2-1", name="子类<&>", name_en="Sub", parent_id=5)]
+    offices = [entry.office, _entries()[2].office]
+    with translation.override(language):
+        for category, office in ((None, None), (categories[1], offices[0])):
+            expected = engines["django"].from_string(TEMPLATE_OPTIONS).template.render(Context(
+                {"categories": categories, "category": category, "offices": offices, "office": office}))
+            assert f'{filter_options(categories, category, "code")}|{filter_options(offices, office)}' == expected
+    assert " selected>— " in expected
