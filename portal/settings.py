@@ -111,6 +111,8 @@ TEMPLATES = [
                 "portal.context_processors.site_profile",
                 "portal.context_processors.display_preferences",
             ],
+            # Django's i18n tags, with constant messages translated once per language (issue #22).
+            "libraries": {"i18n": "portal.templatetags.cached_i18n"},
         },
     },
 ]

@@ -167,3 +167,29 @@ def test_the_filter_options_written_in_python_are_the_templates_options(language
                 {"categories": categories, "category": category, "offices": offices, "office": office}))
             assert f'{filter_options(categories, category, "code")}|{filter_options(offices, office)}' == expected
     assert " selected>— " in expected
+
+
+TRANSLATED = """{% load i18n %}<title>{% translate "政府信息公开" %}</title>
+{% translate "统计" context "菜单" %}|{% translate "统计" %}|{% translate "依申请公开" as label %}[{{ label }}]|{% translate "索引号" noop %}
+{% translate message %}|{% translate "发布机构"|upper %}|{% translate "<b>“x”</b> 100%%" %}
+{% autoescape off %}{% translate "<b>“x”</b> 100%%" %}{% translate "依申请公开" as raw %}{{ raw }}{% endautoescape %}"""
+
+
+@pytest.mark.parametrize("languages", [("zh-hans", "en", "zh-hans"), ("en", "zh-hans", "en")])
+def test_translate_renders_what_djangos_own_tag_renders_in_each_language_in_turn(languages):
+    """{% load i18n %} is portal.templatetags.cached_i18n (settings.TEMPLATES), which keeps what a
+    constant message renders to per language: a page in one language must not get the other's."""
+    from django.template import Engine
+    from django.utils import translation
+
+    django_own = Engine(libraries={"i18n": "django.templatetags.i18n"}).from_string(TRANSLATED)
+    ours = engines["django"].from_string(TRANSLATED).template
+    assert type(ours.nodelist[2]).__module__ == "portal.templatetags.cached_i18n"
+    shown = []
+    for language in languages:
+        with translation.override(language):
+            context = {"message": "首页"}
+            expected = django_own.render(Context(context))
+            assert ours.render(Context(context)) == expected
+            shown.append(expected)
+    assert shown[0] == shown[2] != shown[1]
