@@ -193,3 +193,12 @@ def test_translate_renders_what_djangos_own_tag_renders_in_each_language_in_turn
             assert ours.render(Context(context)) == expected
             shown.append(expected)
     assert shown[0] == shown[2] != shown[1]
+
+
+def test_the_only_template_library_name_used_twice_is_i18n_on_purpose():
+    """templates.W003 is silenced for `i18n` (settings.SILENCED_SYSTEM_CHECKS): any other name
+    given to two tag modules must still be reported."""
+    warnings = engines["django"]._check_for_template_tags_with_the_same_name()
+    assert [w.msg for w in warnings] == [
+        "'i18n' is used for multiple template tag modules: 'django.templatetags.i18n', "
+        "'portal.templatetags.cached_i18n'"]
