@@ -5,7 +5,8 @@ so every `{% load i18n %}`, the admin's included, gets it.
 A page's header and footer alone hold some 40 constant messages, and Django's tag looks each up
 again on every rendering (the active language, the catalogue, escaping): a fifth of a record
 page's time without the page cache. The result is the same string: it depends only on the
-language and the message (with its context and `noop`), which are the key. Messages that are variables, or carry filters, go through Django's own tag.
+language and the message (with its context and `noop`), which are the key. Messages that are
+variables, or carry filters, go through Django's own tag.
 """
 
 from __future__ import annotations
