@@ -75,25 +75,13 @@ def fixed_url(view_name: str) -> str:
     return url
 
 
-# An id no list shows, reversed in its place and then cut out (`row_url`).
+# An id no list shows, reversed in its place and then cut out (`url_around_id`).
 _ROW_ID = 987_654_321_987_654_321
 
 
-@register.simple_tag(takes_context=True)
-def row_url(context, view_name: str, pk: int) -> str:
-    """`{% row_url "disclosure:record" entry.record_id %}`: what `{% url %}` gives for a URL
-    with one integer argument, for the rows of a list. `{% url %}` costs more than all the rest
-    of a catalogue row (issue #22); here the URL is reversed once per rendering of the template
-    (Django's render_context, which lives as long as that rendering) and each row's id put in."""
-    key = ("row_url", view_name)
-    parts = context.render_context.get(key)
-    if parts is None:
-        parts = context.render_context[key] = url_around_id(view_name)
-    return f"{parts[0]}{int(pk)}{parts[1]}"
-
-
 def url_around_id(view_name: str) -> tuple[str, str]:
-    """What `reverse(view_name, args=[pk])` gives before and after the pk, for one page's rows (the
-    script prefix is the request's, so keep the parts no longer than the page)."""
+    """What `reverse(view_name, args=[pk])` gives before and after the pk, for one page's rows
+    (disclosure_lists.entry_rows, the API's row links): reversing once per list instead of once per
+    row (issue #22). The script prefix is the request's, so keep the parts no longer than the page."""
     head, _mark, tail = reverse(view_name, args=[_ROW_ID]).partition(str(_ROW_ID))
     return head, tail
