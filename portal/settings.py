@@ -155,6 +155,9 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 # How long a process trusts the version it read (other servers see a change within this time).
 PUBLIC_CONTENT_VERSION_SECONDS = env_int("PUBLIC_CONTENT_VERSION_SECONDS", 1)
+# {% memo %} (portal_tags) keeps the header's and footer's HTML per language, page and agency
+# profile; with this on, each render is checked against what was kept (the test settings).
+PORTAL_TEMPLATE_MEMO_CHECK = False
 
 # Public forms count submissions per client address in the cache (portal/ratelimit.py); a
 # shared Redis cache makes every app server count together. The scale multiplies every limit.

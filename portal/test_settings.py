@@ -15,6 +15,8 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Every request reads the content version, so tests see each change at once.
 PUBLIC_CONTENT_VERSION_SECONDS = 0
+# Every {% memo %} fragment is rendered afresh and compared with the one kept: a key left out fails.
+PORTAL_TEMPLATE_MEMO_CHECK = True
 # Login throttling and the second factor have their own tests (tests/portal/test_security.py);
 # elsewhere tests sign in with force_login.
 AXES_ENABLED = False

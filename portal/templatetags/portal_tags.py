@@ -5,6 +5,7 @@ from datetime import datetime
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 
 from portal import language
 from portal.tables import scrollable_tables as _scrollable_tables
@@ -85,3 +86,54 @@ def url_around_id(view_name: str) -> tuple[str, str]:
     row (issue #22). The script prefix is the request's, so keep the parts no longer than the page."""
     head, _mark, tail = reverse(view_name, args=[_ROW_ID]).partition(str(_ROW_ID))
     return head, tail
+
+
+# --- {% memo %}: a fragment rendered once per process for each value of what it shows -------------
+
+MEMO_SIZE = 256  # fragments kept per {% memo %} block, then forgotten at once (a few per language)
+
+
+def _memo_part(value):
+    """A value of a `{% memo %}` key as a dict key: a model instance by its class and every column
+    (a site profile edited in the back office is another key), else the value itself, which must
+    be a plain string, number, boolean or None."""
+    from django.db.models import Model
+
+    if isinstance(value, Model):
+        return (value._meta.label, *(getattr(value, field.attname) for field in value._meta.concrete_fields))
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise template.TemplateSyntaxError(f"{{% memo %}} keys must be model instances or plain values, not {type(value)}")
+
+
+class MemoNode(template.Node):
+    def __init__(self, nodelist, keys):
+        self.nodelist, self.keys = nodelist, keys
+        self.rendered: dict[tuple, str] = {}
+
+    def render(self, context):
+        key = (translation.get_language(), settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(),
+               *(_memo_part(k.resolve(context)) for k in self.keys))
+        html = self.rendered.get(key)
+        if html is None or settings.PORTAL_TEMPLATE_MEMO_CHECK:
+            fresh = self.nodelist.render(context)
+            if html is not None and html != fresh:
+                raise AssertionError(f"{{% memo %}} kept a fragment its key does not describe: {key}")
+            if len(self.rendered) >= MEMO_SIZE:
+                self.rendered.clear()
+            self.rendered[key] = html = fresh
+        return html
+
+
+@register.tag
+def memo(parser, token):
+    """`{% memo site ns un %}…{% endmemo %}`: the block rendered once per process for each value of
+    its keys, the page's language and the URL configuration and prefix (the `fixed_url`s inside).
+    For what every page repeats — the header's navigation, the footer: on a record page they were
+    a third of the template's work (issue #22). The keys must name everything the block shows
+    besides constant text; with PORTAL_TEMPLATE_MEMO_CHECK (the test settings) every render is
+    compared with the kept fragment, so a key left out fails the first test whose page differs."""
+    keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, keys)

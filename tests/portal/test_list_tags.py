@@ -209,3 +209,55 @@ def test_the_only_template_library_name_used_twice_is_i18n_on_purpose():
     assert [w.msg for w in warnings] == [
         "'i18n' is used for multiple template tag modules: 'django.templatetags.i18n', "
         "'portal.templatetags.cached_i18n'"]
+
+
+# --- {% memo %}: the header and footer kept per language, page and agency profile -------------------
+
+
+def test_a_memo_key_left_out_fails_under_the_check_and_shows_a_stale_fragment_without_it(settings):
+    source = "{% memo %}<{{ x }}>{% endmemo %}{% memo x %}[{{ x }}]{% endmemo %}"
+    template = engines["django"].from_string("{% load portal_tags %}" + source).template
+    settings.PORTAL_TEMPLATE_MEMO_CHECK = False
+    assert template.render(Context({"x": 1})) == "<1>[1]"
+    assert template.render(Context({"x": 2})) == "<1>[2]"  # why every input must be a key
+    settings.PORTAL_TEMPLATE_MEMO_CHECK = True
+    with pytest.raises(AssertionError, match="memo"):
+        template.render(Context({"x": 3}))
+
+
+def test_a_model_memo_key_is_every_column_of_the_instance(settings):
+    from portal.models import SiteProfile
+
+    settings.PORTAL_TEMPLATE_MEMO_CHECK = False
+    template = engines["django"].from_string("{% load portal_tags %}{% memo site %}{{ site.phone }}{% endmemo %}")
+    assert template.render({"site": SiteProfile(name="机关", phone="0431-1")}) == "0431-1"
+    assert template.render({"site": SiteProfile(name="机关", phone="0431-2")}) == "0431-2"
+
+
+@pytest.mark.django_db
+def test_the_kept_header_and_footer_follow_the_agency_profile_the_language_and_the_page(client, world, settings):
+    """With the check off, as in production: what each page shows is still its own."""
+    from django.urls import reverse
+
+    from portal.models import SiteProfile
+
+    settings.PORTAL_TEMPLATE_MEMO_CHECK = False
+    guide, catalogue = reverse("disclosure:guide"), reverse("disclosure:catalogue")
+    client.get(guide)
+    profile = SiteProfile.current()
+    profile.name, profile.name_en, profile.phone = "改名后的机关", "Renamed Department", "0431-88889999"
+    profile.save()
+    page = client.get(guide).text
+    assert '<span class="site-name" lang="zh-Hans">改名后的机关</span>' in page
+    assert '<p class="footer-name" lang="zh-Hans">改名后的机关</p>' in page
+    assert "0431-88889999" in page.split('<footer class="site-footer">')[1]
+    assert f'href="{guide}" aria-current="page"' in page
+    page = client.get(catalogue).text
+    assert f'href="{catalogue}" aria-current="page"' in page and 'aria-current="page">指南' not in page
+    client.cookies["django_language"] = "en"
+    page = client.get(catalogue, {"x": "en"}).text
+    assert "Renamed Department" in page.split('<footer class="site-footer">')[1]
+    assert f'href="{catalogue}" aria-current="page">Catalogue' in page
+    client.cookies["a11y_font"] = "large"
+    page = client.get(catalogue, {"x": "large"}).text
+    assert 'name="font" value="large" aria-pressed="true"' in page
