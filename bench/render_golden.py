@@ -32,6 +32,8 @@ def main() -> None:
                      | set(Record.objects.filter(state="revoked").values_list("pk", flat=True)))
     paths = ["/", "/catalogue/", "/catalogue/?page=2", "/catalogue/?page=30", "/catalogue/?page=999",
              "/catalogue/?page=last", "/rules/", "/annual-reports/", "/search/?q=通知", "/search/?q=许可&sort=date",
+             "/search/?q=安全生产 电子信息", "/search/?q=通知&page=3", "/search/?q=吉工信", "/search/?q=2021 名单",
+             "/search/?q=申请&office=1", "/search/?q=无此词语", "/search/?q=许可&year=2024",
              *[f"/catalogue/?category={code}" for code in codes],
              *[f"/catalogue/?category={code}&year=2024" for code in codes[:3]],
              *[f"/records/{pk}/" for pk in records], *[f"/records/{pk}/print/" for pk in records[:30]]]

@@ -24,16 +24,22 @@ import argparse
 import cProfile
 import itertools
 import pstats
+import random
 import time
 
 import django
 
 
 def scenarios() -> dict[str, list[str]]:
+    from urllib.parse import quote
+
+    from bench.public_pages import QUERIES
     from disclosure.models import CatalogueCategory
     from disclosure.selectors import catalogue_listed
 
     ids = list(catalogue_listed().order_by("-published_at", "-pk").values_list("record_id", flat=True)[:50_000:97])
+    terms = [f"{a} {b}" for a in QUERIES for b in QUERIES if a != b]
+    random.Random(2).shuffle(terms)
     codes = list(CatalogueCategory.objects.filter(is_active=True).order_by("sort_order").values_list("code", flat=True))
     return {
         "hello": ["/bench/hello"],
@@ -42,6 +48,8 @@ def scenarios() -> dict[str, list[str]]:
         "catalogue category": [f"/catalogue/?category={code}" for code in codes],
         "catalogue page 30": ["/catalogue/?page=30"],
         "record": [f"/records/{pk}/" for pk in ids],
+        # Two words, every request a pair not asked before, in public_pages.py's order ("distinct terms").
+        "search": [f"/search/?q={quote(term)}" for term in terms],
     }
 
 
