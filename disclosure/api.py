@@ -308,6 +308,12 @@ class KeysetPagination(BasePagination):
                 self.has_previous, self.has_next = len(rows) > size, True
                 rows = rows[:size][::-1]
             else:
+                # The list read afresh up to the cursor, when the view can (`listed`): its own bound
+                # "published by now" stayed beside the cursor's, and SQLite walks the index from one
+                # upper bound only — from now, through every row newer than the cursor (17 ms at
+                # half of 100,000 records, against 0.3 ms for the first page).
+                if hasattr(view, "listed"):
+                    queryset = view.filter_queryset(view.listed(published_until=moment))
                 rows = list(self._ordered(queryset.filter(
                     Q(**{f"{self.key}__lte": moment}), Q(**{f"{self.key}__lt": moment}) | Q(pk__lt=pk),
                 ))[: size + 1])
@@ -486,7 +492,13 @@ class RecordViewSet(_PublicReadOnlyViewSet):
     list_omits = ("body", "attachments")
 
     def get_queryset(self) -> QuerySet[Record]:
-        queryset = selectors.records_published().select_related("office", "category").order_by("-published_at", "-pk")
+        return self.listed()
+
+    def listed(self, *, published_until: dt.datetime | None = None) -> QuerySet[Record]:
+        """The published records, newest first; `published_until`: those published by then (the
+        pagination's cursor)."""
+        queryset = (selectors.records_published(published_until=published_until).select_related("office", "category")
+                    .order_by("-published_at", "-pk"))
         if getattr(self, "swagger_fake_view", False) or self.request is None:
             return queryset
         fields = self.wanted_fields()
@@ -540,7 +552,11 @@ class CatalogueViewSet(_PublicReadOnlyViewSet):
     lookup_value_regex = r"[^?#]+"  # index numbers contain "/" (e.g. 11220000013544357T/2026-00001)
 
     def get_queryset(self) -> QuerySet[CatalogueEntry]:
-        return selectors.catalogue_listed().order_by("-published_at", "-pk")
+        return self.listed()
+
+    def listed(self, *, published_until: dt.datetime | None = None) -> QuerySet[CatalogueEntry]:
+        """The listed entries, newest first; `published_until` as `RecordViewSet.listed`."""
+        return selectors.catalogue_listed(published_until=published_until).order_by("-published_at", "-pk")
 
     def get_object(self) -> CatalogueEntry:
         key = self.kwargs[self.lookup_field]

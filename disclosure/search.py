@@ -49,6 +49,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -692,10 +693,12 @@ class SearchResults:
     `by_date`), sliceable and countable like a queryset (for the paginator), reading only the
     rows of the page shown (by date) or of the ranking window (by relevance)."""
 
-    def __init__(self, raw_query: str, entries: QuerySet, *, by_date: bool = False):
+    def __init__(self, raw_query: str, entries: QuerySet, *, by_date: bool = False,
+                 page_rows: Callable[[list[int]], list] | None = None):
         self.query = parse_query(raw_query)
         self.entries = entries
         self.by_date = by_date
+        self.page_rows = page_rows or self._page_rows
         self._ranked: list[int] | None = None
         self._ranked_limit = 0
         self._counted: int | None = None  # the number of matches, once count() found it exactly
@@ -775,15 +778,19 @@ class SearchResults:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
-        ids = self._ids(limit=(stop - start) if stop is not None else 10**9, offset=start)
+        return self.page_rows(self._ids(limit=(stop - start) if stop is not None else 10**9, offset=start))
+
+    def _page_rows(self, ids: list[int]) -> list:
         found = self.entries.model.objects.select_related("office", "category", "record").in_bulk(ids)
         return [found[i] for i in ids if i in found]
 
 
-def search_entries(raw_query: str, entries: QuerySet, *, by_date: bool = False) -> SearchResults:
+def search_entries(raw_query: str, entries: QuerySet, *, by_date: bool = False,
+                   page_rows: Callable[[list[int]], list] | None = None) -> SearchResults:
     """Entries (already restricted to what is public, see selectors) that match the query, most
-    relevant first or, `by_date`, newest published first."""
-    return SearchResults(raw_query, entries, by_date=by_date)
+    relevant first or, `by_date`, newest published first. `page_rows(ids)` reads the entries of
+    the page shown, in that order (by default with their office, category and record)."""
+    return SearchResults(raw_query, entries, by_date=by_date, page_rows=page_rows)
 
 
 class _Folding(dict):
@@ -836,11 +843,16 @@ def highlight_terms(raw_query: str) -> tuple[str, ...]:
     return tuple(sorted(terms, key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=256)
+def _highlight_pattern(raw_query: str) -> re.Pattern | None:
+    terms = highlight_terms(raw_query)
+    return re.compile("|".join(_bounded(t) for t in terms), re.IGNORECASE) if terms else None
+
+
 def highlight(text: str, raw_query: str, *, width: int | None = None) -> SafeString:
     """Escape `text` and mark the query's terms; with `width`, cut a window around the first hit."""
     text = " ".join((text or "").split())
-    terms = highlight_terms(raw_query)
-    pattern = re.compile("|".join(_bounded(t) for t in terms), re.IGNORECASE) if terms else None
+    pattern = _highlight_pattern(raw_query)
     if width and len(text) > width:
         start = 0
         if pattern and (hit := pattern.search(_aligned(text))):

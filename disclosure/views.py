@@ -56,8 +56,7 @@ def _filters(request) -> tuple[Q, dict]:
     # Lists, not querysets: the filter form shows them, the category and office asked for are
     # found among them, and a list page gives its entries their office and category from them
     # (_list_response): fewer queries on every page of the catalogue (issue #22).
-    categories = list(CatalogueCategory.objects.filter(is_active=True).order_by("sort_order"))
-    offices = list(Office.objects.filter(is_active=True))
+    categories, offices = selectors.filter_choices()
     # Only the entry's own columns are filtered (no joins), so the search can compile the same
     # conditions into its index query.
     if code := request.GET.get("category"):
@@ -153,7 +152,10 @@ def guide(request):
 
 @cache_public_page(stamp=lambda kwargs: f"record:{kwargs['pk']}")
 def record_detail(request, pk: int, printable: bool = False):
-    record = get_object_or_404(selectors.records_public_pages().select_related("office", "category"), pk=pk)
+    categories, offices = selectors.filter_choices()
+    record = selectors.record_public_page(pk, offices=offices, categories=categories)
+    if record is None:
+        raise Http404
     relations = selectors.record_page_relations(record)
     attachments = list(record.attachments.all()) if record.shows_body and relations.attachments else []
     interpretations, originals = selectors.public_interpretation_ends(record) if relations.linked else ([], [])
@@ -202,7 +204,8 @@ def search(request):
     query, ignored = fulltext.searched_part(request.GET.get("q") or "")
     by_date = request.GET.get("sort") == "date"  # 按时间排序; by relevance otherwise
     entries, context = _filtered(request, selectors.catalogue_listed())
-    results = selectors.search_entries(query, entries, by_date=by_date)
+    results = selectors.search_entries(query, entries, by_date=by_date, offices=context["offices"],
+                                       categories=context["categories"])
     page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.title_highlighted = fulltext.highlight(entry.title, query)

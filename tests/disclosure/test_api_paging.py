@@ -153,3 +153,34 @@ def test_the_schema_documents_the_cursor_the_page_limit_and_fields(client, world
     assert parameters["page"]["schema"]["maximum"] == PAGE_LIMIT
     guide = client.get(reverse("api:docs")).content.decode()
     assert "cursor" in guide and "fields" in guide
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_page_deep_in_the_list_reads_the_index_from_its_cursor_not_from_the_newest_row(client, many, name):
+    """SQLite walks an index range from one upper bound only: with "published by now" beside the
+    cursor's bound, the page after a cursor at half of 100,000 records read 50,000 index entries
+    (17 ms; the first page 0.3 ms). Counted here in SQLite's own steps for each page's list query."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the steps are SQLite's virtual machine's")
+    _ids, pages = _walk(client, reverse(name), {"page_size": 5})
+
+    def steps(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        listing = next(q["sql"] for q in queries if q["sql"].endswith("LIMIT 6"))
+        counted = [0]
+
+        def step():
+            counted[0] += 1
+        connection.connection.set_progress_handler(step, 1)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(listing)
+                cursor.fetchall()
+        finally:
+            connection.connection.set_progress_handler(None, 1)
+        return counted[0]
+
+    first = steps(f"{reverse(name)}?page_size=5")
+    last = steps(pages[-2]["next"])  # the last page, from the cursor of the page before it
+    assert last <= 1.5 * first, (first, last)

@@ -8,6 +8,7 @@ few queries), so that a page renewed afterwards was really renewed, not merely n
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -132,3 +133,25 @@ def test_renaming_an_office_or_a_category_renews_every_record_page(client, world
     category.name = "改名后的分类"
     category.save()
     assert "改名后的分类" in _visit(client, record)[1]
+
+
+def test_the_filters_offer_a_new_office_and_a_renamed_category_at_once_and_are_not_read_on_every_page(client, world):
+    """The category and office filters of the catalogue and the search are read once per content
+    version (selectors.filter_choices): saving an office or a category shows in them on the next
+    page, and until then no page reads those tables again."""
+    catalogue, search_page = reverse("disclosure:catalogue"), reverse("disclosure:search")
+    client.get(catalogue, {"fresh": "1"})
+    for url in (catalogue, search_page):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, {"q": "通知", "fresh": "2"})
+        read = [q["sql"] for q in queries if 'FROM "portal_office"' in q["sql"]
+                or 'FROM "disclosure_cataloguecategory"' in q["sql"]]
+        assert not read, (url, read)
+    Office.objects.create(name="新设立的处室", sort_order=99)
+    category = CatalogueCategory.objects.get(pk=world.category.pk)
+    category.name = "改名后的分类"
+    category.save()
+    for url in (catalogue, search_page):
+        page = client.get(url, {"q": "通知", "fresh": "3"}).text
+        assert re.search(r"<option value=\"\d+\"[^>]*>新设立的处室</option>", page), url
+        assert re.search(rf"<option value=\"{category.code}\"[^>]*>(— )?改名后的分类</option>", page), url
