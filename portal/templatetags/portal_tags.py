@@ -59,6 +59,12 @@ def iso_date(value):
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
+def _url_setting() -> tuple:
+    """What `reverse()` gives depends on besides its arguments: the URL configuration (the
+    project's, or a request's own) and the script prefix. Part of every key that keeps a URL."""
+    return settings.ROOT_URLCONF, get_urlconf(), get_script_prefix()
+
+
 # What each fixed URL reverses to, per URL configuration and script prefix (their only inputs).
 _FIXED_URLS: dict[tuple, str] = {}
 
@@ -69,7 +75,7 @@ def fixed_url(view_name: str) -> str:
     per process. The header and footer of every page reverse 17 of them, and reversing cost a fifth
     of a record page's time (issue #22). The URLs depend only on the URL configuration and the
     script prefix, which are part of the key; no content is kept."""
-    key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), view_name)
+    key = (*_url_setting(), view_name)
     url = _FIXED_URLS.get(key)
     if url is None:
         url = _FIXED_URLS[key] = reverse(view_name)
@@ -112,8 +118,7 @@ class MemoNode(template.Node):
         self.rendered: dict[tuple, str] = {}
 
     def render(self, context):
-        key = (translation.get_language(), settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(),
-               *(_memo_part(k.resolve(context)) for k in self.keys))
+        key = (translation.get_language(), *_url_setting(), *(_memo_part(k.resolve(context)) for k in self.keys))
         html = self.rendered.get(key)
         if html is None or settings.PORTAL_TEMPLATE_MEMO_CHECK:
             fresh = self.nodelist.render(context)
