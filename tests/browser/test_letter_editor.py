@@ -28,13 +28,35 @@ def test_drafting_a_reply_letter_in_the_editor_and_previewing_it(browser, expect
         context.close()
 
 
-def drafting_and_previewing(page, expect, axe, world, portal_server, width):
+def test_the_editor_bar_fits_a_phone_before_its_icon_font_arrives(browser, expect, world, portal_server):
+    """Until the editor's icon font arrives (a slow network; or never), each icon button holds the
+    icon's name in the fallback font: the bar made the page 442 px wide at 390 px."""
+    context = browser.new_context(base_url=portal_server.url, locale="zh-CN", viewport={"width": 390, "height": 900})
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.route("**/material-icons*.woff2", lambda route: route.abort())
+        open_the_draft(page, world, portal_server)
+        expect(page.locator(".prose-menubar").first).to_be_visible()
+        expect(page.get_by_role("button", name="Undo")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
+def open_the_draft(page, world, portal_server):
+    """An application assigned to office A, its reply being drafted by office A's drafter."""
     application, _secret = services.application_register_offline(
         actor=world.disclosure, data=PERSON, channel=Channel.IN_PERSON, received_on=timezone.localdate())
     application = services.application_assign(application=application, actor=world.disclosure, office=world.office_a)
     sign_in(page, portal_server, world.drafter_a)
     page.goto(reverse("admin:applications_disclosureapplication_transition", args=[application.pk, "draft_reply"]))
     page.wait_for_load_state("load")
+    return application
+
+
+def drafting_and_previewing(page, expect, axe, world, portal_server, width):
+    application = open_the_draft(page, world, portal_server)
 
     # The parts that are fixed are fields, prefilled; the body is in the editor, not raw HTML.
     expect(page.get_by_label("告知书称呼")).to_have_value("张三")
