@@ -15,7 +15,8 @@ record page) is a ratio of requests/s through gunicorn, whose own work per reque
 adds to both: in process the ratio comes out lower than the bench's, so compare pages before
 and after a change rather than against the goal. `--profile NAME` prints the cProfile of that
 page's requests instead; `--queries` prints each page's SQL queries; `--calls` the Python
-function calls per request, a count the machine's load does not change.
+function calls per request, a count the machine's load does not change; `--each NAME` the CPU
+ms of each URL of a page (`--each extreme`: the bench's URLs with extreme parameters).
 """
 
 from __future__ import annotations
@@ -50,7 +51,13 @@ def scenarios() -> dict[str, list[str]]:
         "record": [f"/records/{pk}/" for pk in ids],
         # Two words, every request a pair not asked before, in public_pages.py's order ("distinct terms").
         "search": [f"/search/?q={quote(term)}" for term in terms],
+        # Long phrases of common characters that no title holds (disclosure.search.LONG_PHRASE).
+        "long phrases": [f"/search/?q={quote(phrase)}" for phrase in LONG_PHRASES],
     }
+
+
+LONG_PHRASES = ["通知" * 19, "关于" * 19, "的" * 38, "的" * 7, "工作通知" * 9 + "工作", "工业和信息化" * 6 + "工业",
+                "2026年" * 7]
 
 
 def measure(client, paths: list[str], n: int, counter: itertools.count, batches: int = 1) -> float:
@@ -75,6 +82,19 @@ def measure(client, paths: list[str], n: int, counter: itertools.count, batches:
     return min(means)
 
 
+def each(client, paths: list[str], counter: itertools.count, repeat: int = 3) -> list[tuple[float, int, str]]:
+    """(CPU ms, status, path) of each path, the lowest of `repeat` requests; slowest first."""
+    rows = []
+    for path in paths:
+        times = []
+        for _ in range(repeat):
+            start = time.process_time()
+            status = client.get(f"{path}{'&' if '?' in path else '?'}_={next(counter)}", HTTP_HOST="localhost").status_code
+            times.append((time.process_time() - start) * 1000)
+        rows.append((min(times), status, path))
+    return sorted(rows, reverse=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
@@ -85,6 +105,8 @@ def main() -> None:
     parser.add_argument("--callers", help="with --profile: print the callers of functions matching this")
     parser.add_argument("--calls", action="store_true",
                         help="print Python function calls per request instead of CPU time (no machine load in it)")
+    parser.add_argument("--each", help="print CPU ms of each path of this page (a name from the table, or "
+                                       "'extreme': public_pages.py's URLs with extreme parameters), slowest first")
     args = parser.parse_args()
     django.setup()
     from django.db import connection
@@ -93,6 +115,14 @@ def main() -> None:
 
     client, counter = Client(), itertools.count()
     pages = scenarios()
+    if args.each:
+        from urllib.parse import unquote
+
+        from bench.public_pages import EXTREME_PATHS
+
+        for ms, status, path in each(client, EXTREME_PATHS if args.each == "extreme" else pages[args.each], counter):
+            print(f"{ms:7.1f} ms CPU  {status}  {unquote(path)[:90]}")
+        return
     if args.queries:
         for name, paths in pages.items():
             client.get(paths[0], HTTP_HOST="localhost")
