@@ -697,12 +697,12 @@ class SearchResults:
     `by_date`), sliceable and countable like a queryset (for the paginator), reading only the
     rows of the page shown (by date) or of the ranking window (by relevance)."""
 
-    def __init__(self, raw_query: str, entries: QuerySet, *, by_date: bool = False,
-                 page_rows: Callable[[list[int]], list] | None = None):
+    def __init__(self, raw_query: str, entries: QuerySet, *, page_rows: Callable[[list[int]], list],
+                 by_date: bool = False):
         self.query = parse_query(raw_query)
         self.entries = entries
         self.by_date = by_date
-        self.page_rows = page_rows or self._page_rows
+        self.page_rows = page_rows
         self._ranked: list[int] | None = None
         self._ranked_limit = 0
         self._counted: int | None = None  # the number of matches, once count() found it exactly
@@ -798,16 +798,12 @@ class SearchResults:
         start, stop = index.start or 0, index.stop
         return self.page_rows(self._ids(limit=(stop - start) if stop is not None else 10**9, offset=start))
 
-    def _page_rows(self, ids: list[int]) -> list:
-        found = self.entries.model.objects.select_related("office", "category", "record").in_bulk(ids)
-        return [found[i] for i in ids if i in found]
 
-
-def search_entries(raw_query: str, entries: QuerySet, *, by_date: bool = False,
-                   page_rows: Callable[[list[int]], list] | None = None) -> SearchResults:
+def search_entries(raw_query: str, entries: QuerySet, *, page_rows: Callable[[list[int]], list],
+                   by_date: bool = False) -> SearchResults:
     """Entries (already restricted to what is public, see selectors) that match the query, most
     relevant first or, `by_date`, newest published first. `page_rows(ids)` reads the entries of
-    the page shown, in that order (by default with their office, category and record)."""
+    the page shown, in that order (selectors.search_entries: with what a result shows)."""
     return SearchResults(raw_query, entries, by_date=by_date, page_rows=page_rows)
 
 
