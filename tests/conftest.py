@@ -93,6 +93,29 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests last (their order kept): Playwright leaves an event loop running on the
     # thread, which no other test should meet (tests/browser/conftest.py, `browser`).
     items[:] = sorted(items, key=lambda item: item.get_closest_marker("browser") is not None)
+    _tests_without_database_while_one_worker_migrates(config, items)
+
+
+def _tests_without_database_while_one_worker_migrates(config, items) -> None:
+    """Under pytest-xdist one worker migrates the database that every worker copies
+    (tests/databases.py); the others would wait for it. So the tests that use no database go where
+    the second worker starts: xdist's load scheduler first hands each worker a chunk of
+    consecutive tests (a quarter of its share), the first worker's chunk starts with a database
+    test, and the second runs these while the first migrates. Only the time depends on this order."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 0)
+    if workers < 2:  # (a worker is not told the --dist mode; with -n it is "load" unless asked)
+        return
+    without = [item for item in items if not uses_database(item) and not item.get_closest_marker("browser")]
+    if not without or len(without) == len(items):
+        return
+    moved = set(without)
+    with_database = [item for item in items if item not in moved]
+    chunk = max(len(items) // workers // 4, 2)
+    items[:] = with_database[:chunk] + without + with_database[chunk:]
+
+
+def uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "django_db_setup" in getattr(item, "fixturenames", ())
 
 
 def _module_rows_last(items) -> None:
@@ -167,33 +190,65 @@ def _build_world() -> None:
     _WORLD_PKS["category"] = CatalogueCategory.objects.get(code="m5-2").pk
 
 
-# A file copy of this worker's database as `migrate` left it (SQLite only; see `django_db_setup`).
+# A file of the freshly migrated SQLite database (see `django_db_setup`).
 MIGRATED_SQLITE: dict[str, Path] = {}
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Builds the agency once per worker database, committed, instead of once per test (issue #17:
-    it was a third of a typical test's time). Each test runs in a transaction rolled back at its
-    end, so what a test changes of it is undone; a transactional test flushes it, and `world`
-    builds it again.
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings,
+                    django_db_use_migrations, django_db_keepdb, tmp_path_factory, worker_id):
+    """The test databases (pytest-django's fixture, replaced): under pytest-xdist one `migrate` for
+    all workers, each worker's database a copy of it (tests/databases.py).
 
-    On SQLite the freshly migrated database is first copied to a file (sqlite3's backup API, a few
-    milliseconds), for the tests of commands run by hand on a migrated database, which otherwise
-    each run `migrate` in a subprocess (tests/portal/test_config.py)."""
+    Then the agency is built once per worker database, committed, instead of once per test (it was
+    a third of a typical test's time). Each test runs in a transaction rolled back at its end, so
+    what a test changes of it is undone; a transactional test flushes it, and `world` builds it
+    again.
+
+    On SQLite the freshly migrated database is also a file, for the tests of commands run by hand
+    on a migrated database, which otherwise each run `migrate` in a subprocess
+    (tests/portal/test_config.py)."""
+    from django.conf import settings
     from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
 
+    from tests import databases
+
+    verbosity = request.config.option.verbose
+    aliases = set(settings.DATABASES)
     with django_db_blocker.unblock():
-        if connection.vendor == "sqlite":
-            import sqlite3
+        if worker_id == "master" or django_db_keepdb or not django_db_use_migrations:
+            if not django_db_use_migrations:
+                from pytest_django.fixtures import _disable_migrations
 
-            path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
-            connection.ensure_connection()
-            copy = sqlite3.connect(path)
-            connection.connection.backup(copy)
-            copy.close()
-            MIGRATED_SQLITE["default"] = path
+                _disable_migrations()
+            old_config = setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
+                                         keepdb=django_db_keepdb)
+            shared = tmp_path_factory.getbasetemp()
+            if connection.vendor == "sqlite":
+                databases.write_sqlite_template(connection, shared)
+        else:
+            shared = tmp_path_factory.getbasetemp().parent  # the same directory for every worker
+            old_config = databases.setup_worker_databases(aliases, shared, worker_id, verbosity)
+        if connection.vendor == "sqlite":
+            MIGRATED_SQLITE["default"] = databases.sqlite_template(shared, "default")
         _build_world()
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(old_config, verbosity=verbosity)
+
+
+def pytest_sessionfinish(session):
+    """pytest-xdist's controller drops the PostgreSQL database the workers' were copied from."""
+    if hasattr(session.config, "workerinput") or not getattr(session.config.option, "numprocesses", None):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests import databases
+
+    with session.config.stash[blocking_manager_key].unblock():
+        databases.drop_template()
 
 
 def load_world() -> World:
