@@ -81,6 +81,7 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected: the order below counts the tests run
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
