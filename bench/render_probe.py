@@ -60,13 +60,17 @@ LONG_PHRASES = ["通知" * 19, "关于" * 19, "的" * 38, "的" * 7, "工作通�
                 "2026年" * 7]
 
 
+def uncached_get(client, path: str, counter: itertools.count, tag: str = ""):
+    """GET `path` with a query parameter no request had before: the page cache never answers."""
+    return client.get(f"{path}{'&' if '?' in path else '?'}_={tag}{next(counter)}", HTTP_HOST="localhost")
+
+
 def measure(client, paths: list[str], n: int, counter: itertools.count, batches: int = 1) -> float:
     """CPU ms per request over `n` requests cycling through `paths` (after a warm-up): the
     lowest mean of `batches` equal batches, as timeit does, since on a shared machine other
     processes only ever add time (caches, memory bandwidth) to CPU time."""
     def get(path):
-        sep = "&" if "?" in path else "?"
-        response = client.get(f"{path}{sep}_={next(counter)}", HTTP_HOST="localhost")
+        response = uncached_get(client, path, counter)
         assert response.status_code == 200, (path, response.status_code)
 
     for path in paths[:5]:
@@ -89,7 +93,7 @@ def each(client, paths: list[str], counter: itertools.count, repeat: int = 3) ->
         times = []
         for _ in range(repeat):
             start = time.process_time()
-            status = client.get(f"{path}{'&' if '?' in path else '?'}_={next(counter)}", HTTP_HOST="localhost").status_code
+            status = uncached_get(client, path, counter).status_code
             times.append((time.process_time() - start) * 1000)
         rows.append((min(times), status, path))
     return sorted(rows, reverse=True)
@@ -127,7 +131,7 @@ def main() -> None:
         for name, paths in pages.items():
             client.get(paths[0], HTTP_HOST="localhost")
             with CaptureQueriesContext(connection) as queries:
-                client.get(f"{paths[-1]}{'&' if '?' in paths[-1] else '?'}_=q{next(counter)}", HTTP_HOST="localhost")
+                uncached_get(client, paths[-1], counter, tag="q")
             print(f"{name:20} {len(queries):3} queries")
             for query in queries:
                 print("      ", query["sql"][:160])

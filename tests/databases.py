@@ -100,9 +100,7 @@ def _copy_postgresql(connection, shared: Path, worker: str, verbosity: int) -> t
     # CREATE DATABASE … TEMPLATE needs nobody connected to the template: the clone closes this
     # worker's connection, and the other workers wait for the lock.
     connection.creation.clone_test_db(suffix=worker, verbosity=verbosity, autoclobber=True)
-    clone = connection.creation.get_test_db_clone_settings(worker)
-    _point_at(connection, clone["NAME"])
-    connection.settings_dict.update(clone)
+    _point_at(connection, connection.creation.get_test_db_clone_settings(worker)["NAME"])
     return connection, old_name, True
 
 
