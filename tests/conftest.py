@@ -102,17 +102,23 @@ def _tests_without_database_while_one_worker_migrates(config, items) -> None:
     (tests/databases.py); the others would wait for it. So the tests that use no database go where
     the second worker starts: xdist's load scheduler first hands each worker a chunk of
     consecutive tests (a quarter of its share), the first worker's chunk starts with a database
-    test, and the second runs these while the first migrates. Only the time depends on this order."""
+    test, and the second runs these while the first migrates.
+
+    The modules marked `one_worker` open the first worker's chunk: their tests read rows a module
+    fixture builds at some cost (tests/test_query_bounds.py: 20 s), and a module split between two
+    workers builds them on both. Only the time depends on this order."""
     workers = getattr(config, "workerinput", {}).get("workercount", 0)
     if workers < 2:  # (a worker is not told the --dist mode; with -n it is "load" unless asked)
         return
     without = [item for item in items if not uses_database(item) and not item.get_closest_marker("browser")]
     if not without or len(without) == len(items):
         return
-    moved = set(without)
+    together = [item for item in items
+                if item.get_closest_marker("one_worker") and uses_database(item) and not item.get_closest_marker("browser")]
+    moved = set(without) | set(together)
     with_database = [item for item in items if item not in moved]
-    chunk = max(len(items) // workers // 4, 2)
-    items[:] = with_database[:chunk] + without + with_database[chunk:]
+    chunk = max(len(items) // workers // 4 - len(together), 2)
+    items[:] = together + with_database[:chunk] + without + with_database[chunk:]
 
 
 def uses_database(item) -> bool:
@@ -197,7 +203,7 @@ MIGRATED_SQLITE: dict[str, Path] = {}
 
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings,
-                    django_db_use_migrations, django_db_keepdb, tmp_path_factory, worker_id):
+                    django_db_use_migrations, django_db_keepdb, tmp_path_factory):
     """The test databases (pytest-django's fixture, replaced): under pytest-xdist one `migrate` for
     all workers, each worker's database a copy of it (tests/databases.py).
 
@@ -217,6 +223,8 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
     verbosity = request.config.option.verbose
     aliases = set(settings.DATABASES)
+    # Not xdist's `worker_id` fixture: `-p no:xdist` (a debugger, a profiler) has no such fixture.
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
     with django_db_blocker.unblock():
         if worker_id == "master" or django_db_keepdb or not django_db_use_migrations:
             if not django_db_use_migrations:

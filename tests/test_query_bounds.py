@@ -132,6 +132,9 @@ def _build_column(world) -> dict:
     return {"record": first, "second": second, "attachment": Attachment.objects.get(record=first)}
 
 
+# The rows below cost 20 s to build: one worker builds them (tests/conftest.py).
+pytestmark = pytest.mark.one_worker
+
 WHO = ["admin", "disclosure", "drafter_a"]
 
 

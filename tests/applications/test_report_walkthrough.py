@@ -43,6 +43,8 @@ CARRY_OVER_NAMED = ("表3“二、上年结转政府信息公开申请数量” 
 # November) — and the wrongly copied carry-over, once the check names it.
 COMPLETED_2026 = {"licensing_decisions": "41", "licensing_source": "吉林省政务服务平台2026年办件统计"}
 
+pytestmark = pytest.mark.one_worker  # one demo load for the module (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def demo_module_rows(django_db_setup, django_db_blocker, tmp_path_factory):

@@ -26,7 +26,7 @@ from disclosure.models import CatalogueCategory, Record, RecordState, ReleaseReg
 from portal.models import Membership, Office, OfficeKind, Role, SiteProfile
 from tests.conftest import act, as_user, delete_world, rows_for_the_module
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_worker]  # one demo load for the module
 
 
 DEMO_URL = "http://127.0.0.1:8080"
