@@ -67,6 +67,13 @@ def _lunar(year: int, month: int, day: int) -> dt.date | None:
 
 
 @cache
+def _package_is_workday(day: dt.date) -> bool:
+    # The package's tables do not change while the process runs, and it checks the date on every
+    # call: a clock or a work list asks about the same few hundred days again and again.
+    return chinese_calendar.is_workday(day)
+
+
+@cache
 def statutory_holidays(year: int) -> frozenset[dt.date]:
     """The days off for everyone fixed by 《全国年节及纪念日放假办法》 (State Council, as amended
     on 2024-11-10, in force from 2025): 元旦 1 January; 春节 农历除夕 and 正月初一 to 初三; 清明
@@ -136,7 +143,7 @@ class Calendar:
         if day in self.overrides:
             return self.overrides[day]
         if package_covers(day.year):
-            return chinese_calendar.is_workday(day)
+            return _package_is_workday(day)
         return fallback_is_workday(day)
 
     def add(self, start: dt.date, n: int) -> WorkdayResult:
