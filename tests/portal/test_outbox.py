@@ -343,7 +343,7 @@ def smtp(settings):
     server = SmtpServer()
     settings.EMAIL_BACKEND = "portal.mail.RefusalAwareSMTPBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 2
-    # A stopped server swallows connections: each batch waits out the connect timeout (5 s in
+    # A stopped server swallows connections: each attempt waits out the connect timeout (5 s in
     # production), and a second is as good a test of it as five.
     settings.PORTAL_MAIL_CONNECT_TIMEOUT = 1
     settings.EMAIL_USE_TLS = False
