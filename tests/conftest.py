@@ -94,10 +94,10 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests last (their order kept): Playwright leaves an event loop running on the
     # thread, which no other test should meet (tests/browser/conftest.py, `browser`).
     items[:] = sorted(items, key=lambda item: item.get_closest_marker("browser") is not None)
-    _tests_without_database_while_one_worker_migrates(config, items)
+    order_for_xdist_workers(config, items)
 
 
-def _tests_without_database_while_one_worker_migrates(config, items) -> None:
+def order_for_xdist_workers(config, items) -> None:
     """Under pytest-xdist one worker migrates the database that every worker copies
     (tests/databases.py); the others would wait for it. So the tests that use no database go where
     the second worker starts: xdist's load scheduler first hands each worker a chunk of
@@ -106,19 +106,21 @@ def _tests_without_database_while_one_worker_migrates(config, items) -> None:
 
     The modules marked `one_worker` open the first worker's chunk: their tests read rows a module
     fixture builds at some cost (tests/test_query_bounds.py: 20 s), and a module split between two
-    workers builds them on both. Only the time depends on this order."""
+    workers builds them on both. Browser tests keep their place at the end. Only the time depends
+    on this order (tests/test_suite_order.py)."""
     workers = getattr(config, "workerinput", {}).get("workercount", 0)
     if workers < 2:  # (a worker is not told the --dist mode; with -n it is "load" unless asked)
         return
-    without = [item for item in items if not uses_database(item) and not item.get_closest_marker("browser")]
-    if not without or len(without) == len(items):
-        return
-    together = [item for item in items
-                if item.get_closest_marker("one_worker") and uses_database(item) and not item.get_closest_marker("browser")]
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    rest = [item for item in items if not item.get_closest_marker("browser")]
+    without = [item for item in rest if not uses_database(item)]
+    together = [item for item in rest if item.get_closest_marker("one_worker") and uses_database(item)]
     moved = set(without) | set(together)
-    with_database = [item for item in items if item not in moved]
+    with_database = [item for item in rest if item not in moved]
+    if not with_database and not together:
+        return
     chunk = max(len(items) // workers // 4 - len(together), 2)
-    items[:] = together + with_database[:chunk] + without + with_database[chunk:]
+    items[:] = together + with_database[:chunk] + without + with_database[chunk:] + browser
 
 
 def uses_database(item) -> bool:
@@ -249,7 +251,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
 
 def pytest_sessionfinish(session):
-    """pytest-xdist's controller drops the PostgreSQL database the workers' were copied from."""
+    """pytest-xdist's controller drops the PostgreSQL database the workers' databases were copied from."""
     if hasattr(session.config, "workerinput") or not getattr(session.config.option, "numprocesses", None):
         return
     from pytest_django.plugin import blocking_manager_key
