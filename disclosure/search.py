@@ -45,6 +45,7 @@ is answered from the newest ones.
 from __future__ import annotations
 
 import functools
+import html
 import math
 import re
 import unicodedata
@@ -661,8 +662,13 @@ RANK_WINDOW = 200
 LONG_PHRASE = 7
 
 
+def _needle(tokens) -> str:
+    """A run of tokens as a head holds it: the head's tokens are separated by single spaces."""
+    return f" {' '.join(tokens)} "
+
+
 def _head_has(head: str, tokens) -> bool:
-    return f" {' '.join(tokens)} " in head
+    return _needle(tokens) in head
 
 
 @dataclass(frozen=True)
@@ -682,14 +688,20 @@ class Ranking:
             units.update(dict.fromkeys(tuple(sequence[i : i + 2]) for i in range(len(sequence) - 1)))
         return cls((FIELD_BREAK, *tokens, FIELD_BREAK), query.sequences, tuple(units), FIELD_KEY + "".join(tokens))
 
+    @functools.cached_property
+    def _needles(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        # Made once per query, not for each of the RANK_WINDOW heads scored (issue #22).
+        return _needle(self.whole), tuple(map(_needle, self.sequences)), tuple(map(_needle, self.units))
+
     def score(self, head: str) -> tuple[int, int]:
-        if _head_has(head, self.whole):
+        whole, sequences, units = self._needles
+        if whole in head:
             tier = 2
-        elif all(_head_has(head, sequence) for sequence in self.sequences):
+        elif all(sequence in head for sequence in sequences):
             tier = 1
         else:
             tier = 0
-        return tier, sum(_head_has(head, unit) for unit in self.units)
+        return tier, sum(unit in head for unit in units)
 
 
 class SearchResults:
@@ -874,11 +886,13 @@ def highlight(text: str, raw_query: str, *, width: int | None = None) -> SafeStr
         text = ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
     if not pattern:
         return escape(text)
+    # The standard library's escape, which Django's wraps (the same text): Django's checks each
+    # argument for a lazy string, and a results page escapes some 250 pieces (issue #22).
     out, last = [], 0
     for hit in pattern.finditer(_aligned(text)):
-        out += [escape(text[last : hit.start()]), "<mark>", escape(text[hit.start() : hit.end()]), "</mark>"]
+        out += [html.escape(text[last : hit.start()]), "<mark>", html.escape(text[hit.start() : hit.end()]), "</mark>"]
         last = hit.end()
-    out.append(escape(text[last:]))
+    out.append(html.escape(text[last:]))
     return mark_safe("".join(out))
 
 
