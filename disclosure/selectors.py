@@ -8,6 +8,7 @@ searches, autocomplete, exports and direct URLs all start from it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -109,17 +110,30 @@ def catalogue_listed(*, published_until: dt.datetime | None = None) -> QuerySet[
     ).select_related("office", "category")
 
 
-def filter_choices() -> tuple[list[CatalogueCategory], list[Office]]:
+class FilterChoices(NamedTuple):
+    categories: list[CatalogueCategory]
+    offices: list[Office]
+    # A digest of every column of both lists: the filter fields' {% memo %} key. Not the content
+    # version alone, whose number comes back when a transaction that raised it is rolled back.
+    key: str
+
+
+def filter_choices() -> FilterChoices:
     """The active categories, in their order, and the active offices: what the catalogue's and the
     search's filters offer. Read once per public content version (`per_version`), which saving an
     office or a category renews (portal.signals.public_content_saved): two queries and 31 rows
     were a seventh of a catalogue page's time (issue #22)."""
     from portal.pagecache import per_version
 
-    return per_version("filter-choices", lambda: (
-        list(CatalogueCategory.objects.filter(is_active=True).order_by("sort_order")),
-        list(Office.objects.filter(is_active=True)),
-    ))
+    def read() -> FilterChoices:
+        categories = list(CatalogueCategory.objects.filter(is_active=True).order_by("sort_order"))
+        offices = list(Office.objects.filter(is_active=True))
+        rows = [(item._meta.label, *(getattr(item, field.attname) for field in item._meta.concrete_fields))
+                for item in (*categories, *offices)]
+        return FilterChoices(categories, offices, hashlib.sha256(repr(rows).encode()).hexdigest())
+
+    # A new name for the new shape: a cache that outlives a deployment still holds the old pairs.
+    return per_version("filter-choices-and-key", read)
 
 
 def with_offices_and_categories(entries: list[CatalogueEntry], *, offices: Iterable[Office] = (),

@@ -56,7 +56,7 @@ def _filters(request) -> tuple[Q, dict]:
     # Lists, not querysets: the filter form shows them, the category and office asked for are
     # found among them, and a list page gives its entries their office and category from them
     # (_list_response): fewer queries on every page of the catalogue (issue #22).
-    categories, offices = selectors.filter_choices()
+    categories, offices, filters_key = selectors.filter_choices()
     # Only the entry's own columns are filtered (no joins), so the search can compile the same
     # conditions into its index query.
     if code := request.GET.get("category"):
@@ -73,10 +73,14 @@ def _filters(request) -> tuple[Q, dict]:
         conditions &= Q(published_at__year=int(year))
     else:
         year = ""
+    years = selectors.catalogue_years()
     context = {
         "categories": categories,
         "offices": offices,
-        "years": selectors.catalogue_years(),
+        "years": years,
+        # What the filter fields show besides the choice made: their {% memo %} keys.
+        "filters_key": filters_key,
+        "years_key": " ".join(map(str, years)),
         "category": category,
         "office": office,
         "year": year,
@@ -152,7 +156,7 @@ def guide(request):
 
 @cache_public_page(stamp=lambda kwargs: f"record:{kwargs['pk']}")
 def record_detail(request, pk: int, printable: bool = False):
-    categories, offices = selectors.filter_choices()
+    categories, offices, _key = selectors.filter_choices()
     record = selectors.record_public_page(pk, offices=offices, categories=categories)
     if record is None:
         raise Http404
