@@ -8,7 +8,6 @@ searches, autocomplete, exports and direct URLs all start from it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -123,14 +122,12 @@ def filter_choices() -> FilterChoices:
     search's filters offer. Read once per public content version (`per_version`), which saving an
     office or a category renews (portal.signals.public_content_saved): two queries and 31 rows
     were a seventh of a catalogue page's time (issue #22)."""
-    from portal.pagecache import per_version
+    from portal.pagecache import per_version, rows_digest
 
     def read() -> FilterChoices:
         categories = list(CatalogueCategory.objects.filter(is_active=True).order_by("sort_order"))
         offices = list(Office.objects.filter(is_active=True))
-        rows = [(item._meta.label, *(getattr(item, field.attname) for field in item._meta.concrete_fields))
-                for item in (*categories, *offices)]
-        return FilterChoices(categories, offices, hashlib.sha256(repr(rows).encode()).hexdigest())
+        return FilterChoices(categories, offices, rows_digest([*categories, *offices]))
 
     # A new name for the new shape: a cache that outlives a deployment still holds the old pairs.
     return per_version("filter-choices-and-key", read)

@@ -133,6 +133,17 @@ def per_version(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def row_values(instance) -> tuple:
+    """A model instance as its class and every column: what a kept fragment or figure shown from it
+    depends on (a row edited in the back office is another value)."""
+    return (instance._meta.label, *(getattr(instance, field.attname) for field in instance._meta.concrete_fields))
+
+
+def rows_digest(instances: Iterable) -> str:
+    """One short key for what a list of rows shows (`row_values` of each)."""
+    return hashlib.sha256(repr([row_values(instance) for instance in instances]).encode()).hexdigest()
+
+
 def count_per_version(queryset, key: str) -> int:
     """How many rows a public list holds (`per_version`)."""
     return per_version(f"count:{key}", lambda: queryset.order_by().count())

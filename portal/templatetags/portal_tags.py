@@ -105,8 +105,10 @@ def _memo_part(value):
     be a plain string, number, boolean or None."""
     from django.db.models import Model
 
+    from portal.pagecache import row_values
+
     if isinstance(value, Model):
-        return (value._meta.label, *(getattr(value, field.attname) for field in value._meta.concrete_fields))
+        return row_values(value)
     if value is None or isinstance(value, (str, int, float)):
         return value
     raise template.TemplateSyntaxError(f"{{% memo %}} keys must be model instances or plain values, not {type(value)}")

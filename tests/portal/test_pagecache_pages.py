@@ -155,3 +155,38 @@ def test_the_filters_offer_a_new_office_and_a_renamed_category_at_once_and_are_n
         page = client.get(url, {"q": "通知", "fresh": "3"}).text
         assert re.search(r"<option value=\"\d+\"[^>]*>新设立的处室</option>", page), url
         assert re.search(rf"<option value=\"{category.code}\"[^>]*>(— )?改名后的分类</option>", page), url
+
+
+def _selected(page: str) -> list[str]:
+    return re.findall(r'<option value="([^"]*)"[^>]*\sselected>', page)
+
+
+def test_the_kept_filter_fields_show_each_visitors_choice_language_and_a_renamed_category(client, world, settings):
+    """The filter fields are kept per process ({% memo %}, issue #22). Production serves the kept
+    fragment as it is (the test settings render it again and compare): each visitor still sees
+    their own choice selected, in their language, and a category renamed in the back office."""
+    from django.conf import settings as django_settings
+
+    settings.PORTAL_TEMPLATE_MEMO_CHECK = False
+    code, office = world.category.code, str(world.office_a.pk)
+    for n, url in enumerate((reverse("disclosure:catalogue"), reverse("disclosure:search"))):
+        query = {"q": "通知"} if "search" in url else {}
+        assert _selected(client.get(url, {**query, "fresh": f"{n}a"}).text) == []
+        chosen = client.get(url, {**query, "category": code, "office": office, "fresh": f"{n}b"}).text
+        assert _selected(chosen) == [code, office]
+        assert _selected(client.get(url, {**query, "category": code, "fresh": f"{n}c"}).text) == [code]
+        assert _selected(client.get(url, {**query, "fresh": f"{n}d"}).text) == []
+
+    # An office renamed that nobody chose: the fields' key is what the lists hold, not the choice.
+    catalogue, other = reverse("disclosure:catalogue"), Office.objects.get(pk=world.office_b.pk)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    other.name_en = "Old English name"
+    other.save()
+    assert f'<option value="{other.pk}" lang="en">Old English name</option>' in client.get(catalogue, {"fresh": "e"}).text
+    other.name_en = "Renamed office"
+    other.save()
+    english = client.get(catalogue, {"fresh": "f"}).text  # the same choice (none) as before the rename
+    assert f'<option value="{other.pk}" lang="en">Renamed office</option>' in english
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get(catalogue, {"fresh": "g"}).text
+    assert "Renamed office" not in chinese and f'<option value="{other.pk}" lang="zh-Hans">{other.name}</option>' in chinese
