@@ -521,8 +521,9 @@ def _pairs(run) -> str:
 
 def head_pairs(head: str) -> str:
     """The pairs column of the SQLite head index (HEAD_PAIRS_SQLITE_SETUP): each pair of neighbouring
-    Chinese characters of a head (head_text) as one token, in order, RUN_BREAK between runs, so that
-    the pairs of a word in a row are the word in a row (as in the text index's `bi` column)."""
+    Chinese tokens of a head (head_text) as one token, in order, RUN_BREAK where a run ends (at a
+    field's end, a number or a Latin word), so that the pairs of a word in a row are its characters
+    in a row among the head's tokens, as the first layout's phrase of characters found them."""
     return f" {RUN_BREAK} ".join(_pairs(run) for run in _chinese_runs(head.split()) if len(run) > 1)
 
 

@@ -244,6 +244,19 @@ def test_segmentation():
     assert query.prefixes == ("abc",)
 
 
+def test_the_head_index_finds_a_word_by_its_pairs_in_one_run_of_one_field(world):
+    """SQLite's head index (migration 0027) finds a word of Chinese characters as its pairs in a
+    row: the pairs of a field's characters in order (punctuation is no token, as in the head's own
+    tokens), never across a field, a number or a Latin word."""
+    head = search.head_text(title="关于数字化转型", document_number="吉工信〔2026〕1号", index_number="")
+    assert search.head_pairs(head) == "关于 于数 数字 字化 化转 转型 qqbreak 吉工 工信"
+    for title, number in (("数字化转型名单", ""), ("数字化，转型名单", ""), ("名单数字", "化转型〔2026〕2号")):
+        drive(world, new_draft(world, title=title, document_number=number, body="<p>正文。</p>"), S.PUBLISHED)
+    assert sorted(found("数字化转型")) == sorted(["数字化转型名单", "数字化，转型名单"])  # not across the 文号
+    assert found("信〔2026〕1号") == []
+    assert found("转型〔2026〕2号") == ["名单数字"]
+
+
 def test_a_very_long_text_is_still_found_exactly(world):
     """Past the positions a PostgreSQL tsvector can hold, the exact substring check takes over."""
     filler = "企业" * 300 + "。" + "中小企业发展" + "。" + "工业" * 9000
