@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from disclosure import comment_selectors, demand_services, selectors
@@ -216,10 +215,10 @@ def search(request):
         # The numbers are searched too: show them, so that a match on them alone is seen.
         entry.index_number_highlighted = fulltext.highlight(entry.index_number, query)
         entry.document_number_highlighted = fulltext.highlight(entry.record.document_number, query)
-        excerpt = entry.summary
         if entry.attribute == DisclosureAttribute.PROACTIVE:
-            excerpt = f"{entry.summary} {strip_tags(entry.record.body)}"
-        entry.excerpt_highlighted = fulltext.highlight(excerpt, query, width=120)
+            entry.excerpt_highlighted = fulltext.excerpt(entry.summary, entry.record.body, query, width=120)
+        else:
+            entry.excerpt_highlighted = fulltext.highlight(entry.summary, query, width=120)
     response = render(request, "disclosure/search.html", {"query": query, "page": page, "by_date": by_date,
                                                           "ignored": ignored,
                                                           "max_query_length": fulltext.MAX_QUERY_LENGTH, **context})

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -190,6 +191,20 @@ def test_search_page_highlights_and_filters(client, world, published):
 
 def test_highlight_escapes_html():
     assert search.highlight("<b>税</b>收", "税") == "&lt;b&gt;<mark>税</mark>&lt;/b&gt;收"
+
+
+_WORDS = st.sampled_from(["申报", "装备", "公开", "信息", "第四条", "２０２６", "ABC", "x>y", "&amp;", "  ", "。"])
+_TAGS = st.sampled_from(["<p>", "</p>", "<br>", '<a href="/x?a=1&amp;b=2" title="a>b">', "</a>", "<strong>",
+                         "</strong>", "<table><tr><td>", "</td></tr></table>"])
+
+
+@given(summary=st.lists(_WORDS, max_size=8).map("".join),
+       body=st.lists(st.one_of(_WORDS, _TAGS, _WORDS.map(lambda w: w * 40)), min_size=40, max_size=150).map("".join),
+       query=st.sampled_from(["申报 装备", "公开", "信息", "2026", "第四条 abc", "没有"]))
+@hypothesis_settings(max_examples=100, deadline=None)
+def test_an_excerpt_read_from_the_beginning_of_a_long_body_is_the_one_read_from_all_of_it(summary, body, query):
+    assert search.excerpt(summary, body, query, width=120) == search.highlight(
+        f"{summary} {strip_tags(body)}", query, width=120)
 
 
 def test_queries_that_look_like_sql_or_fts_syntax_are_harmless(client, published):
