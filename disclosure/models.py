@@ -558,7 +558,8 @@ class SearchDocument(models.Model):
     bi = models.TextField()  # bigrams in order, runs separated (see search.RUN_BREAK)
     long_text = models.BooleanField(default=False)
     head = models.TextField(default="")  # title, 文号 and 索引号 as tokens, for the ranking (search.head_text)
-    head_pairs = models.TextField(default="")  # its pairs of Chinese characters, for SQLite's index (search.head_pairs)
+    # Its pairs of Chinese characters, for SQLite's head index (search.head_pairs); empty on PostgreSQL.
+    head_pairs = models.TextField(default="")
 
     class Meta:
         verbose_name = _("检索索引")

@@ -690,7 +690,8 @@ def document_for(entry):
     document = SearchDocument(
         entry=entry, text=normalise(text), uni=" ".join(terms.unigrams),
         bi=f" {RUN_BREAK} ".join(" ".join(run) for run in terms.bigrams), long_text=long_text, head=head,
-        head_pairs=head_pairs(head),
+        # SQLite's head index only (PostgreSQL's is a tsvector): on PostgreSQL it stays empty.
+        head_pairs=head_pairs(head) if connection.vendor == "sqlite" else "",
     )
     document.pg_vector = vector
     document.pg_head_vector = _pg_head_vector(head)

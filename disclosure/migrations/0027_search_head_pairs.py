@@ -1,7 +1,9 @@
 """SQLite's head index gets a column of the head's pairs of neighbouring Chinese characters and the
 sort key negated as its rowid (disclosure.search.HEAD_PAIRS_SQLITE_SETUP: issue #22, a two-word
 search's head query 3.3 → 1.2 ms at 100,000 records). Each search document keeps its pairs
-(`head_pairs`, on every database: `document_for` writes it)."""
+(`head_pairs`) on SQLite only: PostgreSQL never reads them, and writing them there rewrote every
+document, whose GIN indexes then took every new row version (a 文号 search took seconds until a
+VACUUM)."""
 
 from django.db import migrations, models
 
@@ -33,12 +35,12 @@ def fill_pairs_and_rebuild(apps, schema_editor):
         setup_statements,
     )
 
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        # The rebuilt table has no triggers: the head index's old table goes, and writing the pairs
-        # re-indexes nothing.
-        for statement in HEAD_SQLITE_TEARDOWN:
-            schema_editor.execute(statement)
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    # The rebuilt table has no triggers: the head index's old table goes, and writing the pairs
+    # re-indexes nothing.
+    for statement in HEAD_SQLITE_TEARDOWN:
+        schema_editor.execute(statement)
     SearchDocument = apps.get_model("disclosure", "SearchDocument")
     with schema_editor.connection.cursor() as cursor:
         batch = []
@@ -50,10 +52,9 @@ def fill_pairs_and_rebuild(apps, schema_editor):
                 batch = []
         if batch:
             cursor.executemany("UPDATE disclosure_searchdocument SET head_pairs = %s WHERE entry_id = %s", batch)
-    if vendor == "sqlite":
-        for statement in [*setup_statements(vendor), *SQLITE_ENTRY_DELETE, *HEAD_PAIRS_SQLITE_SETUP,
-                          *HEAD_PAIRS_SQLITE_FILL]:
-            schema_editor.execute(statement)
+    for statement in [*setup_statements("sqlite"), *SQLITE_ENTRY_DELETE, *HEAD_PAIRS_SQLITE_SETUP,
+                      *HEAD_PAIRS_SQLITE_FILL]:
+        schema_editor.execute(statement)
 
 
 def drop_pairs_index(apps, schema_editor):
