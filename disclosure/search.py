@@ -957,6 +957,10 @@ def _first_hit(text: str, pattern: re.Pattern | None) -> int | None:
     return hit.start() if pattern and (hit := pattern.search(_aligned(text))) else None
 
 
+def _window_start(hit: int | None, width: int) -> int:
+    return 0 if hit is None else max(0, hit - width // 3)
+
+
 def _window(text: str, start: int, width: int) -> str:
     return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
 
@@ -966,9 +970,28 @@ def highlight(text: str, raw_query: str, *, width: int | None = None) -> SafeStr
     text = " ".join((text or "").split())
     pattern = _highlight_pattern(raw_query)
     if width and len(text) > width:
-        hit = _first_hit(text, pattern)
-        text = _window(text, 0 if hit is None else max(0, hit - width // 3), width)
+        text = _window(text, _window_start(_first_hit(text, pattern), width), width)
     return _marked(text, pattern)
+
+
+EXCERPT_WIDTH = 120
+
+
+def mark_results(entries, raw_query: str) -> None:
+    """What a results page shows of each entry, the query's terms marked: its title, its numbers (a
+    match on them alone is then seen) and an excerpt, of the summary and, only for proactively
+    disclosed information, of the body: 依申请公开 content is neither searched (`searchable_text`)
+    nor shown. Entries come with `record` holding document_number and body (selectors.search_entries)."""
+    from disclosure.models import DisclosureAttribute
+
+    for entry in entries:
+        entry.title_highlighted = highlight(entry.title, raw_query)
+        entry.index_number_highlighted = highlight(entry.index_number, raw_query)
+        entry.document_number_highlighted = highlight(entry.record.document_number, raw_query)
+        if entry.attribute == DisclosureAttribute.PROACTIVE:
+            entry.excerpt_highlighted = excerpt(entry.summary, entry.record.body, raw_query, width=EXCERPT_WIDTH)
+        else:
+            entry.excerpt_highlighted = highlight(entry.summary, raw_query, width=EXCERPT_WIDTH)
 
 
 # A result's excerpt reads this many characters of its body's HTML first (see `excerpt`).
@@ -987,9 +1010,9 @@ def excerpt(summary: str, body_html: str, raw_query: str, *, width: int) -> Safe
         text = " ".join(f"{summary} {strip_tags(beginning)}".split())
         pattern = _highlight_pattern(raw_query)
         hit = _first_hit(text, pattern)
-        start = max(0, hit - width // 3) if hit is not None else 0
-        exact = text.find("<") if "<" in text else len(text)
-        if (hit is not None or pattern is None) and start + width < exact:
+        start = _window_start(hit, width)
+        exact = text.find("<")
+        if (hit is not None or pattern is None) and start + width < (len(text) if exact < 0 else exact):
             return _marked(_window(text, start, width), pattern)
     return highlight(f"{summary} {strip_tags(body_html)}", raw_query, width=width)
 

@@ -155,8 +155,8 @@ def guide(request):
 
 @cache_public_page(stamp=lambda kwargs: f"record:{kwargs['pk']}")
 def record_detail(request, pk: int, printable: bool = False):
-    categories, offices, _key = selectors.filter_choices()
-    record = selectors.record_public_page(pk, offices=offices, categories=categories)
+    choices = selectors.filter_choices()
+    record = selectors.record_public_page(pk, offices=choices.offices, categories=choices.categories)
     if record is None:
         raise Http404
     relations = selectors.record_page_relations(record)
@@ -210,15 +210,7 @@ def search(request):
     results = selectors.search_entries(query, entries, by_date=by_date, offices=context["offices"],
                                        categories=context["categories"])
     page = SearchPaginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        entry.title_highlighted = fulltext.highlight(entry.title, query)
-        # The numbers are searched too: show them, so that a match on them alone is seen.
-        entry.index_number_highlighted = fulltext.highlight(entry.index_number, query)
-        entry.document_number_highlighted = fulltext.highlight(entry.record.document_number, query)
-        if entry.attribute == DisclosureAttribute.PROACTIVE:
-            entry.excerpt_highlighted = fulltext.excerpt(entry.summary, entry.record.body, query, width=120)
-        else:
-            entry.excerpt_highlighted = fulltext.highlight(entry.summary, query, width=120)
+    fulltext.mark_results(page.object_list, query)
     response = render(request, "disclosure/search.html", {"query": query, "page": page, "by_date": by_date,
                                                           "ignored": ignored,
                                                           "max_query_length": fulltext.MAX_QUERY_LENGTH, **context})

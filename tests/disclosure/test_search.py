@@ -122,6 +122,18 @@ def test_on_request_body_is_not_searchable_but_its_title_is(world):
     assert found("甲乙丙") == []
 
 
+def test_a_result_shows_a_proactive_bodys_text_and_never_an_on_request_bodys(client, world):
+    """The results page's excerpt: of the body of proactively disclosed information, never of the
+    body of 依申请公开 information found by its title (its content is given on application, R.27)."""
+    drive(world, new_draft(world, title="项目储备库清单", summary="", body="<p>内部测算数据甲乙丙</p>",
+                           attribute=DisclosureAttribute.ON_REQUEST), S.PUBLISHED)
+    drive(world, new_draft(world, title="储备库建设通知", summary="", body="<p>公开的正文丁戊己</p>"), S.PUBLISHED)
+    page = re.sub(r"</?mark>", "", client.get(reverse("disclosure:search"), {"q": "储备库"}).text)
+    assert "项目储备库清单" in page and "储备库建设通知" in page
+    assert "公开的正文丁戊己" in page
+    assert "内部测算" not in page
+
+
 def test_unpublished_and_scheduled_records_are_not_found(world):
     import datetime as dt
 
