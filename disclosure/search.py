@@ -19,8 +19,7 @@ visibility rules are those of `selectors.catalogue_listed()`, compiled into the 
 Index: on SQLite a contentless FTS5 table (columns `uni`, `bi`) whose rowid is the sort key,
 kept by triggers on the document table; on PostgreSQL a tsvector column written by us with
 explicit positions (no text-search parser or locale involved) and a GIN index, and the sort key
-in a column with a b-tree index (the GIN index holds it too: a window of the newest documents is
-then one index scan). A
+in a column that the GIN indexes hold too (a window of the newest documents is one index scan). A
 tsvector keeps at most 256 positions per lexeme and none past 16,383, so documents beyond that
 are flagged `long_text` and matched on their tokens plus an exact substring check instead.
 Both live in the database of the records and change inside the publishing transaction, so the
@@ -167,7 +166,11 @@ SORT_KEY_IDS = 10**8  # the sort key is publication second * SORT_KEY_IDS + entr
 
 def sort_key(entry) -> int:
     """Unique, in publication order (then entry id); the entry id is `key mod SORT_KEY_IDS`."""
-    return math.floor(entry.published_at.timestamp()) * SORT_KEY_IDS + entry.pk
+    return _sort_key(entry.published_at, entry.pk)
+
+
+def _sort_key(published_at, entry_id: int) -> int:
+    return math.floor(published_at.timestamp()) * SORT_KEY_IDS + entry_id
 
 
 # The same key in SQLite's SQL (datetimes are stored as UTC text there). The statements using
@@ -419,28 +422,73 @@ def _tsquery(query: Query, *, in_a_row: bool) -> str:
     return " & ".join(terms)
 
 
-def _like(words) -> tuple[str, list[str]]:
+def _like(words, table: str) -> tuple[str, list[str]]:
     escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-    return "".join(" AND d.text LIKE %s ESCAPE '\\'" for _ in escaped), [f"%{w}%" for w in escaped]
+    return "".join(f" AND {table}.text LIKE %s ESCAPE '\\'" for _ in escaped), [f"%{w}%" for w in escaped]
 
 
-# Where `_newest` puts a window's bound on PostgreSQL: inside the documents' subquery, before the
-# entries' conditions (a literal integer read off our own index, so the parameters keep their order).
-WINDOW_BOUND = "/* window */"
+# Where `_in_window` puts a window's bound on PostgreSQL: inside the documents' subquery, before the
+# entries' conditions (a literal integer read off our own index, so the parameters keep their order),
+# on the sort key as the marker names it.
+_WINDOW_MARKER = re.compile(r"/\* window (.+?) \*/")
+# The full-text index holds the sort key as this expression, which no other index holds (migration
+# 0028): a window of the full text is then read through that index alone. Given a plain `sort_key`
+# bound, the planner took the head or hint index's sort key column to find the window's documents
+# and tested each one's tsvector, a TOASTed value it does not count the reading of (400 documents:
+# 4.2 ms; the full-text index: 1.3 ms).
+FULL_TEXT_KEY = "(d.sort_key + 0)"
 
 
-def _pg_listed(match: str, columns: str, where: str, *, counting: bool = False) -> str:
+def _window_marker(key: str = "d.sort_key") -> str:
+    return f"/* window {key} */"
+
+
+def _in_window(sql: str, bound: int | None) -> str:
+    """`sql` (from `_pg_listed`) restricted to the documents whose sort key is `bound` or higher
+    (None: every document)."""
+    return _WINDOW_MARKER.sub("" if bound is None else (lambda marker: f" AND {marker[1]} >= {int(bound)}"), sql)
+
+
+def _pg_listed(match: str, columns: str, where: str, *, check: str = "", key: str = "d.sort_key",
+               counting: bool = False) -> str:
     """PostgreSQL: SELECT the entry id and `columns` of documents that `match` and whose entries meet
-    `where`. The documents are found first (the GIN index, and the window's sort-key bound), then
-    each entry by its primary key: a join let the planner read all 100,000 entries into a hash for
-    the few thousand documents of a window (OFFSET 0 keeps each subquery as written). A count with
-    a cap is a plain join, which the planner walks in key order and stops at the cap."""
+    `where` and `check`, newest first when the caller adds `PG_NEWEST_FIRST` and a LIMIT.
+
+    `match` is what the GIN index answers exactly (no row is read to confirm it). Its documents in
+    the window (`_in_window`, on `key`) are read for their sort keys and sorted; only then, newest first, is
+    each one's entry looked up by its primary key and `check` tested — a condition the index cannot
+    answer, such as a phrase, which reads the document's vector (a TOASTed value: 10–20 µs a row) —
+    and the LIMIT stops both at the last row wanted. Testing the phrase in the scan tested it on
+    every match: 1,651 for “稳增长 汽车”, 30 ms at 100,000 records, to keep 201. (OFFSET 0 keeps each
+    subquery as written: a join read all 100,000 entries into a hash.) A count with a cap is a plain
+    join, which the planner walks in key order and stops at the cap."""
     if counting:
         return (f"SELECT {ENTRY_TABLE}.id, {columns} FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d "
-                f"ON d.entry_id = {ENTRY_TABLE}.id WHERE {match} AND ({where})")
+                f"ON d.entry_id = {ENTRY_TABLE}.id WHERE {match} AND ({where}){f' AND {check}' if check else ''}")
     return (f"SELECT {ENTRY_TABLE}.id, {columns} FROM (SELECT d.entry_id, {columns} FROM {DOCUMENT_TABLE} d "
-            f"WHERE {match}{WINDOW_BOUND} OFFSET 0) d JOIN LATERAL (SELECT {ENTRY_TABLE}.id FROM {ENTRY_TABLE} "
-            f"WHERE {ENTRY_TABLE}.id = d.entry_id AND ({where}) OFFSET 0) {ENTRY_TABLE} ON true")
+            f"WHERE {match}{_window_marker(key)}{PG_NEWEST_FIRST} OFFSET 0) d JOIN LATERAL (SELECT {ENTRY_TABLE}.id "
+            f"FROM {ENTRY_TABLE} WHERE {ENTRY_TABLE}.id = d.entry_id AND ({where}) OFFSET 0) {ENTRY_TABLE} ON true"
+            f"{f' WHERE {check}' if check else ''}")
+
+
+# The candidates of `_pg_listed` come sorted, so this ORDER BY costs no sort, and a LIMIT after it
+# stops the entries' lookups and the checks at the last row wanted.
+PG_NEWEST_FIRST = " ORDER BY d.sort_key DESC NULLS LAST"
+
+
+def _pg_phrase_check(query: Query) -> tuple[str, list]:
+    """PostgreSQL: the condition `_pg_listed` tests on each candidate, newest first, of a query with
+    a phrase of two bigrams or more (a word of three characters or more): its bigrams in a row, which
+    the GIN index cannot tell (it holds no positions), or, in a text too long for a tsvector's
+    positions, the word itself as a substring. Other queries need none: their tokens, all present,
+    are the match."""
+    if not any(len(phrase) > 1 for phrase in query.phrases):
+        return "", []
+    # The Chinese runs the phrases come from (not the words as typed: “数字化，平台建设” is two).
+    long_runs = list(dict.fromkeys(c for w in query.words for c, _latin in _pieces(w) if len(c) > 2))
+    likes, patterns = _like(long_runs, "t")
+    return (f"(SELECT CASE WHEN t.long_text THEN true{likes} ELSE t.vector @@ %s::tsquery END "
+            f"FROM {DOCUMENT_TABLE} t WHERE t.entry_id = d.entry_id)"), [*patterns, _tsquery(query, in_a_row=True)]
 
 
 def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False,
@@ -453,19 +501,11 @@ def _matching_sql(query: Query, entries: QuerySet, *, with_head: bool = False,
     compiler = entries.query.get_compiler(connection=connection)
     where, where_params = compiler.compile(entries.query.where)
     if connection.vendor == "postgresql":
-        exact = _tsquery(query, in_a_row=True)
-        # The Chinese runs the phrases come from (not the words as typed: “数字化，平台建设” is two).
-        long_runs = list(dict.fromkeys(c for w in query.words for c, _latin in _pieces(w) if len(c) > 2))
-        checks, patterns = _like(long_runs)
-        match = "(NOT d.long_text AND d.vector @@ %s::tsquery)"
-        params = [exact]
-        if query.phrases:  # texts too long for tsvector positions: tokens plus the exact words
-            match = f"({match} OR (d.long_text AND d.vector @@ %s::tsquery{checks}))"
-            params += [_tsquery(query, in_a_row=False), *patterns]
-        # The sort key is selected too: `_newest` orders by it outside its window's subquery.
+        # Every token of the query (GIN's exact answer), then the phrases in order (see _pg_listed).
+        check, check_params = _pg_phrase_check(query)
         columns = "d.sort_key" + (", d.head" if with_head else "")
-        return (_pg_listed(match, columns, where, counting=counting), " ORDER BY d.sort_key DESC NULLS LAST",
-                [*params, *where_params])
+        return (_pg_listed("d.vector @@ %s::tsquery", columns, where, check=check, key=FULL_TEXT_KEY, counting=counting),
+                PG_NEWEST_FIRST, [_tsquery(query, in_a_row=False), *where_params, *check_params])
     # FTS5 yields rowids (sort keys) newest first; each is one primary-key lookup of its entry.
     columns, head_join = f"{ENTRY_TABLE}.id", ""
     if with_head:
@@ -494,8 +534,7 @@ def _head_phrase_sql(query: Query, entries: QuerySet, *, whole: bool = False) ->
         if units := _head_hint_units(phrases):
             match += " AND d.hint_vector @@ %s::tsquery"
             params.append(" & ".join(map(_lexeme, units)))
-        sql = _pg_listed(match, f"d.sort_key{head}", where)
-        return sql, " ORDER BY d.sort_key DESC NULLS LAST", [*params, *where_params]
+        return _pg_listed(match, f"d.sort_key{head}", where), PG_NEWEST_FIRST, [*params, *where_params]
     join = f" JOIN {DOCUMENT_TABLE} d ON d.entry_id = {ENTRY_TABLE}.id" if whole else ""
     sql = (f"SELECT {ENTRY_TABLE}.id, -{HEAD_FTS_TABLE}.rowid{head} FROM {HEAD_FTS_TABLE} "
            f"JOIN {ENTRY_TABLE} ON {ENTRY_TABLE}.id = {_HEAD_ENTRY_ID}{join} "
@@ -551,32 +590,40 @@ def _head_hint_units(phrases) -> list[str]:
     return list(dict.fromkeys(unit for phrase in phrases for unit in hint_lexemes(" ".join(phrase))))
 
 
+# PostgreSQL: a head query whose rarest pair is in this many heads or fewer reads them all at once.
+# Windows of the newest documents end early only where matches are dense (201 among the newest 3,200
+# documents is one in 16); below this they ended, nearly always, by reading every document anyway,
+# after one to three windows had been read in vain (5 ms a search, of a two-word search's 11).
+HEAD_WINDOWS_FROM = 5000
+
+
+def _few_heads(query: Query) -> bool:
+    """PostgreSQL: whether the heads holding every word of `query` as a phrase are known to be few, by
+    the counts of the hint index's units (pairs, numbers) they all hold (HINT_COUNT_TABLE)."""
+    if connection.vendor != "postgresql" or not (units := _head_hint_units(query.sequences)):
+        return False
+    with connection.cursor() as cursor:
+        return min(_term_counts(cursor, units).values()) <= HEAD_WINDOWS_FROM
+
+
 def _newest(sql: str, order_by: str, params: list, limit: int, offset: int = 0, *, few: bool = False) -> list[tuple]:
     """The rows of a `_matching_sql` or `_head_phrase_sql` query, newest first (on PostgreSQL
     their columns include `sort_key`). `few`: the query is known to match few rows (a field
     key, or a count under the ranking window), which PostgreSQL reads at once."""
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":  # FTS5 already yields the newest matches first
-            cursor.execute(f"{sql}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
-            return cursor.fetchall()
-        if few:
-            cursor.execute(f"SELECT * FROM ({sql} OFFSET 0) found ORDER BY found.sort_key DESC NULLS LAST "
-                           "LIMIT %s OFFSET %s", [*params, limit, offset])
-            return cursor.fetchall()
-        # PostgreSQL cannot read a GIN index newest first, and misjudges how common a phrase
-        # is; so look among the newest documents first (those with the highest sort keys, the
-        # bound read off the b-tree) and widen the window only when it holds too few matches.
-        # A common phrase is answered from a small window, a rare one from a few cheap index
-        # scans; every match newer than the bound is inside the window, so the page is exact.
-        # Each window is read as a whole (OFFSET 0 keeps the planner from walking the sort key's
-        # index and testing every document against the tsquery, which is slow for a rare phrase):
-        # the GIN indexes hold the sort key too (migration 0023), so the window's bound is a
-        # condition of the index scan and only the window's matches are read, then sorted.
-        def run(window: str) -> list[tuple]:
-            cursor.execute(f"SELECT * FROM ({sql.replace(WINDOW_BOUND, window)} OFFSET 0) newest "
-                           "ORDER BY newest.sort_key DESC NULLS LAST LIMIT %s OFFSET %s", [*params, limit, offset])
+        def run(bound: int | None = None) -> list[tuple]:
+            cursor.execute(f"{_in_window(sql, bound)}{order_by} LIMIT %s OFFSET %s", [*params, limit, offset])
             return cursor.fetchall()
 
+        if connection.vendor != "postgresql" or few:  # FTS5 already yields the newest matches first
+            return run()
+        # PostgreSQL cannot read a GIN index newest first, and misjudges how common a phrase
+        # is; so look among the newest documents first (those with the highest sort keys) and
+        # widen the window only when it holds too few matches. A common phrase is answered from a
+        # small window, a rare one from a few cheap index scans; every match newer than the bound
+        # is inside the window, so the page is exact. The GIN indexes hold the sort key too
+        # (migration 0023), so the window's bound is a condition of the index scan, and only the
+        # window's matches are read, sorted, then looked up and checked newest first (_pg_listed).
         return _newest_in_windows(run, limit)
 
 
@@ -585,18 +632,20 @@ WINDOW_GROWTH = 1.5  # the ladder of window sizes: SEARCH_WINDOW × 1.5^k
 
 def _window_bounds() -> list[tuple[int, int | None]]:
     """PostgreSQL: (size, lowest sort key) of ever wider windows of the newest documents, on a ladder
-    of sizes, and (size, None) last, every document. Read off the sort key's b-tree in one walk, once
-    per content version (a bound moves only with a publication, and any bound gives exact pages: it
-    only decides how many windows are tried). Read on every search, walking 32,000 index entries to a
-    bound cost 20–80 ms, and a window past the last document walked all of them."""
+    of sizes, and (size, None) last, every document. Read once per content version (a bound moves
+    only with a publication, and any bound gives exact pages: it only decides how many windows are
+    tried), in one walk of the catalogue entries' index in publication order: the documents have no
+    b-tree on their sort key (migration 0028), and entries and documents are published together.
+    Read on every search, walking 32,000 index entries to a bound cost 20–80 ms, and a window past
+    the last document walked all of them."""
     sizes = sorted({int(SEARCH_WINDOW * WINDOW_GROWTH**k) for k in range(60)})
 
     def read() -> list[list[int]]:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT n - 1, sort_key FROM (SELECT sort_key, row_number() OVER (ORDER BY sort_key DESC) "
-                           f"AS n FROM {DOCUMENT_TABLE} WHERE sort_key IS NOT NULL) ranked WHERE n = ANY(%s) ORDER BY n",
-                           [[size + 1 for size in sizes]])
-            return [list(row) for row in cursor.fetchall()]
+            cursor.execute(f"SELECT n - 1, published_at, id FROM (SELECT published_at, id, row_number() OVER "
+                           f"(ORDER BY published_at DESC, id DESC) AS n FROM {ENTRY_TABLE}) "
+                           "ranked WHERE n = ANY(%s) ORDER BY n", [[size + 1 for size in sizes]])
+            return [[size, _sort_key(published_at, pk)] for size, published_at, pk in cursor.fetchall()]
 
     from portal.pagecache import per_version
 
@@ -605,8 +654,8 @@ def _window_bounds() -> list[tuple[int, int | None]]:
 
 
 def _newest_in_windows(run, limit: int) -> list[tuple]:
-    """PostgreSQL: `run(window)` — `window` the SQL condition on `d.sort_key` of a window of the newest
-    documents, "" for every document — in wider windows until it returns `limit` rows or has searched
+    """PostgreSQL: `run(bound)` — `bound` the lowest sort key of a window of the newest documents, None
+    for every document — in wider windows until it returns `limit` rows or has searched
     every document. Each next window is sized from the matches the last one held (a phrase in 161 of
     the newest 4,000 documents needs about 6,000 for a page of 200, not 32,000, and each match is a
     tsvector read from the table), eight times wider when it held none."""
@@ -614,7 +663,7 @@ def _newest_in_windows(run, limit: int) -> list[tuple]:
     i = 0
     while True:
         size, bound = windows[i]
-        rows = run(f" AND d.sort_key >= {int(bound)}" if bound is not None else "")
+        rows = run(bound)
         if bound is None or len(rows) >= limit:
             return rows
         wanted = size * (limit / len(rows) * 1.25 if rows else 8)
@@ -833,7 +882,7 @@ class SearchResults:
             for pk, key, head in _newest(*_head_phrase_sql(self.query, self.entries, whole=True), limit, few=True):
                 scores[pk] = (*ranking.score(head), key or 0)
             # One row past `limit` tells whether there are more matches than are ranked (count()).
-            phrases = _newest(*_head_phrase_sql(self.query, self.entries), limit + 1)
+            phrases = _newest(*_head_phrase_sql(self.query, self.entries), limit + 1, few=_few_heads(self.query))
             self._more = len(phrases) > limit
             for pk, key, *_rest in phrases[:limit]:
                 scores.setdefault(pk, (1, len(ranking.units), key or 0))
@@ -1184,7 +1233,7 @@ def _or_matches(cursor, chosen: list[str], where: str, where_params: list, ranke
     """Up to HINT_CANDIDATES heads holding any of `chosen`, best first: by bm25 of `chosen` on
     SQLite, by the share of all the `ranked` pairs in the hint vector on PostgreSQL, then newest."""
     if connection.vendor == "postgresql":
-        return _pg_best_heads(cursor, " | ".join(map(_lexeme, chosen)), "", where, where_params, ranked)
+        return _pg_best_heads(cursor, " | ".join(map(_lexeme, chosen)), None, where, where_params, ranked)
     cursor.execute(
         f"SELECT {ENTRY_TABLE}.id, d.head, -{HEAD_FTS_TABLE}.rowid {_HEAD_JOINS} "
         f"WHERE {HEAD_FTS_TABLE} MATCH %s AND ({where}) ORDER BY bm25({HEAD_FTS_TABLE}) LIMIT %s",
@@ -1205,16 +1254,16 @@ def _and_matches(cursor, chosen: list[str], where: str, where_params: list, rank
             [" AND ".join(map(_fts_head_term, chosen)), *where_params, HINT_CANDIDATES * 4])
         return cursor.fetchall()
     return _newest_in_windows(
-        lambda window: _pg_best_heads(cursor, " & ".join(map(_lexeme, chosen)), window, where, where_params, ranked),
+        lambda bound: _pg_best_heads(cursor, " & ".join(map(_lexeme, chosen)), bound, where, where_params, ranked),
         HINT_CANDIDATES)
 
 
-def _pg_best_heads(cursor, tsquery: str, window: str, where: str, where_params: list, ranked: list[str]) -> list:
-    """PostgreSQL: (id, head, sort key) of the HINT_CANDIDATES heads matching `tsquery` in `window`
+def _pg_best_heads(cursor, tsquery: str, bound: int | None, where: str, where_params: list, ranked: list[str]) -> list:
+    """PostgreSQL: (id, head, sort key) of the HINT_CANDIDATES heads matching `tsquery` in the window from `bound`
     that hold the largest share of the `ranked` pairs, then newest."""
     sql = _pg_listed("d.hint_vector @@ %s::tsquery", "d.head, d.hint_vector, d.sort_key", where)
     cursor.execute(
-        f"SELECT id, head, sort_key FROM ({sql.replace(WINDOW_BOUND, window)}) found "
+        f"SELECT id, head, sort_key FROM ({_in_window(sql, bound)}) found "
         "ORDER BY ts_rank(found.hint_vector, %s::tsquery) DESC, found.sort_key DESC NULLS LAST LIMIT %s",
         [tsquery, *where_params, " | ".join(map(_lexeme, ranked)), HINT_CANDIDATES])
     return cursor.fetchall()
