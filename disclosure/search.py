@@ -461,7 +461,7 @@ def _pg_listed(match: str, columns: str, where: str, *, check: str = "", key: st
     and the LIMIT stops both at the last row wanted. Testing the phrase in the scan tested it on
     every match: 1,651 for “稳增长 汽车”, 30 ms at 100,000 records, to keep 201. (OFFSET 0 keeps each
     subquery as written: a join read all 100,000 entries into a hash.) A count with a cap is a plain
-    join, which the planner walks in key order and stops at the cap."""
+    join with `check` in its WHERE clause, which stops at the cap."""
     if counting:
         return (f"SELECT {ENTRY_TABLE}.id, {columns} FROM {ENTRY_TABLE} JOIN {DOCUMENT_TABLE} d "
                 f"ON d.entry_id = {ENTRY_TABLE}.id WHERE {match} AND ({where}){f' AND {check}' if check else ''}")
@@ -1060,8 +1060,8 @@ def excerpt(summary: str, body_html: str, raw_query: str, *, width: int) -> Safe
         pattern = _highlight_pattern(raw_query)
         hit = _first_hit(text, pattern)
         start = _window_start(hit, width)
-        exact = text.find("<")
-        if (hit is not None or pattern is None) and start + width < (len(text) if exact < 0 else exact):
+        cut = text.find("<")  # what is left of a tag the cut split: the text is the whole one's before it
+        if (hit is not None or pattern is None) and start + width < (len(text) if cut < 0 else cut):
             return _marked(_window(text, start, width), pattern)
     return highlight(f"{summary} {strip_tags(body_html)}", raw_query, width=width)
 
